@@ -1,0 +1,284 @@
+//! Stage 3: the resolved schema that templates render.
+//!
+//! A value of these types is valid by construction: `validate` builds it only from a schema
+//! without errors, so emitters never look anything up fallibly. The IR is serialized into the
+//! template context, which makes its shape part of the `--templates` contract.
+
+use serde::Serialize;
+
+/// All models of a schema, sorted by name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Schema {
+    /// Models sorted by `name`.
+    pub models: Vec<Model>,
+}
+
+impl Schema {
+    /// The model with this name.
+    pub fn model(&self, name: &str) -> Option<&Model> {
+        self.models.iter().find(|model| model.name == name)
+    }
+}
+
+/// Whether a model is an ordinary one or a many-to-many mapping table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableType {
+    /// `tableType: standard` (the default).
+    Standard,
+    /// `tableType: mapping`.
+    Mapping,
+}
+
+/// One model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Model {
+    /// The name in `models.yaml` (`User`), also the Rust type name.
+    pub name: String,
+    /// The Rust module name (`user`, `tagged_post`).
+    pub module: String,
+    /// `modelPrefix`.
+    pub prefix: String,
+    /// Doc text from the YAML comment above the model, if any.
+    pub doc: Option<String>,
+    /// Fields in YAML order.
+    pub fields: Vec<Field>,
+    /// The primary key.
+    pub primary_key: Key,
+    /// Named indexes in YAML order, including the `primaryKey` alias.
+    pub indexes: Vec<Index>,
+    /// Unique constraints in YAML order.
+    pub unique_constraints: Vec<UniqueConstraint>,
+    /// Iteration buckets, `None` when not iterable. DynamoBao's default when `iterable: true`
+    /// and no `iterationBuckets` is given is 10.
+    pub iteration_buckets: Option<u32>,
+    /// Standard or mapping.
+    pub table_type: TableType,
+    /// `searchable`, when configured.
+    pub searchable: Option<Searchable>,
+    /// Methods generated on this model's type, with their Rust names.
+    pub methods: Methods,
+    /// Where the model is defined.
+    pub source: SourceRef,
+}
+
+/// A location in a schema file, for generated docs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    /// The file name as given (e.g. `models.yaml`).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+}
+
+/// The DynamoBao field type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FieldType {
+    /// `StringField`
+    StringField,
+    /// `IntegerField`
+    IntegerField,
+    /// `FloatField`
+    FloatField,
+    /// `BooleanField`
+    BooleanField,
+    /// `DateTimeField`
+    DateTimeField,
+    /// `CreateDateField`
+    CreateDateField,
+    /// `ModifiedDateField`
+    ModifiedDateField,
+    /// `UlidField`
+    UlidField,
+    /// `RelatedField`
+    RelatedField,
+    /// `CounterField`
+    CounterField,
+    /// `BinaryField`
+    BinaryField,
+    /// `VersionField`
+    VersionField,
+    /// `TtlField`
+    TtlField,
+    /// `StringSetField`
+    StringSetField,
+}
+
+/// A `defaultValue`, typed by its field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum DefaultValue {
+    /// For StringField.
+    String(String),
+    /// For IntegerField and CounterField.
+    Integer(i64),
+    /// For FloatField.
+    Float(f64),
+    /// For BooleanField.
+    Boolean(bool),
+}
+
+/// One field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    /// The attribute name, exactly as in YAML (`userId`).
+    pub name: String,
+    /// The Rust identifier: snake_case, keyword-safe (`user_id`, `r#type`).
+    pub rust_name: String,
+    /// The field type.
+    pub field_type: FieldType,
+    /// `required: true`, or implied (key fields, CreateDate, ModifiedDate, Version, Ulid).
+    pub required: bool,
+    /// `autoAssign: true` (UlidField).
+    pub auto_assign: bool,
+    /// `defaultValue`.
+    pub default: Option<DefaultValue>,
+    /// `maxLength` (StringField).
+    pub max_length: Option<u64>,
+    /// `precision` (FloatField): decimal places kept on write.
+    pub precision: Option<u32>,
+    /// `maxStringLength` (StringSetField).
+    pub max_string_length: Option<u64>,
+    /// `maxMemberCount` (StringSetField).
+    pub max_member_count: Option<u64>,
+    /// The target model of a RelatedField.
+    pub related_model: Option<String>,
+    /// Doc text from the YAML comment above the field, if any.
+    pub doc: Option<String>,
+}
+
+/// One half of a key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "field", rename_all = "snake_case")]
+pub enum KeyPart {
+    /// The literal `modelPrefix`.
+    ModelPrefix,
+    /// A field, by attribute name.
+    Field(String),
+}
+
+/// A partition key and a sort key (the sort key defaults to `modelPrefix`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Key {
+    /// Partition key.
+    pub partition: KeyPart,
+    /// Sort key.
+    pub sort: KeyPart,
+}
+
+/// A named index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Index {
+    /// The index name in YAML (`postsForUser`).
+    pub name: String,
+    /// The GSI slot 1..=5, `None` for the `primaryKey` alias.
+    pub gsi: Option<u8>,
+    /// The index key (for the alias: the primary key).
+    pub key: Key,
+}
+
+/// A unique constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UniqueConstraint {
+    /// The constraint name in YAML (`uniqueEmail`).
+    pub name: String,
+    /// The slot 1..=3.
+    pub id: u8,
+    /// The constrained field's attribute name.
+    pub field: String,
+}
+
+/// `searchable` options, as DynamoBao defines them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Searchable {
+    /// Source fields, in order.
+    pub fields: Vec<String>,
+    /// `caseSensitive` (default false).
+    pub case_sensitive: bool,
+    /// `minTermLength` (default 1).
+    pub min_term_length: u32,
+    /// `dedupe` (default false).
+    pub dedupe: bool,
+}
+
+/// The Rust names of every method generated on one model.
+///
+/// Names follow DynamoBao's rules in snake_case; `validate` rejects a schema in which two of
+/// them, or a method and a field, collide.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Methods {
+    /// `find_by_<name>` for each unique constraint (`uniqueEmail` -> `find_by_email`).
+    pub finders: Vec<UniqueFinder>,
+    /// `query_<name>` methods: static ones for this model's own indexes whose partition key is
+    /// the modelPrefix, instance ones for other models' indexes whose partition key is a
+    /// RelatedField to this model.
+    pub queries: Vec<QueryMethod>,
+    /// `get_<related>` for each RelatedField of this model (`userId` -> `get_user`).
+    pub related: Vec<RelatedGetter>,
+    /// Mapping-table getters (`get_<name>`) on each side of a `tableType: mapping` model.
+    pub mappings: Vec<MappingGetter>,
+}
+
+/// `find_by_<name>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UniqueFinder {
+    /// Rust method name (`find_by_email`).
+    pub method: String,
+    /// Constraint name (`uniqueEmail`).
+    pub constraint: String,
+}
+
+/// Whether a query method is called on the type or on an instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum QueryReceiver {
+    /// `Post::query_all_posts(db, ..)`: the index partition key is the modelPrefix.
+    Static,
+    /// `user.query_posts(db, ..)`: the index partition key is a RelatedField of
+    /// `index_model` pointing to this model.
+    Instance,
+}
+
+/// A `query_<name>` method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueryMethod {
+    /// Rust method name (`query_posts`). DynamoBao's rule: the index name up to `For`, else
+    /// the whole index name (`postsForUser` -> `query_posts`, `allPosts` -> `query_all_posts`);
+    /// for the `primaryKey` alias on a related model, the alias name.
+    pub method: String,
+    /// Static or instance.
+    pub receiver: QueryReceiver,
+    /// The model whose items the query returns.
+    pub index_model: String,
+    /// The index name on `index_model`.
+    pub index: String,
+}
+
+/// A `get_<related>` method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RelatedGetter {
+    /// Rust method name (`get_user`): the field name without a trailing `Id`.
+    pub method: String,
+    /// The RelatedField's attribute name.
+    pub field: String,
+    /// The related model.
+    pub target_model: String,
+}
+
+/// A mapping-table getter on one side of the mapping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MappingGetter {
+    /// Rust method name: `get_` + the index name up to `For`, snake_case
+    /// (`postsForTag` -> `get_posts`).
+    pub method: String,
+    /// The mapping model.
+    pub mapping_model: String,
+    /// The mapping model's index (or `primaryKey` alias) whose partition key points here.
+    pub index: String,
+    /// The mapping field that points to this model (the index partition key).
+    pub source_field: String,
+    /// The mapping field that points to the other side.
+    pub target_field: String,
+    /// The model on the other side.
+    pub target_model: String,
+}

@@ -1,0 +1,145 @@
+//! Static descriptions of models, emitted by the generator as `const` data.
+//!
+//! Generated code describes each model once, as a [`ModelSchema`]; the runtime derives keys,
+//! index attributes, unique-constraint items and update expressions from it.
+
+/// The kind of a field, one per DynamoBao field type. It decides the stored attribute type and
+/// the key encoding (DynamoBao's `toGsi`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldKind {
+    /// `StringField`: `S`.
+    String,
+    /// `IntegerField`: `N`; keys are zero-padded to 20 characters.
+    Integer,
+    /// `FloatField`: `N`; keys use JavaScript's `toExponential(20)`.
+    Float,
+    /// `BooleanField`: `BOOL`; keys are `"1"` / `"0"`.
+    Boolean,
+    /// `DateTimeField`: `N`, epoch milliseconds.
+    DateTime,
+    /// `CreateDateField`: `N`, epoch milliseconds, set once on create.
+    CreateDate,
+    /// `ModifiedDateField`: `N`, epoch milliseconds, refreshed by every write.
+    ModifiedDate,
+    /// `UlidField`: `S`.
+    Ulid,
+    /// `RelatedField`: `S`, the primary id of the related item.
+    Related,
+    /// `CounterField`: `N`, changed atomically with `ADD`.
+    Counter,
+    /// `BinaryField`: `B`; cannot be part of a key.
+    Binary,
+    /// `VersionField`: `S`, a ULID replaced by every write.
+    Version,
+    /// `TtlField`: `N`, epoch seconds.
+    Ttl,
+    /// `StringSetField`: `SS`; an empty set is stored as an absent attribute.
+    StringSet,
+}
+
+/// One field of a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSchema {
+    /// The DynamoDB attribute name (the field name in `models.yaml`).
+    pub name: &'static str,
+    /// The field type.
+    pub kind: FieldKind,
+    /// Whether a value must be present on create.
+    pub required: bool,
+    /// Longest accepted string (`maxLength` of a StringField), in characters.
+    pub max_length: Option<usize>,
+    /// Most members of a string set (`maxMemberCount`).
+    pub max_member_count: Option<usize>,
+    /// Longest member of a string set (`maxStringLength`), in characters.
+    pub max_string_length: Option<usize>,
+}
+
+impl FieldSchema {
+    /// A field with no limits.
+    pub const fn new(name: &'static str, kind: FieldKind, required: bool) -> Self {
+        FieldSchema {
+            name,
+            kind,
+            required,
+            max_length: None,
+            max_member_count: None,
+            max_string_length: None,
+        }
+    }
+}
+
+/// One half of a key: a field, or the model prefix itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPart {
+    /// The literal `modelPrefix`.
+    ModelPrefix,
+    /// The attribute name of a field.
+    Field(&'static str),
+}
+
+/// A partition key and a sort key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeySchema {
+    /// The partition key.
+    pub partition: KeyPart,
+    /// The sort key.
+    pub sort: KeyPart,
+}
+
+/// A named index of a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexSchema {
+    /// The index name in `models.yaml` (`postsForUser`).
+    pub name: &'static str,
+    /// The GSI slot 1..=5 (`gsi2` is 2), or `None` for the `primaryKey` alias.
+    pub gsi: Option<u8>,
+    /// The key of the index.
+    pub key: KeySchema,
+}
+
+/// A unique constraint of a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UniqueConstraintSchema {
+    /// The constraint name in `models.yaml` (`uniqueEmail`).
+    pub name: &'static str,
+    /// The constraint slot 1..=3 (`uc1` is 1).
+    pub id: u8,
+    /// The attribute name of the constrained field.
+    pub field: &'static str,
+}
+
+/// Everything the runtime needs to know about a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelSchema {
+    /// The model name (`User`); stored as `relatedModel` on unique-constraint items.
+    pub name: &'static str,
+    /// The model prefix (`u`).
+    pub prefix: &'static str,
+    /// All fields, in `models.yaml` order.
+    pub fields: &'static [FieldSchema],
+    /// The primary key.
+    pub primary_key: KeySchema,
+    /// Named indexes, including the `primaryKey` alias.
+    pub indexes: &'static [IndexSchema],
+    /// Unique constraints.
+    pub unique_constraints: &'static [UniqueConstraintSchema],
+    /// Number of iteration buckets, or `None` when the model is not iterable.
+    pub iteration_buckets: Option<u32>,
+}
+
+impl ModelSchema {
+    /// The field with this attribute name.
+    pub fn field(&self, name: &str) -> Option<&'static FieldSchema> {
+        self.fields.iter().find(|field| field.name == name)
+    }
+
+    /// The index with this name.
+    pub fn index(&self, name: &str) -> Option<&'static IndexSchema> {
+        self.indexes.iter().find(|index| index.name == name)
+    }
+
+    /// The field of the given kind, if the model has one (e.g. its VersionField).
+    pub fn field_of_kind(&self, kind: FieldKind) -> Option<&'static FieldSchema> {
+        self.fields.iter().find(|field| field.kind == kind)
+    }
+}

@@ -1,0 +1,1 @@
+//! Models generated from the root `models.yaml`.
