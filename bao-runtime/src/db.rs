@@ -1,0 +1,232 @@
+//! The `Db` handle: a DynamoDB client, a table, an optional tenant, and the seams tests control.
+
+use crate::tenant::Tenant;
+use crate::{Error, Result};
+use aws_sdk_dynamodb::Client;
+use jiff::Timestamp;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+use ulid::Ulid;
+
+/// The environment variable that names the table when none is given in code.
+pub const TABLE_ENV: &str = "BAO_TABLE";
+
+/// A source of the current time. Generated code stamps dates, versions and ULIDs through it, so
+/// tests can pin time.
+pub trait Clock: Send + Sync + fmt::Debug {
+    /// The current time.
+    fn now(&self) -> Timestamp;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+}
+
+/// How batch reads retry keys that DynamoDB left unprocessed.
+///
+/// Throttled calls are retried by the SDK's standard retry strategy (exponential backoff with
+/// jitter); when it gives up, bao reports [`Error::Throttled`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Calls per batch chunk, the first included.
+    pub max_attempts: u32,
+    /// Delay before the first retry; doubled for each further retry, with full jitter.
+    pub base_delay: Duration,
+    /// Upper bound of one delay.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            base_delay: Duration::from_millis(50),
+            max_delay: Duration::from_secs(2),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The delay before retry number `retry` (1 for the first retry), with full jitter.
+    pub(crate) fn delay(&self, retry: u32) -> Duration {
+        let exponent = retry.saturating_sub(1).min(16);
+        let ceiling = self
+            .base_delay
+            .saturating_mul(1 << exponent)
+            .min(self.max_delay);
+        ceiling.mul_f64(rand::random::<f64>())
+    }
+}
+
+/// A cheap-to-clone handle on one bao table.
+///
+/// ```no_run
+/// # async fn demo() -> bao_runtime::Result<()> {
+/// let db = bao_runtime::Db::from_env().await?; // aws-config's standard chain, table from BAO_TABLE
+/// let acme = db.with_tenant("acme")?;          // every key this handle touches is prefixed `[acme]#`
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Db {
+    shared: Arc<Shared>,
+    tenant: Option<Tenant>,
+}
+
+struct Shared {
+    client: Client,
+    table: String,
+    clock: Arc<dyn Clock>,
+    retry: RetryPolicy,
+    require_scope: bool,
+}
+
+impl fmt::Debug for Db {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Db")
+            .field("table", &self.shared.table)
+            .field("tenant", &self.tenant)
+            .field("require_scope", &self.shared.require_scope)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Db {
+    /// A handle on `table` through an existing client.
+    pub fn new(client: Client, table: impl Into<String>) -> Db {
+        DbBuilder::new(client, table).build()
+    }
+
+    /// A builder for a handle with a custom clock, retry policy or strict scoping.
+    pub fn builder(client: Client, table: impl Into<String>) -> DbBuilder {
+        DbBuilder::new(client, table)
+    }
+
+    /// A handle from aws-config's standard chain (environment, profile, SSO, IMDS;
+    /// `AWS_ENDPOINT_URL_DYNAMODB` for a local endpoint) on the table named by `BAO_TABLE`.
+    pub async fn from_env() -> Result<Db> {
+        let table = std::env::var(TABLE_ENV).map_err(|_| Error::Table {
+            table: String::new(),
+            message: format!("no table name given: set {TABLE_ENV} or use Db::new"),
+        })?;
+        Ok(Db::new(client_from_env().await, table))
+    }
+
+    /// The same table, scoped to one tenant: every key written or read is prefixed `[id]#`.
+    pub fn with_tenant(&self, id: impl Into<String>) -> Result<Db> {
+        Ok(Db {
+            shared: Arc::clone(&self.shared),
+            tenant: Some(Tenant::new(id)?),
+        })
+    }
+
+    /// The same table without a tenant.
+    pub fn without_tenant(&self) -> Db {
+        Db {
+            shared: Arc::clone(&self.shared),
+            tenant: None,
+        }
+    }
+
+    /// The tenant of this handle.
+    pub fn tenant(&self) -> Option<&Tenant> {
+        self.tenant.as_ref()
+    }
+
+    /// The DynamoDB client.
+    pub fn client(&self) -> &Client {
+        &self.shared.client
+    }
+
+    /// The table name.
+    pub fn table(&self) -> &str {
+        &self.shared.table
+    }
+
+    /// The current time from this handle's clock.
+    pub fn now(&self) -> Timestamp {
+        self.shared.clock.now()
+    }
+
+    /// A new ULID stamped with this handle's clock.
+    pub fn new_ulid(&self) -> Ulid {
+        let millis = u64::try_from(self.now().as_millisecond()).unwrap_or(0);
+        Ulid::from_parts(millis, rand::random())
+    }
+
+    pub(crate) fn retry(&self) -> &RetryPolicy {
+        &self.shared.retry
+    }
+
+    pub(crate) fn require_scope(&self) -> bool {
+        self.shared.require_scope
+    }
+}
+
+/// Builds a [`Db`].
+#[derive(Debug)]
+#[must_use]
+pub struct DbBuilder {
+    client: Client,
+    table: String,
+    clock: Arc<dyn Clock>,
+    retry: RetryPolicy,
+    require_scope: bool,
+}
+
+impl DbBuilder {
+    fn new(client: Client, table: impl Into<String>) -> DbBuilder {
+        DbBuilder {
+            client,
+            table: table.into(),
+            clock: Arc::new(SystemClock),
+            retry: RetryPolicy::default(),
+            require_scope: false,
+        }
+    }
+
+    /// Use this clock for dates, versions and ULIDs.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Retry unprocessed batch keys with this policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Refuse `find` outside a [`RequestScope`](crate::RequestScope) (DynamoBao's
+    /// `requireBatchContext`).
+    pub fn require_scope(mut self, require: bool) -> Self {
+        self.require_scope = require;
+        self
+    }
+
+    /// The handle.
+    pub fn build(self) -> Db {
+        Db {
+            shared: Arc::new(Shared {
+                client: self.client,
+                table: self.table,
+                clock: self.clock,
+                retry: self.retry,
+                require_scope: self.require_scope,
+            }),
+            tenant: None,
+        }
+    }
+}
+
+/// A DynamoDB client from aws-config's standard chain.
+pub async fn client_from_env() -> Client {
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    Client::new(&config)
+}

@@ -1,0 +1,216 @@
+//! The one error type of the runtime.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A `Result` whose error is the runtime's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why one part of a cancelled transaction failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CancellationReason {
+    /// Position of the part in the transaction, from 0.
+    pub index: usize,
+    /// What the part was, e.g. `put User` or `unique uniqueEmail`.
+    pub part: String,
+    /// DynamoDB's code, e.g. `ConditionalCheckFailed`.
+    pub code: String,
+    /// DynamoDB's message, when it sent one.
+    pub message: Option<String>,
+}
+
+/// Everything that can go wrong in a runtime call.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The item to update or delete does not exist.
+    #[error("{model} `{id}` not found")]
+    NotFound {
+        /// Model name.
+        model: &'static str,
+        /// Primary id of the missing item.
+        id: String,
+    },
+    /// A condition given by the caller, or an existence guard, did not hold.
+    #[error("condition failed on {model} `{id}`")]
+    ConditionFailed {
+        /// Model name.
+        model: &'static str,
+        /// Primary id of the item.
+        id: String,
+    },
+    /// The item was created before (create is guarded by `attribute_not_exists`).
+    #[error("{model} `{id}` already exists")]
+    AlreadyExists {
+        /// Model name.
+        model: &'static str,
+        /// Primary id of the item.
+        id: String,
+    },
+    /// A unique constraint's value belongs to another item.
+    #[error("{model}.{field} `{value}` is already taken (unique constraint `{constraint}`)")]
+    UniqueViolation {
+        /// Model name.
+        model: &'static str,
+        /// Constraint name, e.g. `uniqueEmail`.
+        constraint: &'static str,
+        /// The constrained field's attribute name.
+        field: &'static str,
+        /// The taken value.
+        value: String,
+    },
+    /// Another writer changed the item since it was loaded.
+    #[error("{model} `{id}` was changed by another writer (expected version {expected})")]
+    VersionConflict {
+        /// Model name.
+        model: &'static str,
+        /// Primary id of the item.
+        id: String,
+        /// The version this write expected to replace.
+        expected: String,
+    },
+    /// A value was refused before anything was sent.
+    #[error("invalid {model}.{field}: {message}")]
+    Validation {
+        /// Model name (or `tenant`, `cursor`, ... for non-model input).
+        model: &'static str,
+        /// Field or input name.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// A stored item could not be read as its model.
+    #[error("cannot decode {model}.{field}: {message}")]
+    Decode {
+        /// Model name.
+        model: &'static str,
+        /// Attribute name.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A transaction was cancelled; every part that failed is listed.
+    #[error("transaction cancelled: {}", describe_reasons(.reasons))]
+    TransactionCancelled {
+        /// The failing parts.
+        reasons: Vec<CancellationReason>,
+    },
+    /// DynamoDB kept throttling after every retry.
+    #[error("{operation} was throttled after {attempts} attempts")]
+    Throttled {
+        /// The DynamoDB operation.
+        operation: &'static str,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// BatchGetItem left keys unprocessed after every retry. These keys were neither found nor
+    /// proven absent.
+    #[error("{} keys left unprocessed after {attempts} attempts", .keys.len())]
+    UnprocessedKeys {
+        /// The keys that were not read.
+        keys: Vec<HashMap<String, AttributeValue>>,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// A request scope was required (strict mode) but the call ran outside one.
+    #[error("{operation} must run inside a request scope (strict batching is on)")]
+    ScopeRequired {
+        /// The call that needed a scope.
+        operation: &'static str,
+    },
+    /// The table is missing, or has a different shape from the one bao needs.
+    #[error("table `{table}`: {message}")]
+    Table {
+        /// Table name.
+        table: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Any other DynamoDB or transport error.
+    #[error("DynamoDB {operation} failed: {source}")]
+    Sdk {
+        /// The DynamoDB operation.
+        operation: &'static str,
+        /// The SDK error.
+        #[source]
+        source: Arc<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+fn describe_reasons(reasons: &[CancellationReason]) -> String {
+    reasons
+        .iter()
+        .map(|reason| format!("{} ({}): {}", reason.part, reason.index, reason.code))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Error {
+    /// The item was not found.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::NotFound { .. })
+    }
+
+    /// A condition or existence guard failed.
+    pub fn is_condition_failed(&self) -> bool {
+        matches!(self, Error::ConditionFailed { .. })
+    }
+
+    /// The item already existed on create.
+    pub fn is_already_exists(&self) -> bool {
+        matches!(self, Error::AlreadyExists { .. })
+    }
+
+    /// A unique value was taken.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Error::UniqueViolation { .. })
+    }
+
+    /// A concurrent writer changed a versioned item.
+    pub fn is_version_conflict(&self) -> bool {
+        matches!(self, Error::VersionConflict { .. })
+    }
+
+    /// Input was refused before sending.
+    pub fn is_validation(&self) -> bool {
+        matches!(self, Error::Validation { .. })
+    }
+
+    /// A transaction was cancelled.
+    pub fn is_transaction_cancelled(&self) -> bool {
+        matches!(self, Error::TransactionCancelled { .. })
+    }
+
+    /// Throttling outlasted the retries.
+    pub fn is_throttled(&self) -> bool {
+        matches!(self, Error::Throttled { .. })
+    }
+
+    /// Batch keys stayed unprocessed.
+    pub fn is_unprocessed_keys(&self) -> bool {
+        matches!(self, Error::UnprocessedKeys { .. })
+    }
+
+    pub(crate) fn validation(
+        model: &'static str,
+        field: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Validation {
+            model,
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn sdk(
+        operation: &'static str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Sdk {
+            operation,
+            source: Arc::new(source),
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! Iteration over every item of a model through `iter_index` and DynamoBao's buckets, without
+//! a Scan.
+
+use crate::call;
+use crate::capacity::Capacity;
+use crate::codec::Item;
+use crate::expr::{key_condition, ExprBuilder};
+use crate::keys::{self, ITER_INDEX_NAME, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, SK_ATTR};
+use crate::model::{self, Model};
+use crate::ops::read;
+use crate::scope::{self, CacheKey};
+use crate::{Db, Error, Result};
+use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
+use futures::{Stream, StreamExt};
+use std::marker::PhantomData;
+use tracing::Instrument;
+
+/// DynamoBao's `batchSize` default: keys read per iteration query.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// An iteration over the items of model `M`, a page at a time. Each page is one Query of the
+/// iteration index (keys only) plus one BatchGetItem that loads the items; items deleted in
+/// between are skipped.
+#[derive(Debug)]
+#[must_use = "an iteration does nothing until its pages are polled"]
+pub struct Iteration<'a, M> {
+    db: &'a Db,
+    buckets: Result<Vec<u32>>,
+    page_size: u32,
+    concurrency: usize,
+    marker: PhantomData<fn() -> M>,
+}
+
+impl<'a, M: Model> Iteration<'a, M> {
+    /// Every bucket, in order.
+    pub fn all(db: &'a Db) -> Self {
+        let buckets = match M::SCHEMA.iteration_buckets {
+            Some(count) => Ok((0..count).collect()),
+            None => Err(not_iterable::<M>()),
+        };
+        Iteration::over(db, buckets)
+    }
+
+    /// One bucket.
+    pub fn bucket(db: &'a Db, bucket: u32) -> Self {
+        let buckets = match M::SCHEMA.iteration_buckets {
+            Some(count) if bucket < count => Ok(vec![bucket]),
+            Some(count) => Err(Error::validation(
+                M::SCHEMA.name,
+                "bucket",
+                format!("{bucket} is out of range: the model has buckets 0..{count}"),
+            )),
+            None => Err(not_iterable::<M>()),
+        };
+        Iteration::over(db, buckets)
+    }
+
+    fn over(db: &'a Db, buckets: Result<Vec<u32>>) -> Self {
+        Iteration {
+            db,
+            buckets,
+            page_size: DEFAULT_PAGE_SIZE,
+            concurrency: 1,
+            marker: PhantomData,
+        }
+    }
+
+    /// Keys read per query (default 100).
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = size.max(1);
+        self
+    }
+
+    /// Walks up to `buckets` buckets at once (default 1: one after another). Pages of
+    /// different buckets then arrive interleaved.
+    pub fn concurrency(mut self, buckets: usize) -> Self {
+        self.concurrency = buckets.max(1);
+        self
+    }
+
+    /// The pages.
+    pub fn pages(self) -> impl Stream<Item = Result<Vec<M>>> + 'a {
+        let db = self.db;
+        let page_size = i32::try_from(self.page_size).unwrap_or(i32::MAX);
+        let concurrency = self.concurrency;
+        let buckets: futures::stream::BoxStream<'a, Result<Vec<M>>> = match self.buckets {
+            Err(error) => futures::stream::once(async move { Err(error) }).boxed(),
+            Ok(buckets) => {
+                let per_bucket = futures::stream::iter(buckets)
+                    .map(move |bucket| bucket_pages::<M>(db, bucket, page_size).boxed());
+                per_bucket.flatten_unordered(concurrency).boxed()
+            }
+        };
+        buckets
+    }
+
+    /// Every item.
+    pub async fn collect(self) -> Result<Vec<M>> {
+        use futures::TryStreamExt;
+        let pages: Vec<Vec<M>> = self.pages().try_collect().await?;
+        Ok(pages.into_iter().flatten().collect())
+    }
+}
+
+fn not_iterable<M: Model>() -> Error {
+    Error::validation(
+        M::SCHEMA.name,
+        "iterable",
+        "the model is not iterable; set `iterable: true` in models.yaml",
+    )
+}
+
+fn bucket_pages<'a, M: Model>(
+    db: &'a Db,
+    bucket: u32,
+    page_size: i32,
+) -> impl Stream<Item = Result<Vec<M>>> + 'a {
+    let partition = keys::iteration_partition(M::SCHEMA, db.tenant(), bucket);
+    futures::stream::try_unfold(Some(None), move |start: Option<Option<Item>>| {
+        let partition = partition.clone();
+        async move {
+            let Some(start) = start else { return Ok(None) };
+            let (keys, last) = query_keys(db, &partition, start, page_size).await?;
+            let items = load::<M>(db, keys).await?;
+            Ok(Some((items, last.map(Some))))
+        }
+    })
+}
+
+async fn query_keys(
+    db: &Db,
+    partition: &str,
+    start: Option<Item>,
+    page_size: i32,
+) -> Result<(Vec<Item>, Option<Item>)> {
+    let mut expr = ExprBuilder::new();
+    let key_expression = key_condition(&mut expr, ITER_PK_ATTR, partition.to_owned(), ITER_SK_ATTR, None);
+    let (names, values) = expr.into_parts();
+    let span = call::span("Query", db.table(), Some(ITER_INDEX_NAME));
+    let output = db
+        .client()
+        .query()
+        .table_name(db.table())
+        .index_name(ITER_INDEX_NAME)
+        .key_condition_expression(key_expression)
+        .set_expression_attribute_names(names)
+        .set_expression_attribute_values(values)
+        .limit(page_size)
+        .set_exclusive_start_key(start)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .send()
+        .instrument(span.clone())
+        .await
+        .map_err(|error| {
+            call::classify("Query", call::sdk_attempts(db.client()), error, |_| None).into_error("Query")
+        })?;
+    let capacity = Capacity::read_from(output.consumed_capacity());
+    scope::record_read(capacity);
+    let keys: Vec<Item> = output
+        .items
+        .unwrap_or_default()
+        .into_iter()
+        .map(|mut item| {
+            item.retain(|name, _| name == PK_ATTR || name == SK_ATTR);
+            item
+        })
+        .collect();
+    call::record(&span, keys.len(), capacity);
+    Ok((keys, output.last_evaluated_key))
+}
+
+async fn load<M: Model>(db: &Db, keys: Vec<Item>) -> Result<Vec<M>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let result = read::batch_get(db, keys.clone()).await?;
+    scope::record_read(result.capacity);
+    if !result.unprocessed.is_empty() {
+        return Err(Error::UnprocessedKeys {
+            keys: result.unprocessed,
+            attempts: result.attempts,
+        });
+    }
+    let share = result.share();
+    keys.iter()
+        .filter_map(|key| result.found.get(&CacheKey::of(db, key)))
+        .map(|item| model::load::<M>(item.clone(), share))
+        .collect()
+}

@@ -1,0 +1,174 @@
+//! The traits generated models implement, and the bookkeeping each loaded model carries.
+
+use crate::capacity::Capacity;
+use crate::codec::Item;
+use crate::keys;
+use crate::schema::{FieldKind, KeyPart, ModelSchema};
+use aws_sdk_dynamodb::types::AttributeValue;
+use std::sync::Arc;
+
+/// A generated model. The runtime's operations are generic over it; users call the typed
+/// methods generated on each model instead.
+pub trait Model: Sized + Send + Sync + 'static {
+    /// The primary-key type (`UserId`, `TaggedPostKey`).
+    type Key: ModelKey;
+
+    /// The static description of the model.
+    const SCHEMA: &'static ModelSchema;
+
+    /// The primary key of this item.
+    fn key(&self) -> Self::Key;
+
+    /// Every field as stored, without bao's system attributes (`_pk`, `_gsi1_pk`, ...).
+    fn to_item(&self) -> Item;
+
+    /// Reads a stored item. Unknown attributes are ignored.
+    fn from_item(item: &Item) -> crate::Result<Self>;
+
+    /// The bookkeeping of this item.
+    fn state(&self) -> &ItemState;
+
+    /// The bookkeeping of this item, mutably.
+    fn state_mut(&mut self) -> &mut ItemState;
+}
+
+/// A primary key of a model.
+pub trait ModelKey: Clone + Send + Sync + 'static {
+    /// The key fields as stored attributes (`{"userId": S("01J...")}`).
+    fn key_item(&self) -> Item;
+}
+
+/// What bao remembers about a model value: the fields as last read or written, which `save`
+/// diffs against, and the capacity consumed to get them.
+///
+/// It is bookkeeping, not data: two states always compare equal, so models compare by field
+/// values alone.
+#[derive(Debug, Clone, Default)]
+pub struct ItemState {
+    stored: Option<Arc<Item>>,
+    capacity: Capacity,
+}
+
+impl ItemState {
+    pub(crate) fn stored(item: Item, capacity: Capacity) -> ItemState {
+        ItemState {
+            stored: Some(Arc::new(item)),
+            capacity,
+        }
+    }
+
+    /// The fields as last read or written, if this value came from DynamoDB.
+    pub fn stored_item(&self) -> Option<&Item> {
+        self.stored.as_deref()
+    }
+
+    /// Capacity consumed to load or write this value.
+    pub fn capacity(&self) -> Capacity {
+        self.capacity
+    }
+}
+
+impl PartialEq for ItemState {
+    fn eq(&self, _: &ItemState) -> bool {
+        true
+    }
+}
+
+/// Decodes a stored item into a model that remembers it.
+pub(crate) fn load<M: Model>(item: Item, capacity: Capacity) -> crate::Result<M> {
+    let mut model = M::from_item(&item)?;
+    *model.state_mut() = ItemState::stored(fields_only::<M>(item), capacity);
+    Ok(model)
+}
+
+/// The item without system attributes: what `to_item` of the loaded model would produce.
+pub(crate) fn fields_only<M: Model>(item: Item) -> Item {
+    fields_only_of(M::SCHEMA, item)
+}
+
+/// [`fields_only`] for a schema.
+pub(crate) fn fields_only_of(schema: &ModelSchema, mut item: Item) -> Item {
+    item.retain(|name, _| schema.field(name).is_some());
+    item
+}
+
+/// The primary id of a model value: its key as DynamoBao writes it into related fields
+/// (`01J...`, or `<partition>##__SK__##<sort>` for a composite key).
+pub fn primary_id<M: Model>(model: &M) -> String {
+    primary_id_of(M::SCHEMA, &model.key().key_item())
+}
+
+/// The primary id of the item with these key fields. Key values always encode (the schema
+/// compiler allows no binary or set keys), so a missing part encodes as empty.
+pub fn primary_id_of(schema: &ModelSchema, key: &Item) -> String {
+    let part = |part: KeyPart| match part {
+        KeyPart::ModelPrefix => None,
+        KeyPart::Field(name) => Some(
+            schema
+                .field(name)
+                .zip(key.get(name))
+                .and_then(|(field, attr)| keys::encode_key_value(field.kind, attr).ok())
+                .unwrap_or_default(),
+        ),
+    };
+    match (part(schema.primary_key.partition), part(schema.primary_key.sort)) {
+        (Some(pk), Some(sk)) => format!("{pk}{}{sk}", keys::SK_SEPARATOR),
+        (Some(id), None) | (None, Some(id)) => id,
+        (None, None) => schema.prefix.to_owned(),
+    }
+}
+
+/// The key fields of a primary id: the inverse of [`primary_id_of`], for RelatedFields that
+/// point to models with composite keys.
+pub fn key_item_from_primary_id(
+    schema: &ModelSchema,
+    id: &AttributeValue,
+) -> std::result::Result<Item, String> {
+    let AttributeValue::S(id) = id else {
+        return Err("a primary id is stored as a string".to_owned());
+    };
+    let parts: Vec<(&'static str, &str)> =
+        match (schema.primary_key.partition, schema.primary_key.sort) {
+            (KeyPart::Field(pk), KeyPart::Field(sk)) => {
+                let (pk_value, sk_value) = id
+                    .split_once(keys::SK_SEPARATOR)
+                    .ok_or_else(|| format!("`{id}` is not a composite primary id"))?;
+                vec![(pk, pk_value), (sk, sk_value)]
+            }
+            (KeyPart::Field(name), KeyPart::ModelPrefix)
+            | (KeyPart::ModelPrefix, KeyPart::Field(name)) => vec![(name, id.as_str())],
+            (KeyPart::ModelPrefix, KeyPart::ModelPrefix) => Vec::new(),
+        };
+    parts
+        .into_iter()
+        .map(|(name, text)| {
+            let kind = schema.field(name).map_or(FieldKind::String, |f| f.kind);
+            Ok((name.to_owned(), decode_key_text(kind, text)?))
+        })
+        .collect()
+}
+
+/// The stored attribute of one key component, from its key encoding.
+fn decode_key_text(kind: FieldKind, text: &str) -> std::result::Result<AttributeValue, String> {
+    let number = |text: &str| {
+        let trimmed = text.trim_start_matches('0');
+        let trimmed = if trimmed.is_empty() { "0" } else { trimmed };
+        trimmed
+            .parse::<i64>()
+            .map(|value| value.to_string())
+            .or_else(|_| trimmed.parse::<f64>().map(|value| value.to_string()))
+            .map(AttributeValue::N)
+            .map_err(|_| format!("`{text}` is not a number key"))
+    };
+    match kind {
+        FieldKind::Integer
+        | FieldKind::Counter
+        | FieldKind::DateTime
+        | FieldKind::CreateDate
+        | FieldKind::ModifiedDate
+        | FieldKind::Ttl
+        | FieldKind::Float => number(text),
+        FieldKind::Boolean => Ok(AttributeValue::Bool(text == "1")),
+        _ => Ok(AttributeValue::S(text.to_owned())),
+    }
+}

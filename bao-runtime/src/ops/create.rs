@@ -1,0 +1,106 @@
+//! `create`: one conditional write, or one transaction when unique values are claimed.
+
+use super::layout::{self, PK};
+use super::transact::{self, Part, Role};
+use super::validate;
+use crate::call::{self, Failure};
+use crate::capacity::Capacity;
+use crate::codec::Item;
+use crate::model::{self, Model};
+use crate::{keys, scope, Db, Error, Result};
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::types::{Put, ReturnConsumedCapacity, TransactWriteItem};
+use tracing::Instrument;
+
+const CREATE_GUARD: &str = "attribute_not_exists(#pk)";
+
+/// Stores a new item whose fields are complete (generated code has already assigned ULIDs,
+/// dates, versions and defaults). Fails with [`Error::AlreadyExists`] when the key is taken and
+/// [`Error::UniqueViolation`] when a unique value is.
+pub async fn create<M: Model>(db: &Db, fields: Item) -> Result<M> {
+    let schema = M::SCHEMA;
+    validate::new_item(schema, &fields)?;
+    let id = keys::primary_id(schema, &fields)?;
+    let item = layout::stored_item(db, schema, &fields)?;
+    let cache_key = scope::CacheKey::of(db, &item);
+    let claims = validate::unique_values(schema, &fields);
+
+    let capacity = if claims.is_empty() {
+        put(db, schema.name, &id, item).await?
+    } else {
+        let main = Put::builder()
+            .table_name(db.table())
+            .set_item(Some(item))
+            .condition_expression(CREATE_GUARD)
+            .expression_attribute_names("#pk", PK)
+            .build()
+            .map_err(|error| Error::sdk("TransactWriteItems", error))?;
+        let mut parts = vec![Part {
+            item: TransactWriteItem::builder().put(main).build(),
+            role: Role::Main {
+                model: schema.name,
+                id: id.clone(),
+            },
+        }];
+        for (constraint, value) in &claims {
+            parts.push(transact::claim(db, schema, constraint, value, &id)?);
+        }
+        match transact::write(db, parts).await {
+            Ok(capacity) => capacity,
+            Err(failure) => {
+                return Err(if failure.main_condition_failed() {
+                    Error::AlreadyExists {
+                        model: schema.name,
+                        id,
+                    }
+                } else if let Some((model, constraint, value)) = failure.taken_value() {
+                    Error::UniqueViolation {
+                        model,
+                        constraint: constraint.name,
+                        field: constraint.field,
+                        value: value.to_owned(),
+                    }
+                } else {
+                    failure.into_error()
+                });
+            }
+        }
+    };
+    scope::record_write(capacity);
+    scope::remember(cache_key, Some(fields.clone()));
+    model::load(fields, capacity)
+}
+
+async fn put(db: &Db, model: &'static str, id: &str, item: Item) -> Result<Capacity> {
+    let span = call::span("PutItem", db.table(), None);
+    let result = db
+        .client()
+        .put_item()
+        .table_name(db.table())
+        .set_item(Some(item))
+        .condition_expression(CREATE_GUARD)
+        .expression_attribute_names("#pk", PK)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .send()
+        .instrument(span.clone())
+        .await;
+    match result {
+        Ok(output) => {
+            let capacity = Capacity::write_from(output.consumed_capacity());
+            call::record(&span, 1, capacity);
+            Ok(capacity)
+        }
+        Err(error) => Err(
+            match call::classify("PutItem", call::sdk_attempts(db.client()), error, |service| {
+                matches!(service, PutItemError::ConditionalCheckFailedException(_))
+                    .then_some(Failure::ConditionFailed(None))
+            }) {
+                Failure::ConditionFailed(_) => Error::AlreadyExists {
+                    model,
+                    id: id.to_owned(),
+                },
+                other => other.into_error("PutItem"),
+            },
+        ),
+    }
+}

@@ -1,0 +1,171 @@
+//! `delete`: one DeleteItem, or a read and one transaction when unique values must be released.
+
+use super::layout::{self, PK};
+use super::transact::{self, Part, Role};
+use super::{read, validate};
+use crate::call::{self, Failure};
+use crate::capacity::Capacity;
+use crate::codec::Item;
+use crate::expr::{Condition, ExprBuilder};
+use crate::model::{self, Model, ModelKey};
+use crate::schema::ModelSchema;
+use crate::{keys, scope, Db, Error, Result};
+use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
+use aws_sdk_dynamodb::types::{
+    Delete, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
+    TransactWriteItem,
+};
+use tracing::Instrument;
+
+/// Deletes the item with this key and returns it as it was; [`Error::NotFound`] when there is
+/// none. A model with unique constraints releases its values in the same transaction; since the
+/// values to release are stored on the item, it is read first (one GetItem).
+pub async fn delete<M: Model>(db: &Db, key: &M::Key, condition: Option<Condition>) -> Result<M> {
+    let schema = M::SCHEMA;
+    let key = key.key_item();
+    let id = keys::primary_id(schema, &key)?;
+    let stored_key = layout::key_of(db, schema, &key)?;
+    let cache_key = scope::CacheKey::of(db, &stored_key);
+    let (fields, capacity) = if schema.unique_constraints.is_empty() {
+        delete_item(db, schema, &id, stored_key, condition.as_ref()).await?
+    } else {
+        let (item, read_capacity) = read::get_item(db, stored_key.clone(), true).await?;
+        scope::record_read(read_capacity);
+        let Some(item) = item else {
+            return Err(Error::NotFound {
+                model: schema.name,
+                id,
+            });
+        };
+        let fields = model::fields_only_of(schema, item);
+        let capacity = delete_with_claims(db, schema, &id, stored_key, &fields, condition.as_ref())
+            .await?;
+        (fields, read_capacity + capacity)
+    };
+    scope::record_write(Capacity {
+        read: 0.0,
+        ..capacity
+    });
+    scope::remember(cache_key, None);
+    model::load(fields, capacity)
+}
+
+fn guard(condition: Option<&Condition>, expr: &mut ExprBuilder, extra: Vec<String>) -> String {
+    let mut guards = vec![format!("attribute_exists({})", expr.name(PK))];
+    guards.extend(extra);
+    if let Some(condition) = condition {
+        guards.push(format!("({})", condition.render(expr)));
+    }
+    guards.join(" AND ")
+}
+
+async fn delete_item(
+    db: &Db,
+    schema: &'static ModelSchema,
+    id: &str,
+    key: Item,
+    condition: Option<&Condition>,
+) -> Result<(Item, Capacity)> {
+    let mut expr = ExprBuilder::new();
+    let condition_expression = guard(condition, &mut expr, Vec::new());
+    let (names, values) = expr.into_parts();
+    let span = call::span("DeleteItem", db.table(), None);
+    let sent = db
+        .client()
+        .delete_item()
+        .table_name(db.table())
+        .set_key(Some(key))
+        .condition_expression(condition_expression)
+        .set_expression_attribute_names(names)
+        .set_expression_attribute_values(values)
+        .return_values(ReturnValue::AllOld)
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .send()
+        .instrument(span.clone())
+        .await;
+    match sent {
+        Ok(output) => {
+            let capacity = Capacity::write_from(output.consumed_capacity());
+            call::record(&span, 1, capacity);
+            let item = output.attributes.unwrap_or_default();
+            Ok((model::fields_only_of(schema, item), capacity))
+        }
+        Err(error) => Err(
+            match call::classify("DeleteItem", call::sdk_attempts(db.client()), error, |service| {
+                match service {
+                    DeleteItemError::ConditionalCheckFailedException(failed) => {
+                        Some(Failure::ConditionFailed(failed.item.clone()))
+                    }
+                    _ => None,
+                }
+            }) {
+                Failure::ConditionFailed(None) => Error::NotFound {
+                    model: schema.name,
+                    id: id.to_owned(),
+                },
+                Failure::ConditionFailed(Some(_)) => Error::ConditionFailed {
+                    model: schema.name,
+                    id: id.to_owned(),
+                },
+                other => other.into_error("DeleteItem"),
+            },
+        ),
+    }
+}
+
+async fn delete_with_claims(
+    db: &Db,
+    schema: &'static ModelSchema,
+    id: &str,
+    key: Item,
+    fields: &Item,
+    condition: Option<&Condition>,
+) -> Result<Capacity> {
+    let claims = validate::unique_values(schema, fields);
+    let mut expr = ExprBuilder::new();
+    let unchanged = claims
+        .iter()
+        .map(|(constraint, _)| {
+            let stored = fields[constraint.field].clone();
+            format!("{} = {}", expr.name(constraint.field), expr.value(stored))
+        })
+        .collect();
+    let condition_expression = guard(condition, &mut expr, unchanged);
+    let (names, values) = expr.into_parts();
+    let main = Delete::builder()
+        .table_name(db.table())
+        .set_key(Some(key))
+        .condition_expression(condition_expression)
+        .set_expression_attribute_names(names)
+        .set_expression_attribute_values(values)
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .build()
+        .map_err(|error| Error::sdk("TransactWriteItems", error))?;
+    let mut parts = vec![Part {
+        item: TransactWriteItem::builder().delete(main).build(),
+        role: Role::Main {
+            model: schema.name,
+            id: id.to_owned(),
+        },
+    }];
+    for (constraint, value) in &claims {
+        parts.push(transact::release(db, schema, constraint, value, id)?);
+    }
+    transact::write(db, parts).await.map_err(|failure| {
+        if failure.main_condition_failed() {
+            match failure.main_item() {
+                None => Error::NotFound {
+                    model: schema.name,
+                    id: id.to_owned(),
+                },
+                Some(_) => Error::ConditionFailed {
+                    model: schema.name,
+                    id: id.to_owned(),
+                },
+            }
+        } else {
+            failure.into_error()
+        }
+    })
+}

@@ -1,0 +1,66 @@
+//! Where a model's fields go in DynamoDB: key, index, iteration and unique-constraint attributes.
+
+use crate::codec::Item;
+use crate::keys::{self, PrimaryKey};
+use crate::schema::{ModelSchema, UniqueConstraintSchema};
+use crate::{Db, Result};
+use aws_sdk_dynamodb::types::AttributeValue;
+
+/// The table's partition-key attribute.
+pub(crate) const PK: &str = "_pk";
+/// The table's sort-key attribute.
+pub(crate) const SK: &str = "_sk";
+/// The iteration index's key attributes.
+pub(crate) const ITER_PK: &str = "_iter_pk";
+pub(crate) const ITER_SK: &str = "_iter_sk";
+
+/// `{_pk, _sk}` of the item with these key fields.
+pub(crate) fn key_of(db: &Db, schema: &ModelSchema, key_fields: &Item) -> Result<Item> {
+    let PrimaryKey { pk, sk } = keys::primary_key(schema, db.tenant(), key_fields)?;
+    Ok(Item::from([
+        (PK.to_owned(), AttributeValue::S(pk)),
+        (SK.to_owned(), AttributeValue::S(sk)),
+    ]))
+}
+
+/// The whole item to store: the fields plus every key attribute bao maintains.
+pub(crate) fn stored_item(db: &Db, schema: &ModelSchema, fields: &Item) -> Result<Item> {
+    let mut item = fields.clone();
+    item.extend(key_of(db, schema, fields)?);
+    for index in schema.indexes {
+        let Some(gsi) = index.gsi else { continue };
+        if let Some((pk, sk)) = keys::index_keys(schema, db.tenant(), index, fields)? {
+            let (pk_attr, sk_attr) = keys::gsi_attribute_names(gsi);
+            item.insert(pk_attr.to_owned(), AttributeValue::S(pk));
+            item.insert(sk_attr.to_owned(), AttributeValue::S(sk));
+        }
+    }
+    if let Some((pk, sk)) = keys::iteration_keys(schema, db.tenant(), fields)? {
+        item.insert(ITER_PK.to_owned(), AttributeValue::S(pk));
+        item.insert(ITER_SK.to_owned(), AttributeValue::S(sk));
+    }
+    Ok(item)
+}
+
+/// A unique constraint's value as DynamoBao writes it into the constraint key.
+pub(crate) fn unique_value(attr: &AttributeValue) -> Option<String> {
+    match attr {
+        AttributeValue::S(value) | AttributeValue::N(value) => Some(value.clone()),
+        AttributeValue::Bool(value) => Some(value.to_string()),
+        _ => None,
+    }
+}
+
+/// The key of a unique-constraint item.
+pub(crate) fn unique_key(
+    db: &Db,
+    schema: &ModelSchema,
+    constraint: &UniqueConstraintSchema,
+    value: &str,
+) -> Item {
+    let pk = keys::unique_constraint_key(schema, db.tenant(), constraint, value);
+    Item::from([
+        (PK.to_owned(), AttributeValue::S(pk)),
+        (SK.to_owned(), AttributeValue::S(keys::UNIQUE_CONSTRAINT_SK.to_owned())),
+    ])
+}

@@ -1,0 +1,18 @@
+//! The operations generated methods call, generic over [`Model`](crate::Model).
+//!
+//! Each one makes the fewest DynamoDB calls the operation allows; their doc comments say how
+//! many.
+
+mod create;
+mod delete;
+pub(crate) mod layout;
+pub(crate) mod read;
+pub(crate) mod transact;
+mod validate;
+mod write;
+
+pub use create::create;
+pub use delete::delete;
+pub use read::{find, find_by_unique, find_many, ReadOptions, MAX_BATCH_GET_KEYS};
+pub use transact::MAX_TRANSACTION_ITEMS;
+pub use write::{save, update};

@@ -1,0 +1,265 @@
+//! `find` and `find_many`: GetItem outside a scope, coalesced BatchGetItem inside one.
+
+use super::layout;
+use crate::call;
+use crate::capacity::Capacity;
+use crate::codec::{FieldValue, Item};
+use crate::keys;
+use crate::model::{self, Model, ModelKey};
+use crate::schema::FieldKind;
+use crate::scope::{self, CacheKey, Loaded};
+use crate::{Db, Error, Result};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnConsumedCapacity};
+use std::collections::{HashMap, HashSet};
+use tracing::Instrument;
+
+/// BatchGetItem's limit on keys per call.
+pub const MAX_BATCH_GET_KEYS: usize = 100;
+
+/// How to read one item.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// A strongly consistent read (1 RCU per 4 KB instead of 0.5). Always a direct GetItem.
+    pub consistent: bool,
+    /// Skip the request scope's cache and batching for this read.
+    pub bypass_scope: bool,
+}
+
+/// Reads one item by key: batched and cached inside a [`RequestScope`](crate::RequestScope),
+/// a direct GetItem outside one.
+pub async fn find<M: Model>(db: &Db, key: &M::Key, options: ReadOptions) -> Result<Option<M>> {
+    let key = layout::key_of(db, M::SCHEMA, &key.key_item())?;
+    let direct = options.consistent || options.bypass_scope;
+    let loaded = match direct {
+        false => scope::load(db, key.clone()).await,
+        true => None,
+    };
+    let (item, capacity) = match loaded {
+        Some(result) => result?,
+        None if !direct && db.require_scope() => {
+            return Err(Error::ScopeRequired { operation: "find" });
+        }
+        None => {
+            let cache_key = CacheKey::of(db, &key);
+            let (item, capacity) = get_item(db, key, options.consistent).await?;
+            scope::record_read(capacity);
+            scope::remember(cache_key, item.clone());
+            (item, capacity)
+        }
+    };
+    item.map(|item| model::load(item, capacity)).transpose()
+}
+
+/// Reads many items by key, in the order given (`None` for a missing item). Inside a scope the
+/// reads join the scope's batches; outside, duplicates are read once and the rest are sent as
+/// BatchGetItem calls of at most 100 keys.
+pub async fn find_many<M: Model>(db: &Db, keys: &[M::Key]) -> Result<Vec<Option<M>>> {
+    if scope::is_inside() {
+        let finds = keys
+            .iter()
+            .map(|key| find::<M>(db, key, ReadOptions::default()));
+        return futures::future::try_join_all(finds).await;
+    }
+    if db.require_scope() {
+        return Err(Error::ScopeRequired {
+            operation: "find_many",
+        });
+    }
+    let keys = keys
+        .iter()
+        .map(|key| layout::key_of(db, M::SCHEMA, &key.key_item()))
+        .collect::<Result<Vec<_>>>()?;
+    let result = batch_get(db, keys.clone()).await?;
+    if !result.unprocessed.is_empty() {
+        return Err(Error::UnprocessedKeys {
+            keys: result.unprocessed,
+            attempts: result.attempts,
+        });
+    }
+    let share = result.share();
+    keys.iter()
+        .map(|key| {
+            let (item, capacity) = result.outcome(&CacheKey::of(db, key), share)?;
+            item.map(|item| model::load(item, capacity)).transpose()
+        })
+        .collect()
+}
+
+/// Finds the item that owns `value` of the unique constraint named `constraint`: a GetItem of
+/// the constraint item, then a `find` of its owner (through the request scope).
+pub async fn find_by_unique<M: Model, T: FieldValue>(
+    db: &Db,
+    constraint: &str,
+    value: &T,
+) -> Result<Option<M>> {
+    let schema = M::SCHEMA;
+    let unique = schema
+        .unique_constraints
+        .iter()
+        .find(|unique| unique.name == constraint)
+        .ok_or_else(|| {
+            Error::validation(schema.name, "constraint", format!("no unique constraint `{constraint}`"))
+        })?;
+    let kind = schema.field(unique.field).map_or(FieldKind::String, |field| field.kind);
+    let Some(value) = value.to_attr(kind).as_ref().and_then(layout::unique_value) else {
+        return Ok(None);
+    };
+    let key = layout::unique_key(db, schema, unique, &value);
+    let (item, capacity) = get_item(db, key, false).await?;
+    scope::record_read(capacity);
+    let Some(AttributeValue::S(owner)) = item.as_ref().and_then(|item| item.get("relatedId")) else {
+        return Ok(None);
+    };
+    let stored_key = keys::primary_key_from_id(schema, db.tenant(), owner)?.to_item();
+    let loaded = match scope::load(db, stored_key.clone()).await {
+        Some(result) => result?,
+        None => {
+            let loaded = get_item(db, stored_key, false).await?;
+            scope::record_read(loaded.1);
+            loaded
+        }
+    };
+    let (item, read) = loaded;
+    item.map(|item| model::load(item, capacity + read)).transpose()
+}
+
+/// One GetItem.
+pub(crate) async fn get_item(db: &Db, key: Item, consistent: bool) -> Result<Loaded> {
+    let span = call::span("GetItem", db.table(), None);
+    let output = db
+        .client()
+        .get_item()
+        .table_name(db.table())
+        .set_key(Some(key))
+        .consistent_read(consistent)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .send()
+        .instrument(span.clone())
+        .await
+        .map_err(|error| {
+            call::classify("GetItem", call::sdk_attempts(db.client()), error, |_| None)
+                .into_error("GetItem")
+        })?;
+    let capacity = Capacity::read_from(output.consumed_capacity());
+    call::record(&span, usize::from(output.item.is_some()), capacity);
+    Ok((output.item, capacity))
+}
+
+/// What a set of batch reads found.
+#[derive(Debug, Default)]
+pub(crate) struct BatchResult {
+    /// Items found, by key.
+    pub(crate) found: HashMap<CacheKey, Item>,
+    /// Keys DynamoDB left unprocessed after every retry.
+    pub(crate) unprocessed: Vec<Item>,
+    /// Keys requested (after deduplication).
+    pub(crate) requested: usize,
+    /// Most calls made for one chunk.
+    pub(crate) attempts: u32,
+    /// Capacity of every call, retries included.
+    pub(crate) capacity: Capacity,
+}
+
+impl BatchResult {
+    /// Each requested key's even share of the capacity.
+    pub(crate) fn share(&self) -> Capacity {
+        let keys = self.requested.max(1) as f64;
+        Capacity {
+            read: self.capacity.read / keys,
+            write: 0.0,
+        }
+    }
+
+    /// The outcome for one key: found, proven absent, or left unprocessed.
+    pub(crate) fn outcome(&self, key: &CacheKey, share: Capacity) -> Result<Loaded> {
+        if let Some(item) = self.found.get(key) {
+            return Ok((Some(item.clone()), share));
+        }
+        let unprocessed: Vec<Item> = self
+            .unprocessed
+            .iter()
+            .filter(|candidate| key.matches(candidate))
+            .cloned()
+            .collect();
+        if unprocessed.is_empty() {
+            Ok((None, share))
+        } else {
+            Err(Error::UnprocessedKeys {
+                keys: unprocessed,
+                attempts: self.attempts,
+            })
+        }
+    }
+}
+
+/// Reads `keys` (deduplicated) in concurrent BatchGetItem calls of at most 100 keys, retrying
+/// unprocessed keys with the handle's [`RetryPolicy`](crate::RetryPolicy).
+pub(crate) async fn batch_get(db: &Db, keys: Vec<Item>) -> Result<BatchResult> {
+    let mut seen = HashSet::new();
+    let keys: Vec<Item> = keys
+        .into_iter()
+        .filter(|key| seen.insert(CacheKey::of(db, key)))
+        .collect();
+    let chunks = keys
+        .chunks(MAX_BATCH_GET_KEYS)
+        .map(|chunk| batch_get_chunk(db, chunk.to_vec()));
+    let mut total = BatchResult {
+        requested: keys.len(),
+        ..BatchResult::default()
+    };
+    for chunk in futures::future::try_join_all(chunks).await? {
+        total.found.extend(chunk.found);
+        total.unprocessed.extend(chunk.unprocessed);
+        total.attempts = total.attempts.max(chunk.attempts);
+        total.capacity += chunk.capacity;
+    }
+    Ok(total)
+}
+
+async fn batch_get_chunk(db: &Db, mut keys: Vec<Item>) -> Result<BatchResult> {
+    let mut result = BatchResult::default();
+    let policy = *db.retry();
+    loop {
+        result.attempts += 1;
+        let span = call::span("BatchGetItem", db.table(), None);
+        let request = KeysAndAttributes::builder()
+            .set_keys(Some(std::mem::take(&mut keys)))
+            .build()
+            .map_err(|error| Error::sdk("BatchGetItem", error))?;
+        let output = db
+            .client()
+            .batch_get_item()
+            .request_items(db.table(), request)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .instrument(span.clone())
+            .await
+            .map_err(|error| {
+                call::classify("BatchGetItem", call::sdk_attempts(db.client()), error, |_| None)
+                    .into_error("BatchGetItem")
+            })?;
+        let capacity = Capacity::read_from(output.consumed_capacity());
+        result.capacity += capacity;
+        let items = output
+            .responses
+            .and_then(|mut responses| responses.remove(db.table()))
+            .unwrap_or_default();
+        call::record(&span, items.len(), capacity);
+        for item in items {
+            result.found.insert(CacheKey::of(db, &item), item);
+        }
+        keys = output
+            .unprocessed_keys
+            .and_then(|mut unprocessed| unprocessed.remove(db.table()))
+            .map(|request| request.keys)
+            .unwrap_or_default();
+        if keys.is_empty() {
+            return Ok(result);
+        }
+        if result.attempts >= policy.max_attempts {
+            result.unprocessed = keys;
+            return Ok(result);
+        }
+        tokio::time::sleep(policy.delay(result.attempts)).await;
+    }
+}

@@ -1,0 +1,259 @@
+//! TransactWriteItems with a role for every part, so a cancellation says which part failed.
+
+use super::layout::{self, PK};
+use crate::call::{self, Failure};
+use crate::capacity::Capacity;
+use crate::codec::Item;
+use crate::error::CancellationReason;
+use crate::schema::{ModelSchema, UniqueConstraintSchema};
+use crate::{Db, Error, Result};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Delete, Put, ReturnConsumedCapacity, TransactWriteItem,
+};
+use tracing::Instrument;
+
+/// DynamoDB's limit on the parts of one transaction.
+pub const MAX_TRANSACTION_ITEMS: usize = 100;
+
+/// What a part of a transaction is for.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Role {
+    /// The write of a model item.
+    Main { model: &'static str, id: String },
+    /// Claiming a unique value.
+    Claim {
+        model: &'static str,
+        constraint: &'static UniqueConstraintSchema,
+        value: String,
+    },
+    /// Releasing a unique value.
+    Release {
+        model: &'static str,
+        constraint: &'static UniqueConstraintSchema,
+    },
+}
+
+impl Role {
+    fn describe(&self) -> String {
+        match self {
+            Role::Main { model, id } => format!("{model} `{id}`"),
+            Role::Claim {
+                model, constraint, ..
+            } => format!("{model} unique constraint `{}`", constraint.name),
+            Role::Release { model, constraint } => {
+                format!("{model} release of unique constraint `{}`", constraint.name)
+            }
+        }
+    }
+}
+
+/// One part of a transaction.
+#[derive(Debug, Clone)]
+pub(crate) struct Part {
+    pub(crate) item: TransactWriteItem,
+    pub(crate) role: Role,
+}
+
+/// A failed part: its role, DynamoDB's code, and the item as it was when a condition failed.
+#[derive(Debug)]
+pub(crate) struct Rejection {
+    pub(crate) role: Role,
+    pub(crate) code: String,
+    pub(crate) item: Option<Item>,
+}
+
+/// How a transaction failed.
+#[derive(Debug)]
+pub(crate) enum TxFailure {
+    /// Cancelled; every part that failed, in order.
+    Cancelled(Vec<Rejection>),
+    /// Anything else.
+    Other(Error),
+}
+
+impl TxFailure {
+    /// The general error, for failures the caller gives no special meaning.
+    pub(crate) fn into_error(self) -> Error {
+        match self {
+            TxFailure::Other(error) => error,
+            TxFailure::Cancelled(rejections) => Error::TransactionCancelled {
+                reasons: rejections
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, rejection)| CancellationReason {
+                        index,
+                        part: rejection.role.describe(),
+                        code: rejection.code,
+                        message: None,
+                    })
+                    .collect(),
+            },
+        }
+    }
+
+    /// The unique value that another item owns, if that is why the transaction failed.
+    pub(crate) fn taken_value(&self) -> Option<(&'static str, &'static UniqueConstraintSchema, &str)> {
+        let TxFailure::Cancelled(rejections) = self else {
+            return None;
+        };
+        rejections.iter().find_map(|rejection| match &rejection.role {
+            Role::Claim {
+                model,
+                constraint,
+                value,
+            } if rejection.code == "ConditionalCheckFailed" => {
+                Some((*model, *constraint, value.as_str()))
+            }
+            _ => None,
+        })
+    }
+
+    /// The main item as it was, when its condition failed and DynamoDB returned it.
+    pub(crate) fn main_item(&self) -> Option<&Item> {
+        let TxFailure::Cancelled(rejections) = self else {
+            return None;
+        };
+        rejections
+            .iter()
+            .find(|rejection| matches!(rejection.role, Role::Main { .. }))
+            .and_then(|rejection| rejection.item.as_ref())
+    }
+
+    /// Whether the main item's condition failed.
+    pub(crate) fn main_condition_failed(&self) -> bool {
+        matches!(self, TxFailure::Cancelled(rejections) if rejections.iter().any(|rejection| {
+            matches!(rejection.role, Role::Main { .. }) && rejection.code == "ConditionalCheckFailed"
+        }))
+    }
+}
+
+/// Sends one TransactWriteItems; refuses more than [`MAX_TRANSACTION_ITEMS`] parts before sending.
+pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailure> {
+    if parts.len() > MAX_TRANSACTION_ITEMS {
+        return Err(TxFailure::Other(Error::validation(
+            "transaction",
+            "items",
+            format!(
+                "{} items, DynamoDB allows at most {MAX_TRANSACTION_ITEMS} (unique constraints count)",
+                parts.len()
+            ),
+        )));
+    }
+    let span = call::span("TransactWriteItems", db.table(), None);
+    let (items, roles): (Vec<_>, Vec<_>) = parts.into_iter().map(|p| (p.item, p.role)).unzip();
+    let count = items.len();
+    let result = db
+        .client()
+        .transact_write_items()
+        .set_transact_items(Some(items))
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .send()
+        .instrument(span.clone())
+        .await;
+    match result {
+        Ok(output) => {
+            let capacity = Capacity::write_from(output.consumed_capacity());
+            call::record(&span, count, capacity);
+            Ok(capacity)
+        }
+        Err(error) => {
+            let failure = call::classify(
+                "TransactWriteItems",
+                call::sdk_attempts(db.client()),
+                error,
+                |service| match service {
+                    TransactWriteItemsError::TransactionCanceledException(cancelled) => Some(
+                        Failure::Cancelled(cancelled.cancellation_reasons().to_vec()),
+                    ),
+                    _ => None,
+                },
+            );
+            Err(match failure {
+                Failure::Cancelled(reasons) => TxFailure::Cancelled(
+                    reasons
+                        .iter()
+                        .zip(roles)
+                        .filter_map(|(reason, role)| {
+                            let code = reason.code().filter(|code| *code != "None")?;
+                            Some(Rejection {
+                                role,
+                                code: code.to_owned(),
+                                item: reason.item().cloned(),
+                            })
+                        })
+                        .collect(),
+                ),
+                other => TxFailure::Other(other.into_error("TransactWriteItems")),
+            })
+        }
+    }
+}
+
+/// Claims `value` of `constraint` for the item `related_id`: DynamoBao's constraint item and
+/// condition, so claiming your own value again is a no-op.
+pub(crate) fn claim(
+    db: &Db,
+    schema: &'static ModelSchema,
+    constraint: &'static UniqueConstraintSchema,
+    value: &str,
+    related_id: &str,
+) -> Result<Part> {
+    let mut item = layout::unique_key(db, schema, constraint, value);
+    let unique_value = item[PK].clone();
+    item.insert("uniqueValue".into(), unique_value);
+    item.insert("relatedId".into(), AttributeValue::S(related_id.to_owned()));
+    item.insert("relatedModel".into(), AttributeValue::S(schema.name.to_owned()));
+    if let Some(tenant) = db.tenant() {
+        item.insert("_gsi_test_id".into(), AttributeValue::S(tenant.id().to_owned()));
+    }
+    let put = Put::builder()
+        .table_name(db.table())
+        .set_item(Some(item))
+        .condition_expression(
+            "attribute_not_exists(#pk) OR (relatedId = :relatedId AND relatedModel = :modelName)",
+        )
+        .expression_attribute_names("#pk", PK)
+        .set_expression_attribute_values(Some(owner_values(schema, related_id)))
+        .build()
+        .map_err(|error| Error::sdk("TransactWriteItems", error))?;
+    Ok(Part {
+        item: TransactWriteItem::builder().put(put).build(),
+        role: Role::Claim {
+            model: schema.name,
+            constraint,
+            value: value.to_owned(),
+        },
+    })
+}
+
+/// Releases `value` of `constraint`, if `related_id` owns it.
+pub(crate) fn release(
+    db: &Db,
+    schema: &'static ModelSchema,
+    constraint: &'static UniqueConstraintSchema,
+    value: &str,
+    related_id: &str,
+) -> Result<Part> {
+    let delete = Delete::builder()
+        .table_name(db.table())
+        .set_key(Some(layout::unique_key(db, schema, constraint, value)))
+        .condition_expression("relatedId = :relatedId AND relatedModel = :modelName")
+        .set_expression_attribute_values(Some(owner_values(schema, related_id)))
+        .build()
+        .map_err(|error| Error::sdk("TransactWriteItems", error))?;
+    Ok(Part {
+        item: TransactWriteItem::builder().delete(delete).build(),
+        role: Role::Release {
+            model: schema.name,
+            constraint,
+        },
+    })
+}
+
+fn owner_values(schema: &ModelSchema, related_id: &str) -> Item {
+    Item::from([
+        (":relatedId".to_owned(), AttributeValue::S(related_id.to_owned())),
+        (":modelName".to_owned(), AttributeValue::S(schema.name.to_owned())),
+    ])
+}

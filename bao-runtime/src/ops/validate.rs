@@ -1,0 +1,69 @@
+//! Checks made before anything is sent.
+
+use super::layout;
+use crate::changes::{Change, Changes};
+use crate::codec::{self, Item};
+use crate::schema::{KeyPart, ModelSchema, UniqueConstraintSchema};
+use crate::{Error, Result};
+
+/// A new item: every required field present, every value within its field's limits.
+pub(crate) fn new_item(schema: &ModelSchema, fields: &Item) -> Result<()> {
+    for field in schema.fields {
+        match fields.get(field.name) {
+            Some(attr) => codec::validate_field(schema.name, field, attr)?,
+            None if field.required => {
+                return Err(Error::validation(schema.name, field.name, "is required"));
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// Changes to a stored item: no key field changes, no required field removed, values within
+/// limits.
+pub(crate) fn changes(schema: &ModelSchema, changes: &Changes) -> Result<()> {
+    for (field, change) in changes.iter() {
+        if is_key_field(schema, field.name) {
+            return Err(Error::validation(
+                schema.name,
+                field.name,
+                "is part of the primary key and cannot change; create a new item instead",
+            ));
+        }
+        match change {
+            Change::Set(attr) => codec::validate_field(schema.name, field, attr)?,
+            Change::Remove if field.required => {
+                return Err(Error::validation(
+                    schema.name,
+                    field.name,
+                    "is required and cannot be removed",
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Whether the field is part of the primary key.
+pub(crate) fn is_key_field(schema: &ModelSchema, name: &str) -> bool {
+    [schema.primary_key.partition, schema.primary_key.sort]
+        .iter()
+        .any(|part| matches!(part, KeyPart::Field(field) if *field == name))
+}
+
+/// The unique values an item claims, one per constraint whose field has a value.
+pub(crate) fn unique_values(
+    schema: &'static ModelSchema,
+    fields: &Item,
+) -> Vec<(&'static UniqueConstraintSchema, String)> {
+    schema
+        .unique_constraints
+        .iter()
+        .filter_map(|constraint| {
+            let value = layout::unique_value(fields.get(constraint.field)?)?;
+            Some((constraint, value))
+        })
+        .collect()
+}

@@ -1,0 +1,414 @@
+//! `save` and `update`: one UpdateItem of just the changed fields, or one transaction when a
+//! unique value moves.
+
+use super::layout::{self, ITER_PK, ITER_SK, PK};
+use super::transact::{self, Part, Role, TxFailure};
+use super::{read, validate};
+use crate::call::{self, Failure};
+use crate::capacity::Capacity;
+use crate::changes::{Change, Changes};
+use crate::codec::{FieldValue, Item};
+use crate::expr::{Condition, ExprBuilder, UpdateExpr};
+use crate::model::{self, Model, ModelKey};
+use crate::schema::{FieldKind, IndexSchema, KeyPart, ModelSchema, UniqueConstraintSchema};
+use crate::{keys, scope, Db, Error, Result};
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ReturnConsumedCapacity, ReturnValue,
+    ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+};
+use tracing::Instrument;
+
+/// Writes the fields of `model` that changed since it was loaded; sends nothing when none did.
+/// The write is guarded by `attribute_exists` (a deleted item is not recreated), by the loaded
+/// version when the model has a VersionField, and by `condition` when given.
+pub async fn save<M: Model>(db: &Db, model: &mut M, condition: Option<Condition>) -> Result<()> {
+    let schema = M::SCHEMA;
+    let current = model.to_item();
+    let stored = model.state().stored_item().cloned();
+    let changes = diff(schema, stored.as_ref(), &current);
+    if changes.is_empty() && condition.is_none() {
+        return Ok(());
+    }
+    let key = model.key().key_item();
+    let known = stored.unwrap_or_else(|| current.clone());
+    let (fields, capacity) = apply(db, schema, key, changes, Some(known), condition).await?;
+    let capacity = model.state().capacity() + capacity;
+    *model = model::load(fields, capacity)?;
+    Ok(())
+}
+
+/// Applies `changes` to the item with this key in one request, without reading it first, and
+/// returns the item as stored afterwards. A change of a unique field needs the old value, so it
+/// reads the item first (one GetItem) and then writes in one transaction.
+pub async fn update<M: Model>(
+    db: &Db,
+    key: &M::Key,
+    changes: Changes,
+    condition: Option<Condition>,
+) -> Result<M> {
+    let schema = M::SCHEMA;
+    let key = key.key_item();
+    let moves_unique = schema
+        .unique_constraints
+        .iter()
+        .any(|constraint| changes.get(constraint.field).is_some());
+    let known = match moves_unique {
+        true => {
+            let stored_key = layout::key_of(db, schema, &key)?;
+            let (item, capacity) = read::get_item(db, stored_key, true).await?;
+            scope::record_read(capacity);
+            let item = item.ok_or_else(|| not_found(schema, &key))?;
+            Some(model::fields_only_of(schema, item))
+        }
+        false => None,
+    };
+    let (fields, capacity) = apply(db, schema, key, changes, known, condition).await?;
+    model::load(fields, capacity)
+}
+
+/// The changes that turn `stored` into `current`, as DynamoBao's save engine makes them.
+fn diff(schema: &'static ModelSchema, stored: Option<&Item>, current: &Item) -> Changes {
+    let mut changes = Changes::new();
+    for field in schema.fields {
+        let before = stored.and_then(|item| item.get(field.name));
+        let after = current.get(field.name);
+        if stored.is_some() && before == after {
+            continue;
+        }
+        match (before, after) {
+            (_, None) if before.is_some() => changes.push(field, Change::Remove),
+            (_, None) => {}
+            (Some(AttributeValue::Ss(old)), Some(AttributeValue::Ss(new)))
+                if field.kind == FieldKind::StringSet =>
+            {
+                let added: Vec<String> = new.iter().filter(|m| !old.contains(m)).cloned().collect();
+                let removed: Vec<String> =
+                    old.iter().filter(|m| !new.contains(m)).cloned().collect();
+                let change = match (added.is_empty(), removed.is_empty()) {
+                    (false, true) => Change::Add(AttributeValue::Ss(added)),
+                    (true, false) => Change::Delete(AttributeValue::Ss(removed)),
+                    _ => Change::Set(AttributeValue::Ss(new.clone())),
+                };
+                changes.push(field, change);
+            }
+            (_, Some(value)) => changes.push(field, Change::Set(value.clone())),
+        }
+    }
+    changes
+}
+
+/// Everything one write of changes needs, then the write itself.
+async fn apply(
+    db: &Db,
+    schema: &'static ModelSchema,
+    key: Item,
+    mut changes: Changes,
+    known: Option<Item>,
+    condition: Option<Condition>,
+) -> Result<(Item, Capacity)> {
+    validate::changes(schema, &changes)?;
+    let id = keys::primary_id(schema, &key)?;
+    let expected_version = stamp(db, schema, &mut changes, known.as_ref());
+
+    let mut expr = ExprBuilder::new();
+    let mut update = UpdateExpr::new();
+    for (field, change) in changes.iter() {
+        match change {
+            Change::Set(value) => update.set(field.name, value.clone()),
+            Change::Remove => update.remove(field.name),
+            Change::Add(value) => update.add(field.name, value.clone()),
+            Change::Delete(value) => update.delete(field.name, value.clone()),
+        }
+    }
+    let merged = merge(&key, known.as_ref(), &changes);
+    for index in schema.indexes {
+        reindex(db, schema, index, &changes, &merged, known.is_some(), &mut update)?;
+    }
+    if let Some((pk, sk)) = keys::iteration_keys(schema, db.tenant(), &key)? {
+        update.set(ITER_PK, AttributeValue::S(pk));
+        update.set(ITER_SK, AttributeValue::S(sk));
+    }
+
+    let mut guards = vec![format!("attribute_exists({})", expr.name(PK))];
+    if let (Some(field), Some(version)) = (schema.field_of_kind(FieldKind::Version), &expected_version) {
+        guards.push(format!("{} = {}", expr.name(field.name), expr.value(version.clone())));
+    }
+    let moves = unique_moves(schema, &changes, known.as_ref());
+    for (constraint, old, _) in &moves {
+        guards.push(match old {
+            Some(old) => format!("{} = {}", expr.name(constraint.field), expr.value(old.clone())),
+            None => format!("attribute_not_exists({})", expr.name(constraint.field)),
+        });
+    }
+    if let Some(condition) = &condition {
+        guards.push(format!("({})", condition.render(&mut expr)));
+    }
+    let update_expression = update.render(&mut expr);
+    let condition_expression = guards.join(" AND ");
+    let (names, values) = expr.into_parts();
+    let stored_key = layout::key_of(db, schema, &key)?;
+    let cache_key = scope::CacheKey::of(db, &stored_key);
+    let conflict = Conflict {
+        schema,
+        id: id.clone(),
+        expected_version,
+    };
+
+    let result = if moves.is_empty() {
+        let span = call::span("UpdateItem", db.table(), None);
+        let sent = db
+            .client()
+            .update_item()
+            .table_name(db.table())
+            .set_key(Some(stored_key))
+            .update_expression(update_expression)
+            .condition_expression(condition_expression)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .return_values(ReturnValue::AllNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .instrument(span.clone())
+            .await;
+        match sent {
+            Ok(output) => {
+                let capacity = Capacity::write_from(output.consumed_capacity());
+                call::record(&span, 1, capacity);
+                let item = output.attributes.unwrap_or_default();
+                Ok((model::fields_only_of(schema, item), capacity))
+            }
+            Err(error) => Err(
+                match call::classify("UpdateItem", call::sdk_attempts(db.client()), error, |service| {
+                    match service {
+                        UpdateItemError::ConditionalCheckFailedException(failed) => {
+                            Some(Failure::ConditionFailed(failed.item.clone()))
+                        }
+                        _ => None,
+                    }
+                }) {
+                    Failure::ConditionFailed(old) => conflict.explain(old.as_ref()),
+                    other => other.into_error("UpdateItem"),
+                },
+            ),
+        }
+    } else {
+        let main = Update::builder()
+            .table_name(db.table())
+            .set_key(Some(stored_key))
+            .update_expression(update_expression)
+            .condition_expression(condition_expression)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(|error| Error::sdk("TransactWriteItems", error))?;
+        let mut parts = vec![Part {
+            item: TransactWriteItem::builder().update(main).build(),
+            role: Role::Main {
+                model: schema.name,
+                id: id.clone(),
+            },
+        }];
+        for (constraint, old, new) in &moves {
+            if let Some(old) = old.as_ref().and_then(layout::unique_value) {
+                parts.push(transact::release(db, schema, constraint, &old, &id)?);
+            }
+            if let Some(new) = new.as_ref().and_then(layout::unique_value) {
+                parts.push(transact::claim(db, schema, constraint, &new, &id)?);
+            }
+        }
+        match transact::write(db, parts).await {
+            Ok(capacity) => Ok((model::fields_only_of(schema, merged), capacity)),
+            Err(failure) => Err(conflict.explain_transaction(failure)),
+        }
+    };
+    match result {
+        Ok((fields, capacity)) => {
+            scope::record_write(capacity);
+            scope::remember(cache_key, Some(fields.clone()));
+            Ok((fields, capacity))
+        }
+        Err(error) => {
+            scope::forget(&cache_key);
+            Err(error)
+        }
+    }
+}
+
+/// Refreshes ModifiedDate fields and replaces the version; returns the version the write
+/// expects to replace, when the item was loaded.
+fn stamp(
+    db: &Db,
+    schema: &'static ModelSchema,
+    changes: &mut Changes,
+    known: Option<&Item>,
+) -> Option<AttributeValue> {
+    let mut expected = None;
+    for field in schema.fields {
+        match field.kind {
+            FieldKind::ModifiedDate => changes.set(field, &db.now()),
+            FieldKind::Version => {
+                expected = known.and_then(|item| item.get(field.name)).cloned();
+                changes.set(field, &db.new_ulid());
+            }
+            _ => {}
+        }
+    }
+    expected
+}
+
+/// The item as it will be after the write, as far as it is known.
+fn merge(key: &Item, known: Option<&Item>, changes: &Changes) -> Item {
+    let mut merged = known.cloned().unwrap_or_default();
+    merged.extend(key.clone());
+    for (field, change) in changes.iter() {
+        match change {
+            Change::Set(value) => {
+                merged.insert(field.name.to_owned(), value.clone());
+            }
+            Change::Remove => {
+                merged.remove(field.name);
+            }
+            Change::Add(AttributeValue::N(delta)) => {
+                let base = match merged.get(field.name) {
+                    Some(AttributeValue::N(n)) => n.parse::<i64>().unwrap_or(0),
+                    _ => 0,
+                };
+                let sum = base.saturating_add(delta.parse::<i64>().unwrap_or(0));
+                merged.insert(field.name.to_owned(), AttributeValue::N(sum.to_string()));
+            }
+            Change::Add(_) | Change::Delete(_) => {}
+        }
+    }
+    merged
+}
+
+/// Keeps one index's key attributes right after the change: rewritten when a source field
+/// changed, removed when a source field became empty (the index stays sparse).
+fn reindex(
+    db: &Db,
+    schema: &'static ModelSchema,
+    index: &IndexSchema,
+    changes: &Changes,
+    merged: &Item,
+    complete: bool,
+    update: &mut UpdateExpr,
+) -> Result<()> {
+    let Some(gsi) = index.gsi else { return Ok(()) };
+    let sources: Vec<&'static str> = [index.key.partition, index.key.sort]
+        .into_iter()
+        .filter_map(|part| match part {
+            KeyPart::Field(name) => Some(name),
+            KeyPart::ModelPrefix => None,
+        })
+        .collect();
+    if !sources.iter().any(|name| changes.get(name).is_some()) {
+        return Ok(());
+    }
+    let (pk_attr, sk_attr) = keys::gsi_attribute_names(gsi);
+    if !complete {
+        let removed = sources
+            .iter()
+            .any(|name| matches!(changes.get(name), Some(Change::Remove)));
+        if let Some(missing) = sources.iter().find(|name| !merged.contains_key(**name))
+            && !removed
+        {
+            return Err(Error::validation(
+                schema.name,
+                missing,
+                format!(
+                    "is needed to re-key index `{}`; set it in the same update, or load the item and save it",
+                    index.name
+                ),
+            ));
+        }
+    }
+    match keys::index_keys(schema, db.tenant(), index, merged)? {
+        Some((pk, sk)) => {
+            update.set(pk_attr, AttributeValue::S(pk));
+            update.set(sk_attr, AttributeValue::S(sk));
+        }
+        None => {
+            update.remove(pk_attr);
+            update.remove(sk_attr);
+        }
+    }
+    Ok(())
+}
+
+/// Unique values this write moves: (constraint, old value, new value).
+fn unique_moves(
+    schema: &'static ModelSchema,
+    changes: &Changes,
+    known: Option<&Item>,
+) -> Vec<(&'static UniqueConstraintSchema, Option<AttributeValue>, Option<AttributeValue>)> {
+    schema
+        .unique_constraints
+        .iter()
+        .filter_map(|constraint| {
+            let new = match changes.get(constraint.field)? {
+                Change::Set(value) => Some(value.clone()),
+                _ => None,
+            };
+            let old = known.and_then(|item| item.get(constraint.field)).cloned();
+            (old != new).then_some((constraint, old, new))
+        })
+        .collect()
+}
+
+fn not_found(schema: &ModelSchema, key: &Item) -> Error {
+    Error::NotFound {
+        model: schema.name,
+        id: keys::primary_id(schema, key).unwrap_or_default(),
+    }
+}
+
+/// Explains a failed guard from the item as it was.
+struct Conflict {
+    schema: &'static ModelSchema,
+    id: String,
+    expected_version: Option<AttributeValue>,
+}
+
+impl Conflict {
+    fn explain(&self, old: Option<&Item>) -> Error {
+        let Some(old) = old else {
+            return Error::NotFound {
+                model: self.schema.name,
+                id: self.id.clone(),
+            };
+        };
+        if let (Some(field), Some(expected)) = (
+            self.schema.field_of_kind(FieldKind::Version),
+            &self.expected_version,
+        ) && old.get(field.name) != Some(expected)
+        {
+            return Error::VersionConflict {
+                model: self.schema.name,
+                id: self.id.clone(),
+                expected: String::from_attr(expected, FieldKind::Version).unwrap_or_default(),
+            };
+        }
+        Error::ConditionFailed {
+            model: self.schema.name,
+            id: self.id.clone(),
+        }
+    }
+
+    fn explain_transaction(&self, failure: TxFailure) -> Error {
+        if let Some((model, constraint, value)) = failure.taken_value() {
+            return Error::UniqueViolation {
+                model,
+                constraint: constraint.name,
+                field: constraint.field,
+                value: value.to_owned(),
+            };
+        }
+        if failure.main_condition_failed() {
+            return self.explain(failure.main_item());
+        }
+        failure.into_error()
+    }
+}

@@ -1,0 +1,355 @@
+//! Index queries: typed sort-key conditions, filters, pages, opaque cursors.
+
+use crate::call;
+use crate::capacity::Capacity;
+use crate::codec::Item;
+use crate::expr::{key_condition, Condition, ExprBuilder, SortKey, SortKeyCondition};
+use crate::keys::{self, KeyValue};
+use crate::model::{self, Model};
+use crate::schema::{FieldKind, IndexSchema, KeyPart};
+use crate::{scope, Db, Error, Result};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, Select};
+use base64::Engine;
+use futures::Stream;
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
+use tracing::Instrument;
+
+/// One page of query results.
+#[derive(Debug, Clone)]
+pub struct Page<M> {
+    /// The items of this page.
+    pub items: Vec<M>,
+    /// Where the next page starts; `None` on the last page.
+    pub cursor: Option<Cursor>,
+    /// Capacity consumed by this page.
+    pub capacity: Capacity,
+}
+
+/// An opaque position in a query's results. It is bound to the model, index, partition and
+/// tenant it came from: any other query refuses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor(String);
+
+impl Cursor {
+    /// The cursor as a URL-safe token.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A cursor from a token given out earlier by [`Cursor::as_str`].
+    pub fn from_token(token: impl Into<String>) -> Cursor {
+        Cursor(token.into())
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What a cursor carries: the query it belongs to and DynamoDB's LastEvaluatedKey.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct CursorBody {
+    model: String,
+    index: String,
+    partition: String,
+    tenant: Option<String>,
+    key: BTreeMap<String, String>,
+}
+
+/// A query of model `M` through one index, whose sort key has type `S`.
+#[derive(Debug)]
+#[must_use = "a query does nothing until `page`, `pages`, `all` or `count` is awaited"]
+pub struct Query<'a, M, S> {
+    db: &'a Db,
+    index: &'static IndexSchema,
+    partition: Result<String>,
+    sort: Option<SortKeyCondition>,
+    filter: Option<Condition>,
+    limit: Option<i32>,
+    descending: bool,
+    cursor: Option<Cursor>,
+    marker: PhantomData<fn() -> (M, S)>,
+}
+
+impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
+    /// A query of index `index` of `M`; `partition` is the partition field's stored value, or
+    /// `None` when the index partitions on the model prefix.
+    pub fn new(db: &'a Db, index: &str, partition: Option<&AttributeValue>) -> Self {
+        let schema = M::SCHEMA;
+        let found = schema.index(index);
+        let partition = match found {
+            Some(index) => keys::index_partition(schema, db.tenant(), index, partition),
+            None => Err(Error::validation(schema.name, "index", format!("no index named `{index}`"))),
+        };
+        Query {
+            db,
+            index: found.unwrap_or(&NO_INDEX),
+            partition,
+            sort: None,
+            filter: None,
+            limit: None,
+            descending: false,
+            cursor: None,
+            marker: PhantomData,
+        }
+    }
+
+    fn sort_key(&self) -> SortKey<S> {
+        let kind = match self.index.key.sort {
+            KeyPart::Field(name) => M::SCHEMA.field(name).map_or(FieldKind::String, |f| f.kind),
+            KeyPart::ModelPrefix => FieldKind::String,
+        };
+        SortKey::new(kind)
+    }
+
+    /// Only items whose sort key equals `value`.
+    pub fn sort_eq(mut self, value: impl Into<S>) -> Self {
+        self.sort = Some(self.sort_key().eq(value));
+        self
+    }
+
+    /// Only items whose sort key starts with `prefix`.
+    pub fn sort_begins_with(mut self, prefix: &str) -> Self {
+        self.sort = Some(self.sort_key().begins_with(prefix));
+        self
+    }
+
+    /// Only items whose sort key is between `low` and `high`, inclusive.
+    pub fn sort_between(mut self, low: impl Into<S>, high: impl Into<S>) -> Self {
+        self.sort = Some(self.sort_key().between(low, high));
+        self
+    }
+
+    /// Only items whose sort key is greater than `value`.
+    pub fn sort_gt(mut self, value: impl Into<S>) -> Self {
+        self.sort = Some(self.sort_key().gt(value));
+        self
+    }
+
+    /// Only items whose sort key is at least `value`.
+    pub fn sort_gte(mut self, value: impl Into<S>) -> Self {
+        self.sort = Some(self.sort_key().gte(value));
+        self
+    }
+
+    /// Only items whose sort key is less than `value`.
+    pub fn sort_lt(mut self, value: impl Into<S>) -> Self {
+        self.sort = Some(self.sort_key().lt(value));
+        self
+    }
+
+    /// Only items whose sort key is at most `value`.
+    pub fn sort_lte(mut self, value: impl Into<S>) -> Self {
+        self.sort = Some(self.sort_key().lte(value));
+        self
+    }
+
+    /// Keeps only items matching `filter` (applied by DynamoDB after the key condition and the
+    /// limit, so a page can hold fewer items than the limit).
+    pub fn filter(mut self, filter: Condition) -> Self {
+        self.filter = Some(filter);
+        self
+    }
+
+    /// Reads at most `limit` items per page (DynamoBao's default is 100).
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(i32::try_from(limit).unwrap_or(i32::MAX));
+        self
+    }
+
+    /// Newest sort keys first.
+    pub fn descending(mut self) -> Self {
+        self.descending = true;
+        self
+    }
+
+    /// Continues after `cursor`, from an earlier page of the same query.
+    pub fn after(mut self, cursor: Cursor) -> Self {
+        self.cursor = Some(cursor);
+        self
+    }
+
+    /// The first page (or the page after the cursor).
+    pub async fn page(self) -> Result<Page<M>> {
+        let partition = self.partition.as_ref().map_err(Error::clone)?.clone();
+        let start = self
+            .cursor
+            .as_ref()
+            .map(|cursor| self.decode_cursor(cursor, &partition))
+            .transpose()?;
+        let (items, last, capacity) = self.send(&partition, start, Select::AllAttributes).await?;
+        let items = items
+            .into_iter()
+            .map(|item| model::load::<M>(item, Capacity::ZERO))
+            .collect::<Result<Vec<M>>>()?;
+        Ok(Page {
+            items,
+            cursor: last.map(|key| self.encode_cursor(&partition, key)),
+            capacity,
+        })
+    }
+
+    /// Every page, one query call each.
+    pub fn pages(self) -> impl Stream<Item = Result<Page<M>>> + 'a
+    where
+        S: 'a,
+    {
+        futures::stream::try_unfold(Some(self), |query| async move {
+            let Some(query) = query else { return Ok(None) };
+            let next = query.clone_query();
+            let page = query.page().await?;
+            let following = page.cursor.clone().map(|cursor| next.after(cursor));
+            Ok(Some((page, following)))
+        })
+    }
+
+    /// Every matching item, across all pages.
+    pub async fn all(self) -> Result<Vec<M>> {
+        use futures::TryStreamExt;
+        let pages: Vec<Page<M>> = self.pages().try_collect().await?;
+        Ok(pages.into_iter().flat_map(|page| page.items).collect())
+    }
+
+    /// How many items match, counted by DynamoDB across all pages (no items are returned).
+    pub async fn count(self) -> Result<u64> {
+        let partition = self.partition.as_ref().map_err(Error::clone)?.clone();
+        let mut start = None;
+        let mut total = 0;
+        loop {
+            let (count, last) = self.send_count(&partition, start).await?;
+            total += count;
+            match last {
+                Some(key) => start = Some(key),
+                None => return Ok(total),
+            }
+        }
+    }
+
+    fn clone_query(&self) -> Self {
+        Query {
+            db: self.db,
+            index: self.index,
+            partition: self.partition.clone(),
+            sort: self.sort.clone(),
+            filter: self.filter.clone(),
+            limit: self.limit,
+            descending: self.descending,
+            cursor: None,
+            marker: PhantomData,
+        }
+    }
+
+    async fn send_count(&self, partition: &str, start: Option<Item>) -> Result<(u64, Option<Item>)> {
+        let (request, span) = self.request(partition, start, Select::Count);
+        let output = request
+            .send()
+            .instrument(span.clone())
+            .await
+            .map_err(|error| call::classify("Query", call::sdk_attempts(self.db.client()), error, |_| None).into_error("Query"))?;
+        let capacity = Capacity::read_from(output.consumed_capacity());
+        scope::record_read(capacity);
+        call::record(&span, 0, capacity);
+        Ok((u64::try_from(output.count).unwrap_or(0), output.last_evaluated_key))
+    }
+
+    async fn send(
+        &self,
+        partition: &str,
+        start: Option<Item>,
+        select: Select,
+    ) -> Result<(Vec<Item>, Option<Item>, Capacity)> {
+        let (request, span) = self.request(partition, start, select);
+        let output = request
+            .send()
+            .instrument(span.clone())
+            .await
+            .map_err(|error| call::classify("Query", call::sdk_attempts(self.db.client()), error, |_| None).into_error("Query"))?;
+        let capacity = Capacity::read_from(output.consumed_capacity());
+        scope::record_read(capacity);
+        let items = output.items.unwrap_or_default();
+        call::record(&span, items.len(), capacity);
+        Ok((items, output.last_evaluated_key, capacity))
+    }
+
+    fn request(
+        &self,
+        partition: &str,
+        start: Option<Item>,
+        select: Select,
+    ) -> (aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder, tracing::Span) {
+        let index_name = self.index.gsi.map(keys::gsi_index_name);
+        let (pk_attr, sk_attr) = keys::index_attribute_names(self.index);
+        let mut expr = ExprBuilder::new();
+        let key_expression = key_condition(&mut expr, pk_attr, partition.to_owned(), sk_attr, self.sort.as_ref());
+        let filter = self.filter.as_ref().map(|filter| filter.render(&mut expr));
+        let (names, values) = expr.into_parts();
+        let request = self
+            .db
+            .client()
+            .query()
+            .table_name(self.db.table())
+            .set_index_name(index_name.map(str::to_owned))
+            .key_condition_expression(key_expression)
+            .set_filter_expression(filter)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .set_limit(self.limit)
+            .scan_index_forward(!self.descending)
+            .set_exclusive_start_key(start)
+            .select(select)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total);
+        (request, call::span("Query", self.db.table(), index_name))
+    }
+
+    fn encode_cursor(&self, partition: &str, key: Item) -> Cursor {
+        let body = CursorBody {
+            model: M::SCHEMA.name.to_owned(),
+            index: self.index.name.to_owned(),
+            partition: partition.to_owned(),
+            tenant: self.db.tenant().map(|tenant| tenant.id().to_owned()),
+            key: key
+                .into_iter()
+                .filter_map(|(name, value)| match value {
+                    AttributeValue::S(text) => Some((name, text)),
+                    _ => None,
+                })
+                .collect(),
+        };
+        let json = serde_json::to_vec(&body).unwrap_or_default();
+        Cursor(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
+    }
+
+    fn decode_cursor(&self, cursor: &Cursor, partition: &str) -> Result<Item> {
+        let refuse = |message: &str| Error::validation(M::SCHEMA.name, "cursor", message);
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(cursor.as_str())
+            .map_err(|_| refuse("is not a bao cursor"))?;
+        let body: CursorBody =
+            serde_json::from_slice(&bytes).map_err(|_| refuse("is not a bao cursor"))?;
+        let tenant = self.db.tenant().map(|tenant| tenant.id().to_owned());
+        if body.model != M::SCHEMA.name || body.index != self.index.name || body.partition != partition {
+            return Err(refuse("belongs to another query"));
+        }
+        if body.tenant != tenant {
+            return Err(refuse("belongs to another tenant"));
+        }
+        Ok(body
+            .key
+            .into_iter()
+            .map(|(name, value)| (name, AttributeValue::S(value)))
+            .collect())
+    }
+}
+
+/// Stands in for a missing index; the query then fails with the lookup's error.
+static NO_INDEX: IndexSchema = IndexSchema {
+    name: "",
+    gsi: None,
+    key: crate::schema::KeySchema {
+        partition: KeyPart::ModelPrefix,
+        sort: KeyPart::ModelPrefix,
+    },
+};

@@ -1,0 +1,155 @@
+//! For tests: a bao table on an in-process DynamoDB, and a log of every call made.
+//!
+//! ```no_run
+//! # async fn demo() -> bao_runtime::Result<()> {
+//! let test = bao_runtime::testing::TestDb::start().await?;
+//! let db = test.db(); // a Db on a fresh table of DynamoBao's shape
+//! assert_eq!(test.calls().total(), 0);
+//! # Ok(()) }
+//! ```
+//!
+//! With `BAO_TEST_ENDPOINT` set (DynamoDB Local, real AWS), the table is created there instead,
+//! under a fresh name; [`TestDb::finish`] deletes it.
+
+use crate::local::{LocalServer, ACCESS_KEY_ID, SECRET_ACCESS_KEY};
+use crate::table::create_table;
+use crate::{Db, Error, Result};
+use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_types::config_bag::ConfigBag;
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// The environment variable that points the test suites at another DynamoDB endpoint.
+pub const ENDPOINT_ENV: &str = "BAO_TEST_ENDPOINT";
+
+/// A fresh bao table for one test.
+#[derive(Debug)]
+pub struct TestDb {
+    db: Db,
+    calls: CallLog,
+    server: Option<LocalServer>,
+}
+
+impl TestDb {
+    /// A table on a new in-process DynamoDB, or on `BAO_TEST_ENDPOINT` when it is set.
+    pub async fn start() -> Result<TestDb> {
+        TestDb::start_with(|builder| builder).await
+    }
+
+    /// Like [`start`](Self::start), with the client configuration adjusted by `configure` (for
+    /// example to add a fault-injecting interceptor) and the `Db` built from it.
+    pub async fn start_with(
+        configure: impl FnOnce(aws_sdk_dynamodb::config::Builder) -> aws_sdk_dynamodb::config::Builder,
+    ) -> Result<TestDb> {
+        let (server, endpoint) = match std::env::var(ENDPOINT_ENV) {
+            Ok(endpoint) => (None, endpoint),
+            Err(_) => {
+                let server = LocalServer::start().await?;
+                let endpoint = server.endpoint().to_owned();
+                (Some(server), endpoint)
+            }
+        };
+        let calls = CallLog::default();
+        let config = configure(
+            aws_sdk_dynamodb::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .endpoint_url(endpoint)
+                .credentials_provider(Credentials::new(
+                    ACCESS_KEY_ID,
+                    SECRET_ACCESS_KEY,
+                    None,
+                    None,
+                    "bao-testing",
+                ))
+                .interceptor(calls.clone()),
+        );
+        let client = aws_sdk_dynamodb::Client::from_conf(config.build());
+        let table = format!("bao-test-{:016x}", rand::random::<u64>());
+        create_table(&client, &table).await?;
+        calls.reset();
+        Ok(TestDb {
+            db: Db::new(client, table),
+            calls,
+            server,
+        })
+    }
+
+    /// The handle on the test table.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Every DynamoDB call made through [`db`](Self::db) since the table was created.
+    pub fn calls(&self) -> &CallLog {
+        &self.calls
+    }
+
+    /// Deletes the table (on another endpoint) or stops the in-process server.
+    pub async fn finish(self) -> Result<()> {
+        match self.server {
+            Some(server) => server.stop().await,
+            None => {
+                self.db
+                    .client()
+                    .delete_table()
+                    .table_name(self.db.table())
+                    .send()
+                    .await
+                    .map_err(|error| Error::sdk("DeleteTable", error))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Counts DynamoDB calls by operation: an interceptor for the client.
+#[derive(Debug, Clone, Default)]
+pub struct CallLog {
+    operations: Arc<Mutex<Vec<String>>>,
+}
+
+impl CallLog {
+    /// Calls of one operation (`"GetItem"`, `"BatchGetItem"`, ...).
+    pub fn count(&self, operation: &str) -> usize {
+        self.lock().iter().filter(|name| *name == operation).count()
+    }
+
+    /// Calls of any operation.
+    pub fn total(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// The operations called, in order.
+    pub fn operations(&self) -> Vec<String> {
+        self.lock().clone()
+    }
+
+    /// Forgets every call so far.
+    pub fn reset(&self) {
+        self.lock().clear();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
+        self.operations.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Intercept for CallLog {
+    fn name(&self) -> &'static str {
+        "bao::CallLog"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> std::result::Result<(), BoxError> {
+        let name = cfg.load::<Metadata>().map_or("unknown", Metadata::name);
+        self.lock().push(name.to_owned());
+        Ok(())
+    }
+}
