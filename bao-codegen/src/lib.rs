@@ -4,3 +4,18 @@
 //! `bao` CLI, `build.rs`, tests) goes through [`Builder`].
 
 pub mod ir;
+pub mod diagnostic;
+pub(crate) mod load;
+pub(crate) mod naming;
+pub(crate) mod schema;
+pub(crate) mod source;
+#[doc(hidden)]
+pub mod validate;
+pub(crate) mod yaml;
+mod builder;
+mod emit;
+mod output;
+
+pub use builder::{Builder, Error, compile};
+pub use emit::EmitError;
+pub use output::{CheckReport, GeneratedFiles, WriteSummary};

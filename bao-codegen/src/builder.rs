@@ -1,0 +1,167 @@
+//! The one front door: the CLI, `build.rs` and tests all configure a [`Builder`].
+
+use crate::diagnostic::Diagnostics;
+use crate::emit::{self, Layout};
+use crate::output::{self, CheckReport, GeneratedFiles, WriteSummary};
+use crate::validate;
+use std::path::{Path, PathBuf};
+
+/// Why code could not be generated.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The schema has errors; every one is in the diagnostics. Nothing was written.
+    #[error("{} in the schema", plural(.0.error_count(), "error"))]
+    Invalid(Diagnostics),
+    /// A file could not be read or written.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A template failed or produced invalid Rust, or the environment is unusable.
+    #[error("{0}")]
+    Internal(String),
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    match count {
+        1 => format!("1 {noun}"),
+        _ => format!("{count} {noun}s"),
+    }
+}
+
+/// Configures and runs code generation, in the style of `prost-build`.
+///
+/// ```no_run
+/// // build.rs
+/// fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     bao_codegen::Builder::new("models.yaml").compile()?;
+///     Ok(())
+/// }
+/// // src/lib.rs: pub mod models { include!(concat!(env!("OUT_DIR"), "/bao_models.rs")); }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Builder {
+    schema: PathBuf,
+    out_dir: Option<PathBuf>,
+    templates_dir: Option<PathBuf>,
+    emit_rerun_if_changed: bool,
+}
+
+impl Builder {
+    /// A builder for the schema at `schema`: a `models.yaml` file or a directory of YAML files.
+    pub fn new(schema: impl Into<PathBuf>) -> Builder {
+        Builder {
+            schema: schema.into(),
+            out_dir: None,
+            templates_dir: None,
+            emit_rerun_if_changed: std::env::var_os("CARGO").is_some(),
+        }
+    }
+
+    /// Where [`compile`](Self::compile) writes (default: `OUT_DIR`).
+    pub fn out_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Overrides the embedded templates with the files of the same name in `dir`.
+    pub fn templates_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.templates_dir = Some(dir.into());
+        self
+    }
+
+    /// Whether [`compile`](Self::compile) prints `cargo:rerun-if-changed` lines (default: when
+    /// run by Cargo).
+    pub fn emit_rerun_if_changed(&mut self, emit: bool) -> &mut Self {
+        self.emit_rerun_if_changed = emit;
+        self
+    }
+
+    /// Generates `mod.rs` plus one module per model, in memory.
+    pub fn generate(&self) -> Result<GeneratedFiles, Error> {
+        self.generate_as(Layout::Files)
+    }
+
+    /// Writes the generated modules into `dir`: only changed files; stale bao files are removed.
+    /// Nothing is written when the schema has errors.
+    pub fn write_to(&self, dir: &Path) -> Result<WriteSummary, Error> {
+        let generated = self.generate()?;
+        output::write(&generated, dir).map_err(|source| Error::Io {
+            path: dir.to_owned(),
+            source,
+        })
+    }
+
+    /// Compares `dir` with what the schema generates, writing nothing.
+    pub fn check(&self, dir: &Path) -> Result<CheckReport, Error> {
+        let generated = self.generate()?;
+        output::check(&generated, dir).map_err(|source| Error::Io {
+            path: dir.to_owned(),
+            source,
+        })
+    }
+
+    /// For `build.rs`: writes `bao_models.rs` (inline modules, for `include!`) into the output
+    /// directory when its bytes change, and tells Cargo to rerun when any input changes.
+    pub fn compile(&self) -> Result<(), Error> {
+        let dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {
+                Error::Internal("OUT_DIR is not set: call compile() from build.rs or set out_dir".into())
+            })?,
+        };
+        let generated = self.generate_as(Layout::Single);
+        if self.emit_rerun_if_changed {
+            self.print_rerun_lines(generated.as_ref().ok());
+        }
+        let generated = generated?;
+        let path = dir.join(emit::SINGLE_FILE);
+        let contents = &generated.files[emit::SINGLE_FILE];
+        output::write_if_changed(&path, contents).map_err(|source| Error::Io { path, source })?;
+        Ok(())
+    }
+
+    fn print_rerun_lines(&self, generated: Option<&GeneratedFiles>) {
+        let mut inputs = vec![self.schema.clone()];
+        if let Some(generated) = generated {
+            inputs.extend(generated.inputs.iter().cloned());
+        }
+        if let Some(dir) = &self.templates_dir {
+            inputs.extend(emit::template_names().map(|name| dir.join(name)));
+        }
+        inputs.sort();
+        inputs.dedup();
+        for input in inputs {
+            #[allow(clippy::print_stdout, reason = "build scripts talk to Cargo on stdout")]
+            {
+                println!("cargo:rerun-if-changed={}", input.display());
+            }
+        }
+    }
+
+    fn generate_as(&self, layout: Layout) -> Result<GeneratedFiles, Error> {
+        let loaded = validate::load_and_validate(&self.schema).map_err(Error::Invalid)?;
+        let schema_name = self
+            .schema
+            .file_name()
+            .map_or_else(|| self.schema.display().to_string(), |name| name.to_string_lossy().into_owned());
+        let files = emit::render(&loaded.schema, &schema_name, self.templates_dir.as_deref(), layout)
+            .map_err(|error| Error::Internal(error.to_string()))?;
+        Ok(GeneratedFiles {
+            files,
+            models: loaded.schema.models.len(),
+            inputs: loaded.inputs,
+            warnings: Diagnostics::new(loaded.warnings),
+        })
+    }
+}
+
+/// Generates `bao_models.rs` into `OUT_DIR` from `schema`: the build.rs shortcut.
+pub fn compile(schema: impl Into<PathBuf>) -> Result<(), Error> {
+    Builder::new(schema).compile()
+}
