@@ -111,9 +111,13 @@ impl Builder {
     pub fn compile(&self) -> Result<(), Error> {
         let dir = match &self.out_dir {
             Some(dir) => dir.clone(),
-            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {
-                Error::Internal("OUT_DIR is not set: call compile() from build.rs or set out_dir".into())
-            })?,
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or_else(|| {
+                    Error::Internal(
+                        "OUT_DIR is not set: call compile() from build.rs or set out_dir".into(),
+                    )
+                })?,
         };
         let generated = self.generate_as(Layout::Single);
         if self.emit_rerun_if_changed {
@@ -146,12 +150,17 @@ impl Builder {
 
     fn generate_as(&self, layout: Layout) -> Result<GeneratedFiles, Error> {
         let loaded = validate::load_and_validate(&self.schema).map_err(Error::Invalid)?;
-        let schema_name = self
-            .schema
-            .file_name()
-            .map_or_else(|| self.schema.display().to_string(), |name| name.to_string_lossy().into_owned());
-        let files = emit::render(&loaded.schema, &schema_name, self.templates_dir.as_deref(), layout)
-            .map_err(|error| Error::Internal(error.to_string()))?;
+        let schema_name = self.schema.file_name().map_or_else(
+            || self.schema.display().to_string(),
+            |name| name.to_string_lossy().into_owned(),
+        );
+        let files = emit::render(
+            &loaded.schema,
+            &schema_name,
+            self.templates_dir.as_deref(),
+            layout,
+        )
+        .map_err(|error| Error::Internal(error.to_string()))?;
         Ok(GeneratedFiles {
             files,
             models: loaded.schema.models.len(),

@@ -10,7 +10,9 @@ fn examples_match_the_root_schema() {
     let out = root.join("examples/src/models");
     let builder = bao_codegen::Builder::new(root.join("models.yaml"));
     if std::env::var_os("BAO_BLESS").is_some() {
-        builder.write_to(&out).expect("the root models.yaml generates");
+        builder
+            .write_to(&out)
+            .expect("the root models.yaml generates");
     }
     let report = builder.check(&out).expect("the root models.yaml generates");
     assert!(

@@ -1,7 +1,7 @@
 //! One DynamoDB call: its tracing span, and what its failure means.
 
-use crate::capacity::Capacity;
 use crate::Error;
+use crate::capacity::Capacity;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::CancellationReason;
 use tracing::field::Empty;

@@ -92,19 +92,37 @@ mod tests {
             ConsumedCapacity::builder().capacity_units(1.5).build(),
             ConsumedCapacity::builder().build(),
         ];
-        assert_eq!(Capacity::read_from(&reports), Capacity { read: 2.0, write: 0.0 });
+        assert_eq!(
+            Capacity::read_from(&reports),
+            Capacity {
+                read: 2.0,
+                write: 0.0
+            }
+        );
         assert_eq!(Capacity::write_from(&reports[..1]).write, 0.5);
     }
 
     #[test]
     fn adds_up() {
         let total: Capacity = [
-            Capacity { read: 1.0, write: 2.0 },
-            Capacity { read: 0.5, write: 0.0 },
+            Capacity {
+                read: 1.0,
+                write: 2.0,
+            },
+            Capacity {
+                read: 0.5,
+                write: 0.0,
+            },
         ]
         .into_iter()
         .sum();
-        assert_eq!(total, Capacity { read: 1.5, write: 2.0 });
+        assert_eq!(
+            total,
+            Capacity {
+                read: 1.5,
+                write: 2.0
+            }
+        );
         assert_eq!(total.total(), 3.5);
     }
 }

@@ -4,7 +4,7 @@
 use crate::call;
 use crate::capacity::Capacity;
 use crate::codec::Item;
-use crate::expr::{key_condition, ExprBuilder};
+use crate::expr::{ExprBuilder, key_condition};
 use crate::keys::{self, ITER_INDEX_NAME, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, SK_ATTR};
 use crate::model::{self, Model};
 use crate::ops::read;
@@ -134,7 +134,13 @@ async fn query_keys(
     page_size: i32,
 ) -> Result<(Vec<Item>, Option<Item>)> {
     let mut expr = ExprBuilder::new();
-    let key_expression = key_condition(&mut expr, ITER_PK_ATTR, partition.to_owned(), ITER_SK_ATTR, None);
+    let key_expression = key_condition(
+        &mut expr,
+        ITER_PK_ATTR,
+        partition.to_owned(),
+        ITER_SK_ATTR,
+        None,
+    );
     let (names, values) = expr.into_parts();
     let span = call::span("Query", db.table(), Some(ITER_INDEX_NAME));
     let output = db
@@ -152,7 +158,8 @@ async fn query_keys(
         .instrument(span.clone())
         .await
         .map_err(|error| {
-            call::classify("Query", call::sdk_attempts(db.client()), error, |_| None).into_error("Query")
+            call::classify("Query", call::sdk_attempts(db.client()), error, |_| None)
+                .into_error("Query")
         })?;
     let capacity = Capacity::read_from(output.consumed_capacity());
     scope::record_read(capacity);

@@ -14,17 +14,17 @@ pub mod codec;
 pub mod db;
 pub mod error;
 pub mod expr;
-pub mod keys;
-pub mod model;
 pub mod iterate;
+pub mod keys;
+#[cfg(feature = "testing")]
+pub mod local;
+pub mod model;
 pub mod ops;
 pub mod query;
 pub mod schema;
 pub mod scope;
 pub mod table;
 pub mod tenant;
-#[cfg(feature = "testing")]
-pub mod local;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -111,7 +111,10 @@ pub fn primary_id_of(schema: &ModelSchema, key: &Item) -> String {
                 .unwrap_or_default(),
         ),
     };
-    match (part(schema.primary_key.partition), part(schema.primary_key.sort)) {
+    match (
+        part(schema.primary_key.partition),
+        part(schema.primary_key.sort),
+    ) {
         (Some(pk), Some(sk)) => format!("{pk}{}{sk}", keys::SK_SEPARATOR),
         (Some(id), None) | (None, Some(id)) => id,
         (None, None) => schema.prefix.to_owned(),

@@ -3,11 +3,11 @@
 use crate::call;
 use crate::capacity::Capacity;
 use crate::codec::Item;
-use crate::expr::{key_condition, Condition, ExprBuilder, SortKey, SortKeyCondition};
+use crate::expr::{Condition, ExprBuilder, SortKey, SortKeyCondition, key_condition};
 use crate::keys::{self, KeyValue};
 use crate::model::{self, Model};
 use crate::schema::{FieldKind, IndexSchema, KeyPart};
-use crate::{scope, Db, Error, Result};
+use crate::{Db, Error, Result, scope};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, Select};
 use base64::Engine;
 use futures::Stream;
@@ -82,7 +82,11 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         let found = schema.index(index);
         let partition = match found {
             Some(index) => keys::index_partition(schema, db.tenant(), index, partition),
-            None => Err(Error::validation(schema.name, "index", format!("no index named `{index}`"))),
+            None => Err(Error::validation(
+                schema.name,
+                "index",
+                format!("no index named `{index}`"),
+            )),
         };
         Query {
             db,
@@ -242,17 +246,29 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         }
     }
 
-    async fn send_count(&self, partition: &str, start: Option<Item>) -> Result<(u64, Option<Item>)> {
+    async fn send_count(
+        &self,
+        partition: &str,
+        start: Option<Item>,
+    ) -> Result<(u64, Option<Item>)> {
         let (request, span) = self.request(partition, start, Select::Count);
         let output = request
             .send()
             .instrument(span.clone())
             .await
-            .map_err(|error| call::classify("Query", call::sdk_attempts(self.db.client()), error, |_| None).into_error("Query"))?;
+            .map_err(|error| {
+                call::classify("Query", call::sdk_attempts(self.db.client()), error, |_| {
+                    None
+                })
+                .into_error("Query")
+            })?;
         let capacity = Capacity::read_from(output.consumed_capacity());
         scope::record_read(capacity);
         call::record(&span, 0, capacity);
-        Ok((u64::try_from(output.count).unwrap_or(0), output.last_evaluated_key))
+        Ok((
+            u64::try_from(output.count).unwrap_or(0),
+            output.last_evaluated_key,
+        ))
     }
 
     async fn send(
@@ -266,7 +282,12 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
             .send()
             .instrument(span.clone())
             .await
-            .map_err(|error| call::classify("Query", call::sdk_attempts(self.db.client()), error, |_| None).into_error("Query"))?;
+            .map_err(|error| {
+                call::classify("Query", call::sdk_attempts(self.db.client()), error, |_| {
+                    None
+                })
+                .into_error("Query")
+            })?;
         let capacity = Capacity::read_from(output.consumed_capacity());
         scope::record_read(capacity);
         let items = output.items.unwrap_or_default();
@@ -279,11 +300,20 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         partition: &str,
         start: Option<Item>,
         select: Select,
-    ) -> (aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder, tracing::Span) {
+    ) -> (
+        aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+        tracing::Span,
+    ) {
         let index_name = self.index.gsi.map(keys::gsi_index_name);
         let (pk_attr, sk_attr) = keys::index_attribute_names(self.index);
         let mut expr = ExprBuilder::new();
-        let key_expression = key_condition(&mut expr, pk_attr, partition.to_owned(), sk_attr, self.sort.as_ref());
+        let key_expression = key_condition(
+            &mut expr,
+            pk_attr,
+            partition.to_owned(),
+            sk_attr,
+            self.sort.as_ref(),
+        );
         let filter = self.filter.as_ref().map(|filter| filter.render(&mut expr));
         let (names, values) = expr.into_parts();
         let request = self
@@ -330,7 +360,10 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         let body: CursorBody =
             serde_json::from_slice(&bytes).map_err(|_| refuse("is not a bao cursor"))?;
         let tenant = self.db.tenant().map(|tenant| tenant.id().to_owned());
-        if body.model != M::SCHEMA.name || body.index != self.index.name || body.partition != partition {
+        if body.model != M::SCHEMA.name
+            || body.index != self.index.name
+            || body.partition != partition
+        {
             return Err(refuse("belongs to another query"));
         }
         if body.tenant != tenant {

@@ -157,11 +157,13 @@ pub(crate) async fn load(db: &Db, key: Item) -> Option<Result<Loaded>> {
     let (sender, receiver) = oneshot::channel();
     let leads = {
         let mut pending = lock(&state.pending);
-        let batch = pending.entry(db.table().to_owned()).or_insert_with(|| Batch {
-            db: db.clone(),
-            keys: Vec::new(),
-            waiters: HashMap::new(),
-        });
+        let batch = pending
+            .entry(db.table().to_owned())
+            .or_insert_with(|| Batch {
+                db: db.clone(),
+                keys: Vec::new(),
+                waiters: HashMap::new(),
+            });
         let leads = batch.keys.is_empty();
         let waiters = batch.waiters.entry(cache_key).or_default();
         if waiters.is_empty() {
@@ -190,7 +192,9 @@ async fn gather(state: &ScopeState, table: &str) {
     let mut seen = 0;
     loop {
         tokio::task::yield_now().await;
-        let now = lock(&state.pending).get(table).map_or(0, |batch| batch.keys.len());
+        let now = lock(&state.pending)
+            .get(table)
+            .map_or(0, |batch| batch.keys.len());
         if now == seen {
             return;
         }
@@ -199,7 +203,11 @@ async fn gather(state: &ScopeState, table: &str) {
 }
 
 async fn send(state: &ScopeState, batch: Batch) {
-    let Batch { db, keys, mut waiters } = batch;
+    let Batch {
+        db,
+        keys,
+        mut waiters,
+    } = batch;
     match read::batch_get(&db, keys).await {
         Ok(result) => {
             *lock(&state.capacity) += result.capacity;

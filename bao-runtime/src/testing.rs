@@ -11,13 +11,13 @@
 //! With `BAO_TEST_ENDPOINT` set (DynamoDB Local, real AWS), the table is created there instead,
 //! under a fresh name; [`TestDb::finish`] deletes it.
 
-use crate::local::{LocalServer, ACCESS_KEY_ID, SECRET_ACCESS_KEY};
+use crate::local::{ACCESS_KEY_ID, LocalServer, SECRET_ACCESS_KEY};
 use crate::table::create_table;
 use crate::{Db, Error, Result};
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_types::config_bag::ConfigBag;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -134,7 +134,9 @@ impl CallLog {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
-        self.operations.lock().unwrap_or_else(PoisonError::into_inner)
+        self.operations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Stage 4: render the IR with minijinja templates, check the result parses as Rust, format it
 //! with prettyplease and head it with the `@generated` marker.
 //!
-//! The marker also keeps `cargo fmt` off the files: rustfmt skips files marked `@generated`.
+//! Users declare the generated module `#[rustfmt::skip]` so `cargo fmt` keeps prettyplease's layout.
 
 mod view;
 
@@ -12,8 +12,14 @@ use std::path::Path;
 
 /// The default templates, embedded at build time.
 const DEFAULT_TEMPLATES: [(&str, &str); 2] = [
-    ("model.rs.jinja", include_str!("../../../templates/model.rs.jinja")),
-    ("mod.rs.jinja", include_str!("../../../templates/mod.rs.jinja")),
+    (
+        "model.rs.jinja",
+        include_str!("../../../templates/model.rs.jinja"),
+    ),
+    (
+        "mod.rs.jinja",
+        include_str!("../../../templates/mod.rs.jinja"),
+    ),
 ];
 
 /// A failure to produce valid Rust from the templates.
@@ -28,7 +34,9 @@ pub enum EmitError {
         message: String,
     },
     /// A template rendered something that is not Rust.
-    #[error("template `{template}` produced invalid Rust at line {line}, column {column}: {message}")]
+    #[error(
+        "template `{template}` produced invalid Rust at line {line}, column {column}: {message}"
+    )]
     InvalidRust {
         /// Template name.
         template: String,
@@ -70,7 +78,11 @@ pub(crate) fn render(
     let models = view::models(schema);
     let mut modules = Vec::with_capacity(models.len());
     for model in &models {
-        let code = render_template(&env, "model.rs.jinja", minijinja::context! { model => Serde(model) })?;
+        let code = render_template(
+            &env,
+            "model.rs.jinja",
+            minijinja::context! { model => Serde(model) },
+        )?;
         modules.push((model.module.clone(), format_rust("model.rs.jinja", &code)?));
     }
     let declare = layout == Layout::Files;
@@ -93,7 +105,10 @@ pub(crate) fn render(
                 .iter()
                 .zip(&modules)
                 .map(|(model, (module, code))| {
-                    format!("/// The `{}` model.\npub mod {module} {{\n{code}}}\n", model.name)
+                    format!(
+                        "/// The `{}` model.\npub mod {module} {{\n{code}}}\n",
+                        model.name
+                    )
                 })
                 .collect();
             let code = format_rust("mod.rs.jinja", &format!("{inline}\n{index}"))?;

@@ -124,7 +124,14 @@ fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
         .iter()
         .map(|field| {
             let is_key = key_fields.contains(&field.name.as_str());
-            field_view(schema, model, field, is_key && single_key, is_key, &key_type)
+            field_view(
+                schema,
+                model,
+                field,
+                is_key && single_key,
+                is_key,
+                &key_type,
+            )
         })
         .collect();
     let key_views: Vec<FieldView> = key_fields
@@ -134,12 +141,16 @@ fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
     let key = key_view(model, &key_type, key_views, single_key, schema);
     let new_required = fields
         .iter()
-        .filter(|field| is_new_field(field) && !field.new_type.starts_with("Option<") && !field.string_set)
+        .filter(|field| {
+            is_new_field(field) && !field.new_type.starts_with("Option<") && !field.string_set
+        })
         .cloned()
         .collect();
     let new_optional = fields
         .iter()
-        .filter(|field| is_new_field(field) && (field.new_type.starts_with("Option<") || field.string_set))
+        .filter(|field| {
+            is_new_field(field) && (field.new_type.starts_with("Option<") || field.string_set)
+        })
         .cloned()
         .collect();
     let updatable = fields
@@ -272,7 +283,9 @@ fn is_copy(schema: &Schema, field: &ir::Field) -> bool {
                         .fields
                         .iter()
                         .find(|f| f.name == *name)
-                        .is_some_and(|f| f.field_type != FieldType::RelatedField && is_copy(schema, f))
+                        .is_some_and(|f| {
+                            f.field_type != FieldType::RelatedField && is_copy(schema, f)
+                        })
                 })
             }),
         _ => true,
@@ -323,7 +336,10 @@ fn kind(field_type: FieldType) -> &'static str {
 
 /// Fields bao fills itself on every write.
 fn is_automatic(field_type: &str) -> bool {
-    matches!(field_type, "CreateDateField" | "ModifiedDateField" | "VersionField")
+    matches!(
+        field_type,
+        "CreateDateField" | "ModifiedDateField" | "VersionField"
+    )
 }
 
 fn is_new_field(field: &FieldView) -> bool {
@@ -413,10 +429,7 @@ fn field_view(
         ),
         None => create_expr,
     };
-    let into_param = matches!(
-        field.field_type,
-        FieldType::StringField
-    ) && !single_key;
+    let into_param = matches!(field.field_type, FieldType::StringField) && !single_key;
     let mut serde_attrs = Vec::new();
     if field.name != bare_name {
         serde_attrs.push(format!("rename = {:?}", field.name));
@@ -478,7 +491,10 @@ fn field_schema_literal(field: &ir::Field) -> String {
     .collect();
     match limits.is_empty() {
         true => base,
-        false => format!("{RUNTIME}::schema::FieldSchema {{ {}, ..{base} }}", limits.join(", ")),
+        false => format!(
+            "{RUNTIME}::schema::FieldSchema {{ {}, ..{base} }}",
+            limits.join(", ")
+        ),
     }
 }
 
@@ -540,7 +556,11 @@ fn query_view(schema: &Schema, query: &ir::QueryMethod) -> Option<QueryView> {
             let field = index_model.fields.iter().find(|f| f.name == *name)?;
             let keys = key_field_names(&index_model.primary_key);
             match keys.len() == 1 && keys[0] == name {
-                true => format!("super::{}::{}", index_model.module, key_type_name(index_model)),
+                true => format!(
+                    "super::{}::{}",
+                    index_model.module,
+                    key_type_name(index_model)
+                ),
                 false => natural_type(schema, field),
             }
         }

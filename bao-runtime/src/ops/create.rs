@@ -7,7 +7,7 @@ use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::model::{self, Model};
-use crate::{keys, scope, Db, Error, Result};
+use crate::{Db, Error, Result, keys, scope};
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{Put, ReturnConsumedCapacity, TransactWriteItem};
 use tracing::Instrument;
@@ -91,10 +91,15 @@ async fn put(db: &Db, model: &'static str, id: &str, item: Item) -> Result<Capac
             Ok(capacity)
         }
         Err(error) => Err(
-            match call::classify("PutItem", call::sdk_attempts(db.client()), error, |service| {
-                matches!(service, PutItemError::ConditionalCheckFailedException(_))
-                    .then_some(Failure::ConditionFailed(None))
-            }) {
+            match call::classify(
+                "PutItem",
+                call::sdk_attempts(db.client()),
+                error,
+                |service| {
+                    matches!(service, PutItemError::ConditionalCheckFailedException(_))
+                        .then_some(Failure::ConditionFailed(None))
+                },
+            ) {
                 Failure::ConditionFailed(_) => Error::AlreadyExists {
                     model,
                     id: id.to_owned(),

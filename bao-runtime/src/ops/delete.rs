@@ -9,7 +9,7 @@ use crate::codec::Item;
 use crate::expr::{Condition, ExprBuilder};
 use crate::model::{self, Model, ModelKey};
 use crate::schema::ModelSchema;
-use crate::{keys, scope, Db, Error, Result};
+use crate::{Db, Error, Result, keys, scope};
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::types::{
     Delete, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
@@ -38,8 +38,8 @@ pub async fn delete<M: Model>(db: &Db, key: &M::Key, condition: Option<Condition
             });
         };
         let fields = model::fields_only_of(schema, item);
-        let capacity = delete_with_claims(db, schema, &id, stored_key, &fields, condition.as_ref())
-            .await?;
+        let capacity =
+            delete_with_claims(db, schema, &id, stored_key, &fields, condition.as_ref()).await?;
         (fields, read_capacity + capacity)
     };
     scope::record_write(Capacity {
@@ -92,14 +92,17 @@ async fn delete_item(
             Ok((model::fields_only_of(schema, item), capacity))
         }
         Err(error) => Err(
-            match call::classify("DeleteItem", call::sdk_attempts(db.client()), error, |service| {
-                match service {
+            match call::classify(
+                "DeleteItem",
+                call::sdk_attempts(db.client()),
+                error,
+                |service| match service {
                     DeleteItemError::ConditionalCheckFailedException(failed) => {
                         Some(Failure::ConditionFailed(failed.item.clone()))
                     }
                     _ => None,
-                }
-            }) {
+                },
+            ) {
                 Failure::ConditionFailed(None) => Error::NotFound {
                     model: schema.name,
                     id: id.to_owned(),

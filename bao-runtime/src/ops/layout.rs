@@ -61,6 +61,9 @@ pub(crate) fn unique_key(
     let pk = keys::unique_constraint_key(schema, db.tenant(), constraint, value);
     Item::from([
         (PK.to_owned(), AttributeValue::S(pk)),
-        (SK.to_owned(), AttributeValue::S(keys::UNIQUE_CONSTRAINT_SK.to_owned())),
+        (
+            SK.to_owned(),
+            AttributeValue::S(keys::UNIQUE_CONSTRAINT_SK.to_owned()),
+        ),
     ])
 }

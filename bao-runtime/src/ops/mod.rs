@@ -13,6 +13,6 @@ mod write;
 
 pub use create::create;
 pub use delete::delete;
-pub use read::{find, find_by_unique, find_many, ReadOptions, MAX_BATCH_GET_KEYS};
+pub use read::{MAX_BATCH_GET_KEYS, ReadOptions, find, find_by_unique, find_many};
 pub use transact::MAX_TRANSACTION_ITEMS;
 pub use write::{save, update};

@@ -98,16 +98,23 @@ pub async fn find_by_unique<M: Model, T: FieldValue>(
         .iter()
         .find(|unique| unique.name == constraint)
         .ok_or_else(|| {
-            Error::validation(schema.name, "constraint", format!("no unique constraint `{constraint}`"))
+            Error::validation(
+                schema.name,
+                "constraint",
+                format!("no unique constraint `{constraint}`"),
+            )
         })?;
-    let kind = schema.field(unique.field).map_or(FieldKind::String, |field| field.kind);
+    let kind = schema
+        .field(unique.field)
+        .map_or(FieldKind::String, |field| field.kind);
     let Some(value) = value.to_attr(kind).as_ref().and_then(layout::unique_value) else {
         return Ok(None);
     };
     let key = layout::unique_key(db, schema, unique, &value);
     let (item, capacity) = get_item(db, key, false).await?;
     scope::record_read(capacity);
-    let Some(AttributeValue::S(owner)) = item.as_ref().and_then(|item| item.get("relatedId")) else {
+    let Some(AttributeValue::S(owner)) = item.as_ref().and_then(|item| item.get("relatedId"))
+    else {
         return Ok(None);
     };
     let stored_key = keys::primary_key_from_id(schema, db.tenant(), owner)?.to_item();
@@ -120,7 +127,8 @@ pub async fn find_by_unique<M: Model, T: FieldValue>(
         }
     };
     let (item, read) = loaded;
-    item.map(|item| model::load(item, capacity + read)).transpose()
+    item.map(|item| model::load(item, capacity + read))
+        .transpose()
 }
 
 /// One GetItem.
@@ -235,8 +243,13 @@ async fn batch_get_chunk(db: &Db, mut keys: Vec<Item>) -> Result<BatchResult> {
             .instrument(span.clone())
             .await
             .map_err(|error| {
-                call::classify("BatchGetItem", call::sdk_attempts(db.client()), error, |_| None)
-                    .into_error("BatchGetItem")
+                call::classify(
+                    "BatchGetItem",
+                    call::sdk_attempts(db.client()),
+                    error,
+                    |_| None,
+                )
+                .into_error("BatchGetItem")
             })?;
         let capacity = Capacity::read_from(output.consumed_capacity());
         result.capacity += capacity;

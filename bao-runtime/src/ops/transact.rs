@@ -93,20 +93,24 @@ impl TxFailure {
     }
 
     /// The unique value that another item owns, if that is why the transaction failed.
-    pub(crate) fn taken_value(&self) -> Option<(&'static str, &'static UniqueConstraintSchema, &str)> {
+    pub(crate) fn taken_value(
+        &self,
+    ) -> Option<(&'static str, &'static UniqueConstraintSchema, &str)> {
         let TxFailure::Cancelled(rejections) = self else {
             return None;
         };
-        rejections.iter().find_map(|rejection| match &rejection.role {
-            Role::Claim {
-                model,
-                constraint,
-                value,
-            } if rejection.code == "ConditionalCheckFailed" => {
-                Some((*model, *constraint, value.as_str()))
-            }
-            _ => None,
-        })
+        rejections
+            .iter()
+            .find_map(|rejection| match &rejection.role {
+                Role::Claim {
+                    model,
+                    constraint,
+                    value,
+                } if rejection.code == "ConditionalCheckFailed" => {
+                    Some((*model, *constraint, value.as_str()))
+                }
+                _ => None,
+            })
     }
 
     /// The main item as it was, when its condition failed and DynamoDB returned it.
@@ -203,9 +207,15 @@ pub(crate) fn claim(
     let unique_value = item[PK].clone();
     item.insert("uniqueValue".into(), unique_value);
     item.insert("relatedId".into(), AttributeValue::S(related_id.to_owned()));
-    item.insert("relatedModel".into(), AttributeValue::S(schema.name.to_owned()));
+    item.insert(
+        "relatedModel".into(),
+        AttributeValue::S(schema.name.to_owned()),
+    );
     if let Some(tenant) = db.tenant() {
-        item.insert("_gsi_test_id".into(), AttributeValue::S(tenant.id().to_owned()));
+        item.insert(
+            "_gsi_test_id".into(),
+            AttributeValue::S(tenant.id().to_owned()),
+        );
     }
     let put = Put::builder()
         .table_name(db.table())
@@ -253,7 +263,13 @@ pub(crate) fn release(
 
 fn owner_values(schema: &ModelSchema, related_id: &str) -> Item {
     Item::from([
-        (":relatedId".to_owned(), AttributeValue::S(related_id.to_owned())),
-        (":modelName".to_owned(), AttributeValue::S(schema.name.to_owned())),
+        (
+            ":relatedId".to_owned(),
+            AttributeValue::S(related_id.to_owned()),
+        ),
+        (
+            ":modelName".to_owned(),
+            AttributeValue::S(schema.name.to_owned()),
+        ),
     ])
 }

@@ -11,11 +11,11 @@ use crate::codec::{FieldValue, Item};
 use crate::expr::{Condition, ExprBuilder, UpdateExpr};
 use crate::model::{self, Model, ModelKey};
 use crate::schema::{FieldKind, IndexSchema, KeyPart, ModelSchema, UniqueConstraintSchema};
-use crate::{keys, scope, Db, Error, Result};
+use crate::{Db, Error, Result, keys, scope};
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ReturnConsumedCapacity, ReturnValue,
-    ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+    AttributeValue, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
+    TransactWriteItem, Update,
 };
 use tracing::Instrument;
 
@@ -123,7 +123,15 @@ async fn apply(
     }
     let merged = merge(&key, known.as_ref(), &changes);
     for index in schema.indexes {
-        reindex(db, schema, index, &changes, &merged, known.is_some(), &mut update)?;
+        reindex(
+            db,
+            schema,
+            index,
+            &changes,
+            &merged,
+            known.is_some(),
+            &mut update,
+        )?;
     }
     if let Some((pk, sk)) = keys::iteration_keys(schema, db.tenant(), &key)? {
         update.set(ITER_PK, AttributeValue::S(pk));
@@ -131,13 +139,23 @@ async fn apply(
     }
 
     let mut guards = vec![format!("attribute_exists({})", expr.name(PK))];
-    if let (Some(field), Some(version)) = (schema.field_of_kind(FieldKind::Version), &expected_version) {
-        guards.push(format!("{} = {}", expr.name(field.name), expr.value(version.clone())));
+    if let (Some(field), Some(version)) =
+        (schema.field_of_kind(FieldKind::Version), &expected_version)
+    {
+        guards.push(format!(
+            "{} = {}",
+            expr.name(field.name),
+            expr.value(version.clone())
+        ));
     }
     let moves = unique_moves(schema, &changes, known.as_ref());
     for (constraint, old, _) in &moves {
         guards.push(match old {
-            Some(old) => format!("{} = {}", expr.name(constraint.field), expr.value(old.clone())),
+            Some(old) => format!(
+                "{} = {}",
+                expr.name(constraint.field),
+                expr.value(old.clone())
+            ),
             None => format!("attribute_not_exists({})", expr.name(constraint.field)),
         });
     }
@@ -180,14 +198,17 @@ async fn apply(
                 Ok((model::fields_only_of(schema, item), capacity))
             }
             Err(error) => Err(
-                match call::classify("UpdateItem", call::sdk_attempts(db.client()), error, |service| {
-                    match service {
+                match call::classify(
+                    "UpdateItem",
+                    call::sdk_attempts(db.client()),
+                    error,
+                    |service| match service {
                         UpdateItemError::ConditionalCheckFailedException(failed) => {
                             Some(Failure::ConditionFailed(failed.item.clone()))
                         }
                         _ => None,
-                    }
-                }) {
+                    },
+                ) {
                     Failure::ConditionFailed(old) => conflict.explain(old.as_ref()),
                     other => other.into_error("UpdateItem"),
                 },
@@ -343,7 +364,11 @@ fn unique_moves(
     schema: &'static ModelSchema,
     changes: &Changes,
     known: Option<&Item>,
-) -> Vec<(&'static UniqueConstraintSchema, Option<AttributeValue>, Option<AttributeValue>)> {
+) -> Vec<(
+    &'static UniqueConstraintSchema,
+    Option<AttributeValue>,
+    Option<AttributeValue>,
+)> {
     schema
         .unique_constraints
         .iter()

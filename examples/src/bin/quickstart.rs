@@ -14,12 +14,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (db, _server) = connect().await?;
     println!("Using table `{}`.\n", db.table());
 
-    let email = format!("ada-{}@example.com", db.new_ulid().to_string().to_lowercase());
+    let email = format!(
+        "ada-{}@example.com",
+        db.new_ulid().to_string().to_lowercase()
+    );
     let ada = User::create(&db, NewUser::new("Ada Lovelace", email.clone())).await?;
     step("Created user", &ada.user_id, ada.consumed_capacity());
 
-    let found = User::find_by_email(&db, email.clone()).await?.ok_or("no user by that email")?;
-    step("Found user by email", &found.name, found.consumed_capacity());
+    let found = User::find_by_email(&db, email.clone())
+        .await?
+        .ok_or("no user by that email")?;
+    step(
+        "Found user by email",
+        &found.name,
+        found.consumed_capacity(),
+    );
 
     let taken = User::create(&db, NewUser::new("Impostor", email)).await;
     match taken {
@@ -40,11 +49,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let first = &page.items[0];
     let counted = Post::update(&db, &first.post_id, PostUpdate::new().add_views(1)).await?;
-    step("Counted a view", &counted.views, counted.consumed_capacity());
+    step(
+        "Counted a view",
+        &counted.views,
+        counted.consumed_capacity(),
+    );
 
     let scope = RequestScope::new();
     let authors = scope
-        .run(futures::future::try_join_all(page.items.iter().map(|post| post.get_user(&db))))
+        .run(futures::future::try_join_all(
+            page.items.iter().map(|post| post.get_user(&db)),
+        ))
         .await?;
     step(
         &format!("Loaded {} authors in one request scope", authors.len()),
@@ -53,7 +68,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let mut mine = Document::create(&db, NewDocument::new("Plan")).await?;
-    let mut theirs = Document::find(&db, &mine.document_id).await?.ok_or("document vanished")?;
+    let mut theirs = Document::find(&db, &mine.document_id)
+        .await?
+        .ok_or("document vanished")?;
     mine.body = Some("first draft".into());
     mine.save(&db).await?;
     step("Saved a document", &mine.version, mine.consumed_capacity());
@@ -74,7 +91,8 @@ async fn connect() -> Result<(Db, Option<LocalServer>), Box<dyn std::error::Erro
     let external = std::env::var_os("AWS_ENDPOINT_URL_DYNAMODB").is_some()
         || std::env::var_os(bao_runtime::db::TABLE_ENV).is_some();
     if external {
-        let table = std::env::var(bao_runtime::db::TABLE_ENV).unwrap_or_else(|_| "bao-quickstart".into());
+        let table =
+            std::env::var(bao_runtime::db::TABLE_ENV).unwrap_or_else(|_| "bao-quickstart".into());
         let client = bao_runtime::db::client_from_env().await;
         bao_runtime::table::create_table(&client, &table).await?;
         return Ok((Db::new(client, table), None));
