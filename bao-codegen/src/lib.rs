@@ -3,18 +3,18 @@
 //! The pipeline is `load` -> `validate` -> [`ir`] -> `emit` -> `output`. Every front door (the
 //! `bao` CLI, `build.rs`, tests) goes through [`Builder`].
 
-pub mod ir;
+mod builder;
 pub mod diagnostic;
+mod emit;
+pub mod ir;
 pub(crate) mod load;
 pub(crate) mod naming;
+mod output;
 pub(crate) mod schema;
 pub(crate) mod source;
 #[doc(hidden)]
 pub mod validate;
 pub(crate) mod yaml;
-mod builder;
-mod emit;
-mod output;
 
 pub use builder::{Builder, Error, compile};
 pub use emit::EmitError;
