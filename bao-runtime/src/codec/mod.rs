@@ -1,0 +1,676 @@
+//! Field values <-> DynamoDB attributes, stored exactly as DynamoBao stores them.
+//!
+//! | Rust type | Field kinds | Attribute |
+//! |---|---|---|
+//! | `String` | String, Ulid, Related, Version | `S` (an empty string is allowed outside keys) |
+//! | `i64` | Integer, Counter | `N` |
+//! | `f64` | Float | `N`, written as JavaScript's `String(x)` writes it |
+//! | `bool` | Boolean | `BOOL` |
+//! | `jiff::Timestamp` | DateTime, CreateDate, ModifiedDate | `N`, epoch milliseconds |
+//! | `jiff::Timestamp` | Ttl | `N`, epoch seconds (rounded down) |
+//! | `ulid::Ulid` | Ulid, Version, Related | `S` |
+//! | `Vec<u8>` | Binary | `B` |
+//! | `BTreeSet<String>` | StringSet | `SS`; an empty set is an absent attribute |
+//! | `Option<T>` | any | `None` is an absent attribute |
+//!
+//! Timestamps are stored at millisecond (seconds for Ttl) precision, rounded toward the past.
+//! Numbers are read leniently, as DynamoBao does: a fractional `N` read into an `i64` field is
+//! truncated toward zero (`12.7` -> 12, like `parseInt`). Unlike `parseInt`, an exponent is
+//! honoured (`1.5E+3` -> 1500) and integers beyond 2^53 are read exactly.
+
+mod number;
+
+pub(crate) use number::{Number, to_js_exponential, to_js_string};
+
+use crate::error::{Error, Result};
+use crate::schema::{FieldKind, FieldSchema};
+use aws_sdk_dynamodb::primitives::Blob;
+use aws_sdk_dynamodb::types::AttributeValue;
+use jiff::Timestamp;
+use std::collections::{BTreeSet, HashMap};
+use ulid::Ulid;
+
+/// One DynamoDB item, as the SDK represents it.
+pub type Item = HashMap<String, AttributeValue>;
+
+/// A Rust value that a field of a given [`FieldKind`] stores.
+pub trait FieldValue: Sized {
+    /// The stored attribute, or `None` when the value is stored as an absent attribute
+    /// (`None`, an empty string set).
+    fn to_attr(&self, kind: FieldKind) -> Option<AttributeValue>;
+
+    /// Reads a stored attribute. The error is a message; the caller adds model and field.
+    fn from_attr(attr: &AttributeValue, kind: FieldKind) -> Result<Self, String>;
+
+    /// The value an absent attribute stands for, if any: `None` for `Option<T>`, the empty
+    /// set for a string set. Other types have none, so a missing attribute is an error.
+    fn absent() -> Option<Self> {
+        None
+    }
+}
+
+impl FieldValue for String {
+    fn to_attr(&self, _kind: FieldKind) -> Option<AttributeValue> {
+        Some(AttributeValue::S(self.clone()))
+    }
+
+    fn from_attr(attr: &AttributeValue, _kind: FieldKind) -> Result<Self, String> {
+        match attr {
+            AttributeValue::S(text) => Ok(text.clone()),
+            other => Err(unexpected("S", other)),
+        }
+    }
+}
+
+impl FieldValue for i64 {
+    fn to_attr(&self, _kind: FieldKind) -> Option<AttributeValue> {
+        Some(AttributeValue::N(self.to_string()))
+    }
+
+    fn from_attr(attr: &AttributeValue, _kind: FieldKind) -> Result<Self, String> {
+        number(attr)?.truncate()
+    }
+}
+
+impl FieldValue for f64 {
+    fn to_attr(&self, _kind: FieldKind) -> Option<AttributeValue> {
+        Some(AttributeValue::N(to_js_string(*self)))
+    }
+
+    fn from_attr(attr: &AttributeValue, _kind: FieldKind) -> Result<Self, String> {
+        Ok(number(attr)?.as_f64())
+    }
+}
+
+impl FieldValue for bool {
+    fn to_attr(&self, _kind: FieldKind) -> Option<AttributeValue> {
+        Some(AttributeValue::Bool(*self))
+    }
+
+    fn from_attr(attr: &AttributeValue, _kind: FieldKind) -> Result<Self, String> {
+        match attr {
+            AttributeValue::Bool(value) => Ok(*value),
+            other => Err(unexpected("BOOL", other)),
+        }
+    }
+}
+
+impl FieldValue for Timestamp {
+    /// Epoch seconds for a Ttl field, epoch milliseconds for any other kind; both rounded
+    /// toward the past (`Math.floor`).
+    fn to_attr(&self, kind: FieldKind) -> Option<AttributeValue> {
+        Some(AttributeValue::N(stored_time(*self, kind).to_string()))
+    }
+
+    fn from_attr(attr: &AttributeValue, kind: FieldKind) -> Result<Self, String> {
+        let stored = number(attr)?;
+        let millis = if kind == FieldKind::Ttl {
+            match stored {
+                Number::Int(seconds) => seconds
+                    .checked_mul(1000)
+                    .ok_or_else(|| format!("{seconds} seconds is out of range"))?,
+                Number::Float(seconds) => Number::Float(seconds * 1000.0).truncate()?,
+            }
+        } else {
+            stored.truncate()?
+        };
+        Timestamp::from_millisecond(millis).map_err(|error| error.to_string())
+    }
+}
+
+impl FieldValue for Ulid {
+    fn to_attr(&self, _kind: FieldKind) -> Option<AttributeValue> {
+        Some(AttributeValue::S(self.to_string()))
+    }
+
+    fn from_attr(attr: &AttributeValue, _kind: FieldKind) -> Result<Self, String> {
+        match attr {
+            AttributeValue::S(text) => {
+                Ulid::from_string(text).map_err(|error| format!("`{text}` is not a ULID: {error}"))
+            }
+            other => Err(unexpected("S", other)),
+        }
+    }
+}
+
+impl FieldValue for Vec<u8> {
+    fn to_attr(&self, _kind: FieldKind) -> Option<AttributeValue> {
+        Some(AttributeValue::B(Blob::new(self.clone())))
+    }
+
+    fn from_attr(attr: &AttributeValue, _kind: FieldKind) -> Result<Self, String> {
+        match attr {
+            AttributeValue::B(blob) => Ok(blob.as_ref().to_vec()),
+            other => Err(unexpected("B", other)),
+        }
+    }
+}
+
+impl FieldValue for BTreeSet<String> {
+    /// An empty set is stored as an absent attribute (DynamoDB has no empty sets).
+    fn to_attr(&self, _kind: FieldKind) -> Option<AttributeValue> {
+        (!self.is_empty()).then(|| AttributeValue::Ss(self.iter().cloned().collect()))
+    }
+
+    fn from_attr(attr: &AttributeValue, _kind: FieldKind) -> Result<Self, String> {
+        match attr {
+            AttributeValue::Ss(members) => Ok(members.iter().cloned().collect()),
+            other => Err(unexpected("SS", other)),
+        }
+    }
+
+    fn absent() -> Option<Self> {
+        Some(BTreeSet::new())
+    }
+}
+
+impl<T: FieldValue> FieldValue for Option<T> {
+    fn to_attr(&self, kind: FieldKind) -> Option<AttributeValue> {
+        self.as_ref().and_then(|value| value.to_attr(kind))
+    }
+
+    fn from_attr(attr: &AttributeValue, kind: FieldKind) -> Result<Self, String> {
+        match attr {
+            AttributeValue::Null(_) => Ok(None),
+            other => T::from_attr(other, kind).map(Some),
+        }
+    }
+
+    fn absent() -> Option<Self> {
+        Some(None)
+    }
+}
+
+/// Reads a field of an item. A missing (or `NULL`) attribute is an error unless the type has
+/// an [absent value](FieldValue::absent), e.g. `Option<T>` or a string set.
+pub fn get<T: FieldValue>(item: &Item, model: &'static str, field: &FieldSchema) -> Result<T> {
+    match present(item, field.name) {
+        Some(attr) => {
+            T::from_attr(attr, field.kind).map_err(|message| decode(model, field, message))
+        }
+        None => T::absent().ok_or_else(|| decode(model, field, "the attribute is missing".into())),
+    }
+}
+
+/// Reads a field of an item that may be absent: `Ok(None)` when it is missing or `NULL`.
+pub fn get_opt<T: FieldValue>(
+    item: &Item,
+    model: &'static str,
+    field: &FieldSchema,
+) -> Result<Option<T>> {
+    present(item, field.name)
+        .map(|attr| T::from_attr(attr, field.kind).map_err(|message| decode(model, field, message)))
+        .transpose()
+}
+
+/// Stores a field in an item; a value stored as an absent attribute is not inserted.
+pub fn put<T: FieldValue>(item: &mut Item, field: &FieldSchema, value: &T) {
+    if let Some(attr) = value.to_attr(field.kind) {
+        item.insert(field.name.to_owned(), attr);
+    }
+}
+
+/// Rounds to `decimals` places as a DynamoBao FloatField with `precision` does
+/// (`Number(x.toFixed(decimals))`): the exact binary value is rounded half away from zero, so
+/// `round_to(0.125, 2)` is 0.13 and `round_to(1.005, 2)` is 1.0 (1.005 is stored as
+/// 1.00499...). Values of magnitude 1e21 and above, and non-finite values, are returned
+/// unchanged. JavaScript refuses more than 100 decimals; any count is accepted here.
+#[must_use]
+pub fn round_to(value: f64, decimals: u32) -> f64 {
+    if !value.is_finite() {
+        return value;
+    }
+    number::to_js_fixed(value, decimals as usize)
+        .parse()
+        .unwrap_or(value)
+}
+
+/// Checks a value against its field's limits and DynamoDB's rules before it is sent: the
+/// attribute type of the kind, `maxLength` of a string, `maxMemberCount` and
+/// `maxStringLength` of a string set (lengths in Unicode characters), a non-empty string set,
+/// and numbers within DynamoDB's range (magnitude 1e-130 to below 1e126), integral for
+/// Integer and Counter fields.
+pub fn validate_field(
+    model: &'static str,
+    field: &FieldSchema,
+    attr: &AttributeValue,
+) -> Result<()> {
+    check_field(field, attr).map_err(|message| Error::Validation {
+        model,
+        field: field.name,
+        message,
+    })
+}
+
+fn check_field(field: &FieldSchema, attr: &AttributeValue) -> Result<(), String> {
+    use FieldKind as K;
+    match (field.kind, attr) {
+        (K::String, AttributeValue::S(text)) => {
+            check_length(text, field.max_length, "the value")?;
+        }
+        (K::Ulid, AttributeValue::S(text)) => {
+            if text.len() != 26
+                || !text
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+            {
+                return Err(format!(
+                    "`{text}` is not a ULID (26 characters of 0-9 and A-Z)"
+                ));
+            }
+            Ulid::from_string(text).map_err(|error| format!("`{text}` is not a ULID: {error}"))?;
+        }
+        (K::Related | K::Version, AttributeValue::S(_)) => {}
+        (K::Integer | K::Counter, AttributeValue::N(text)) => {
+            if !matches!(check_number(text)?, Number::Int(_)) {
+                return Err(format!("{text} is not an integer"));
+            }
+        }
+        (
+            K::Float | K::DateTime | K::CreateDate | K::ModifiedDate | K::Ttl,
+            AttributeValue::N(text),
+        ) => {
+            check_number(text)?;
+        }
+        (K::Boolean, AttributeValue::Bool(_)) | (K::Binary, AttributeValue::B(_)) => {}
+        (K::StringSet, AttributeValue::Ss(members)) => {
+            if members.is_empty() {
+                return Err(
+                    "an empty string set cannot be stored; store no attribute instead".into(),
+                );
+            }
+            if let Some(max) = field.max_member_count
+                && members.len() > max
+            {
+                return Err(format!(
+                    "{} members exceed the maximum of {max}",
+                    members.len()
+                ));
+            }
+            for member in members {
+                check_length(member, field.max_string_length, "a member")?;
+            }
+        }
+        (kind, other) => {
+            return Err(unexpected(expected_type(kind), other));
+        }
+    }
+    Ok(())
+}
+
+fn check_length(text: &str, max: Option<usize>, what: &str) -> Result<(), String> {
+    match max {
+        Some(max) if text.chars().count() > max => Err(format!(
+            "{what} has {} characters, more than the maximum of {max}",
+            text.chars().count()
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_number(text: &str) -> Result<Number, String> {
+    let parsed = Number::parse(text)?;
+    let magnitude = parsed.as_f64().abs();
+    if magnitude != 0.0 && !(1e-130..1e126).contains(&magnitude) {
+        return Err(format!(
+            "{text} is outside DynamoDB's number range (1e-130 to 1e126)"
+        ));
+    }
+    Ok(parsed)
+}
+
+/// The attribute type a field kind is stored as.
+fn expected_type(kind: FieldKind) -> &'static str {
+    use FieldKind as K;
+    match kind {
+        K::String | K::Ulid | K::Related | K::Version => "S",
+        K::Integer
+        | K::Float
+        | K::DateTime
+        | K::CreateDate
+        | K::ModifiedDate
+        | K::Counter
+        | K::Ttl => "N",
+        K::Boolean => "BOOL",
+        K::Binary => "B",
+        K::StringSet => "SS",
+    }
+}
+
+/// The stored number of a timestamp: epoch seconds for Ttl, else epoch milliseconds, floored.
+pub(crate) fn stored_time(timestamp: Timestamp, kind: FieldKind) -> i64 {
+    let unit: i128 = if kind == FieldKind::Ttl {
+        1_000_000_000
+    } else {
+        1_000_000
+    };
+    // jiff's range (years -9999..=9999) keeps both quotients well inside i64.
+    timestamp.as_nanosecond().div_euclid(unit) as i64
+}
+
+fn present<'a>(item: &'a Item, name: &str) -> Option<&'a AttributeValue> {
+    item.get(name)
+        .filter(|attr| !matches!(attr, AttributeValue::Null(_)))
+}
+
+fn number(attr: &AttributeValue) -> Result<Number, String> {
+    match attr {
+        AttributeValue::N(text) => Number::parse(text),
+        other => Err(unexpected("N", other)),
+    }
+}
+
+fn decode(model: &'static str, field: &FieldSchema, message: String) -> Error {
+    Error::Decode {
+        model,
+        field: field.name.to_owned(),
+        message,
+    }
+}
+
+/// "expected N, found S".
+pub(crate) fn unexpected(expected: &str, found: &AttributeValue) -> String {
+    format!("expected {expected}, found {}", type_name(found))
+}
+
+/// The DynamoDB type descriptor of an attribute (`S`, `N`, `SS`, ...).
+pub(crate) fn type_name(attr: &AttributeValue) -> &'static str {
+    match attr {
+        AttributeValue::S(_) => "S",
+        AttributeValue::N(_) => "N",
+        AttributeValue::B(_) => "B",
+        AttributeValue::Bool(_) => "BOOL",
+        AttributeValue::Ss(_) => "SS",
+        AttributeValue::Ns(_) => "NS",
+        AttributeValue::Bs(_) => "BS",
+        AttributeValue::L(_) => "L",
+        AttributeValue::M(_) => "M",
+        AttributeValue::Null(_) => "NULL",
+        _ => "an unknown type",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(name: &'static str, kind: FieldKind) -> FieldSchema {
+        FieldSchema::new(name, kind, false)
+    }
+
+    fn n(text: &str) -> AttributeValue {
+        AttributeValue::N(text.to_owned())
+    }
+
+    fn s(text: &str) -> AttributeValue {
+        AttributeValue::S(text.to_owned())
+    }
+
+    /// Stores `value` in a field of `kind`, checks the attribute, and reads it back.
+    fn round_trip<T: FieldValue + PartialEq + std::fmt::Debug>(
+        kind: FieldKind,
+        value: T,
+        stored: Option<AttributeValue>,
+    ) {
+        let f = field("f", kind);
+        let mut item = Item::new();
+        put(&mut item, &f, &value);
+        assert_eq!(item.get("f"), stored.as_ref(), "stored form of {value:?}");
+        assert_eq!(get::<T>(&item, "M", &f).expect("decodes"), value);
+    }
+
+    fn ts(text: &str) -> Timestamp {
+        text.parse().expect("timestamp")
+    }
+
+    #[test]
+    fn strings_round_trip() {
+        round_trip(FieldKind::String, "hello".to_owned(), Some(s("hello")));
+        round_trip(FieldKind::String, String::new(), Some(s("")));
+        round_trip(FieldKind::String, "é😀#:[]".to_owned(), Some(s("é😀#:[]")));
+        round_trip(
+            FieldKind::Related,
+            "01JFGMRH7XACZ8GKB81DZ5YWNH".to_owned(),
+            Some(s("01JFGMRH7XACZ8GKB81DZ5YWNH")),
+        );
+    }
+
+    #[test]
+    fn integers_round_trip() {
+        for (value, text) in [
+            (0, "0"),
+            (-1, "-1"),
+            (42, "42"),
+            (i64::MAX, "9223372036854775807"),
+            (i64::MIN, "-9223372036854775808"),
+        ] {
+            round_trip(FieldKind::Integer, value, Some(n(text)));
+            round_trip(FieldKind::Counter, value, Some(n(text)));
+        }
+    }
+
+    #[test]
+    fn integers_decode_leniently() {
+        let f = field("count", FieldKind::Integer);
+        let read = |text: &str| get::<i64>(&Item::from([("count".to_owned(), n(text))]), "M", &f);
+        assert_eq!(read("12.7").expect("float"), 12);
+        assert_eq!(read("-12.7").expect("float"), -12);
+        assert_eq!(read("1.5E+3").expect("exponent"), 1500);
+        assert_eq!(
+            read("9007199254740993").expect("beyond 2^53"),
+            9_007_199_254_740_993
+        );
+        assert!(read("1e21").is_err());
+        assert!(read("abc").is_err());
+    }
+
+    #[test]
+    fn floats_round_trip_in_javascript_form() {
+        round_trip(FieldKind::Float, 1.5, Some(n("1.5")));
+        round_trip(FieldKind::Float, -0.1, Some(n("-0.1")));
+        round_trip(FieldKind::Float, 0.1 + 0.2, Some(n("0.30000000000000004")));
+        round_trip(FieldKind::Float, 1e21, Some(n("1e+21")));
+        round_trip(FieldKind::Float, 1e-7, Some(n("1e-7")));
+        round_trip(FieldKind::Float, 3.0, Some(n("3")));
+        let f = field("f", FieldKind::Float);
+        let item = Item::from([("f".to_owned(), n("1E+21"))]);
+        assert_eq!(get::<f64>(&item, "M", &f).expect("DynamoDB form"), 1e21);
+    }
+
+    #[test]
+    fn booleans_binary_and_ulids_round_trip() {
+        round_trip(FieldKind::Boolean, true, Some(AttributeValue::Bool(true)));
+        round_trip(FieldKind::Boolean, false, Some(AttributeValue::Bool(false)));
+        round_trip(
+            FieldKind::Binary,
+            vec![0u8, 255, 7],
+            Some(AttributeValue::B(Blob::new(vec![0u8, 255, 7]))),
+        );
+        round_trip(
+            FieldKind::Binary,
+            Vec::<u8>::new(),
+            Some(AttributeValue::B(Blob::new(Vec::new()))),
+        );
+        let id: Ulid = "01JFGMRH7XACZ8GKB81DZ5YWNH".parse().expect("ulid");
+        round_trip(FieldKind::Ulid, id, Some(s("01JFGMRH7XACZ8GKB81DZ5YWNH")));
+        round_trip(
+            FieldKind::Version,
+            id,
+            Some(s("01JFGMRH7XACZ8GKB81DZ5YWNH")),
+        );
+        assert!(Ulid::from_attr(&s("not a ulid"), FieldKind::Ulid).is_err());
+    }
+
+    #[test]
+    fn dates_are_epoch_milliseconds() {
+        let t = ts("2024-12-31T23:59:59.123Z");
+        for kind in [
+            FieldKind::DateTime,
+            FieldKind::CreateDate,
+            FieldKind::ModifiedDate,
+        ] {
+            round_trip(kind, t, Some(n("1735689599123")));
+        }
+        round_trip(
+            FieldKind::DateTime,
+            ts("1969-12-31T23:59:59.999Z"),
+            Some(n("-1")),
+        );
+        // Sub-millisecond precision is floored.
+        let fine = ts("2024-12-31T23:59:59.123999Z");
+        assert_eq!(fine.to_attr(FieldKind::DateTime), Some(n("1735689599123")));
+        assert_eq!(
+            ts("1969-12-31T23:59:59.9995Z").to_attr(FieldKind::DateTime),
+            Some(n("-1"))
+        );
+        // A fractional stored value is truncated like `new Date(12.7)`.
+        assert_eq!(
+            Timestamp::from_attr(&n("1735689599123.9"), FieldKind::DateTime),
+            Ok(t)
+        );
+    }
+
+    #[test]
+    fn ttl_is_epoch_seconds_floored() {
+        round_trip(
+            FieldKind::Ttl,
+            ts("2024-12-31T23:59:59Z"),
+            Some(n("1735689599")),
+        );
+        assert_eq!(
+            ts("2024-12-31T23:59:59.999Z").to_attr(FieldKind::Ttl),
+            Some(n("1735689599"))
+        );
+        assert_eq!(
+            ts("1969-12-31T23:59:58.5Z").to_attr(FieldKind::Ttl),
+            Some(n("-2"))
+        );
+        assert_eq!(
+            Timestamp::from_attr(&n("1.5"), FieldKind::Ttl),
+            Ok(Timestamp::from_millisecond(1500).expect("ts"))
+        );
+        assert!(Timestamp::from_attr(&n("9223372036854775807"), FieldKind::Ttl).is_err());
+    }
+
+    #[test]
+    fn string_sets_store_empty_as_absent() {
+        let tags: BTreeSet<String> = ["b", "a"].map(String::from).into();
+        round_trip(
+            FieldKind::StringSet,
+            tags,
+            Some(AttributeValue::Ss(vec!["a".into(), "b".into()])),
+        );
+        round_trip(FieldKind::StringSet, BTreeSet::<String>::new(), None);
+        let f = field("tags", FieldKind::StringSet);
+        assert_eq!(
+            get_opt::<BTreeSet<String>>(&Item::new(), "M", &f).expect("absent"),
+            None
+        );
+    }
+
+    #[test]
+    fn options_store_none_as_absent() {
+        round_trip(FieldKind::String, Some("x".to_owned()), Some(s("x")));
+        round_trip(FieldKind::String, None::<String>, None);
+        round_trip(FieldKind::Integer, Some(-3i64), Some(n("-3")));
+        let f = field("f", FieldKind::String);
+        let null = Item::from([("f".to_owned(), AttributeValue::Null(true))]);
+        assert_eq!(get::<Option<String>>(&null, "M", &f).expect("null"), None);
+        assert_eq!(get_opt::<String>(&null, "M", &f).expect("null"), None);
+        assert_eq!(
+            get_opt::<String>(&Item::from([("f".to_owned(), s("v"))]), "M", &f).expect("v"),
+            Some("v".to_owned())
+        );
+    }
+
+    #[test]
+    fn decode_errors_name_model_and_field() {
+        let f = field("age", FieldKind::Integer);
+        let missing = get::<i64>(&Item::new(), "User", &f).expect_err("missing");
+        assert_eq!(
+            missing.to_string(),
+            "cannot decode User.age: the attribute is missing"
+        );
+        let wrong = get::<i64>(&Item::from([("age".to_owned(), s("7"))]), "User", &f)
+            .expect_err("wrong type");
+        assert_eq!(
+            wrong.to_string(),
+            "cannot decode User.age: expected N, found S"
+        );
+        let wrong = get_opt::<String>(&Item::from([("age".to_owned(), n("7"))]), "User", &f)
+            .expect_err("wrong type");
+        assert!(matches!(wrong, Error::Decode { model: "User", ref field, .. } if field == "age"));
+    }
+
+    #[test]
+    fn round_to_matches_to_fixed() {
+        // Expected values from Node.js: Number(x.toFixed(d)).
+        assert_eq!(round_to(1.005, 2), 1.0);
+        assert_eq!(round_to(0.125, 2), 0.13);
+        assert_eq!(round_to(-0.125, 2), -0.13);
+        assert_eq!(round_to(2.5, 0), 3.0);
+        assert_eq!(round_to(8.345, 2), 8.35);
+        assert_eq!(round_to(123.456, 2), 123.46);
+        assert_eq!(round_to(12345.6789, 0), 12346.0);
+        assert_eq!(round_to(1e-10, 5), 0.0);
+        assert_eq!(round_to(1e21, 2), 1e21);
+        assert_eq!(round_to(0.1, 20), 0.1);
+        assert!(round_to(f64::NAN, 2).is_nan());
+        assert_eq!(round_to(f64::INFINITY, 2), f64::INFINITY);
+    }
+
+    #[test]
+    fn validate_checks_limits_and_types() {
+        let mut name = field("name", FieldKind::String);
+        name.max_length = Some(4);
+        assert!(validate_field("User", &name, &s("héll")).is_ok());
+        assert!(validate_field("User", &name, &s("")).is_ok());
+        let error = validate_field("User", &name, &s("héllo")).expect_err("too long");
+        assert_eq!(
+            error.to_string(),
+            "invalid User.name: the value has 5 characters, more than the maximum of 4"
+        );
+
+        let mut tags = field("tags", FieldKind::StringSet);
+        tags.max_member_count = Some(2);
+        tags.max_string_length = Some(3);
+        let set = |members: &[&str]| {
+            AttributeValue::Ss(members.iter().map(|m| (*m).to_owned()).collect())
+        };
+        assert!(validate_field("Post", &tags, &set(&["a", "bcd"])).is_ok());
+        assert!(validate_field("Post", &tags, &set(&["a", "b", "c"])).is_err());
+        assert!(validate_field("Post", &tags, &set(&["abcd"])).is_err());
+        assert!(validate_field("Post", &tags, &set(&[])).is_err());
+
+        let age = field("age", FieldKind::Integer);
+        assert!(validate_field("User", &age, &n("-5")).is_ok());
+        assert!(validate_field("User", &age, &n("1.5")).is_err());
+        assert!(validate_field("User", &age, &s("5")).is_err());
+        let score = field("score", FieldKind::Float);
+        assert!(validate_field("User", &score, &n("1.5")).is_ok());
+        assert!(validate_field("User", &score, &n("0")).is_ok());
+        for bad in [1e300, 5e-324, f64::NAN, f64::INFINITY] {
+            let attr = bad.to_attr(FieldKind::Float).expect("attr");
+            let error = validate_field("User", &score, &attr).expect_err("out of range");
+            assert!(
+                matches!(
+                    error,
+                    Error::Validation {
+                        model: "User",
+                        field: "score",
+                        ..
+                    }
+                ),
+                "{error}"
+            );
+        }
+
+        let id = field("userId", FieldKind::Ulid);
+        assert!(validate_field("User", &id, &s("01JFGMRH7XACZ8GKB81DZ5YWNH")).is_ok());
+        assert!(validate_field("User", &id, &s("01jfgmrh7xacz8gkb81dz5ywnh")).is_err());
+        assert!(validate_field("User", &id, &s("user-1")).is_err());
+        let flag = field("active", FieldKind::Boolean);
+        assert!(validate_field("User", &flag, &AttributeValue::Bool(true)).is_ok());
+        assert!(validate_field("User", &flag, &n("1")).is_err());
+    }
+}

@@ -1,0 +1,98 @@
+//! DynamoDB expressions: conditions and filters, update expressions and key conditions.
+//!
+//! Every attribute name is written through a `#nN` placeholder (system attributes such as
+//! `_gsi1_pk` and reserved words such as `name` need one) and every value through a `:vN`
+//! placeholder. One [`ExprBuilder`] serves all expressions of one request, so a
+//! ConditionExpression and an UpdateExpression share their placeholder maps.
+
+mod condition;
+mod sort_key;
+mod update;
+
+pub use condition::{Attr, CompareOp, Condition, Size};
+pub use sort_key::{SortKey, SortKeyCondition, key_condition};
+pub use update::UpdateExpr;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::HashMap;
+
+/// `ExpressionAttributeNames`: placeholder -> attribute name.
+pub type AttributeNames = HashMap<String, String>;
+/// `ExpressionAttributeValues`: placeholder -> value.
+pub type AttributeValues = HashMap<String, AttributeValue>;
+
+/// Allocates the placeholders of the expressions of one request.
+#[derive(Debug, Default, Clone)]
+pub struct ExprBuilder {
+    names: AttributeNames,
+    name_of: HashMap<String, String>,
+    values: AttributeValues,
+}
+
+impl ExprBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        ExprBuilder::default()
+    }
+
+    /// The placeholder of an attribute name (`#n1`); the same attribute always gets the same
+    /// placeholder.
+    pub fn name(&mut self, attr: &str) -> String {
+        if let Some(placeholder) = self.name_of.get(attr) {
+            return placeholder.clone();
+        }
+        let placeholder = format!("#n{}", self.names.len() + 1);
+        self.names.insert(placeholder.clone(), attr.to_owned());
+        self.name_of.insert(attr.to_owned(), placeholder.clone());
+        placeholder
+    }
+
+    /// A new placeholder for a value (`:v1`).
+    pub fn value(&mut self, value: AttributeValue) -> String {
+        let placeholder = format!(":v{}", self.values.len() + 1);
+        self.values.insert(placeholder.clone(), value);
+        placeholder
+    }
+
+    /// The `ExpressionAttributeNames` and `ExpressionAttributeValues` maps, each `None` when
+    /// empty (DynamoDB refuses empty maps).
+    #[must_use]
+    pub fn into_parts(self) -> (Option<AttributeNames>, Option<AttributeValues>) {
+        (non_empty(self.names), non_empty(self.values))
+    }
+}
+
+fn non_empty<V>(map: HashMap<String, V>) -> Option<HashMap<String, V>> {
+    (!map.is_empty()).then_some(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_deduplicated_values_are_not() {
+        let mut b = ExprBuilder::new();
+        assert_eq!(b.name("title"), "#n1");
+        assert_eq!(b.name("_gsi1_pk"), "#n2");
+        assert_eq!(b.name("title"), "#n1");
+        assert_eq!(b.value(AttributeValue::S("x".into())), ":v1");
+        assert_eq!(b.value(AttributeValue::S("x".into())), ":v2");
+        let (names, values) = b.into_parts();
+        let names = names.expect("names");
+        assert_eq!(names.len(), 2);
+        assert_eq!(names["#n1"], "title");
+        assert_eq!(names["#n2"], "_gsi1_pk");
+        assert_eq!(values.expect("values").len(), 2);
+    }
+
+    #[test]
+    fn empty_parts_are_none() {
+        assert_eq!(ExprBuilder::new().into_parts(), (None, None));
+        let mut b = ExprBuilder::new();
+        b.name("a");
+        let (names, values) = b.into_parts();
+        assert!(names.is_some());
+        assert!(values.is_none());
+    }
+}

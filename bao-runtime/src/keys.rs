@@ -1,0 +1,1340 @@
+//! The key layout of DynamoBao: `_pk`/`_sk`, GSI keys, iteration keys, primary ids and
+//! unique-constraint items.
+//!
+//! Notation: `T` is the tenant prefix (`[id]#`, or empty without a tenant), `P` the model
+//! prefix and `enc(x)` the key encoding of a value ([`encode_key_value`]).
+//!
+//! | Attribute | Value |
+//! |---|---|
+//! | `_pk` | `T P # enc(pk)`, or `T P` when the partition key is the model prefix |
+//! | `_sk` | `enc(sk)`, or `P` when the sort key is the model prefix |
+//! | `_gsiN_pk` | `T P #gsiN# enc(pk)` (`enc(pk)` is `P` for a model-prefix partition) |
+//! | `_gsiN_sk` | `enc(sk)`, or `P` |
+//! | `_iter_pk` | `T P #iter# bucket` (3 digits), or `T P #iter` with one bucket |
+//! | `_iter_sk` | the primary id |
+//! | unique `_pk` | `T _raft_uc#_ucN# P # field : value` |
+//!
+//! Without a tenant every key is byte-identical to DynamoBao's. With a tenant bao diverges on
+//! purpose in one place: DynamoBao leaves `_pk` of a model whose partition key is the model
+//! prefix bare (`P`), so all tenants share that partition; bao writes `T P`.
+//!
+//! Values are not escaped (DynamoBao does not escape them either). Keys stay unambiguous
+//! because the tenant charset excludes the delimiters, each key has a fixed layout per model,
+//! and a primary id refuses components that would make the `##__SK__##` split ambiguous.
+
+use crate::codec::{FieldValue, Item, Number, stored_time, to_js_exponential, type_name};
+use crate::error::{Error, Result};
+use crate::schema::{
+    FieldKind, FieldSchema, IndexSchema, KeyPart, ModelSchema, UniqueConstraintSchema,
+};
+use crate::tenant::Tenant;
+use aws_sdk_dynamodb::types::AttributeValue;
+use jiff::Timestamp;
+use ulid::Ulid;
+
+/// The separator between the partition and sort parts of a composite primary id.
+pub const SK_SEPARATOR: &str = "##__SK__##";
+/// `_sk` of every unique-constraint item.
+pub const UNIQUE_CONSTRAINT_SK: &str = "_raft_uc";
+/// The table's partition key attribute.
+pub const PK_ATTR: &str = "_pk";
+/// The table's sort key attribute.
+pub const SK_ATTR: &str = "_sk";
+/// The partition key attribute of the iteration index.
+pub const ITER_PK_ATTR: &str = "_iter_pk";
+/// The sort key attribute of the iteration index.
+pub const ITER_SK_ATTR: &str = "_iter_sk";
+/// The name of the iteration index (KEYS_ONLY).
+pub const ITER_INDEX_NAME: &str = "iter_index";
+/// Largest partition key value DynamoDB accepts, in UTF-8 bytes.
+pub const MAX_PARTITION_KEY_BYTES: usize = 2048;
+/// Largest sort key value DynamoDB accepts, in UTF-8 bytes.
+pub const MAX_SORT_KEY_BYTES: usize = 1024;
+
+/// `SK_SEPARATOR` without its last two `#`: a partition value ending in `##__SK__` or
+/// `##__SK__#` runs into the separator (`x##__SK__` + `##__SK__##` + `y` would also read as
+/// `x` + `##__SK__##` + `__SK__##y`), so composite components may not contain it at all.
+const SK_SEPARATOR_CORE: &str = "##__SK__";
+
+const GSI_ATTRIBUTE_NAMES: [(&str, &str); 5] = [
+    ("_gsi1_pk", "_gsi1_sk"),
+    ("_gsi2_pk", "_gsi2_sk"),
+    ("_gsi3_pk", "_gsi3_sk"),
+    ("_gsi4_pk", "_gsi4_sk"),
+    ("_gsi5_pk", "_gsi5_sk"),
+];
+const GSI_INDEX_NAMES: [&str; 5] = ["gsi1", "gsi2", "gsi3", "gsi4", "gsi5"];
+
+/// Encodes a stored value as DynamoBao's `toGsi` does, for use in a key:
+///
+/// - String, Ulid, Related, Version: the string as is;
+/// - Integer, Counter: JavaScript's `String(n).padStart(20, "0")`, so `-5` becomes
+///   `000000000000000000-5` (negative numbers do not sort; kept for compatibility);
+/// - Float: `n.toExponential(20)`, e.g. `1.50000000000000000000e+0` (not order-preserving);
+/// - Boolean: `"1"` / `"0"`;
+/// - DateTime, CreateDate, ModifiedDate: epoch milliseconds padded to 20 digits, `"0"` for 0;
+/// - Ttl: epoch seconds padded to 20 digits, `"0"` for 0.
+///
+/// Two divergences fix DynamoBao bugs in keys it derives from stored values: it encodes a
+/// ModifiedDate key as the current time instead of the stored value, and a Ttl key as the
+/// stored seconds divided by 1000. Integers beyond 2^53 are encoded exactly (JavaScript
+/// cannot hold them).
+///
+/// # Errors
+/// [`Error::Validation`] for Binary and StringSet kinds (they cannot be part of a key) and for
+/// an attribute whose type does not match the kind.
+pub fn encode_key_value(kind: FieldKind, attr: &AttributeValue) -> Result<String> {
+    encode(kind, attr).map_err(|message| Error::validation("key", kind_name(kind), message))
+}
+
+/// A Rust value that can be part of a key, encoded without an intermediate attribute.
+/// `value.key_string(kind)` equals `encode_key_value(kind, &value.to_attr(kind))`.
+pub trait KeyValue: FieldValue {
+    /// The key encoding of this value for a field of the given kind.
+    fn key_string(&self, kind: FieldKind) -> String;
+}
+
+impl KeyValue for String {
+    fn key_string(&self, _kind: FieldKind) -> String {
+        self.clone()
+    }
+}
+
+impl KeyValue for Ulid {
+    fn key_string(&self, _kind: FieldKind) -> String {
+        self.to_string()
+    }
+}
+
+impl KeyValue for bool {
+    fn key_string(&self, _kind: FieldKind) -> String {
+        bool_key(*self).to_owned()
+    }
+}
+
+impl KeyValue for i64 {
+    fn key_string(&self, kind: FieldKind) -> String {
+        number_key(kind, Number::Int(*self))
+    }
+}
+
+impl KeyValue for f64 {
+    fn key_string(&self, kind: FieldKind) -> String {
+        number_key(kind, Number::Float(*self))
+    }
+}
+
+impl KeyValue for Timestamp {
+    fn key_string(&self, kind: FieldKind) -> String {
+        number_key(kind, Number::Int(stored_time(*self, kind)))
+    }
+}
+
+fn encode(kind: FieldKind, attr: &AttributeValue) -> Result<String, String> {
+    use FieldKind as K;
+    match (kind, attr) {
+        (K::Binary | K::StringSet, _) => {
+            Err(format!("a {} cannot be part of a key", kind_name(kind)))
+        }
+        (K::String | K::Ulid | K::Related | K::Version, AttributeValue::S(text)) => {
+            Ok(text.clone())
+        }
+        (K::Boolean, AttributeValue::Bool(value)) => Ok(bool_key(*value).to_owned()),
+        (
+            K::Integer
+            | K::Counter
+            | K::Float
+            | K::DateTime
+            | K::CreateDate
+            | K::ModifiedDate
+            | K::Ttl,
+            AttributeValue::N(text),
+        ) => Ok(number_key(kind, Number::parse(text)?)),
+        (_, other) => Err(format!(
+            "a {} key cannot be made from a {} value",
+            kind_name(kind),
+            type_name(other)
+        )),
+    }
+}
+
+fn bool_key(value: bool) -> &'static str {
+    if value { "1" } else { "0" }
+}
+
+fn number_key(kind: FieldKind, number: Number) -> String {
+    use FieldKind as K;
+    match kind {
+        K::Float => to_js_exponential(number.as_f64(), 20),
+        K::DateTime | K::CreateDate | K::ModifiedDate | K::Ttl if number.as_f64() == 0.0 => {
+            "0".to_owned()
+        }
+        K::Integer | K::Counter | K::DateTime | K::CreateDate | K::ModifiedDate | K::Ttl => {
+            pad_start_20(number.to_js_string())
+        }
+        K::Boolean => bool_key(number.as_f64() != 0.0).to_owned(),
+        K::String | K::Ulid | K::Related | K::Version | K::Binary | K::StringSet => {
+            number.to_js_string()
+        }
+    }
+}
+
+/// JavaScript's `text.padStart(20, "0")`: zeros in front up to 20 characters, even before a
+/// minus sign.
+fn pad_start_20(text: String) -> String {
+    let len = text.encode_utf16().count();
+    if len >= 20 {
+        text
+    } else {
+        format!("{}{text}", "0".repeat(20 - len))
+    }
+}
+
+/// DynamoBao's name of a field kind (`IntegerField`).
+fn kind_name(kind: FieldKind) -> &'static str {
+    use FieldKind as K;
+    match kind {
+        K::String => "StringField",
+        K::Integer => "IntegerField",
+        K::Float => "FloatField",
+        K::Boolean => "BooleanField",
+        K::DateTime => "DateTimeField",
+        K::CreateDate => "CreateDateField",
+        K::ModifiedDate => "ModifiedDateField",
+        K::Ulid => "UlidField",
+        K::Related => "RelatedField",
+        K::Counter => "CounterField",
+        K::Binary => "BinaryField",
+        K::Version => "VersionField",
+        K::Ttl => "TtlField",
+        K::StringSet => "StringSetField",
+    }
+}
+
+/// Java's `String.hashCode` over UTF-16 code units, with wrapping 32-bit arithmetic
+/// (DynamoBao's `_hashObjectId` before its `Math.abs`).
+pub fn java_string_hash(s: &str) -> i32 {
+    s.encode_utf16().fold(0i32, |hash, unit| {
+        hash.wrapping_mul(31).wrapping_add(i32::from(unit))
+    })
+}
+
+/// The iteration bucket of a primary id: `abs(hash) % buckets`, where `abs(i32::MIN)` is
+/// 2^31 as in JavaScript. Zero buckets count as one.
+pub fn iteration_bucket(primary_id: &str, buckets: u32) -> u32 {
+    let magnitude = i64::from(java_string_hash(primary_id)).unsigned_abs();
+    // The remainder is below `buckets`, so it fits in u32.
+    (magnitude % u64::from(buckets.max(1))) as u32
+}
+
+/// The table key of an item: the values of `_pk` and `_sk`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PrimaryKey {
+    /// The value of `_pk`.
+    pub pk: String,
+    /// The value of `_sk`.
+    pub sk: String,
+}
+
+impl PrimaryKey {
+    /// The key as an item of `_pk` and `_sk`, as GetItem, DeleteItem and UpdateItem take it.
+    #[must_use]
+    pub fn to_item(&self) -> Item {
+        Item::from([
+            (PK_ATTR.to_owned(), AttributeValue::S(self.pk.clone())),
+            (SK_ATTR.to_owned(), AttributeValue::S(self.sk.clone())),
+        ])
+    }
+}
+
+/// The `_pk`/`_sk` of an item, from its key fields.
+///
+/// # Errors
+/// [`Error::Validation`] naming the field when a key field is missing, empty, of a kind that
+/// cannot be a key, or would make the primary id ambiguous (see [`primary_id`]), and when a
+/// key exceeds DynamoDB's size limits.
+pub fn primary_key(
+    schema: &ModelSchema,
+    tenant: Option<&Tenant>,
+    item: &Item,
+) -> Result<PrimaryKey> {
+    let (pk, sk) = primary_components(schema, item)?;
+    assemble_primary_key(schema, tenant, &pk, &sk)
+}
+
+/// The primary id of an item (DynamoBao's `getPrimaryId`): `enc(pk)` for a single key,
+/// `enc(sk)` when the partition key is the model prefix, and `enc(pk)##__SK__##enc(sk)` for
+/// a composite key. This is the id `find` takes and `_iter_sk` / `relatedId` store.
+///
+/// DynamoBao splits an id at `##__SK__##`, so a component containing it is refused; a
+/// component of a composite key may not contain `##__SK__` at all, because a partition value
+/// ending in `##__SK__` would otherwise give the same id as another pair.
+///
+/// # Errors
+/// As [`primary_key`].
+pub fn primary_id(schema: &ModelSchema, item: &Item) -> Result<String> {
+    let (pk, sk) = primary_components(schema, item)?;
+    Ok(join_primary_id(schema, &pk, &sk))
+}
+
+/// The `_pk`/`_sk` of a primary id (DynamoBao's `_parsePrimaryId`), e.g. a `relatedId` or the
+/// value of a RelatedField.
+///
+/// # Errors
+/// [`Error::Validation`] (field `id`) when the id is empty, lacks the `##__SK__##` separator
+/// a composite key needs, or has a component [`primary_id`] refuses.
+pub fn primary_key_from_id(
+    schema: &ModelSchema,
+    tenant: Option<&Tenant>,
+    id: &str,
+) -> Result<PrimaryKey> {
+    let refuse = |message: String| Error::validation(schema.name, "id", message);
+    if id.is_empty() {
+        return Err(refuse("a primary id cannot be empty".to_owned()));
+    }
+    let (pk, sk) = match (schema.primary_key.partition, schema.primary_key.sort) {
+        (KeyPart::Field(_), KeyPart::Field(_)) => {
+            let (pk, sk) = id.split_once(SK_SEPARATOR).ok_or_else(|| {
+                refuse(format!(
+                    "`{id}` lacks the `{SK_SEPARATOR}` of a composite key"
+                ))
+            })?;
+            (pk.to_owned(), sk.to_owned())
+        }
+        (KeyPart::ModelPrefix, _) => (schema.prefix.to_owned(), id.to_owned()),
+        (_, KeyPart::ModelPrefix) => (id.to_owned(), schema.prefix.to_owned()),
+    };
+    check_id_components(schema, &pk, &sk).map_err(|(_, message)| refuse(message))?;
+    assemble_primary_key(schema, tenant, &pk, &sk)
+}
+
+/// The encoded partition and sort values of the primary key (the model prefix for a
+/// model-prefix part), checked for ambiguity.
+fn primary_components(schema: &ModelSchema, item: &Item) -> Result<(String, String)> {
+    let required = |part: KeyPart| {
+        part_value(schema, part, item)?.ok_or_else(|| {
+            Error::validation(
+                schema.name,
+                part_name(part),
+                "is required: it is part of the primary key",
+            )
+        })
+    };
+    let pk = required(schema.primary_key.partition)?;
+    let sk = required(schema.primary_key.sort)?;
+    check_id_components(schema, &pk, &sk)
+        .map_err(|(part, message)| Error::validation(schema.name, part_name(part), message))?;
+    Ok((pk, sk))
+}
+
+fn check_id_components(schema: &ModelSchema, pk: &str, sk: &str) -> Result<(), (KeyPart, String)> {
+    let key = schema.primary_key;
+    let (forbidden, checked): (&str, &[(KeyPart, &str)]) = match (key.partition, key.sort) {
+        (KeyPart::Field(_), KeyPart::Field(_)) => {
+            (SK_SEPARATOR_CORE, &[(key.partition, pk), (key.sort, sk)])
+        }
+        (KeyPart::ModelPrefix, _) => (SK_SEPARATOR, &[(key.sort, sk)]),
+        (_, KeyPart::ModelPrefix) => (SK_SEPARATOR, &[(key.partition, pk)]),
+    };
+    match checked.iter().find(|(_, value)| value.contains(forbidden)) {
+        Some((part, value)) => Err((
+            *part,
+            format!("`{value}` contains `{forbidden}`, which would make the primary id ambiguous"),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn join_primary_id(schema: &ModelSchema, pk: &str, sk: &str) -> String {
+    match (schema.primary_key.partition, schema.primary_key.sort) {
+        (KeyPart::ModelPrefix, _) => sk.to_owned(),
+        (_, KeyPart::ModelPrefix) => pk.to_owned(),
+        _ => format!("{pk}{SK_SEPARATOR}{sk}"),
+    }
+}
+
+fn assemble_primary_key(
+    schema: &ModelSchema,
+    tenant: Option<&Tenant>,
+    pk: &str,
+    sk: &str,
+) -> Result<PrimaryKey> {
+    let key = PrimaryKey {
+        pk: primary_partition(schema, tenant, pk),
+        sk: sk.to_owned(),
+    };
+    check_size(
+        schema,
+        part_name(schema.primary_key.partition),
+        PK_ATTR,
+        &key.pk,
+        MAX_PARTITION_KEY_BYTES,
+    )?;
+    check_size(
+        schema,
+        part_name(schema.primary_key.sort),
+        SK_ATTR,
+        &key.sk,
+        MAX_SORT_KEY_BYTES,
+    )?;
+    Ok(key)
+}
+
+/// `_pk` from the encoded partition value, in DynamoBao's order of cases: a model-prefix sort
+/// key formats the partition value; else a model-prefix partition is the bare prefix (with
+/// the tenant prefix in front: the deliberate divergence).
+fn primary_partition(schema: &ModelSchema, tenant: Option<&Tenant>, pk: &str) -> String {
+    let t = tenant_prefix(tenant);
+    let p = schema.prefix;
+    match (schema.primary_key.partition, schema.primary_key.sort) {
+        (_, KeyPart::ModelPrefix) | (KeyPart::Field(_), _) => format!("{t}{p}#{pk}"),
+        (KeyPart::ModelPrefix, _) => format!("{t}{p}"),
+    }
+}
+
+/// The GSI key attributes (`_gsiN_pk`, `_gsiN_sk`) of an item for one index.
+///
+/// Returns `Ok(None)` when a source value is absent (missing or `NULL`), so the index stays
+/// sparse, and for the `primaryKey` alias, which has no GSI.
+///
+/// # Errors
+/// [`Error::Validation`] naming the field when a source value is empty, of a kind that
+/// cannot be a key, or makes a key exceed DynamoDB's size limits.
+pub fn index_keys(
+    schema: &ModelSchema,
+    tenant: Option<&Tenant>,
+    index: &IndexSchema,
+    item: &Item,
+) -> Result<Option<(String, String)>> {
+    let Some(gsi) = index.gsi else {
+        return Ok(None);
+    };
+    let pk = part_value(schema, index.key.partition, item)?;
+    let sk = part_value(schema, index.key.sort, item)?;
+    let (Some(pk), Some(sk)) = (pk, sk) else {
+        return Ok(None);
+    };
+    let gsi_pk = gsi_partition(schema, tenant, gsi, &pk);
+    let (pk_attr, sk_attr) = gsi_attribute_names(gsi);
+    check_size(
+        schema,
+        part_name(index.key.partition),
+        pk_attr,
+        &gsi_pk,
+        MAX_PARTITION_KEY_BYTES,
+    )?;
+    check_size(
+        schema,
+        part_name(index.key.sort),
+        sk_attr,
+        &sk,
+        MAX_SORT_KEY_BYTES,
+    )?;
+    Ok(Some((gsi_pk, sk)))
+}
+
+/// The partition key value to query an index with: `_gsiN_pk` for a GSI, `_pk` for the
+/// `primaryKey` alias. `value` is the stored value of the partition field, `None` when the
+/// partition is the model prefix (it is then ignored).
+///
+/// # Errors
+/// [`Error::Validation`] when the index partitions on a field and `value` is `None`, or the
+/// value cannot be encoded for the field's kind.
+pub fn index_partition(
+    schema: &ModelSchema,
+    tenant: Option<&Tenant>,
+    index: &IndexSchema,
+    value: Option<&AttributeValue>,
+) -> Result<String> {
+    let pk = match index.key.partition {
+        KeyPart::ModelPrefix => schema.prefix.to_owned(),
+        KeyPart::Field(name) => {
+            let field = field_schema(schema, name)?;
+            let attr = value.ok_or_else(|| {
+                Error::validation(
+                    schema.name,
+                    field.name,
+                    format!("querying index `{}` needs a value", index.name),
+                )
+            })?;
+            encode_field(schema, field, attr)?
+        }
+    };
+    Ok(match index.gsi {
+        Some(gsi) => gsi_partition(schema, tenant, gsi, &pk),
+        None => primary_partition(schema, tenant, &pk),
+    })
+}
+
+fn gsi_partition(schema: &ModelSchema, tenant: Option<&Tenant>, gsi: u8, pk: &str) -> String {
+    format!("{}{}#gsi{gsi}#{pk}", tenant_prefix(tenant), schema.prefix)
+}
+
+/// The attribute names of a GSI slot: `(_gsiN_pk, _gsiN_sk)`.
+///
+/// # Panics
+/// When `gsi` is not 1..=5; an [`IndexSchema`] never holds another slot.
+pub fn gsi_attribute_names(gsi: u8) -> (&'static str, &'static str) {
+    GSI_ATTRIBUTE_NAMES[usize::from(gsi) - 1]
+}
+
+/// The DynamoDB index name of a GSI slot (`gsi1`..`gsi5`).
+///
+/// # Panics
+/// When `gsi` is not 1..=5; an [`IndexSchema`] never holds another slot.
+pub fn gsi_index_name(gsi: u8) -> &'static str {
+    GSI_INDEX_NAMES[usize::from(gsi) - 1]
+}
+
+/// The key attribute names an index is queried on: `_gsiN_pk`/`_gsiN_sk`, or `_pk`/`_sk`
+/// for the `primaryKey` alias.
+pub fn index_attribute_names(index: &IndexSchema) -> (&'static str, &'static str) {
+    index.gsi.map_or((PK_ATTR, SK_ATTR), gsi_attribute_names)
+}
+
+/// The iteration keys (`_iter_pk`, `_iter_sk`) of an item, or `None` when the model is not
+/// iterable.
+///
+/// # Errors
+/// As [`primary_id`].
+pub fn iteration_keys(
+    schema: &ModelSchema,
+    tenant: Option<&Tenant>,
+    item: &Item,
+) -> Result<Option<(String, String)>> {
+    let Some(buckets) = schema.iteration_buckets else {
+        return Ok(None);
+    };
+    let id = primary_id(schema, item)?;
+    let partition = iteration_partition(schema, tenant, iteration_bucket(&id, buckets));
+    Ok(Some((partition, id)))
+}
+
+/// `_iter_pk` of a bucket: `T P #iter# 007`, or `T P #iter` when the model has one bucket
+/// (a model that is not iterable counts as one bucket).
+#[must_use]
+pub fn iteration_partition(schema: &ModelSchema, tenant: Option<&Tenant>, bucket: u32) -> String {
+    let t = tenant_prefix(tenant);
+    match schema.iteration_buckets {
+        Some(buckets) if buckets > 1 => format!("{t}{}#iter#{bucket:03}", schema.prefix),
+        _ => format!("{t}{}#iter", schema.prefix),
+    }
+}
+
+/// `_pk` of a unique-constraint item: `T _raft_uc#_ucN# P # field : value`, e.g.
+/// `_raft_uc#_uc1#u#email:a@b.com`. `value` is the stored string of the field, used as is
+/// (case-sensitive, not normalised), as DynamoBao does.
+#[must_use]
+pub fn unique_constraint_key(
+    schema: &ModelSchema,
+    tenant: Option<&Tenant>,
+    uc: &UniqueConstraintSchema,
+    value: &str,
+) -> String {
+    format!(
+        "{}{UNIQUE_CONSTRAINT_SK}#_uc{}#{}#{}:{value}",
+        tenant_prefix(tenant),
+        uc.id,
+        schema.prefix,
+        uc.field
+    )
+}
+
+/// The whole unique-constraint item DynamoBao writes: `_pk`, `_sk` (`_raft_uc`),
+/// `uniqueValue` (= `_pk`), `relatedId` (the owner's primary id), `relatedModel` (the model
+/// name) and, with a tenant, `_gsi_test_id` (the tenant id).
+///
+/// # Errors
+/// [`Error::Validation`] naming the field when the key exceeds DynamoDB's size limit.
+pub fn unique_constraint_item(
+    schema: &ModelSchema,
+    tenant: Option<&Tenant>,
+    uc: &UniqueConstraintSchema,
+    value: &str,
+    related_id: &str,
+) -> Result<Item> {
+    let key = unique_constraint_key(schema, tenant, uc, value);
+    check_size(schema, uc.field, PK_ATTR, &key, MAX_PARTITION_KEY_BYTES)?;
+    let s = |text: &str| AttributeValue::S(text.to_owned());
+    let mut item = Item::from([
+        (PK_ATTR.to_owned(), s(&key)),
+        (SK_ATTR.to_owned(), s(UNIQUE_CONSTRAINT_SK)),
+        ("uniqueValue".to_owned(), s(&key)),
+        ("relatedId".to_owned(), s(related_id)),
+        ("relatedModel".to_owned(), s(schema.name)),
+    ]);
+    if let Some(tenant) = tenant {
+        item.insert("_gsi_test_id".to_owned(), s(tenant.id()));
+    }
+    Ok(item)
+}
+
+fn tenant_prefix(tenant: Option<&Tenant>) -> String {
+    tenant.map(Tenant::key_prefix).unwrap_or_default()
+}
+
+fn part_name(part: KeyPart) -> &'static str {
+    match part {
+        KeyPart::ModelPrefix => "modelPrefix",
+        KeyPart::Field(name) => name,
+    }
+}
+
+fn field_schema(schema: &ModelSchema, name: &str) -> Result<&'static FieldSchema> {
+    schema.field(name).ok_or_else(|| {
+        Error::validation(
+            schema.name,
+            "key",
+            format!("`{name}` is not a field of {}", schema.name),
+        )
+    })
+}
+
+/// The encoded value of one key part: the model prefix, the encoded field value, or `None`
+/// when the field is absent.
+fn part_value(schema: &ModelSchema, part: KeyPart, item: &Item) -> Result<Option<String>> {
+    let KeyPart::Field(name) = part else {
+        return Ok(Some(schema.prefix.to_owned()));
+    };
+    let field = field_schema(schema, name)?;
+    match item.get(name) {
+        None | Some(AttributeValue::Null(_)) => Ok(None),
+        Some(attr) => encode_field(schema, field, attr).map(Some),
+    }
+}
+
+fn encode_field(
+    schema: &ModelSchema,
+    field: &FieldSchema,
+    attr: &AttributeValue,
+) -> Result<String> {
+    let refuse = |message: String| Error::validation(schema.name, field.name, message);
+    let encoded = encode(field.kind, attr).map_err(refuse)?;
+    if encoded.is_empty() {
+        return Err(refuse("cannot be empty: it is part of a key".to_owned()));
+    }
+    Ok(encoded)
+}
+
+fn check_size(
+    schema: &ModelSchema,
+    field: &'static str,
+    attr: &str,
+    value: &str,
+    max: usize,
+) -> Result<()> {
+    if value.len() > max {
+        return Err(Error::validation(
+            schema.name,
+            field,
+            format!(
+                "makes `{attr}` {} bytes long; DynamoDB accepts at most {max}",
+                value.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::KeySchema;
+    use std::collections::HashSet;
+
+    const fn f(name: &'static str, kind: FieldKind) -> FieldSchema {
+        FieldSchema::new(name, kind, false)
+    }
+
+    const fn key(partition: KeyPart, sort: KeyPart) -> KeySchema {
+        KeySchema { partition, sort }
+    }
+
+    const UNIQUE_EMAIL: UniqueConstraintSchema = UniqueConstraintSchema {
+        name: "uniqueEmail",
+        id: 1,
+        field: "email",
+    };
+
+    const USER: ModelSchema = ModelSchema {
+        name: "User",
+        prefix: "u",
+        fields: &[
+            f("userId", FieldKind::Ulid),
+            f("name", FieldKind::String),
+            f("email", FieldKind::String),
+            f("avatar", FieldKind::Binary),
+        ],
+        primary_key: key(KeyPart::Field("userId"), KeyPart::ModelPrefix),
+        indexes: &[],
+        unique_constraints: &[UNIQUE_EMAIL],
+        iteration_buckets: None,
+    };
+
+    const POSTS_FOR_USER: IndexSchema = IndexSchema {
+        name: "postsForUser",
+        gsi: Some(1),
+        key: key(KeyPart::Field("userId"), KeyPart::Field("createdAt")),
+    };
+    const ALL_POSTS: IndexSchema = IndexSchema {
+        name: "allPosts",
+        gsi: Some(2),
+        key: key(KeyPart::ModelPrefix, KeyPart::Field("createdAt")),
+    };
+    const POSTS_BY_SCORE: IndexSchema = IndexSchema {
+        name: "postsByScore",
+        gsi: Some(3),
+        key: key(KeyPart::Field("category"), KeyPart::Field("score")),
+    };
+    const POST_ALIAS: IndexSchema = IndexSchema {
+        name: "postById",
+        gsi: None,
+        key: key(KeyPart::Field("postId"), KeyPart::ModelPrefix),
+    };
+
+    const POST: ModelSchema = ModelSchema {
+        name: "Post",
+        prefix: "p",
+        fields: &[
+            f("postId", FieldKind::Ulid),
+            f("userId", FieldKind::Related),
+            f("createdAt", FieldKind::CreateDate),
+            f("category", FieldKind::String),
+            f("score", FieldKind::Float),
+        ],
+        primary_key: key(KeyPart::Field("postId"), KeyPart::ModelPrefix),
+        indexes: &[POSTS_FOR_USER, ALL_POSTS, POSTS_BY_SCORE, POST_ALIAS],
+        unique_constraints: &[],
+        iteration_buckets: Some(10),
+    };
+
+    const COMMENT: ModelSchema = ModelSchema {
+        name: "Comment",
+        prefix: "c",
+        fields: &[
+            f("postId", FieldKind::Related),
+            f("commentId", FieldKind::String),
+            f("rank", FieldKind::Integer),
+        ],
+        primary_key: key(KeyPart::Field("postId"), KeyPart::Field("commentId")),
+        indexes: &[],
+        unique_constraints: &[],
+        iteration_buckets: Some(100),
+    };
+
+    const TAG_ALIAS: IndexSchema = IndexSchema {
+        name: "tagsByName",
+        gsi: None,
+        key: key(KeyPart::ModelPrefix, KeyPart::Field("name")),
+    };
+
+    const TAG: ModelSchema = ModelSchema {
+        name: "Tag",
+        prefix: "t",
+        fields: &[f("name", FieldKind::String)],
+        primary_key: key(KeyPart::ModelPrefix, KeyPart::Field("name")),
+        indexes: &[TAG_ALIAS],
+        unique_constraints: &[],
+        iteration_buckets: Some(1),
+    };
+
+    const ULID: &str = "01JFGMRH7XACZ8GKB81DZ5YWNH";
+
+    fn s(text: &str) -> AttributeValue {
+        AttributeValue::S(text.to_owned())
+    }
+
+    fn n(text: &str) -> AttributeValue {
+        AttributeValue::N(text.to_owned())
+    }
+
+    fn item(pairs: &[(&str, AttributeValue)]) -> Item {
+        pairs
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), value.clone()))
+            .collect()
+    }
+
+    fn acme() -> Tenant {
+        Tenant::new("acme").expect("tenant")
+    }
+
+    fn pk(pk: &str, sk: &str) -> PrimaryKey {
+        PrimaryKey {
+            pk: pk.to_owned(),
+            sk: sk.to_owned(),
+        }
+    }
+
+    #[test]
+    fn bucket_hash_vectors() {
+        // Reference §3.2 (computed with node); the reference lists |hash|.
+        assert_eq!(java_string_hash(ULID), -154_702_182);
+        assert_eq!(iteration_bucket(ULID, 10), 2);
+        assert_eq!(iteration_bucket(ULID, 100), 82);
+        assert_eq!(java_string_hash("user123"), -147_178_873);
+        assert_eq!(
+            (
+                iteration_bucket("user123", 10),
+                iteration_bucket("user123", 100)
+            ),
+            (3, 73)
+        );
+        assert_eq!(java_string_hash("a"), 97);
+        assert_eq!(
+            (iteration_bucket("a", 10), iteration_bucket("a", 100)),
+            (7, 97)
+        );
+        assert_eq!(java_string_hash("é😀"), 1_996_812);
+        assert_eq!(
+            (iteration_bucket("é😀", 10), iteration_bucket("é😀", 100)),
+            (2, 12)
+        );
+        assert_eq!(java_string_hash(""), 0);
+        assert_eq!(iteration_bucket("a", 1), 0);
+        assert_eq!(iteration_bucket("a", 0), 0);
+    }
+
+    #[test]
+    fn bucket_of_i32_min_hash() {
+        // node: the hash of "SDK0QdPc\\" is -2147483648; Math.abs gives 2147483648, so the
+        // buckets of 10, 100 and 7 are 8, 48 and 2.
+        assert_eq!(java_string_hash("SDK0QdPc\\"), i32::MIN);
+        assert_eq!(iteration_bucket("SDK0QdPc\\", 10), 8);
+        assert_eq!(iteration_bucket("SDK0QdPc\\", 100), 48);
+        assert_eq!(iteration_bucket("SDK0QdPc\\", 7), 2);
+    }
+
+    #[test]
+    fn encodes_keys_like_to_gsi() {
+        use FieldKind as K;
+        // Expected strings from Node.js: String(v).padStart(20, "0") and v.toExponential(20).
+        let cases: &[(FieldKind, AttributeValue, &str)] = &[
+            (K::Integer, n("42"), "00000000000000000042"),
+            (K::Integer, n("0"), "00000000000000000000"),
+            (K::Integer, n("-5"), "000000000000000000-5"),
+            (K::Counter, n("-1"), "000000000000000000-1"),
+            (K::Integer, n("9007199254740991"), "00009007199254740991"),
+            (K::Integer, n("9223372036854775807"), "09223372036854775807"),
+            (
+                K::Integer,
+                n("-9223372036854775808"),
+                "-9223372036854775808",
+            ),
+            (K::Integer, n("12.5"), "000000000000000012.5"),
+            (K::Integer, n("1E+21"), "0000000000000001e+21"),
+            (K::Float, n("1.5"), "1.50000000000000000000e+0"),
+            (K::Float, n("0"), "0.00000000000000000000e+0"),
+            (K::Float, n("-2.5"), "-2.50000000000000000000e+0"),
+            (K::Float, n("1e21"), "1.00000000000000000000e+21"),
+            (K::Float, n("0.1"), "1.00000000000000005551e-1"),
+            (K::Float, n("123.456"), "1.23456000000000003070e+2"),
+            (K::Float, n("-123.456"), "-1.23456000000000003070e+2"),
+            (K::Float, n("7"), "7.00000000000000000000e+0"),
+            (K::Boolean, AttributeValue::Bool(true), "1"),
+            (K::Boolean, AttributeValue::Bool(false), "0"),
+            (K::DateTime, n("1735689600000"), "00000001735689600000"),
+            (K::CreateDate, n("1735689600000"), "00000001735689600000"),
+            (K::ModifiedDate, n("1735689600000"), "00000001735689600000"),
+            (K::DateTime, n("0"), "0"),
+            (K::DateTime, n("-1000"), "000000000000000-1000"),
+            (K::Ttl, n("1735689600"), "00000000001735689600"),
+            (K::String, s("a#b:c"), "a#b:c"),
+            (K::String, s(""), ""),
+            (K::Ulid, s(ULID), ULID),
+            (K::Related, s("x##y"), "x##y"),
+            (K::Version, s(ULID), ULID),
+        ];
+        for (kind, attr, expected) in cases {
+            assert_eq!(
+                encode_key_value(*kind, attr).expect("encodes"),
+                *expected,
+                "{kind:?} {attr:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_unkeyable_values() {
+        let binary = AttributeValue::B(aws_sdk_dynamodb::primitives::Blob::new(vec![1]));
+        let error = encode_key_value(FieldKind::Binary, &binary).expect_err("binary");
+        assert_eq!(
+            error.to_string(),
+            "invalid key.BinaryField: a BinaryField cannot be part of a key"
+        );
+        assert!(
+            encode_key_value(FieldKind::StringSet, &AttributeValue::Ss(vec!["a".into()])).is_err()
+        );
+        assert!(encode_key_value(FieldKind::Integer, &s("5")).is_err());
+        assert!(encode_key_value(FieldKind::Integer, &n("x")).is_err());
+        assert!(encode_key_value(FieldKind::Boolean, &n("1")).is_err());
+    }
+
+    #[test]
+    fn typed_key_values_match_attribute_encoding() {
+        fn check<T: KeyValue>(kind: FieldKind, value: T) {
+            let attr = value.to_attr(kind).expect("present");
+            assert_eq!(
+                value.key_string(kind),
+                encode_key_value(kind, &attr).expect("encodes"),
+                "{kind:?}"
+            );
+        }
+        for value in [0i64, 42, -5, i64::MAX, i64::MIN] {
+            check(FieldKind::Integer, value);
+            check(FieldKind::Counter, value);
+        }
+        for value in [
+            0.0,
+            -0.0,
+            1.5,
+            -2.5,
+            0.1,
+            1e21,
+            123.456,
+            1.0028481483459473e-5,
+        ] {
+            check(FieldKind::Float, value);
+        }
+        for text in [
+            "2024-12-31T23:59:59.123Z",
+            "1970-01-01T00:00:00Z",
+            "1969-12-31T23:59:59.5Z",
+        ] {
+            let time: Timestamp = text.parse().expect("timestamp");
+            for kind in [
+                FieldKind::DateTime,
+                FieldKind::CreateDate,
+                FieldKind::ModifiedDate,
+                FieldKind::Ttl,
+            ] {
+                check(kind, time);
+            }
+        }
+        check(FieldKind::Boolean, true);
+        check(FieldKind::Boolean, false);
+        check(FieldKind::String, "a#b".to_owned());
+        check(FieldKind::Ulid, ULID.parse::<Ulid>().expect("ulid"));
+        let time: Timestamp = "2024-12-31T23:59:59.999Z".parse().expect("timestamp");
+        assert_eq!(time.key_string(FieldKind::Ttl), "00000000001735689599");
+        assert_eq!(time.key_string(FieldKind::DateTime), "00000001735689599999");
+    }
+
+    #[test]
+    fn single_key_layout() {
+        let user = item(&[("userId", s(ULID)), ("name", s("Ann"))]);
+        assert_eq!(
+            primary_key(&USER, None, &user).expect("key"),
+            pk(&format!("u#{ULID}"), "u")
+        );
+        assert_eq!(primary_id(&USER, &user).expect("id"), ULID);
+        assert_eq!(
+            primary_key(&USER, Some(&acme()), &user).expect("key"),
+            pk(&format!("[acme]#u#{ULID}"), "u")
+        );
+        assert_eq!(
+            primary_key_from_id(&USER, None, ULID).expect("key"),
+            pk(&format!("u#{ULID}"), "u")
+        );
+        assert_eq!(
+            primary_key_from_id(&USER, Some(&acme()), ULID).expect("key"),
+            pk(&format!("[acme]#u#{ULID}"), "u")
+        );
+        let stored = pk("u#x", "u").to_item();
+        assert_eq!(stored.len(), 2);
+        assert_eq!(stored["_pk"], s("u#x"));
+        assert_eq!(stored["_sk"], s("u"));
+    }
+
+    #[test]
+    fn composite_key_layout() {
+        let comment = item(&[("postId", s("P1")), ("commentId", s("C1"))]);
+        assert_eq!(
+            primary_key(&COMMENT, None, &comment).expect("key"),
+            pk("c#P1", "C1")
+        );
+        assert_eq!(
+            primary_id(&COMMENT, &comment).expect("id"),
+            "P1##__SK__##C1"
+        );
+        assert_eq!(
+            primary_key(&COMMENT, Some(&acme()), &comment).expect("key"),
+            pk("[acme]#c#P1", "C1")
+        );
+        assert_eq!(
+            primary_key_from_id(&COMMENT, None, "P1##__SK__##C1").expect("key"),
+            pk("c#P1", "C1")
+        );
+        assert!(primary_key_from_id(&COMMENT, None, "P1").is_err());
+        assert!(primary_key_from_id(&COMMENT, None, "").is_err());
+    }
+
+    #[test]
+    fn model_prefix_partition_layout() {
+        let tag = item(&[("name", s("rust"))]);
+        assert_eq!(primary_key(&TAG, None, &tag).expect("key"), pk("t", "rust"));
+        assert_eq!(primary_id(&TAG, &tag).expect("id"), "rust");
+        // Deliberate divergence: DynamoBao leaves this `_pk` bare under a tenant.
+        assert_eq!(
+            primary_key(&TAG, Some(&acme()), &tag).expect("key"),
+            pk("[acme]#t", "rust")
+        );
+        assert_eq!(
+            primary_key_from_id(&TAG, Some(&acme()), "rust").expect("key"),
+            pk("[acme]#t", "rust")
+        );
+        assert_eq!(
+            index_partition(&TAG, None, &TAG_ALIAS, None).expect("partition"),
+            "t"
+        );
+        assert_eq!(
+            index_partition(&TAG, Some(&acme()), &TAG_ALIAS, None).expect("partition"),
+            "[acme]#t"
+        );
+    }
+
+    #[test]
+    fn missing_or_empty_key_fields_are_refused() {
+        let error = primary_key(&USER, None, &item(&[("name", s("Ann"))])).expect_err("missing");
+        assert_eq!(
+            error.to_string(),
+            "invalid User.userId: is required: it is part of the primary key"
+        );
+        let null = item(&[("userId", AttributeValue::Null(true))]);
+        assert!(primary_id(&USER, &null).is_err());
+        let error = primary_key(
+            &COMMENT,
+            None,
+            &item(&[("postId", s("P1")), ("commentId", s(""))]),
+        )
+        .expect_err("empty");
+        assert_eq!(
+            error.to_string(),
+            "invalid Comment.commentId: cannot be empty: it is part of a key"
+        );
+        let error = primary_key(&USER, None, &item(&[("userId", n("1"))])).expect_err("wrong type");
+        assert!(matches!(
+            error,
+            Error::Validation {
+                model: "User",
+                field: "userId",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn gsi_layout() {
+        let post = item(&[
+            ("postId", s(ULID)),
+            ("userId", s("U1")),
+            ("createdAt", n("1735689600000")),
+            ("category", s("news")),
+            ("score", n("1.5")),
+        ]);
+        let keys = |tenant: Option<&Tenant>, index: &IndexSchema| {
+            index_keys(&POST, tenant, index, &post).expect("keys")
+        };
+        let pair = |pk: &str, sk: &str| Some((pk.to_owned(), sk.to_owned()));
+        assert_eq!(
+            keys(None, &POSTS_FOR_USER),
+            pair("p#gsi1#U1", "00000001735689600000")
+        );
+        assert_eq!(
+            keys(None, &ALL_POSTS),
+            pair("p#gsi2#p", "00000001735689600000")
+        );
+        assert_eq!(
+            keys(None, &POSTS_BY_SCORE),
+            pair("p#gsi3#news", "1.50000000000000000000e+0")
+        );
+        assert_eq!(
+            keys(Some(&acme()), &POSTS_FOR_USER),
+            pair("[acme]#p#gsi1#U1", "00000001735689600000")
+        );
+        assert_eq!(
+            keys(Some(&acme()), &ALL_POSTS),
+            pair("[acme]#p#gsi2#p", "00000001735689600000")
+        );
+        assert_eq!(keys(None, &POST_ALIAS), None);
+
+        assert_eq!(gsi_attribute_names(1), ("_gsi1_pk", "_gsi1_sk"));
+        assert_eq!(gsi_attribute_names(5), ("_gsi5_pk", "_gsi5_sk"));
+        assert_eq!(gsi_index_name(3), "gsi3");
+        assert_eq!(index_attribute_names(&ALL_POSTS), ("_gsi2_pk", "_gsi2_sk"));
+        assert_eq!(index_attribute_names(&POST_ALIAS), ("_pk", "_sk"));
+    }
+
+    #[test]
+    fn gsi_keys_are_sparse() {
+        let without_user = item(&[("postId", s(ULID)), ("createdAt", n("1"))]);
+        assert_eq!(
+            index_keys(&POST, None, &POSTS_FOR_USER, &without_user).expect("sparse"),
+            None
+        );
+        let null_user = item(&[
+            ("postId", s(ULID)),
+            ("userId", AttributeValue::Null(true)),
+            ("createdAt", n("1")),
+        ]);
+        assert_eq!(
+            index_keys(&POST, None, &POSTS_FOR_USER, &null_user).expect("sparse"),
+            None
+        );
+        let without_date = item(&[("postId", s(ULID)), ("userId", s("U1"))]);
+        assert_eq!(
+            index_keys(&POST, None, &ALL_POSTS, &without_date).expect("sparse"),
+            None
+        );
+        let empty_user = item(&[("userId", s("")), ("createdAt", n("1"))]);
+        assert!(index_keys(&POST, None, &POSTS_FOR_USER, &empty_user).is_err());
+    }
+
+    #[test]
+    fn query_partitions() {
+        let user = s("U1");
+        assert_eq!(
+            index_partition(&POST, None, &POSTS_FOR_USER, Some(&user)).expect("pk"),
+            "p#gsi1#U1"
+        );
+        assert_eq!(
+            index_partition(&POST, Some(&acme()), &POSTS_FOR_USER, Some(&user)).expect("pk"),
+            "[acme]#p#gsi1#U1"
+        );
+        assert_eq!(
+            index_partition(&POST, None, &ALL_POSTS, None).expect("pk"),
+            "p#gsi2#p"
+        );
+        assert_eq!(
+            index_partition(&POST, Some(&acme()), &ALL_POSTS, None).expect("pk"),
+            "[acme]#p#gsi2#p"
+        );
+        assert_eq!(
+            index_partition(&POST, None, &POST_ALIAS, Some(&s(ULID))).expect("pk"),
+            format!("p#{ULID}")
+        );
+        let error = index_partition(&POST, None, &POSTS_FOR_USER, None).expect_err("no value");
+        assert_eq!(
+            error.to_string(),
+            "invalid Post.userId: querying index `postsForUser` needs a value"
+        );
+    }
+
+    #[test]
+    fn iteration_layout() {
+        let post = item(&[("postId", s(ULID))]);
+        let pair = |pk: &str, sk: &str| Some((pk.to_owned(), sk.to_owned()));
+        assert_eq!(
+            iteration_keys(&POST, None, &post).expect("iter"),
+            pair("p#iter#002", ULID)
+        );
+        assert_eq!(
+            iteration_keys(&POST, Some(&acme()), &post).expect("iter"),
+            pair("[acme]#p#iter#002", ULID)
+        );
+        let comment = item(&[("postId", s("P1")), ("commentId", s("C1"))]);
+        let bucket = iteration_bucket("P1##__SK__##C1", 100);
+        assert_eq!(
+            iteration_keys(&COMMENT, None, &comment).expect("iter"),
+            pair(&format!("c#iter#{bucket:03}"), "P1##__SK__##C1")
+        );
+        let one_hundred = ModelSchema {
+            iteration_buckets: Some(100),
+            ..POST
+        };
+        assert_eq!(
+            iteration_keys(&one_hundred, None, &post).expect("iter"),
+            pair("p#iter#082", ULID)
+        );
+        assert_eq!(
+            iteration_keys(&TAG, None, &item(&[("name", s("rust"))])).expect("iter"),
+            pair("t#iter", "rust")
+        );
+        assert_eq!(
+            iteration_keys(&USER, None, &item(&[("userId", s(ULID))])).expect("iter"),
+            None
+        );
+        assert_eq!(iteration_partition(&POST, None, 7), "p#iter#007");
+        assert_eq!(
+            iteration_partition(&POST, Some(&acme()), 0),
+            "[acme]#p#iter#000"
+        );
+        assert_eq!(iteration_partition(&TAG, Some(&acme()), 0), "[acme]#t#iter");
+    }
+
+    #[test]
+    fn unique_constraint_layout() {
+        assert_eq!(
+            unique_constraint_key(&USER, None, &UNIQUE_EMAIL, "a@b.com"),
+            "_raft_uc#_uc1#u#email:a@b.com"
+        );
+        assert_eq!(
+            unique_constraint_key(&USER, Some(&acme()), &UNIQUE_EMAIL, "a@b.com"),
+            "[acme]#_raft_uc#_uc1#u#email:a@b.com"
+        );
+        let stored =
+            unique_constraint_item(&USER, None, &UNIQUE_EMAIL, "a@b.com", ULID).expect("item");
+        assert_eq!(
+            stored,
+            item(&[
+                ("_pk", s("_raft_uc#_uc1#u#email:a@b.com")),
+                ("_sk", s("_raft_uc")),
+                ("uniqueValue", s("_raft_uc#_uc1#u#email:a@b.com")),
+                ("relatedId", s(ULID)),
+                ("relatedModel", s("User")),
+            ])
+        );
+        let stored = unique_constraint_item(&USER, Some(&acme()), &UNIQUE_EMAIL, "a@b.com", ULID)
+            .expect("item");
+        assert_eq!(stored["_pk"], s("[acme]#_raft_uc#_uc1#u#email:a@b.com"));
+        assert_eq!(stored["_gsi_test_id"], s("acme"));
+        let error = unique_constraint_item(&USER, None, &UNIQUE_EMAIL, &"x".repeat(2048), ULID)
+            .expect_err("too long");
+        assert!(matches!(
+            error,
+            Error::Validation {
+                model: "User",
+                field: "email",
+                ..
+            }
+        ));
+    }
+
+    const TRICKY: &[&str] = &[
+        "a",
+        "a#",
+        "#a",
+        "a#b",
+        "a:b",
+        "a]#",
+        "[a]",
+        "[acme]#u#x",
+        "u#x",
+        "é😀",
+        "😀",
+        "\u{0}",
+        "a b",
+        "##",
+        "#",
+        ":",
+        "__SK__",
+        "##__SK__#",
+        "x##__SK_",
+        "SK__##",
+        "__SK__##y",
+        "##__SK__",
+        "##__SK__##",
+        "a##__SK__##b",
+    ];
+
+    #[test]
+    fn single_keys_are_injective_or_refused() {
+        let mut keys = HashSet::new();
+        let mut ids = HashSet::new();
+        for value in TRICKY {
+            let user = item(&[("userId", s(value))]);
+            match primary_key(&USER, None, &user) {
+                Ok(key) => {
+                    let id = primary_id(&USER, &user).expect("id");
+                    assert_eq!(primary_key_from_id(&USER, None, &id).expect("parse"), key);
+                    assert!(keys.insert(key), "{value:?}");
+                    assert!(ids.insert(id), "{value:?}");
+                }
+                Err(error) => {
+                    assert!(value.contains(SK_SEPARATOR), "{value:?} refused: {error}");
+                    assert!(error.to_string().contains("ambiguous"), "{error}");
+                    assert!(primary_key_from_id(&USER, None, value).is_err());
+                }
+            }
+        }
+        assert_eq!(keys.len(), TRICKY.len() - 2);
+    }
+
+    #[test]
+    fn composite_keys_are_injective_or_refused() {
+        let mut keys = HashSet::new();
+        let mut ids = HashSet::new();
+        let mut refused = 0;
+        for first in TRICKY {
+            for second in TRICKY {
+                let comment = item(&[("postId", s(first)), ("commentId", s(second))]);
+                match primary_key(&COMMENT, None, &comment) {
+                    Ok(key) => {
+                        let id = primary_id(&COMMENT, &comment).expect("id");
+                        assert_eq!(
+                            primary_key_from_id(&COMMENT, None, &id).expect("parse"),
+                            key,
+                            "{id:?}"
+                        );
+                        assert!(keys.insert(key), "{first:?} {second:?}");
+                        assert!(ids.insert(id), "{first:?} {second:?}");
+                    }
+                    Err(error) => {
+                        assert!(
+                            first.contains("##__SK__") || second.contains("##__SK__"),
+                            "{error}"
+                        );
+                        refused += 1;
+                    }
+                }
+            }
+        }
+        assert!(refused > 0);
+        // The collision a bare separator check would let through.
+        let sneaky = item(&[("postId", s("x##__SK__")), ("commentId", s("y"))]);
+        assert!(primary_id(&COMMENT, &sneaky).is_err());
+        let plain = item(&[("postId", s("x")), ("commentId", s("__SK__##y"))]);
+        assert_eq!(
+            primary_id(&COMMENT, &plain).expect("id"),
+            "x##__SK__##__SK__##y"
+        );
+        assert!(primary_key_from_id(&COMMENT, None, "a##__SK__b##__SK__##c").is_err());
+    }
+
+    #[test]
+    fn tenants_never_share_keys() {
+        let other = Tenant::new("acme2").expect("tenant");
+        let mut keys = HashSet::new();
+        for tenant in [None, Some(acme()), Some(other)] {
+            for value in ["x", "[acme]#u#x", "acme]#u#x"] {
+                let user = item(&[("userId", s(value))]);
+                assert!(
+                    keys.insert(primary_key(&USER, tenant.as_ref(), &user).expect("key")),
+                    "{value}"
+                );
+            }
+            assert!(keys.insert(
+                primary_key(&TAG, tenant.as_ref(), &item(&[("name", s("x"))])).expect("key")
+            ));
+        }
+    }
+
+    #[test]
+    fn key_sizes_are_checked() {
+        let kilobyte = "k".repeat(1024);
+        let user = item(&[("userId", s(&kilobyte))]);
+        assert_eq!(
+            primary_key(&USER, None, &user).expect("fits").pk.len(),
+            1026
+        );
+        let comment = item(&[("postId", s(&kilobyte)), ("commentId", s(&kilobyte))]);
+        assert_eq!(
+            primary_key(&COMMENT, None, &comment)
+                .expect("fits")
+                .sk
+                .len(),
+            1024
+        );
+        let long_sort = item(&[("postId", s("P1")), ("commentId", s(&"k".repeat(1025)))]);
+        let error = primary_key(&COMMENT, None, &long_sort).expect_err("sort key too long");
+        assert_eq!(
+            error.to_string(),
+            "invalid Comment.commentId: makes `_sk` 1025 bytes long; DynamoDB accepts at most 1024"
+        );
+        let wide = "é".repeat(1024);
+        let wide_user = item(&[("userId", s(&wide))]);
+        assert!(primary_key(&USER, None, &wide_user).is_err());
+        let wide_post = item(&[("userId", s(&"u".repeat(2047))), ("createdAt", n("1"))]);
+        assert!(index_keys(&POST, None, &POSTS_FOR_USER, &wide_post).is_err());
+    }
+}
