@@ -1,0 +1,408 @@
+//! `bao schema`: a JSON Schema (draft 2020-12) of `models.yaml`, so editors complete and check
+//! it (for example with the YAML language server's `# yaml-language-server: $schema=...`).
+
+use super::Failure;
+use super::shell::print_stdout;
+use serde_json::{Value, json};
+
+/// Prints the schema on stdout.
+pub fn run() -> Result<(), Failure> {
+    let mut text = serde_json::to_string_pretty(&models_schema())
+        .map_err(|e| Failure::internal(format!("cannot render the JSON Schema: {e}")))?;
+    text.push('\n');
+    print_stdout(&text).map_err(|e| Failure::io("cannot write to stdout", e))
+}
+
+/// One field type: its name, what it stores, and its own options (besides `type` and
+/// `required`).
+struct FieldType {
+    name: &'static str,
+    description: &'static str,
+    options: fn() -> Value,
+}
+
+const FIELD_TYPES: [FieldType; 14] = [
+    FieldType {
+        name: "StringField",
+        description: "A string (`S`). Rust type `String`.",
+        options: || {
+            json!({
+                "defaultValue": { "type": "string", "description": "Value of a new item when none is given." },
+                "maxLength": { "type": "integer", "minimum": 0, "description": "Longest accepted value, in characters (enforced)." }
+            })
+        },
+    },
+    FieldType {
+        name: "IntegerField",
+        description: "An integer (`N`), zero-padded to 20 characters in keys. Rust type `i64`.",
+        options: || json!({ "defaultValue": { "type": "integer", "description": "Value of a new item when none is given." } }),
+    },
+    FieldType {
+        name: "FloatField",
+        description: "A floating-point number (`N`). Rust type `f64`.",
+        options: || {
+            json!({
+                "defaultValue": { "type": "number", "description": "Value of a new item when none is given." },
+                "precision": { "type": "integer", "minimum": 0, "maximum": 100, "description": "Digits after the decimal point kept on write." }
+            })
+        },
+    },
+    FieldType {
+        name: "BooleanField",
+        description: "A boolean (`BOOL`), `1` / `0` in keys. Rust type `bool`.",
+        options: || json!({ "defaultValue": { "type": "boolean", "description": "Value of a new item when none is given." } }),
+    },
+    FieldType {
+        name: "DateTimeField",
+        description: "A point in time, stored as epoch milliseconds (`N`).",
+        options: || json!({}),
+    },
+    FieldType {
+        name: "CreateDateField",
+        description: "Set to the creation time on create and never changed; epoch milliseconds (`N`).",
+        options: || json!({}),
+    },
+    FieldType {
+        name: "ModifiedDateField",
+        description: "Set to the current time by every write; epoch milliseconds (`N`).",
+        options: || json!({}),
+    },
+    FieldType {
+        name: "UlidField",
+        description: "A ULID (`S`), e.g. an id.",
+        options: || json!({ "autoAssign": { "type": "boolean", "description": "Generate a new ULID on create when none is given." } }),
+    },
+    FieldType {
+        name: "RelatedField",
+        description: "The primary id of an item of another model (`S`); generates `get_<name>`.",
+        options: || json!({ "model": { "type": "string", "description": "The related model's name, as it appears under `models`." } }),
+    },
+    FieldType {
+        name: "CounterField",
+        description: "An integer (`N`) changed atomically with `ADD`.",
+        options: || json!({ "defaultValue": { "type": "integer", "description": "Value of a new item when none is given (0)." } }),
+    },
+    FieldType {
+        name: "BinaryField",
+        description: "Bytes (`B`). Cannot be part of a key.",
+        options: || json!({}),
+    },
+    FieldType {
+        name: "VersionField",
+        description: "A ULID (`S`) replaced by every write; `save` checks it (optimistic locking).",
+        options: || json!({}),
+    },
+    FieldType {
+        name: "TtlField",
+        description: "When DynamoDB may delete the item, as epoch seconds (`N`). Must be named `ttl`.",
+        options: || json!({}),
+    },
+    FieldType {
+        name: "StringSetField",
+        description: "A set of strings (`SS`); an empty set is stored as no attribute. Cannot be part of a key.",
+        options: || {
+            json!({
+                "maxStringLength": { "type": "integer", "minimum": 0, "description": "Longest accepted member, in characters." },
+                "maxMemberCount": { "type": "integer", "minimum": 0, "description": "Most members accepted." }
+            })
+        },
+    },
+];
+
+/// The JSON Schema of `models.yaml`.
+pub fn models_schema() -> Value {
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "bao models.yaml",
+        "description": "Models for bao, in DynamoBao's models.yaml format. Every model lives in one DynamoDB table.",
+        "type": "object",
+        "properties": {
+            "models": {
+                "description": "The models, by name (PascalCase; the Rust type's name).",
+                "type": "object",
+                "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9]*$" },
+                "additionalProperties": { "$ref": "#/$defs/model" }
+            }
+        },
+        "additionalProperties": false,
+        "$defs": {
+            "model": model_schema(),
+            "field": field_schema(),
+            "keyName": {
+                "description": "A field name, or `modelPrefix` for the model's constant prefix.",
+                "type": "string",
+                "anyOf": [
+                    { "const": "modelPrefix", "description": "The model's prefix: one partition for the whole model." },
+                    { "pattern": "^[A-Za-z][A-Za-z0-9_]*$" }
+                ]
+            }
+        }
+    })
+}
+
+fn model_schema() -> Value {
+    json!({
+        "description": "One model: its fields, keys, indexes and constraints.",
+        "type": "object",
+        "required": ["modelPrefix", "fields", "primaryKey"],
+        "additionalProperties": false,
+        "if": { "properties": { "mapping": { "const": true } }, "required": ["mapping"] },
+        "else": {
+            "properties": {
+                "fields": { "additionalProperties": { "required": ["type"] } }
+            }
+        },
+        "properties": {
+            "modelPrefix": {
+                "description": "A short prefix, unique across models and never changed, stored in every key of this model (1 to 4 characters by convention).",
+                "type": "string",
+                "minLength": 1
+            },
+            "mapping": {
+                "description": "DynamoBao's older spelling for mapping models: fields without a `type` are RelatedFields.",
+                "type": "boolean"
+            },
+            "methods": {
+                "description": "Accepted for DynamoBao compatibility and ignored (with a warning)."
+            },
+            "tableType": {
+                "description": "`mapping` makes a many-to-many mapping model (two RelatedFields) and generates `get_<name>` helpers on the related models.",
+                "enum": ["standard", "mapping"],
+                "default": "standard"
+            },
+            "fields": {
+                "description": "The fields, by attribute name (camelCase; the Rust field is its snake_case).",
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9_]*$" },
+                "additionalProperties": { "$ref": "#/$defs/field" }
+            },
+            "primaryKey": {
+                "description": "The item's key: `_pk` from the partition key, `_sk` from the sort key.",
+                "type": "object",
+                "required": ["partitionKey"],
+                "additionalProperties": false,
+                "properties": {
+                    "partitionKey": { "$ref": "#/$defs/keyName" },
+                    "sortKey": {
+                        "$ref": "#/$defs/keyName",
+                        "description": "The sort key; `modelPrefix` (the default) for single-key models.",
+                        "default": "modelPrefix"
+                    }
+                }
+            },
+            "indexes": {
+                "description": "Global secondary indexes, by name; `postsForUser` on a RelatedField to User generates `user.query_posts(..)`. The value `primaryKey` names the primary key instead of adding an index.",
+                "type": "object",
+                "additionalProperties": {
+                    "oneOf": [
+                        { "const": "primaryKey", "description": "Give the primary key this name (no GSI)." },
+                        {
+                            "type": "object",
+                            "required": ["partitionKey", "sortKey", "indexId"],
+                            "additionalProperties": false,
+                            "properties": {
+                                "partitionKey": { "$ref": "#/$defs/keyName" },
+                                "sortKey": { "$ref": "#/$defs/keyName" },
+                                "indexId": {
+                                    "description": "Which of the table's five GSIs holds this index (once per model).",
+                                    "enum": ["gsi1", "gsi2", "gsi3", "gsi4", "gsi5"]
+                                }
+                            }
+                        }
+                    ]
+                }
+            },
+            "uniqueConstraints": {
+                "description": "Values unique across the model, by name; `uniqueEmail` generates `find_by_email`.",
+                "type": "object",
+                "additionalProperties": {
+                    "type": "object",
+                    "required": ["field", "uniqueConstraintId"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "field": { "description": "The unique field.", "type": "string" },
+                        "uniqueConstraintId": {
+                            "description": "Which of the three constraint slots this uses (once per model).",
+                            "enum": ["uc1", "uc2", "uc3"]
+                        }
+                    }
+                }
+            },
+            "iterable": {
+                "description": "Write iteration keys (`iter_index`), so `iterate_all` can walk every item.",
+                "type": "boolean",
+                "default": false
+            },
+            "iterationBuckets": {
+                "description": "How many partitions iteration keys are spread over (default 10 when iterable).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 1000
+            },
+            "searchable": {
+                "description": "DynamoBao's text search: `false`, or which StringFields to index.",
+                "oneOf": [
+                    { "const": false },
+                    {
+                        "type": "object",
+                        "required": ["fields"],
+                        "additionalProperties": false,
+                        "properties": {
+                            "fields": {
+                                "description": "StringFields whose text is indexed.",
+                                "type": "array",
+                                "minItems": 1,
+                                "items": { "type": "string" }
+                            },
+                            "caseSensitive": { "type": "boolean", "default": false },
+                            "minTermLength": { "type": "integer", "minimum": 1, "default": 1 },
+                            "dedupe": { "type": "boolean", "default": false }
+                        }
+                    }
+                ]
+            }
+        }
+    })
+}
+
+fn field_schema() -> Value {
+    let names: Vec<&str> = FIELD_TYPES.iter().map(|t| t.name).collect();
+    let per_type: Vec<Value> = FIELD_TYPES
+        .iter()
+        .map(|field_type| {
+            json!({
+                "if": { "properties": { "type": { "const": field_type.name } }, "required": ["type"] },
+                "then": {
+                    "description": field_type.description,
+                    "properties": (field_type.options)()
+                }
+            })
+        })
+        .collect();
+    let type_docs: Vec<Value> = FIELD_TYPES
+        .iter()
+        .map(|t| json!({ "const": t.name, "description": t.description }))
+        .collect();
+    json!({
+        "description": "One field: its type (required unless the model sets `mapping: true`) and options.",
+        "type": "object",
+        "properties": {
+            "type": {
+                "description": "The field type.",
+                "enum": names,
+                "anyOf": type_docs
+            },
+            "required": {
+                "description": "The value must be present (key fields are always required).",
+                "type": "boolean",
+                "default": false
+            }
+        },
+        "allOf": per_type,
+        "unevaluatedProperties": false
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Every name under any `properties` of the schema.
+    fn property_names(value: &Value, names: &mut BTreeSet<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::Object(properties)) = map.get("properties") {
+                    names.extend(properties.keys().cloned());
+                }
+                map.values().for_each(|child| property_names(child, names));
+            }
+            Value::Array(items) => items.iter().for_each(|child| property_names(child, names)),
+            _ => {}
+        }
+    }
+
+    /// The backticked names of the validator's help for an unknown key or type in `yaml`.
+    fn known_names(yaml: &str) -> Vec<String> {
+        let diagnostics = bao_codegen::validate::validate_source("models.yaml", yaml)
+            .expect_err("the schema is invalid");
+        let help = diagnostics
+            .iter()
+            .filter(|d| d.message().contains("zzzz") || d.message().contains("Zzzz"))
+            .find_map(|d| d.help().filter(|h| h.contains(" are ")))
+            .unwrap_or_else(|| panic!("no list of names in {}", diagnostics.render(false)))
+            .to_owned();
+        help.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    const MODEL: &str =
+        "models:\n  User:\n    modelPrefix: u\n    primaryKey: {partitionKey: id}\n";
+
+    #[test]
+    fn schema_is_draft_2020_12() {
+        let schema = models_schema();
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+    }
+
+    #[test]
+    fn every_key_the_validator_knows_is_in_the_schema() {
+        let schema = models_schema();
+        let mut names = BTreeSet::new();
+        property_names(&schema, &mut names);
+        let model_keys: BTreeSet<String> = schema["$defs"]["model"]["properties"]
+            .as_object()
+            .expect("model properties")
+            .keys()
+            .cloned()
+            .collect();
+        let cases = [
+            ("top level", "zzzzzzzz: 1\nmodels: {}\n".to_owned()),
+            ("model", format!("{MODEL}    fields: {{id: {{type: UlidField}}}}\n    zzzzzzzz: 1\n")),
+            ("field", format!("{MODEL}    fields: {{id: {{type: UlidField, zzzzzzzz: 1}}}}\n")),
+            ("key", "models:\n  User:\n    modelPrefix: u\n    fields: {id: {type: UlidField}}\n    primaryKey: {partitionKey: id, zzzzzzzz: 1}\n".to_owned()),
+            ("index", format!("{MODEL}    fields: {{id: {{type: UlidField}}}}\n    indexes: {{byId: {{partitionKey: id, sortKey: id, indexId: gsi1, zzzzzzzz: 1}}}}\n")),
+            ("constraint", format!("{MODEL}    fields: {{id: {{type: UlidField}}}}\n    uniqueConstraints: {{uniqueId: {{field: id, uniqueConstraintId: uc1, zzzzzzzz: 1}}}}\n")),
+            ("searchable", format!("{MODEL}    fields: {{id: {{type: UlidField}}}}\n    searchable: {{fields: [id], zzzzzzzz: 1}}\n")),
+        ];
+        for (level, yaml) in cases {
+            let known = known_names(&yaml);
+            assert!(!known.is_empty(), "{level}: no names");
+            for key in known {
+                assert!(
+                    names.contains(&key),
+                    "{level} key `{key}` is missing from the JSON Schema"
+                );
+                if level == "model" {
+                    assert!(
+                        model_keys.contains(&key),
+                        "model key `{key}` is not a model property"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_field_type_the_validator_knows_is_in_the_schema() {
+        let known = known_names(&format!(
+            "{MODEL}    fields: {{id: {{type: Zzzzzzzzzzzz}}}}\n"
+        ));
+        assert_eq!(known.len(), 14, "{known:?}");
+        let schema = models_schema();
+        let types: Vec<&str> = schema["$defs"]["field"]["properties"]["type"]["enum"]
+            .as_array()
+            .expect("enum")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(types, known);
+    }
+}

@@ -1,0 +1,404 @@
+//! The `bao` binary end to end: help, init, codegen, check, schema, and the table commands
+//! against an in-process DynamoDB.
+
+use bao_runtime::local::LocalServer;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// `bao` in `dir`, isolated from the host's AWS setup and colours.
+fn bao(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bao"));
+    command
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("no-aws-credentials"),
+        )
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_DYNAMODB")
+        .env("AWS_MAX_ATTEMPTS", "1");
+    command
+}
+
+fn run(command: &mut Command) -> Output {
+    command.output().expect("bao runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[track_caller]
+fn assert_exit(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(output),
+        stderr(output)
+    );
+}
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+/// A project with bao.toml, the starter models.yaml and src/models, no table.
+fn project() -> tempfile::TempDir {
+    let dir = temp_dir();
+    assert_exit(&run(bao(dir.path()).args(["init", "--no-table"])), 0);
+    dir
+}
+
+#[test]
+fn help_works_for_every_command() {
+    let dir = temp_dir();
+    let commands: [&[&str]; 11] = [
+        &[],
+        &["init"],
+        &["codegen"],
+        &["watch"],
+        &["check"],
+        &["table"],
+        &["table", "create"],
+        &["table", "update"],
+        &["table", "describe"],
+        &["local"],
+        &["schema"],
+    ];
+    for command in commands {
+        let output = run(bao(dir.path()).args(command).arg("--help"));
+        assert_exit(&output, 0);
+        assert!(
+            stdout(&output).contains("Usage: bao"),
+            "{command:?}: {}",
+            stdout(&output)
+        );
+    }
+    let output = run(bao(dir.path()).arg("--help"));
+    assert!(stdout(&output).contains("Exit status:"));
+    let output = run(bao(dir.path()).args(["help", "table", "create"]));
+    assert_exit(&output, 0);
+    assert!(
+        stdout(&output).contains("--table <NAME>"),
+        "{}",
+        stdout(&output)
+    );
+    let output = run(bao(dir.path()).arg("--bogus"));
+    assert_exit(&output, 2);
+}
+
+#[test]
+fn init_writes_the_project_and_never_overwrites_without_force() {
+    let dir = temp_dir();
+    let output = run(bao(dir.path()).args(["init", "--no-table", "--table", "my-app"]));
+    assert_exit(&output, 0);
+    assert!(
+        stderr(&output).contains("Created bao.toml"),
+        "{}",
+        stderr(&output)
+    );
+    let config = std::fs::read_to_string(dir.path().join("bao.toml")).expect("bao.toml");
+    assert!(config.contains("name = \"my-app\""), "{config}");
+    assert!(dir.path().join("models.yaml").is_file());
+    assert!(dir.path().join("src/models").is_dir());
+
+    // The starter schema compiles.
+    assert_exit(&run(bao(dir.path()).arg("codegen")), 0);
+    assert!(dir.path().join("src/models/user.rs").is_file());
+
+    std::fs::write(dir.path().join("models.yaml"), "# mine\nmodels: {}\n").expect("edit");
+    let output = run(bao(dir.path()).args(["init", "--no-table", "--table", "other"]));
+    assert_exit(&output, 0);
+    let err = stderr(&output);
+    assert!(err.contains("Keeping bao.toml"), "{err}");
+    assert!(err.contains("Keeping models.yaml"), "{err}");
+    assert!(err.contains("--table ignored"), "{err}");
+    let models = std::fs::read_to_string(dir.path().join("models.yaml")).expect("models");
+    assert_eq!(models, "# mine\nmodels: {}\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("bao.toml")).expect("bao.toml"),
+        config
+    );
+
+    let output = run(bao(dir.path()).args(["init", "--no-table", "--force"]));
+    assert_exit(&output, 0);
+    let models = std::fs::read_to_string(dir.path().join("models.yaml")).expect("models");
+    assert!(models.contains("User:"), "{models}");
+}
+
+#[test]
+fn init_creates_a_subdirectory_and_refuses_bad_names() {
+    let dir = temp_dir();
+    let output = run(bao(dir.path()).args(["init", "app", "--no-table"]));
+    assert_exit(&output, 0);
+    assert!(dir.path().join("app/bao.toml").is_file());
+    assert!(dir.path().join("app/src/models").is_dir());
+
+    let output = run(bao(dir.path()).args(["init", "bad", "--no-table", "--table", "a b"]));
+    assert_exit(&output, 1);
+    assert!(stderr(&output).contains("--table"), "{}", stderr(&output));
+    assert!(!dir.path().join("bad/bao.toml").exists());
+}
+
+#[test]
+fn a_broken_config_names_the_file_and_key() {
+    let dir = project();
+    std::fs::write(dir.path().join("bao.toml"), "[table]\nnmae = \"x\"\n").expect("write");
+    let output = run(bao(dir.path()).arg("codegen"));
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(err.contains("bao.toml") && err.contains("nmae"), "{err}");
+}
+
+#[test]
+fn codegen_reports_and_writes_only_changes() {
+    let dir = project();
+    let output = run(bao(dir.path()).arg("codegen"));
+    assert_exit(&output, 0);
+    let err = stderr(&output);
+    assert!(
+        err.contains("Generated 2 models (3 files changed) in "),
+        "{err}"
+    );
+
+    let output = run(bao(dir.path()).arg("codegen"));
+    assert!(
+        stderr(&output).contains("(0 files changed)"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = run(bao(dir.path()).args(["--quiet", "codegen"]));
+    assert_exit(&output, 0);
+    assert_eq!(stderr(&output), "");
+
+    // Flags win over bao.toml.
+    let output = run(bao(dir.path()).args(["codegen", "--out", "elsewhere"]));
+    assert_exit(&output, 0);
+    assert!(dir.path().join("elsewhere/mod.rs").is_file());
+}
+
+#[test]
+fn an_invalid_schema_exits_1_and_writes_nothing() {
+    let dir = project();
+    std::fs::write(
+        dir.path().join("models.yaml"),
+        "models:\n  User:\n    modelPrefix: u\n    fields:\n      id: {type: NopeField}\n    primaryKey: {partitionKey: id}\n",
+    )
+    .expect("write");
+    let output = run(bao(dir.path()).arg("codegen"));
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(err.contains("error[B"), "{err}");
+    assert!(err.contains("models.yaml:5:"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    let written = std::fs::read_dir(dir.path().join("src/models"))
+        .expect("dir")
+        .count();
+    assert_eq!(written, 0);
+}
+
+#[test]
+fn check_passes_when_fresh_and_lists_stale_files() {
+    let dir = project();
+    let output = run(bao(dir.path()).arg("check"));
+    assert_exit(&output, 1);
+    assert!(stderr(&output).contains("missing"), "{}", stderr(&output));
+
+    assert_exit(&run(bao(dir.path()).arg("codegen")), 0);
+    let output = run(bao(dir.path()).arg("check"));
+    assert_exit(&output, 0);
+    assert!(
+        stderr(&output).contains("up to date"),
+        "{}",
+        stderr(&output)
+    );
+
+    let user = dir.path().join("src/models/user.rs");
+    let mut text = std::fs::read_to_string(&user).expect("user.rs");
+    text.push_str("// edited\n");
+    std::fs::write(&user, text).expect("edit");
+    let output = run(bao(dir.path()).arg("check"));
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(err.contains("stale    src/models/user.rs"), "{err}");
+    assert!(err.contains("bao codegen"), "{err}");
+}
+
+#[test]
+fn schema_prints_a_json_schema() {
+    let dir = temp_dir();
+    let output = run(bao(dir.path()).arg("schema"));
+    assert_exit(&output, 0);
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert!(schema["$defs"]["model"]["properties"]["uniqueConstraints"].is_object());
+    assert_eq!(stderr(&output), "");
+}
+
+/// Runs `test` with an in-process DynamoDB serving while `bao` runs in blocking child
+/// processes.
+fn with_local_dynamodb(test: impl FnOnce(&LocalServer)) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let server = runtime.block_on(LocalServer::start()).expect("server");
+    test(&server);
+    runtime.block_on(server.stop());
+}
+
+fn against(command: &mut Command, server: &LocalServer) -> Output {
+    run(command.env("AWS_ENDPOINT_URL_DYNAMODB", server.endpoint()))
+}
+
+#[test]
+fn init_creates_the_table_and_is_idempotent() {
+    with_local_dynamodb(|server| {
+        let dir = temp_dir();
+        let output = against(bao(dir.path()).args(["init", "--table", "app-dev"]), server);
+        assert_exit(&output, 0);
+        assert!(
+            stderr(&output).contains("table `app-dev`: created; TTL enabled on `ttl`"),
+            "{}",
+            stderr(&output)
+        );
+
+        let output = against(bao(dir.path()).args(["table", "describe"]), server);
+        assert_exit(&output, 0);
+        let described = stdout(&output);
+        assert!(described.contains("indexes:  6"), "{described}");
+        for index in ["gsi1", "gsi2", "gsi3", "gsi4", "gsi5"] {
+            assert!(described.contains(&format!("  {index} ")), "{described}");
+        }
+        assert!(
+            described.contains("iter_index  _iter_pk / _iter_sk  KEYS_ONLY"),
+            "{described}"
+        );
+        assert!(
+            described.contains("ttl:      ENABLED on `ttl`"),
+            "{described}"
+        );
+        assert!(
+            described.contains("shape:    matches bao's table"),
+            "{described}"
+        );
+
+        let output = against(
+            bao(dir.path()).args(["init", "--force", "--table", "app-dev"]),
+            server,
+        );
+        assert_exit(&output, 0);
+        assert!(
+            stderr(&output).contains("already up to date"),
+            "{}",
+            stderr(&output)
+        );
+
+        let output = against(bao(dir.path()).args(["table", "create"]), server);
+        assert_exit(&output, 0);
+        let output = against(bao(dir.path()).args(["table", "update"]), server);
+        assert_exit(&output, 0);
+        assert!(
+            stderr(&output).contains("already up to date"),
+            "{}",
+            stderr(&output)
+        );
+    });
+}
+
+#[test]
+fn a_table_of_the_wrong_shape_exits_1() {
+    with_local_dynamodb(|server| {
+        use aws_sdk_dynamodb::types::{
+            AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+        };
+        let client = server.client();
+        let create = client
+            .create_table()
+            .table_name("wrong")
+            .billing_mode(BillingMode::PayPerRequest)
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name("id")
+                    .key_type(KeyType::Hash)
+                    .build()
+                    .expect("key"),
+            )
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("id")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .expect("attribute"),
+            )
+            .send();
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(create)
+            .expect("create by hand");
+
+        let dir = temp_dir();
+        for args in [
+            &["init", "--table", "wrong"][..],
+            &["table", "create", "--table", "wrong"],
+            &["table", "update", "--table", "wrong"],
+        ] {
+            let output = against(bao(dir.path()).args(args), server);
+            assert_exit(&output, 1);
+            let err = stderr(&output);
+            assert!(
+                err.contains("table `wrong`: exists with a different shape from bao's: key is id"),
+                "{args:?}: {err}"
+            );
+        }
+        let output = against(
+            bao(dir.path()).args(["table", "describe", "--table", "wrong"]),
+            server,
+        );
+        assert_exit(&output, 0);
+        assert!(
+            stdout(&output).contains("differs from bao's table"),
+            "{}",
+            stdout(&output)
+        );
+    });
+}
+
+#[test]
+fn an_unreachable_dynamodb_exits_2() {
+    let dir = temp_dir();
+    let output = run(bao(dir.path()).args([
+        "table",
+        "describe",
+        "--table",
+        "app",
+        "--endpoint",
+        "http://127.0.0.1:9",
+    ]));
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("DescribeTable"),
+        "{}",
+        stderr(&output)
+    );
+}
