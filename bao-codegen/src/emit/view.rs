@@ -72,6 +72,8 @@ pub(crate) struct FieldView {
     pub(crate) defaulted: bool,
     pub(crate) into_param: bool,
     pub(crate) counter: bool,
+    /// The value type is `Copy`.
+    pub(crate) copy: bool,
     pub(crate) string_set: bool,
     pub(crate) serde_attrs: Vec<String>,
 }
@@ -412,11 +414,20 @@ fn field_view(
             Some(literal) => format!("&new.{rust_name}.unwrap_or({literal})"),
             None => format!("&new.{rust_name}.unwrap_or_default()"),
         },
-        _ => match (&default, optional) {
-            (Some(literal), true) => format!("&new.{rust_name}.or_else(|| Some({literal}))"),
-            (Some(literal), false) => format!("&new.{rust_name}.unwrap_or_else(|| {literal})"),
-            (None, _) => format!("&new.{rust_name}"),
-        },
+        _ => {
+            let lazy = matches!(field.default, Some(DefaultValue::String(_)));
+            match (&default, optional, lazy) {
+                (Some(literal), true, true) => {
+                    format!("&new.{rust_name}.or_else(|| Some({literal}))")
+                }
+                (Some(literal), true, false) => format!("&new.{rust_name}.or(Some({literal}))"),
+                (Some(literal), false, true) => {
+                    format!("&new.{rust_name}.unwrap_or_else(|| {literal})")
+                }
+                (Some(literal), false, false) => format!("&new.{rust_name}.unwrap_or({literal})"),
+                (None, ..) => format!("&new.{rust_name}"),
+            }
+        }
     };
     let create_expr = match field.precision {
         Some(places) if new_type.starts_with("Option<") => format!(
@@ -460,6 +471,7 @@ fn field_view(
         new_type,
         into_param,
         counter: field.field_type == FieldType::CounterField,
+        copy: is_copy(schema, field),
         string_set: field.field_type == FieldType::StringSetField,
         serde_attrs,
     }

@@ -234,6 +234,11 @@ impl NewShowcase {
         self
     }
 }
+impl Default for NewShowcase {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// Changes to a stored [`Showcase`], for [`Showcase::update`]: applied in one request,
 /// without reading the item first.
 #[derive(Debug, Clone, Default)]
@@ -546,21 +551,13 @@ impl Showcase {
             &new.showcase_id.unwrap_or_else(|| ShowcaseId(db.new_ulid())),
         );
         ::bao_runtime::codec::put(&mut item, &F_LABEL, &new.label);
-        ::bao_runtime::codec::put(
-            &mut item,
-            &F_QUANTITY,
-            &new.quantity.or_else(|| Some(0_i64)),
-        );
+        ::bao_runtime::codec::put(&mut item, &F_QUANTITY, &new.quantity.or(Some(0_i64)));
         ::bao_runtime::codec::put(
             &mut item,
             &F_RATIO,
             &(new.ratio).map(|value| ::bao_runtime::codec::round_to(value, 2)),
         );
-        ::bao_runtime::codec::put(
-            &mut item,
-            &F_ACTIVE,
-            &new.active.or_else(|| Some(true)),
-        );
+        ::bao_runtime::codec::put(&mut item, &F_ACTIVE, &new.active.or(Some(true)));
         ::bao_runtime::codec::put(&mut item, &F_HAPPENED_AT, &new.happened_at);
         ::bao_runtime::codec::put(&mut item, &F_CREATED_AT, &now);
         ::bao_runtime::codec::put(&mut item, &F_MODIFIED_AT, &now);
