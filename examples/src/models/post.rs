@@ -336,7 +336,6 @@ impl Post {
     }
     /// Queries [`super::post::Post`] items through the index `allPosts`.
     pub fn query_all_posts<'a>(
-        &self,
         db: &'a ::bao_runtime::Db,
     ) -> ::bao_runtime::query::Query<'a, super::post::Post, ::bao_runtime::Timestamp> {
         ::bao_runtime::query::Query::new(db, "allPosts", None)

@@ -224,7 +224,6 @@ impl Setting {
     }
     /// Queries [`super::setting::Setting`] items through the index `allSettings`.
     pub fn query_all_settings<'a>(
-        &self,
         db: &'a ::bao_runtime::Db,
     ) -> ::bao_runtime::query::Query<
         'a,
