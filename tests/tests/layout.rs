@@ -532,6 +532,8 @@ mod profile {
     pub struct ProfileId(pub Ulid);
 
     impl ModelKey for ProfileId {
+        type Model = Profile;
+
         fn key_item(&self) -> Item {
             let mut item = Item::with_capacity(1);
             codec::put(&mut item, &F_PROFILE_ID, &self.0);

@@ -19,8 +19,13 @@ pub const MAX_TRANSACTION_ITEMS: usize = 100;
 /// What a part of a transaction is for.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Role {
-    /// The write of a model item.
-    Main { model: &'static str, id: String },
+    /// The write (or condition check) of a model item.
+    Main {
+        /// What the part does: `create`, `update`, `delete` or `check`.
+        action: &'static str,
+        model: &'static str,
+        id: String,
+    },
     /// Claiming a unique value.
     Claim {
         model: &'static str,
@@ -37,10 +42,15 @@ pub(crate) enum Role {
 impl Role {
     fn describe(&self) -> String {
         match self {
-            Role::Main { model, id } => format!("{model} `{id}`"),
+            Role::Main { action, model, id } => format!("{action} {model} `{id}`"),
             Role::Claim {
-                model, constraint, ..
-            } => format!("{model} unique constraint `{}`", constraint.name),
+                model,
+                constraint,
+                value,
+            } => format!(
+                "{model} unique constraint `{}` claiming `{value}`",
+                constraint.name
+            ),
             Role::Release { model, constraint } => {
                 format!("{model} release of unique constraint `{}`", constraint.name)
             }
@@ -55,11 +65,14 @@ pub(crate) struct Part {
     pub(crate) role: Role,
 }
 
-/// A failed part: its role, DynamoDB's code, and the item as it was when a condition failed.
+/// A failed part: its position and role, DynamoDB's code and message, and the item as it was
+/// when a condition failed.
 #[derive(Debug)]
 pub(crate) struct Rejection {
+    pub(crate) index: usize,
     pub(crate) role: Role,
     pub(crate) code: String,
+    pub(crate) message: Option<String>,
     pub(crate) item: Option<Item>,
 }
 
@@ -80,12 +93,11 @@ impl TxFailure {
             TxFailure::Cancelled(rejections) => Error::TransactionCancelled {
                 reasons: rejections
                     .into_iter()
-                    .enumerate()
-                    .map(|(index, rejection)| CancellationReason {
-                        index,
+                    .map(|rejection| CancellationReason {
+                        index: rejection.index,
                         part: rejection.role.describe(),
                         code: rejection.code,
-                        message: None,
+                        message: rejection.message,
                     })
                     .collect(),
             },
@@ -178,11 +190,14 @@ pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailu
                     reasons
                         .iter()
                         .zip(roles)
-                        .filter_map(|(reason, role)| {
+                        .enumerate()
+                        .filter_map(|(index, (reason, role))| {
                             let code = reason.code().filter(|code| *code != "None")?;
                             Some(Rejection {
+                                index,
                                 role,
                                 code: code.to_owned(),
+                                message: reason.message().map(str::to_owned),
                                 item: reason.item().cloned(),
                             })
                         })
