@@ -360,14 +360,14 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         let body: CursorBody =
             serde_json::from_slice(&bytes).map_err(|_| refuse("is not a bao cursor"))?;
         let tenant = self.db.tenant().map(|tenant| tenant.id().to_owned());
+        if body.tenant != tenant {
+            return Err(refuse("belongs to another tenant"));
+        }
         if body.model != M::SCHEMA.name
             || body.index != self.index.name
             || body.partition != partition
         {
             return Err(refuse("belongs to another query"));
-        }
-        if body.tenant != tenant {
-            return Err(refuse("belongs to another tenant"));
         }
         Ok(body
             .key

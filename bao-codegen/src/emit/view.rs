@@ -489,7 +489,7 @@ fn field_view(
         ),
         None => create_expr,
     };
-    let into_param = matches!(field.field_type, FieldType::StringField) && !single_key;
+    let into_param = matches!(field.field_type, FieldType::StringField);
     let mut serde_attrs = Vec::new();
     if field.name != bare_name {
         serde_attrs.push(format!("rename = {:?}", field.name));

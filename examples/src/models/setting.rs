@@ -93,8 +93,11 @@ pub struct NewSetting {
 }
 impl NewSetting {
     /// A new item with its required fields; the others take their defaults.
-    pub fn new(name: SettingId) -> Self {
-        NewSetting { name, value: None }
+    pub fn new(name: impl Into<SettingId>) -> Self {
+        NewSetting {
+            name: name.into(),
+            value: None,
+        }
     }
     /// Sets `value`.
     #[must_use]
