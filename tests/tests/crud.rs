@@ -1078,8 +1078,6 @@ async fn empty_strings_are_allowed_outside_keys() {
 async fn an_empty_key_is_a_validation_error() {
     let test = start().await;
     let db = test.db();
-    let error = Setting::create(db, NewSetting::new(""))
-        .await
-        .unwrap_err();
+    let error = Setting::create(db, NewSetting::new("")).await.unwrap_err();
     assert!(error.is_validation(), "{error:?}");
 }
