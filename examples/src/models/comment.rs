@@ -2,7 +2,7 @@
 
 /// A comment on a post: a composite primary key.
 ///
-/// Stored with model prefix `c`; generated from `models.yaml` line 61.
+/// Stored with model prefix `c`; generated from `models.yaml` line 62.
 #[derive(
     Debug,
     Clone,

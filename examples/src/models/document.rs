@@ -2,7 +2,7 @@
 
 /// A document edited concurrently: the VersionField makes every save check the version it read.
 ///
-/// Stored with model prefix `doc`; generated from `models.yaml` line 74.
+/// Stored with model prefix `doc`; generated from `models.yaml` line 76.
 #[derive(
     Debug,
     Clone,

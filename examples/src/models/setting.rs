@@ -3,7 +3,7 @@
 /// A per-tenant setting. Its partition key is the model prefix, which DynamoBao leaves
 /// unprefixed under a tenant; bao prefixes it, so tenants never see each other's settings.
 ///
-/// Stored with model prefix `set`; generated from `models.yaml` line 106.
+/// Stored with model prefix `set`; generated from `models.yaml` line 110.
 #[derive(
     Debug,
     Clone,

@@ -2,7 +2,7 @@
 
 /// One field of every type.
 ///
-/// Stored with model prefix `sc`; generated from `models.yaml` line 85.
+/// Stored with model prefix `sc`; generated from `models.yaml` line 88.
 #[derive(
     Debug,
     Clone,

@@ -2,7 +2,7 @@
 
 /// Links tags and posts (many to many).
 ///
-/// A mapping table, stored with model prefix `tp`; generated from `models.yaml` line 48.
+/// A mapping table, stored with model prefix `tp`; generated from `models.yaml` line 49.
 #[derive(
     Debug,
     Clone,
