@@ -356,6 +356,18 @@ async fn bao_looks_up_what_dynamo_bao_wrote_through_every_index() {
         std::slice::from_ref(tagged_post),
         "tag.query_posts"
     );
+    let linked_posts = tag.get_posts(db).all().await.unwrap();
+    assert_eq!(
+        linked_posts.iter().map(|post| post.post_id).collect::<Vec<_>>(),
+        [the_post.post_id],
+        "mapping tag.get_posts"
+    );
+    let linked_tags = the_post.get_tags(db).all().await.unwrap();
+    assert_eq!(
+        linked_tags.iter().map(|tag| tag.tag_id).collect::<Vec<_>>(),
+        [tag.tag_id],
+        "mapping post.get_tags"
+    );
     let author = the_post.get_user(db).await.unwrap();
     assert_eq!(author.map(|u| u.as_json()).as_ref(), Some(user), "get_user");
 
