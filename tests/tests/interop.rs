@@ -358,7 +358,10 @@ async fn bao_looks_up_what_dynamo_bao_wrote_through_every_index() {
     );
     let linked_posts = tag.get_posts(db).all().await.unwrap();
     assert_eq!(
-        linked_posts.iter().map(|post| post.post_id).collect::<Vec<_>>(),
+        linked_posts
+            .iter()
+            .map(|post| post.post_id)
+            .collect::<Vec<_>>(),
         [the_post.post_id],
         "mapping tag.get_posts"
     );
