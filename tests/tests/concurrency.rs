@@ -188,3 +188,66 @@ async fn one_of_many_racing_creates_claims_a_unique_email() {
         .unwrap();
     assert_eq!(&owner, winners[0]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_of_many_racing_moves_claims_a_unique_email() {
+    let test = start().await;
+    let db = test.db();
+    let mut users = Vec::new();
+    for i in 0..WRITERS {
+        let email = format!("u{i}@example.com");
+        users.push(
+            User::create(db, NewUser::new(format!("u{i}"), email))
+                .await
+                .unwrap(),
+        );
+    }
+    let barrier = Barrier::new(WRITERS);
+    let moves = users.into_iter().map(|mut user| {
+        let barrier = &barrier;
+        async move {
+            barrier.wait().await;
+            user.email = "same@example.com".into();
+            user.save(db).await.map(|()| user)
+        }
+    });
+    let results = join_all(moves).await;
+
+    let winners: Vec<&User> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(winners.len(), 1);
+    let violations = results
+        .iter()
+        .filter(|r| {
+            r.as_ref()
+                .is_err_and(bao_runtime::Error::is_unique_violation)
+        })
+        .count();
+    assert_eq!(violations, WRITERS - 1);
+
+    let constraints = unique_items(db).await;
+    assert_eq!(constraints.len(), WRITERS, "one value per user, no orphans");
+    let owners: BTreeSet<(String, String)> = constraints
+        .iter()
+        .map(|item| {
+            (
+                text_of(item, "_pk").to_owned(),
+                text_of(item, "relatedId").to_owned(),
+            )
+        })
+        .collect();
+    let winner = winners[0].user_id.to_string();
+    assert!(owners.contains(&("_raft_uc#_uc1#u#email:same@example.com".to_owned(), winner)));
+    for item in scan_all(db)
+        .await
+        .iter()
+        .filter(|item| item.get("_sk") == Some(&s("u")))
+    {
+        let email = text_of(item, "email");
+        let key = format!("_raft_uc#_uc1#u#email:{email}");
+        let owner = text_of(item, "userId").to_owned();
+        assert!(
+            owners.contains(&(key, owner)),
+            "{email} is stored but not owned"
+        );
+    }
+}
