@@ -539,6 +539,28 @@ async fn strict_mode_refuses_find_outside_a_scope() {
     assert_eq!(found, Some(tag));
 }
 
+#[tokio::test(flavor = "current_thread")]
+async fn strict_mode_refuses_find_by_unique_outside_a_scope() {
+    let (test, requests) = start_logged().await;
+    let strict = Db::builder(test.db().client().clone(), test.db().table())
+        .require_scope(true)
+        .build();
+    User::create(&strict, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .unwrap();
+    requests.reset();
+    let error = User::find_by_email(&strict, "ada@example.com")
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::ScopeRequired { .. }), "{error:?}");
+    assert_eq!(requests.total(), 0);
+    let found = RequestScope::new()
+        .run(User::find_by_email(&strict, "ada@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(found.map(|user| user.name), Some("Ada".to_owned()));
+}
+
 // ---------------------------------------------------------------------------------------------
 // capacity
 

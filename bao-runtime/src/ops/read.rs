@@ -123,6 +123,11 @@ pub async fn find_by_unique<M: Model, T: FieldValue>(
     value: &T,
 ) -> Result<Option<M>> {
     let schema = M::SCHEMA;
+    if db.require_scope() && !scope::is_inside() {
+        return Err(Error::ScopeRequired {
+            operation: "find_by_unique",
+        });
+    }
     let unique = schema
         .unique_constraints
         .iter()
