@@ -6,7 +6,7 @@ use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::error::CancellationReason;
 use crate::schema::{ModelSchema, UniqueConstraintSchema};
-use crate::{Db, Error, Result};
+use crate::{Db, Error, Result, retry};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, Put, ReturnConsumedCapacity, TransactWriteItem,
@@ -55,11 +55,14 @@ pub(crate) struct Part {
     pub(crate) role: Role,
 }
 
-/// A failed part: its role, DynamoDB's code, and the item as it was when a condition failed.
+/// A failed part: its position and role, DynamoDB's code and message, and the item as it was
+/// when a condition failed.
 #[derive(Debug)]
 pub(crate) struct Rejection {
+    pub(crate) index: usize,
     pub(crate) role: Role,
     pub(crate) code: String,
+    pub(crate) message: Option<String>,
     pub(crate) item: Option<Item>,
 }
 
@@ -80,12 +83,11 @@ impl TxFailure {
             TxFailure::Cancelled(rejections) => Error::TransactionCancelled {
                 reasons: rejections
                     .into_iter()
-                    .enumerate()
-                    .map(|(index, rejection)| CancellationReason {
-                        index,
+                    .map(|rejection| CancellationReason {
+                        index: rejection.index,
                         part: rejection.role.describe(),
                         code: rejection.code,
-                        message: None,
+                        message: rejection.message,
                     })
                     .collect(),
             },
@@ -147,14 +149,20 @@ pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailu
     let span = call::span("TransactWriteItems", db.table(), None);
     let (items, roles): (Vec<_>, Vec<_>) = parts.into_iter().map(|p| (p.item, p.role)).unzip();
     let count = items.len();
-    let result = db
+    let request = db
         .client()
         .transact_write_items()
         .set_transact_items(Some(items))
-        .return_consumed_capacity(ReturnConsumedCapacity::Total)
-        .send()
-        .instrument(span.clone())
-        .await;
+        .return_consumed_capacity(ReturnConsumedCapacity::Total);
+    let (result, attempts) = retry::send(db, |overrides| {
+        request
+            .clone()
+            .customize()
+            .config_override(overrides)
+            .send()
+    })
+    .instrument(span.clone())
+    .await;
     match result {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());
@@ -162,36 +170,65 @@ pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailu
             Ok(capacity)
         }
         Err(error) => {
-            let failure = call::classify(
-                "TransactWriteItems",
-                call::sdk_attempts(db.client()),
-                error,
-                |service| match service {
-                    TransactWriteItemsError::TransactionCanceledException(cancelled) => Some(
-                        Failure::Cancelled(cancelled.cancellation_reasons().to_vec()),
-                    ),
-                    _ => None,
-                },
-            );
+            let failure =
+                call::classify(
+                    "TransactWriteItems",
+                    attempts,
+                    error,
+                    |service| match service {
+                        TransactWriteItemsError::TransactionCanceledException(cancelled) => Some(
+                            Failure::Cancelled(cancelled.cancellation_reasons().to_vec()),
+                        ),
+                        _ => None,
+                    },
+                );
             Err(match failure {
-                Failure::Cancelled(reasons) => TxFailure::Cancelled(
-                    reasons
+                Failure::Cancelled(reasons) => {
+                    let rejections: Vec<Rejection> = reasons
                         .iter()
                         .zip(roles)
-                        .filter_map(|(reason, role)| {
+                        .enumerate()
+                        .filter_map(|(index, (reason, role))| {
                             let code = reason.code().filter(|code| *code != "None")?;
                             Some(Rejection {
+                                index,
                                 role,
                                 code: code.to_owned(),
+                                message: reason.message().map(str::to_owned),
                                 item: reason.item().cloned(),
                             })
                         })
-                        .collect(),
-                ),
+                        .collect();
+                    let oversized = rejections.iter().filter(|rejection| {
+                        rejection.code == "ValidationError"
+                            && call::is_size_message(rejection.message.as_deref())
+                    });
+                    match too_large(oversized.map(|rejection| &rejection.role)) {
+                        Some(error) => TxFailure::Other(error),
+                        None => TxFailure::Cancelled(rejections),
+                    }
+                }
+                Failure::TooLarge(message) => {
+                    TxFailure::Other(too_large(roles.iter()).unwrap_or_else(|| {
+                        Failure::TooLarge(message).into_error("TransactWriteItems")
+                    }))
+                }
                 other => TxFailure::Other(other.into_error("TransactWriteItems")),
             })
         }
     }
+}
+
+/// [`Error::ItemTooLarge`] for the model item among these parts (constraint items are small).
+fn too_large<'a>(mut roles: impl Iterator<Item = &'a Role>) -> Option<Error> {
+    roles.find_map(|role| match role {
+        Role::Main { model, id } => Some(Error::ItemTooLarge {
+            model,
+            id: id.clone(),
+            size: None,
+        }),
+        _ => None,
+    })
 }
 
 /// Claims `value` of `constraint` for the item `related_id`: DynamoBao's constraint item and
