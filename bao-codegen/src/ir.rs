@@ -259,6 +259,9 @@ pub struct QueryMethod {
 pub struct RelatedGetter {
     /// Rust method name (`get_user`): the field name without a trailing `Id`.
     pub method: String,
+    /// The static method that loads the related items of many items at once
+    /// (`get_user_for_each`).
+    pub many_method: String,
     /// The RelatedField's attribute name.
     pub field: String,
     /// The related model.

@@ -1570,13 +1570,17 @@ fn methods_of(target: &Resolved<'_>, incoming: Incoming) -> (ir::Methods, Vec<Me
         if let Some(related) = &field.related_model
             && let Some(method) = naming::related_getter(&field.name)
         {
-            sites.push(MethodSite {
-                name: method.clone(),
-                span: *span,
-                origin: format!("RelatedField `{}`", field.name),
-            });
+            let many_method = format!("{method}_for_each");
+            for name in [&method, &many_method] {
+                sites.push(MethodSite {
+                    name: name.clone(),
+                    span: *span,
+                    origin: format!("RelatedField `{}`", field.name),
+                });
+            }
             methods.related.push(ir::RelatedGetter {
                 method,
+                many_method,
                 field: field.name.clone(),
                 target_model: related.clone(),
             });

@@ -28,6 +28,7 @@ pub mod table;
 pub mod tenant;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod transaction;
 
 pub use capacity::Capacity;
 pub use changes::Changes;
@@ -35,9 +36,10 @@ pub use codec::{FieldValue, Item};
 pub use db::{Clock, Db, DbBuilder, RetryPolicy, SystemClock};
 pub use error::{Error, Result};
 pub use expr::{Attr, Condition, SortKey, SortKeyCondition};
-pub use model::{ItemState, Model, ModelKey};
+pub use model::{ItemState, Model, ModelKey, ModelUpdate, NewModel};
 pub use scope::RequestScope;
 pub use tenant::Tenant;
+pub use transaction::Transaction;
 
 pub use aws_sdk_dynamodb;
 pub use aws_sdk_dynamodb::types::AttributeValue;

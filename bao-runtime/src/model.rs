@@ -32,8 +32,31 @@ pub trait Model: Sized + Send + Sync + 'static {
     fn state_mut(&mut self) -> &mut ItemState;
 }
 
+/// The fields of a new item (`NewUser`), ready to be stored by `create` or a
+/// [`Transaction`](crate::Transaction).
+pub trait NewModel: Send {
+    /// The model the new item becomes.
+    type Model: Model;
+
+    /// The complete fields to store: ULIDs assigned, dates stamped from `db`'s clock, defaults
+    /// filled in.
+    fn into_fields(self, db: &crate::Db) -> Item;
+}
+
+/// Changes to a stored item (`UserUpdate`), applied without reading it first.
+pub trait ModelUpdate: Send {
+    /// The model the changes apply to.
+    type Model: Model;
+
+    /// The field changes, and the condition the stored item must meet.
+    fn into_parts(self) -> (crate::Changes, Option<crate::Condition>);
+}
+
 /// A primary key of a model.
 pub trait ModelKey: Clone + Send + Sync + 'static {
+    /// The model whose key this is.
+    type Model: Model<Key = Self>;
+
     /// The key fields as stored attributes (`{"userId": S("01J...")}`).
     fn key_item(&self) -> Item;
 }

@@ -1,6 +1,30 @@
 //! Models generated from the root `models.yaml` by `bao codegen`, and the examples that use
 //! them (`src/bin/`).
 
+use bao_runtime::Db;
+use bao_runtime::local::LocalServer;
+
 /// The generated models (prettyplease-formatted; `rustfmt::skip` keeps `cargo fmt` off them).
 #[rustfmt::skip]
 pub mod models;
+
+/// The database the examples run against, and the in-process server behind it when there is
+/// one (keep it alive as long as the `Db`).
+///
+/// By default a table named `table` on a new in-process DynamoDB. With
+/// `AWS_ENDPOINT_URL_DYNAMODB` or `BAO_TABLE` set, aws-config's standard chain instead, on the
+/// table named by `BAO_TABLE` (default `table`), created if missing.
+pub async fn connect(table: &str) -> Result<(Db, Option<LocalServer>), bao_runtime::Error> {
+    let external = std::env::var_os("AWS_ENDPOINT_URL_DYNAMODB").is_some()
+        || std::env::var_os(bao_runtime::db::TABLE_ENV).is_some();
+    if external {
+        let table = std::env::var(bao_runtime::db::TABLE_ENV).unwrap_or_else(|_| table.into());
+        let client = bao_runtime::db::client_from_env().await;
+        bao_runtime::table::create_table(&client, &table).await?;
+        return Ok((Db::new(client, table), None));
+    }
+    let server = LocalServer::start().await?;
+    let client = server.client();
+    bao_runtime::table::create_table(&client, table).await?;
+    Ok((Db::new(client, table), Some(server)))
+}

@@ -1,7 +1,10 @@
 //! Shared helpers for the end-to-end suites: a fresh table per test, raw reads and writes with
 //! the plain SDK (so the suites check what is stored, not what bao reads back), attribute
 //! constructors, a log of the HTTP requests sent, a table behind a fault-injecting interceptor,
-//! and an independent DynamoBao bucket hash.
+//! an independent DynamoBao bucket hash, and DynamoBao itself from npm ([`node`]).
+
+pub mod interop;
+pub mod node;
 
 use bao_runtime::aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
 use bao_runtime::aws_sdk_dynamodb::config::retry::RetryConfig;

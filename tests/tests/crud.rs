@@ -478,10 +478,10 @@ async fn comment_crud_by_composite_key() {
 async fn setting_crud_in_the_model_prefix_partition() {
     let test = start().await;
     let db = test.db();
-    let theme = Setting::create(db, NewSetting::new("theme".into()).with_value("dark"))
+    let theme = Setting::create(db, NewSetting::new("theme").with_value("dark"))
         .await
         .unwrap();
-    let locale = Setting::create(db, NewSetting::new("locale".into()).with_value("fr"))
+    let locale = Setting::create(db, NewSetting::new("locale").with_value("fr"))
         .await
         .unwrap();
     assert_eq!(
@@ -498,7 +498,7 @@ async fn setting_crud_in_the_model_prefix_partition() {
             .is_none()
     );
 
-    let again = Setting::create(db, NewSetting::new("theme".into()))
+    let again = Setting::create(db, NewSetting::new("theme"))
         .await
         .unwrap_err();
     assert!(again.is_already_exists(), "{again:?}");
@@ -1078,8 +1078,6 @@ async fn empty_strings_are_allowed_outside_keys() {
 async fn an_empty_key_is_a_validation_error() {
     let test = start().await;
     let db = test.db();
-    let error = Setting::create(db, NewSetting::new("".into()))
-        .await
-        .unwrap_err();
+    let error = Setting::create(db, NewSetting::new("")).await.unwrap_err();
     assert!(error.is_validation(), "{error:?}");
 }

@@ -526,7 +526,10 @@ async fn a_transaction_conflict_cancels_naming_the_part_and_writes_nothing() {
     };
     assert_eq!(reasons.len(), 1, "{reasons:?}");
     assert_eq!(reasons[0].index, 1);
-    assert_eq!(reasons[0].part, "User unique constraint `uniqueEmail`");
+    assert_eq!(
+        reasons[0].part,
+        "User unique constraint `uniqueEmail` claiming `ada@example.com`"
+    );
     assert_eq!(reasons[0].code, "TransactionConflict");
     assert!(reasons[0].message.is_some());
     assert_eq!(
@@ -559,8 +562,11 @@ async fn a_conflict_on_a_unique_move_keeps_the_old_value() {
     assert_eq!(
         parts,
         [
-            (0, format!("User `{}`", ada.user_id).as_str()),
-            (2, "User unique constraint `uniqueEmail`"),
+            (0, format!("update User `{}`", ada.user_id).as_str()),
+            (
+                2,
+                "User unique constraint `uniqueEmail` claiming `lovelace@example.com`"
+            ),
         ]
     );
     assert!(error.to_string().contains("TransactionConflict"), "{error}");

@@ -219,7 +219,7 @@ async fn mapping_item_has_a_composite_key_and_a_reverse_index() {
 async fn setting_item_is_keyed_by_the_model_prefix() {
     let test = start().await;
     let db = test.db();
-    Setting::create(db, NewSetting::new("theme".into()).with_value("dark"))
+    Setting::create(db, NewSetting::new("theme").with_value("dark"))
         .await
         .unwrap();
     let expected = item([
@@ -397,7 +397,7 @@ async fn tenant_prefixes_a_model_prefix_partition_too() {
     let db = test.db();
     let acme = db.with_tenant("acme").unwrap();
     let globex = db.with_tenant("globex").unwrap();
-    Setting::create(&acme, NewSetting::new("theme".into()).with_value("dark"))
+    Setting::create(&acme, NewSetting::new("theme").with_value("dark"))
         .await
         .unwrap();
     let raw = stored(db, "[acme]#set", "theme").await;
@@ -411,7 +411,7 @@ async fn tenant_prefixes_a_model_prefix_partition_too() {
         "tenants are isolated"
     );
     assert!(Setting::find(db, &theme).await.unwrap().is_none());
-    Setting::create(&globex, NewSetting::new("theme".into()).with_value("light"))
+    Setting::create(&globex, NewSetting::new("theme").with_value("light"))
         .await
         .unwrap();
     let acme_theme = Setting::find(&acme, &theme).await.unwrap().unwrap();
@@ -532,6 +532,8 @@ mod profile {
     pub struct ProfileId(pub Ulid);
 
     impl ModelKey for ProfileId {
+        type Model = Profile;
+
         fn key_item(&self) -> Item {
             let mut item = Item::with_capacity(1);
             codec::put(&mut item, &F_PROFILE_ID, &self.0);

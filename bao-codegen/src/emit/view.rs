@@ -23,8 +23,15 @@ pub(crate) struct ModelView {
     pub(crate) finders: Vec<FinderView>,
     pub(crate) related: Vec<RelatedView>,
     pub(crate) queries: Vec<QueryView>,
+    pub(crate) mappings: Vec<MappingView>,
+    /// `link` / `unlink` of a mapping table whose key is its two RelatedFields.
+    pub(crate) link: Option<LinkView>,
     pub(crate) iterable: bool,
     pub(crate) needs_now: bool,
+    /// Creating an item reads the handle (clock, ULIDs).
+    pub(crate) needs_db: bool,
+    /// Creating an item reads `New<Model>` fields.
+    pub(crate) uses_new: bool,
 }
 
 /// The primary-key type of a model.
@@ -91,8 +98,33 @@ pub(crate) struct FinderView {
 #[derive(Debug, Serialize)]
 pub(crate) struct RelatedView {
     pub(crate) method: String,
+    pub(crate) many_method: String,
     pub(crate) field: FieldView,
     pub(crate) target_type: String,
+    /// The related key of `item`, as an `Option`.
+    pub(crate) key_of_item: String,
+}
+
+/// A mapping-table `get_<name>` method.
+#[derive(Debug, Serialize)]
+pub(crate) struct MappingView {
+    pub(crate) method: String,
+    pub(crate) mapping_type: String,
+    pub(crate) target_type: String,
+    pub(crate) index: String,
+    pub(crate) index_literal: String,
+    pub(crate) partition_expr: String,
+    pub(crate) sort_type: String,
+    /// The target key of `link`, as an `Option`.
+    pub(crate) target_of_link: String,
+}
+
+/// `link` / `unlink` on a mapping model.
+#[derive(Debug, Serialize)]
+pub(crate) struct LinkView {
+    /// The two RelatedFields, in field order.
+    pub(crate) sides: Vec<FieldView>,
+    pub(crate) side_types: Vec<String>,
 }
 
 /// A `query_<name>` method.
@@ -141,7 +173,7 @@ fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
         .filter_map(|name| fields.iter().find(|field| field.name == *name).cloned())
         .collect();
     let key = key_view(model, &key_type, key_views, single_key, schema);
-    let new_required = fields
+    let new_required: Vec<FieldView> = fields
         .iter()
         .filter(|field| {
             is_new_field(field) && !field.new_type.starts_with("Option<") && !field.string_set
@@ -187,6 +219,8 @@ fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
             let target = schema.model(&getter.target_model)?;
             Some(RelatedView {
                 method: getter.method.clone(),
+                many_method: getter.many_method.clone(),
+                key_of_item: optional_value("item", &field),
                 field,
                 target_type: format!("super::{}::{}", target.module, target.name),
             })
@@ -198,6 +232,17 @@ fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
         .iter()
         .filter_map(|query| query_view(schema, query))
         .collect();
+    let mappings = model
+        .methods
+        .mappings
+        .iter()
+        .filter_map(|getter| mapping_view(schema, getter))
+        .collect();
+    let link = link_view(model, &fields, &new_required);
+    let needs_db = fields.iter().any(|field| field.create_expr.contains("db."));
+    let uses_new = fields
+        .iter()
+        .any(|field| field.create_expr.contains("new."));
     ModelView {
         name: model.name.clone(),
         name_literal: format!("{:?}", model.name),
@@ -213,7 +258,11 @@ fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
         finders,
         related,
         queries,
+        mappings,
+        link,
         iterable: model.iteration_buckets.is_some(),
+        needs_db,
+        uses_new,
         needs_now: model.fields.iter().any(|field| {
             matches!(
                 field.field_type,
@@ -440,7 +489,7 @@ fn field_view(
         ),
         None => create_expr,
     };
-    let into_param = matches!(field.field_type, FieldType::StringField) && !single_key;
+    let into_param = matches!(field.field_type, FieldType::StringField);
     let mut serde_attrs = Vec::new();
     if field.name != bare_name {
         serde_attrs.push(format!("rename = {:?}", field.name));
@@ -559,10 +608,9 @@ fn schema_literal(model: &ir::Model) -> String {
     )
 }
 
-fn query_view(schema: &Schema, query: &ir::QueryMethod) -> Option<QueryView> {
-    let index_model = schema.model(&query.index_model)?;
-    let index = index_model.indexes.iter().find(|i| i.name == query.index)?;
-    let sort_type = match &index.key.sort {
+/// The type that sort-key conditions of `index` on `index_model` take.
+fn sort_type(schema: &Schema, index_model: &ir::Model, index: &ir::Index) -> Option<String> {
+    Some(match &index.key.sort {
         KeyPart::ModelPrefix => "String".to_owned(),
         KeyPart::Field(name) => {
             let field = index_model.fields.iter().find(|f| f.name == *name)?;
@@ -576,12 +624,91 @@ fn query_view(schema: &Schema, query: &ir::QueryMethod) -> Option<QueryView> {
                 false => natural_type(schema, field),
             }
         }
+    })
+}
+
+/// The stored related-field value of this item's key: the partition of an index whose
+/// partition key points to this model.
+fn own_key_partition() -> String {
+    format!(
+        "Some(&{RUNTIME}::FieldValue::to_attr(&{RUNTIME}::Model::key(self), {RUNTIME}::schema::FieldKind::Related).unwrap_or_else(|| {RUNTIME}::AttributeValue::S(String::new())))"
+    )
+}
+
+/// `receiver.field` as an `Option` of its value, cloned unless it is `Copy`.
+fn optional_value(receiver: &str, field: &FieldView) -> String {
+    let value = match field.copy {
+        true => format!("{receiver}.{}", field.rust_name),
+        false => format!("{receiver}.{}.clone()", field.rust_name),
     };
+    match field.optional {
+        true => value,
+        false => format!("Some({value})"),
+    }
+}
+
+fn mapping_view(schema: &Schema, getter: &ir::MappingGetter) -> Option<MappingView> {
+    let mapping = schema.model(&getter.mapping_model)?;
+    let index = mapping.indexes.iter().find(|i| i.name == getter.index)?;
+    let target = schema.model(&getter.target_model)?;
+    let key_type = key_type_name(mapping);
+    let target_field = mapping
+        .fields
+        .iter()
+        .find(|f| f.name == getter.target_field)?;
+    let keys = key_field_names(&mapping.primary_key);
+    let is_key = keys.contains(&target_field.name.as_str());
+    let view = field_view(
+        schema,
+        mapping,
+        target_field,
+        is_key && keys.len() == 1,
+        is_key,
+        &key_type,
+    );
+    Some(MappingView {
+        method: getter.method.clone(),
+        mapping_type: format!("super::{}::{}", mapping.module, mapping.name),
+        target_type: format!("super::{}::{}", target.module, target.name),
+        index: index.name.clone(),
+        index_literal: format!("{:?}", index.name),
+        partition_expr: own_key_partition(),
+        sort_type: sort_type(schema, mapping, index)?,
+        target_of_link: optional_value("link", &view),
+    })
+}
+
+/// `link` / `unlink` for a mapping table whose primary key is exactly its two RelatedFields
+/// and whose new items need nothing else.
+fn link_view(model: &ir::Model, fields: &[FieldView], required: &[FieldView]) -> Option<LinkView> {
+    if model.table_type != TableType::Mapping {
+        return None;
+    }
+    let keys = key_field_names(&model.primary_key);
+    let sides: Vec<FieldView> = fields
+        .iter()
+        .filter(|field| field.field_type == "RelatedField")
+        .cloned()
+        .collect();
+    let is_key_pair = sides.len() == 2
+        && keys.len() == 2
+        && sides.iter().all(|side| keys.contains(&side.name.as_str()));
+    let only_sides_required = required
+        .iter()
+        .all(|field| sides.iter().any(|side| side.name == field.name));
+    (is_key_pair && only_sides_required).then(|| LinkView {
+        side_types: sides.iter().map(|side| side.value_type.clone()).collect(),
+        sides,
+    })
+}
+
+fn query_view(schema: &Schema, query: &ir::QueryMethod) -> Option<QueryView> {
+    let index_model = schema.model(&query.index_model)?;
+    let index = index_model.indexes.iter().find(|i| i.name == query.index)?;
+    let sort_type = sort_type(schema, index_model, index)?;
     let instance = query.receiver == QueryReceiver::Instance;
     let partition_expr = match instance {
-        true => format!(
-            "Some(&{RUNTIME}::FieldValue::to_attr(&{RUNTIME}::Model::key(self), {RUNTIME}::schema::FieldKind::Related).unwrap_or_else(|| {RUNTIME}::AttributeValue::S(String::new())))"
-        ),
+        true => own_key_partition(),
         false => "None".to_owned(),
     };
     Some(QueryView {

@@ -7,6 +7,7 @@ use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::model::{self, Model};
+use crate::schema::{ModelSchema, UniqueConstraintSchema};
 use crate::{Db, Error, Result, keys, retry, scope};
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{Put, ReturnConsumedCapacity, TransactWriteItem};
@@ -29,23 +30,7 @@ pub async fn create<M: Model>(db: &Db, fields: Item) -> Result<M> {
     let capacity = if claims.is_empty() {
         put(db, schema.name, &id, item).await?
     } else {
-        let main = Put::builder()
-            .table_name(db.table())
-            .set_item(Some(item))
-            .condition_expression(CREATE_GUARD)
-            .expression_attribute_names("#pk", PK)
-            .build()
-            .map_err(|error| Error::sdk("TransactWriteItems", error))?;
-        let mut parts = vec![Part {
-            item: TransactWriteItem::builder().put(main).build(),
-            role: Role::Main {
-                model: schema.name,
-                id: id.clone(),
-            },
-        }];
-        for (constraint, value) in &claims {
-            parts.push(transact::claim(db, schema, constraint, value, &id)?);
-        }
+        let parts = transaction_parts(db, schema, &id, item, &claims)?;
         match transact::write(db, parts).await {
             Ok(capacity) => capacity,
             Err(failure) => {
@@ -70,6 +55,36 @@ pub async fn create<M: Model>(db: &Db, fields: Item) -> Result<M> {
     scope::record_write(capacity);
     scope::remember(cache_key, Some(fields.clone()));
     model::load(fields, capacity)
+}
+
+/// The parts of a create in a transaction: the guarded Put of the item and a claim of each
+/// unique value.
+pub(crate) fn transaction_parts(
+    db: &Db,
+    schema: &'static ModelSchema,
+    id: &str,
+    item: Item,
+    claims: &[(&'static UniqueConstraintSchema, String)],
+) -> Result<Vec<Part>> {
+    let main = Put::builder()
+        .table_name(db.table())
+        .set_item(Some(item))
+        .condition_expression(CREATE_GUARD)
+        .expression_attribute_names("#pk", PK)
+        .build()
+        .map_err(|error| Error::sdk("TransactWriteItems", error))?;
+    let mut parts = vec![Part {
+        item: TransactWriteItem::builder().put(main).build(),
+        role: Role::Main {
+            action: "create",
+            model: schema.name,
+            id: id.to_owned(),
+        },
+    }];
+    for (constraint, value) in claims {
+        parts.push(transact::claim(db, schema, constraint, value, id)?);
+    }
+    Ok(parts)
 }
 
 async fn put(db: &Db, model: &'static str, id: &str, item: Item) -> Result<Capacity> {

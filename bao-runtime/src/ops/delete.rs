@@ -50,6 +50,50 @@ pub async fn delete<M: Model>(db: &Db, key: &M::Key, condition: Option<Condition
     model::load(fields, capacity)
 }
 
+/// The parts that delete an item in a transaction: the guarded Delete, which also checks that
+/// the unique values in `fields` (the item as loaded) are still its own, and a release of each.
+pub(crate) fn transaction_parts(
+    db: &Db,
+    schema: &'static ModelSchema,
+    id: &str,
+    key: Item,
+    fields: &Item,
+    condition: Option<&Condition>,
+) -> Result<Vec<Part>> {
+    let claims = validate::unique_values(schema, fields);
+    let mut expr = ExprBuilder::new();
+    let unchanged = claims
+        .iter()
+        .map(|(constraint, _)| {
+            let stored = fields[constraint.field].clone();
+            format!("{} = {}", expr.name(constraint.field), expr.value(stored))
+        })
+        .collect();
+    let condition_expression = guard(condition, &mut expr, unchanged);
+    let (names, values) = expr.into_parts();
+    let main = Delete::builder()
+        .table_name(db.table())
+        .set_key(Some(key))
+        .condition_expression(condition_expression)
+        .set_expression_attribute_names(names)
+        .set_expression_attribute_values(values)
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .build()
+        .map_err(|error| Error::sdk("TransactWriteItems", error))?;
+    let mut parts = vec![Part {
+        item: TransactWriteItem::builder().delete(main).build(),
+        role: Role::Main {
+            action: "delete",
+            model: schema.name,
+            id: id.to_owned(),
+        },
+    }];
+    for (constraint, value) in &claims {
+        parts.push(transact::release(db, schema, constraint, value, id)?);
+    }
+    Ok(parts)
+}
+
 fn guard(condition: Option<&Condition>, expr: &mut ExprBuilder, extra: Vec<String>) -> String {
     let mut guards = vec![format!("attribute_exists({})", expr.name(PK))];
     guards.extend(extra);
@@ -126,36 +170,7 @@ async fn delete_with_claims(
     fields: &Item,
     condition: Option<&Condition>,
 ) -> Result<Capacity> {
-    let claims = validate::unique_values(schema, fields);
-    let mut expr = ExprBuilder::new();
-    let unchanged = claims
-        .iter()
-        .map(|(constraint, _)| {
-            let stored = fields[constraint.field].clone();
-            format!("{} = {}", expr.name(constraint.field), expr.value(stored))
-        })
-        .collect();
-    let condition_expression = guard(condition, &mut expr, unchanged);
-    let (names, values) = expr.into_parts();
-    let main = Delete::builder()
-        .table_name(db.table())
-        .set_key(Some(key))
-        .condition_expression(condition_expression)
-        .set_expression_attribute_names(names)
-        .set_expression_attribute_values(values)
-        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-        .build()
-        .map_err(|error| Error::sdk("TransactWriteItems", error))?;
-    let mut parts = vec![Part {
-        item: TransactWriteItem::builder().delete(main).build(),
-        role: Role::Main {
-            model: schema.name,
-            id: id.to_owned(),
-        },
-    }];
-    for (constraint, value) in &claims {
-        parts.push(transact::release(db, schema, constraint, value, id)?);
-    }
+    let parts = transaction_parts(db, schema, id, key, fields, condition)?;
     transact::write(db, parts).await.map_err(|failure| {
         if failure.main_condition_failed() {
             match failure.main_item() {

@@ -3,17 +3,17 @@
 //! Each one makes the fewest DynamoDB calls the operation allows; their doc comments say how
 //! many.
 
-mod create;
-mod delete;
+pub(crate) mod create;
+pub(crate) mod delete;
 pub(crate) mod layout;
 pub(crate) mod read;
 pub(crate) mod transact;
-mod validate;
-mod write;
+pub(crate) mod validate;
+pub(crate) mod write;
 
 pub use create::create;
 pub use delete::delete;
-pub use read::{MAX_BATCH_GET_KEYS, ReadOptions, find, find_by_unique, find_many};
+pub use read::{MAX_BATCH_GET_KEYS, ReadOptions, find, find_by_unique, find_many, find_related};
 pub use transact::MAX_TRANSACTION_ITEMS;
 pub use validate::MAX_ITEM_BYTES;
 pub use write::{save, update};

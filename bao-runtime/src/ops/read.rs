@@ -82,6 +82,36 @@ pub async fn find_many<M: Model>(db: &Db, keys: &[M::Key]) -> Result<Vec<Option<
         .collect()
 }
 
+/// Loads the related item of each of `items`: `related` reads an item's key of the related
+/// model (`None` when the field is empty). Returns one entry per item, in order; each distinct
+/// key is read once, through [`find_many`].
+pub async fn find_related<M, T: Model + Clone>(
+    db: &Db,
+    items: &[M],
+    related: impl Fn(&M) -> Option<T::Key>,
+) -> Result<Vec<Option<T>>>
+where
+    T::Key: Eq + std::hash::Hash,
+{
+    let keys: Vec<Option<T::Key>> = items.iter().map(related).collect();
+    let mut distinct: Vec<T::Key> = Vec::new();
+    let mut position: HashMap<T::Key, usize> = HashMap::new();
+    for key in keys.iter().flatten() {
+        position.entry(key.clone()).or_insert_with(|| {
+            distinct.push(key.clone());
+            distinct.len() - 1
+        });
+    }
+    let found = find_many::<T>(db, &distinct).await?;
+    Ok(keys
+        .iter()
+        .map(|key| {
+            let slot = position[key.as_ref()?];
+            found[slot].clone()
+        })
+        .collect())
+}
+
 /// Finds the item that owns `value` of the unique constraint named `constraint`: a GetItem of
 /// the constraint item, then a `find` of its owner (through the request scope).
 pub async fn find_by_unique<M: Model, T: FieldValue>(

@@ -19,8 +19,13 @@ pub const MAX_TRANSACTION_ITEMS: usize = 100;
 /// What a part of a transaction is for.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Role {
-    /// The write of a model item.
-    Main { model: &'static str, id: String },
+    /// The write (or condition check) of a model item.
+    Main {
+        /// What the part does: `create`, `update`, `delete` or `check`.
+        action: &'static str,
+        model: &'static str,
+        id: String,
+    },
     /// Claiming a unique value.
     Claim {
         model: &'static str,
@@ -37,10 +42,15 @@ pub(crate) enum Role {
 impl Role {
     fn describe(&self) -> String {
         match self {
-            Role::Main { model, id } => format!("{model} `{id}`"),
+            Role::Main { action, model, id } => format!("{action} {model} `{id}`"),
             Role::Claim {
-                model, constraint, ..
-            } => format!("{model} unique constraint `{}`", constraint.name),
+                model,
+                constraint,
+                value,
+            } => format!(
+                "{model} unique constraint `{}` claiming `{value}`",
+                constraint.name
+            ),
             Role::Release { model, constraint } => {
                 format!("{model} release of unique constraint `{}`", constraint.name)
             }
@@ -199,19 +209,25 @@ pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailu
                             })
                         })
                         .collect();
-                    let oversized = rejections.iter().filter(|rejection| {
-                        rejection.code == "ValidationError"
-                            && call::is_size_message(rejection.message.as_deref())
-                    });
-                    match too_large(oversized.map(|rejection| &rejection.role)) {
+                    let oversized = rejections
+                        .iter()
+                        .filter(|rejection| {
+                            rejection.code == "ValidationError"
+                                && call::is_size_message(rejection.message.as_deref())
+                        })
+                        .find_map(|rejection| too_large(&rejection.role));
+                    match oversized {
                         Some(error) => TxFailure::Other(error),
                         None => TxFailure::Cancelled(rejections),
                     }
                 }
                 Failure::TooLarge(message) => {
-                    TxFailure::Other(too_large(roles.iter()).unwrap_or_else(|| {
-                        Failure::TooLarge(message).into_error("TransactWriteItems")
-                    }))
+                    // DynamoDB does not say which item; name it when only one is a model item.
+                    let mut items = roles.iter().filter_map(too_large);
+                    TxFailure::Other(match (items.next(), items.next()) {
+                        (Some(error), None) => error,
+                        _ => Failure::TooLarge(message).into_error("TransactWriteItems"),
+                    })
                 }
                 other => TxFailure::Other(other.into_error("TransactWriteItems")),
             })
@@ -219,16 +235,17 @@ pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailu
     }
 }
 
-/// [`Error::ItemTooLarge`] for the model item among these parts (constraint items are small).
-fn too_large<'a>(mut roles: impl Iterator<Item = &'a Role>) -> Option<Error> {
-    roles.find_map(|role| match role {
-        Role::Main { model, id } => Some(Error::ItemTooLarge {
+/// [`Error::ItemTooLarge`] for the part with this role, when it writes a model item
+/// (constraint items are small).
+fn too_large(role: &Role) -> Option<Error> {
+    match role {
+        Role::Main { model, id, .. } => Some(Error::ItemTooLarge {
             model,
             id: id.clone(),
             size: None,
         }),
         _ => None,
-    })
+    }
 }
 
 /// Claims `value` of `constraint` for the item `related_id`: DynamoBao's constraint item and

@@ -8,7 +8,7 @@ use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::changes::{Change, Changes};
 use crate::codec::{FieldValue, Item};
-use crate::expr::{Condition, ExprBuilder, UpdateExpr};
+use crate::expr::{AttributeNames, AttributeValues, Condition, ExprBuilder, UpdateExpr};
 use crate::model::{self, Model, ModelKey};
 use crate::schema::{FieldKind, IndexSchema, KeyPart, ModelSchema, UniqueConstraintSchema};
 use crate::{Db, Error, Result, keys, retry, scope};
@@ -99,157 +99,191 @@ fn diff(schema: &'static ModelSchema, stored: Option<&Item>, current: &Item) -> 
     changes
 }
 
+/// A write of changes, planned: the main UpdateItem's parts and the unique values it moves.
+struct Plan {
+    id: String,
+    stored_key: Item,
+    update_expression: String,
+    condition_expression: String,
+    names: Option<AttributeNames>,
+    values: Option<AttributeValues>,
+    moves: Vec<UniqueMove>,
+    merged: Item,
+    conflict: Conflict,
+}
+
+/// A unique value a write moves: (constraint, old value, new value).
+type UniqueMove = (
+    &'static UniqueConstraintSchema,
+    Option<AttributeValue>,
+    Option<AttributeValue>,
+);
+
+impl Plan {
+    /// Everything one write of `changes` to the item with `key` needs. `known` is the item as
+    /// loaded, when it was.
+    fn new(
+        db: &Db,
+        schema: &'static ModelSchema,
+        key: Item,
+        mut changes: Changes,
+        known: Option<Item>,
+        condition: Option<&Condition>,
+    ) -> Result<Plan> {
+        validate::changes(schema, &changes)?;
+        let id = keys::primary_id(schema, &key)?;
+        let expected_version = stamp(db, schema, &mut changes, known.as_ref());
+
+        let mut expr = ExprBuilder::new();
+        let mut update = UpdateExpr::new();
+        for (field, change) in changes.iter() {
+            match change {
+                Change::Set(value) => update.set(field.name, value.clone()),
+                Change::Remove => update.remove(field.name),
+                Change::Add(value) => update.add(field.name, value.clone()),
+                Change::Delete(value) => update.delete(field.name, value.clone()),
+            }
+        }
+        let merged = merge(&key, known.as_ref(), &changes);
+        for index in schema.indexes {
+            reindex(
+                db,
+                schema,
+                index,
+                &changes,
+                &merged,
+                known.is_some(),
+                &mut update,
+            )?;
+        }
+        if let Some((pk, sk)) = keys::iteration_keys(schema, db.tenant(), &key)? {
+            update.set(ITER_PK, AttributeValue::S(pk));
+            update.set(ITER_SK, AttributeValue::S(sk));
+        }
+
+        let mut guards = vec![format!("attribute_exists({})", expr.name(PK))];
+        if let (Some(field), Some(version)) =
+            (schema.field_of_kind(FieldKind::Version), &expected_version)
+        {
+            guards.push(format!(
+                "{} = {}",
+                expr.name(field.name),
+                expr.value(version.clone())
+            ));
+        }
+        let moves = unique_moves(schema, &changes, known.as_ref());
+        for (constraint, old, _) in &moves {
+            guards.push(match old {
+                Some(old) => format!(
+                    "{} = {}",
+                    expr.name(constraint.field),
+                    expr.value(old.clone())
+                ),
+                None => format!("attribute_not_exists({})", expr.name(constraint.field)),
+            });
+        }
+        if let Some(condition) = condition {
+            guards.push(format!("({})", condition.render(&mut expr)));
+        }
+        let update_expression = update.render(&mut expr);
+        let (names, values) = expr.into_parts();
+        Ok(Plan {
+            stored_key: layout::key_of(db, schema, &key)?,
+            update_expression,
+            condition_expression: guards.join(" AND "),
+            names,
+            values,
+            moves,
+            merged,
+            conflict: Conflict {
+                schema,
+                id: id.clone(),
+                expected_version,
+            },
+            id,
+        })
+    }
+
+    /// The main write as a transaction part.
+    fn main_part(&self, db: &Db) -> Result<Part> {
+        let main = Update::builder()
+            .table_name(db.table())
+            .set_key(Some(self.stored_key.clone()))
+            .update_expression(&self.update_expression)
+            .condition_expression(&self.condition_expression)
+            .set_expression_attribute_names(self.names.clone())
+            .set_expression_attribute_values(self.values.clone())
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(|error| Error::sdk("TransactWriteItems", error))?;
+        Ok(Part {
+            item: TransactWriteItem::builder().update(main).build(),
+            role: Role::Main {
+                action: "update",
+                model: self.conflict.schema.name,
+                id: self.id.clone(),
+            },
+        })
+    }
+}
+
+/// The part of a user transaction that applies `changes` to the item with `key`, without
+/// reading it. A change of a unique field is refused: releasing the old value needs the item
+/// as loaded.
+pub(crate) fn transaction_part(
+    db: &Db,
+    schema: &'static ModelSchema,
+    key: Item,
+    changes: Changes,
+    condition: Option<&Condition>,
+) -> Result<(Part, scope::CacheKey)> {
+    if let Some(constraint) = schema
+        .unique_constraints
+        .iter()
+        .find(|constraint| changes.get(constraint.field).is_some())
+    {
+        return Err(Error::validation(
+            schema.name,
+            constraint.field,
+            format!(
+                "has unique constraint `{}`; change it with `update` or `save` outside a transaction, which release the old value",
+                constraint.name
+            ),
+        ));
+    }
+    let plan = Plan::new(db, schema, key, changes, None, condition)?;
+    Ok((
+        plan.main_part(db)?,
+        scope::CacheKey::of(db, &plan.stored_key),
+    ))
+}
+
 /// Everything one write of changes needs, then the write itself.
 async fn apply(
     db: &Db,
     schema: &'static ModelSchema,
     key: Item,
-    mut changes: Changes,
+    changes: Changes,
     known: Option<Item>,
     condition: Option<Condition>,
 ) -> Result<(Item, Capacity)> {
-    validate::changes(schema, &changes)?;
-    let id = keys::primary_id(schema, &key)?;
-    let expected_version = stamp(db, schema, &mut changes, known.as_ref());
-
-    let mut expr = ExprBuilder::new();
-    let mut update = UpdateExpr::new();
-    for (field, change) in changes.iter() {
-        match change {
-            Change::Set(value) => update.set(field.name, value.clone()),
-            Change::Remove => update.remove(field.name),
-            Change::Add(value) => update.add(field.name, value.clone()),
-            Change::Delete(value) => update.delete(field.name, value.clone()),
-        }
-    }
-    let merged = merge(&key, known.as_ref(), &changes);
-    for index in schema.indexes {
-        reindex(
-            db,
-            schema,
-            index,
-            &changes,
-            &merged,
-            known.is_some(),
-            &mut update,
-        )?;
-    }
-    if let Some((pk, sk)) = keys::iteration_keys(schema, db.tenant(), &key)? {
-        update.set(ITER_PK, AttributeValue::S(pk));
-        update.set(ITER_SK, AttributeValue::S(sk));
-    }
-
-    let mut guards = vec![format!("attribute_exists({})", expr.name(PK))];
-    if let (Some(field), Some(version)) =
-        (schema.field_of_kind(FieldKind::Version), &expected_version)
-    {
-        guards.push(format!(
-            "{} = {}",
-            expr.name(field.name),
-            expr.value(version.clone())
-        ));
-    }
-    let moves = unique_moves(schema, &changes, known.as_ref());
-    for (constraint, old, _) in &moves {
-        guards.push(match old {
-            Some(old) => format!(
-                "{} = {}",
-                expr.name(constraint.field),
-                expr.value(old.clone())
-            ),
-            None => format!("attribute_not_exists({})", expr.name(constraint.field)),
-        });
-    }
-    if let Some(condition) = &condition {
-        guards.push(format!("({})", condition.render(&mut expr)));
-    }
-    let update_expression = update.render(&mut expr);
-    let condition_expression = guards.join(" AND ");
-    let (names, values) = expr.into_parts();
-    let stored_key = layout::key_of(db, schema, &key)?;
-    let cache_key = scope::CacheKey::of(db, &stored_key);
-    let conflict = Conflict {
-        schema,
-        id: id.clone(),
-        expected_version,
-    };
-
-    let result = if moves.is_empty() {
-        let span = call::span("UpdateItem", db.table(), None);
-        let request = db
-            .client()
-            .update_item()
-            .table_name(db.table())
-            .set_key(Some(stored_key))
-            .update_expression(update_expression)
-            .condition_expression(condition_expression)
-            .set_expression_attribute_names(names)
-            .set_expression_attribute_values(values)
-            .return_values(ReturnValue::AllNew)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .return_consumed_capacity(ReturnConsumedCapacity::Total);
-        let (sent, attempts) = retry::send(db, |overrides| {
-            request
-                .clone()
-                .customize()
-                .config_override(overrides)
-                .send()
-        })
-        .instrument(span.clone())
-        .await;
-        match sent {
-            Ok(output) => {
-                let capacity = Capacity::write_from(output.consumed_capacity());
-                call::record(&span, 1, capacity);
-                let item = output.attributes.unwrap_or_default();
-                Ok((model::fields_only_of(schema, item), capacity))
-            }
-            Err(error) => Err(
-                match call::classify("UpdateItem", attempts, error, |service| match service {
-                    UpdateItemError::ConditionalCheckFailedException(failed) => {
-                        Some(Failure::ConditionFailed(failed.item.clone()))
-                    }
-                    _ => None,
-                }) {
-                    Failure::ConditionFailed(old) => conflict.explain(old.as_ref()),
-                    Failure::TooLarge(_) => Error::ItemTooLarge {
-                        model: schema.name,
-                        id: id.clone(),
-                        size: None,
-                    },
-                    other => other.into_error("UpdateItem"),
-                },
-            ),
-        }
+    let plan = Plan::new(db, schema, key, changes, known, condition.as_ref())?;
+    let cache_key = scope::CacheKey::of(db, &plan.stored_key);
+    let result = if plan.moves.is_empty() {
+        update_item(db, schema, plan).await
     } else {
-        let main = Update::builder()
-            .table_name(db.table())
-            .set_key(Some(stored_key))
-            .update_expression(update_expression)
-            .condition_expression(condition_expression)
-            .set_expression_attribute_names(names)
-            .set_expression_attribute_values(values)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .build()
-            .map_err(|error| Error::sdk("TransactWriteItems", error))?;
-        let mut parts = vec![Part {
-            item: TransactWriteItem::builder().update(main).build(),
-            role: Role::Main {
-                model: schema.name,
-                id: id.clone(),
-            },
-        }];
-        for (constraint, old, new) in &moves {
+        let mut parts = vec![plan.main_part(db)?];
+        for (constraint, old, new) in &plan.moves {
             if let Some(old) = old.as_ref().and_then(layout::unique_value) {
-                parts.push(transact::release(db, schema, constraint, &old, &id)?);
+                parts.push(transact::release(db, schema, constraint, &old, &plan.id)?);
             }
             if let Some(new) = new.as_ref().and_then(layout::unique_value) {
-                parts.push(transact::claim(db, schema, constraint, &new, &id)?);
+                parts.push(transact::claim(db, schema, constraint, &new, &plan.id)?);
             }
         }
         match transact::write(db, parts).await {
-            Ok(capacity) => Ok((model::fields_only_of(schema, merged), capacity)),
-            Err(failure) => Err(conflict.explain_transaction(failure)),
+            Ok(capacity) => Ok((model::fields_only_of(schema, plan.merged), capacity)),
+            Err(failure) => Err(plan.conflict.explain_transaction(failure)),
         }
     };
     match result {
@@ -262,6 +296,60 @@ async fn apply(
             scope::forget(&cache_key);
             Err(error)
         }
+    }
+}
+
+/// One UpdateItem returning the item as stored afterwards.
+async fn update_item(
+    db: &Db,
+    schema: &'static ModelSchema,
+    plan: Plan,
+) -> Result<(Item, Capacity)> {
+    let span = call::span("UpdateItem", db.table(), None);
+    let request = db
+        .client()
+        .update_item()
+        .table_name(db.table())
+        .set_key(Some(plan.stored_key))
+        .update_expression(plan.update_expression)
+        .condition_expression(plan.condition_expression)
+        .set_expression_attribute_names(plan.names)
+        .set_expression_attribute_values(plan.values)
+        .return_values(ReturnValue::AllNew)
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total);
+    let (sent, attempts) = retry::send(db, |overrides| {
+        request
+            .clone()
+            .customize()
+            .config_override(overrides)
+            .send()
+    })
+    .instrument(span.clone())
+    .await;
+    match sent {
+        Ok(output) => {
+            let capacity = Capacity::write_from(output.consumed_capacity());
+            call::record(&span, 1, capacity);
+            let item = output.attributes.unwrap_or_default();
+            Ok((model::fields_only_of(schema, item), capacity))
+        }
+        Err(error) => Err(
+            match call::classify("UpdateItem", attempts, error, |service| match service {
+                UpdateItemError::ConditionalCheckFailedException(failed) => {
+                    Some(Failure::ConditionFailed(failed.item.clone()))
+                }
+                _ => None,
+            }) {
+                Failure::ConditionFailed(old) => plan.conflict.explain(old.as_ref()),
+                Failure::TooLarge(_) => Error::ItemTooLarge {
+                    model: schema.name,
+                    id: plan.id,
+                    size: None,
+                },
+                other => other.into_error("UpdateItem"),
+            },
+        ),
     }
 }
 
@@ -371,11 +459,7 @@ fn unique_moves(
     schema: &'static ModelSchema,
     changes: &Changes,
     known: Option<&Item>,
-) -> Vec<(
-    &'static UniqueConstraintSchema,
-    Option<AttributeValue>,
-    Option<AttributeValue>,
-)> {
+) -> Vec<UniqueMove> {
     schema
         .unique_constraints
         .iter()

@@ -36,6 +36,7 @@ pub const ENDPOINT_ENV: &str = "BAO_TEST_ENDPOINT";
 pub struct TestDb {
     db: Db,
     calls: CallLog,
+    endpoint: String,
     server: Option<LocalServer>,
 }
 
@@ -63,7 +64,7 @@ impl TestDb {
             aws_sdk_dynamodb::Config::builder()
                 .behavior_version(BehaviorVersion::latest())
                 .region(Region::new("us-east-1"))
-                .endpoint_url(endpoint)
+                .endpoint_url(&endpoint)
                 .credentials_provider(Credentials::new(
                     ACCESS_KEY_ID,
                     SECRET_ACCESS_KEY,
@@ -80,6 +81,7 @@ impl TestDb {
         Ok(TestDb {
             db: Db::new(client, table),
             calls,
+            endpoint,
             server,
         })
     }
@@ -87,6 +89,12 @@ impl TestDb {
     /// The handle on the test table.
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The URL of the DynamoDB endpoint the table lives on (the in-process server, or
+    /// `BAO_TEST_ENDPOINT`), for other clients that share the table.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
     }
 
     /// Every DynamoDB call made through [`db`](Self::db) since the table was created.

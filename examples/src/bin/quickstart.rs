@@ -1,17 +1,15 @@
 //! The quickstart: a user with a unique email, posts listed through an index, an atomic
 //! counter and a versioned document, printing what each step cost.
 //!
-//! Runs against an in-process DynamoDB by default. With `AWS_ENDPOINT_URL_DYNAMODB` or
-//! `BAO_TABLE` set it uses aws-config's standard chain instead, on the table named by
-//! `BAO_TABLE` (default `bao-quickstart`), created if missing.
+//! Runs against an in-process DynamoDB by default; see [`examples::connect`] for pointing it
+//! elsewhere.
 
-use bao_runtime::local::LocalServer;
-use bao_runtime::{Capacity, Db, RequestScope};
+use bao_runtime::{Capacity, RequestScope};
 use examples::models::{Document, NewDocument, NewPost, NewUser, Post, PostUpdate, User};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (db, _server) = connect().await?;
+    let (db, _server) = examples::connect("bao-quickstart").await?;
     println!("Using table `{}`.\n", db.table());
 
     let email = format!(
@@ -84,21 +82,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 fn step(what: &str, detail: &dyn std::fmt::Display, capacity: Capacity) {
     println!("{what}: {detail}  [{capacity}]");
-}
-
-/// The database: in-process unless the environment points elsewhere.
-async fn connect() -> Result<(Db, Option<LocalServer>), Box<dyn std::error::Error>> {
-    let external = std::env::var_os("AWS_ENDPOINT_URL_DYNAMODB").is_some()
-        || std::env::var_os(bao_runtime::db::TABLE_ENV).is_some();
-    if external {
-        let table =
-            std::env::var(bao_runtime::db::TABLE_ENV).unwrap_or_else(|_| "bao-quickstart".into());
-        let client = bao_runtime::db::client_from_env().await;
-        bao_runtime::table::create_table(&client, &table).await?;
-        return Ok((Db::new(client, table), None));
-    }
-    let server = LocalServer::start().await?;
-    let client = server.client();
-    bao_runtime::table::create_table(&client, "bao-quickstart").await?;
-    Ok((Db::new(client, "bao-quickstart"), Some(server)))
 }

@@ -2,7 +2,7 @@
 
 /// A comment on a post: a composite primary key.
 ///
-/// Stored with model prefix `c`; generated from `models.yaml` line 61.
+/// Stored with model prefix `c`; generated from `models.yaml` line 62.
 #[derive(
     Debug,
     Clone,
@@ -52,6 +52,7 @@ pub struct CommentKey {
     pub comment_id: ::bao_runtime::Ulid,
 }
 impl ::bao_runtime::ModelKey for CommentKey {
+    type Model = Comment;
     fn key_item(&self) -> ::bao_runtime::Item {
         let mut item = ::bao_runtime::Item::with_capacity(2);
         ::bao_runtime::codec::put(&mut item, &F_POST_ID, &self.post_id);
@@ -130,6 +131,24 @@ impl NewComment {
         self
     }
 }
+impl ::bao_runtime::NewModel for NewComment {
+    type Model = Comment;
+    fn into_fields(self, db: &::bao_runtime::Db) -> ::bao_runtime::Item {
+        let new = self;
+        let now = db.now();
+        let mut item = ::bao_runtime::Item::with_capacity(5);
+        ::bao_runtime::codec::put(&mut item, &F_POST_ID, &new.post_id);
+        ::bao_runtime::codec::put(
+            &mut item,
+            &F_COMMENT_ID,
+            &new.comment_id.unwrap_or_else(|| db.new_ulid()),
+        );
+        ::bao_runtime::codec::put(&mut item, &F_AUTHOR_ID, &new.author_id);
+        ::bao_runtime::codec::put(&mut item, &F_TEXT, &new.text);
+        ::bao_runtime::codec::put(&mut item, &F_CREATED_AT, &now);
+        item
+    }
+}
 /// Changes to a stored [`Comment`], for [`Comment::update`]: applied in one request,
 /// without reading the item first.
 #[derive(Debug, Clone, Default)]
@@ -157,6 +176,12 @@ impl CommentUpdate {
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.changes.set(&F_TEXT, &value.into());
         self
+    }
+}
+impl ::bao_runtime::ModelUpdate for CommentUpdate {
+    type Model = Comment;
+    fn into_parts(self) -> (::bao_runtime::Changes, Option<::bao_runtime::Condition>) {
+        (self.changes, self.condition)
     }
 }
 const F_POST_ID: ::bao_runtime::schema::FieldSchema = ::bao_runtime::schema::FieldSchema::new(
@@ -225,18 +250,8 @@ impl Comment {
         db: &::bao_runtime::Db,
         new: NewComment,
     ) -> ::bao_runtime::Result<Comment> {
-        let now = db.now();
-        let mut item = ::bao_runtime::Item::with_capacity(5);
-        ::bao_runtime::codec::put(&mut item, &F_POST_ID, &new.post_id);
-        ::bao_runtime::codec::put(
-            &mut item,
-            &F_COMMENT_ID,
-            &new.comment_id.unwrap_or_else(|| db.new_ulid()),
-        );
-        ::bao_runtime::codec::put(&mut item, &F_AUTHOR_ID, &new.author_id);
-        ::bao_runtime::codec::put(&mut item, &F_TEXT, &new.text);
-        ::bao_runtime::codec::put(&mut item, &F_CREATED_AT, &now);
-        ::bao_runtime::ops::create(db, item).await
+        ::bao_runtime::ops::create(db, ::bao_runtime::NewModel::into_fields(new, db))
+            .await
     }
     /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
     pub async fn find(
@@ -304,12 +319,28 @@ impl Comment {
     ) -> ::bao_runtime::Result<Option<super::post::Post>> {
         super::post::Post::find(db, &self.post_id).await
     }
+    /// Loads the [`super::post::Post`] of each of `items` (one entry per item, in order), with
+    /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
+    pub async fn get_post_for_each(
+        db: &::bao_runtime::Db,
+        items: &[Comment],
+    ) -> ::bao_runtime::Result<Vec<Option<super::post::Post>>> {
+        ::bao_runtime::ops::find_related(db, items, |item| Some(item.post_id)).await
+    }
     /// Loads the [`super::user::User`] this item's `authorId` points to (through the request scope).
     pub async fn get_author(
         &self,
         db: &::bao_runtime::Db,
     ) -> ::bao_runtime::Result<Option<super::user::User>> {
         super::user::User::find(db, &self.author_id).await
+    }
+    /// Loads the [`super::user::User`] of each of `items` (one entry per item, in order), with
+    /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
+    pub async fn get_author_for_each(
+        db: &::bao_runtime::Db,
+        items: &[Comment],
+    ) -> ::bao_runtime::Result<Vec<Option<super::user::User>>> {
+        ::bao_runtime::ops::find_related(db, items, |item| Some(item.author_id)).await
     }
     /// The primary id: the key as DynamoBao writes it into related fields.
     pub fn primary_id(&self) -> String {

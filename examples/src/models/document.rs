@@ -2,7 +2,7 @@
 
 /// A document edited concurrently: the VersionField makes every save check the version it read.
 ///
-/// Stored with model prefix `doc`; generated from `models.yaml` line 74.
+/// Stored with model prefix `doc`; generated from `models.yaml` line 76.
 #[derive(
     Debug,
     Clone,
@@ -86,6 +86,7 @@ impl ::bao_runtime::keys::KeyValue for DocumentId {
     }
 }
 impl ::bao_runtime::ModelKey for DocumentId {
+    type Model = Document;
     fn key_item(&self) -> ::bao_runtime::Item {
         let mut item = ::bao_runtime::Item::with_capacity(1);
         ::bao_runtime::codec::put(&mut item, &F_DOCUMENT_ID, self);
@@ -124,6 +125,24 @@ impl NewDocument {
         self
     }
 }
+impl ::bao_runtime::NewModel for NewDocument {
+    type Model = Document;
+    fn into_fields(self, db: &::bao_runtime::Db) -> ::bao_runtime::Item {
+        let new = self;
+        let now = db.now();
+        let mut item = ::bao_runtime::Item::with_capacity(5);
+        ::bao_runtime::codec::put(
+            &mut item,
+            &F_DOCUMENT_ID,
+            &new.document_id.unwrap_or_else(|| DocumentId(db.new_ulid())),
+        );
+        ::bao_runtime::codec::put(&mut item, &F_TITLE, &new.title);
+        ::bao_runtime::codec::put(&mut item, &F_BODY, &new.body);
+        ::bao_runtime::codec::put(&mut item, &F_VERSION, &db.new_ulid());
+        ::bao_runtime::codec::put(&mut item, &F_MODIFIED_AT, &now);
+        item
+    }
+}
 /// Changes to a stored [`Document`], for [`Document::update`]: applied in one request,
 /// without reading the item first.
 #[derive(Debug, Clone, Default)]
@@ -156,6 +175,12 @@ impl DocumentUpdate {
     pub fn clear_body(mut self) -> Self {
         self.changes.remove(&F_BODY);
         self
+    }
+}
+impl ::bao_runtime::ModelUpdate for DocumentUpdate {
+    type Model = Document;
+    fn into_parts(self) -> (::bao_runtime::Changes, Option<::bao_runtime::Condition>) {
+        (self.changes, self.condition)
     }
 }
 const F_DOCUMENT_ID: ::bao_runtime::schema::FieldSchema = ::bao_runtime::schema::FieldSchema::new(
@@ -221,18 +246,8 @@ impl Document {
         db: &::bao_runtime::Db,
         new: NewDocument,
     ) -> ::bao_runtime::Result<Document> {
-        let now = db.now();
-        let mut item = ::bao_runtime::Item::with_capacity(5);
-        ::bao_runtime::codec::put(
-            &mut item,
-            &F_DOCUMENT_ID,
-            &new.document_id.unwrap_or_else(|| DocumentId(db.new_ulid())),
-        );
-        ::bao_runtime::codec::put(&mut item, &F_TITLE, &new.title);
-        ::bao_runtime::codec::put(&mut item, &F_BODY, &new.body);
-        ::bao_runtime::codec::put(&mut item, &F_VERSION, &db.new_ulid());
-        ::bao_runtime::codec::put(&mut item, &F_MODIFIED_AT, &now);
-        ::bao_runtime::ops::create(db, item).await
+        ::bao_runtime::ops::create(db, ::bao_runtime::NewModel::into_fields(new, db))
+            .await
     }
     /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
     pub async fn find(

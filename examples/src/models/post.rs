@@ -88,6 +88,7 @@ impl ::bao_runtime::keys::KeyValue for PostId {
     }
 }
 impl ::bao_runtime::ModelKey for PostId {
+    type Model = Post;
     fn key_item(&self) -> ::bao_runtime::Item {
         let mut item = ::bao_runtime::Item::with_capacity(1);
         ::bao_runtime::codec::put(&mut item, &F_POST_ID, self);
@@ -136,6 +137,25 @@ impl NewPost {
         self
     }
 }
+impl ::bao_runtime::NewModel for NewPost {
+    type Model = Post;
+    fn into_fields(self, db: &::bao_runtime::Db) -> ::bao_runtime::Item {
+        let new = self;
+        let now = db.now();
+        let mut item = ::bao_runtime::Item::with_capacity(6);
+        ::bao_runtime::codec::put(
+            &mut item,
+            &F_POST_ID,
+            &new.post_id.unwrap_or_else(|| PostId(db.new_ulid())),
+        );
+        ::bao_runtime::codec::put(&mut item, &F_USER_ID, &new.user_id);
+        ::bao_runtime::codec::put(&mut item, &F_TITLE, &new.title);
+        ::bao_runtime::codec::put(&mut item, &F_CONTENT, &new.content);
+        ::bao_runtime::codec::put(&mut item, &F_VIEWS, &new.views.unwrap_or_default());
+        ::bao_runtime::codec::put(&mut item, &F_CREATED_AT, &now);
+        item
+    }
+}
 /// Changes to a stored [`Post`], for [`Post::update`]: applied in one request,
 /// without reading the item first.
 #[derive(Debug, Clone, Default)]
@@ -178,6 +198,12 @@ impl PostUpdate {
     pub fn add_views(mut self, delta: i64) -> Self {
         self.changes.add(&F_VIEWS, delta);
         self
+    }
+}
+impl ::bao_runtime::ModelUpdate for PostUpdate {
+    type Model = Post;
+    fn into_parts(self) -> (::bao_runtime::Changes, Option<::bao_runtime::Condition>) {
+        (self.changes, self.condition)
     }
 }
 const F_POST_ID: ::bao_runtime::schema::FieldSchema = ::bao_runtime::schema::FieldSchema::new(
@@ -254,19 +280,8 @@ impl Post {
         db: &::bao_runtime::Db,
         new: NewPost,
     ) -> ::bao_runtime::Result<Post> {
-        let now = db.now();
-        let mut item = ::bao_runtime::Item::with_capacity(6);
-        ::bao_runtime::codec::put(
-            &mut item,
-            &F_POST_ID,
-            &new.post_id.unwrap_or_else(|| PostId(db.new_ulid())),
-        );
-        ::bao_runtime::codec::put(&mut item, &F_USER_ID, &new.user_id);
-        ::bao_runtime::codec::put(&mut item, &F_TITLE, &new.title);
-        ::bao_runtime::codec::put(&mut item, &F_CONTENT, &new.content);
-        ::bao_runtime::codec::put(&mut item, &F_VIEWS, &new.views.unwrap_or_default());
-        ::bao_runtime::codec::put(&mut item, &F_CREATED_AT, &now);
-        ::bao_runtime::ops::create(db, item).await
+        ::bao_runtime::ops::create(db, ::bao_runtime::NewModel::into_fields(new, db))
+            .await
     }
     /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
     pub async fn find(
@@ -334,6 +349,14 @@ impl Post {
     ) -> ::bao_runtime::Result<Option<super::user::User>> {
         super::user::User::find(db, &self.user_id).await
     }
+    /// Loads the [`super::user::User`] of each of `items` (one entry per item, in order), with
+    /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
+    pub async fn get_user_for_each(
+        db: &::bao_runtime::Db,
+        items: &[Post],
+    ) -> ::bao_runtime::Result<Vec<Option<super::user::User>>> {
+        ::bao_runtime::ops::find_related(db, items, |item| Some(item.user_id)).await
+    }
     /// Queries [`super::post::Post`] items through the index `allPosts`.
     pub fn query_all_posts<'a>(
         db: &'a ::bao_runtime::Db,
@@ -376,6 +399,35 @@ impl Post {
                     )
                     .unwrap_or_else(|| ::bao_runtime::AttributeValue::S(String::new())),
             ),
+        )
+    }
+    /// The [`super::tag::Tag`] items linked to this one through the mapping table
+    /// [`super::tagged_post::TaggedPost`] (index `tagsForPost`): each page is one query of links and one
+    /// batch read of their targets.
+    pub fn get_tags<'a>(
+        &self,
+        db: &'a ::bao_runtime::Db,
+    ) -> ::bao_runtime::query::MappingQuery<
+        'a,
+        super::tagged_post::TaggedPost,
+        super::tag::TagId,
+        super::tag::Tag,
+    > {
+        ::bao_runtime::query::MappingQuery::new(
+            ::bao_runtime::query::Query::new(
+                db,
+                "tagsForPost",
+                Some(
+                    &::bao_runtime::FieldValue::to_attr(
+                            &::bao_runtime::Model::key(self),
+                            ::bao_runtime::schema::FieldKind::Related,
+                        )
+                        .unwrap_or_else(|| ::bao_runtime::AttributeValue::S(
+                            String::new(),
+                        )),
+                ),
+            ),
+            |link| Some(link.tag_id),
         )
     }
     /// Every item, a page at a time, over all iteration buckets.

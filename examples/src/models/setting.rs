@@ -3,7 +3,7 @@
 /// A per-tenant setting. Its partition key is the model prefix, which DynamoBao leaves
 /// unprefixed under a tenant; bao prefixes it, so tenants never see each other's settings.
 ///
-/// Stored with model prefix `set`; generated from `models.yaml` line 106.
+/// Stored with model prefix `set`; generated from `models.yaml` line 110.
 #[derive(
     Debug,
     Clone,
@@ -76,6 +76,7 @@ impl ::bao_runtime::keys::KeyValue for SettingId {
     }
 }
 impl ::bao_runtime::ModelKey for SettingId {
+    type Model = Setting;
     fn key_item(&self) -> ::bao_runtime::Item {
         let mut item = ::bao_runtime::Item::with_capacity(1);
         ::bao_runtime::codec::put(&mut item, &F_NAME, self);
@@ -92,14 +93,27 @@ pub struct NewSetting {
 }
 impl NewSetting {
     /// A new item with its required fields; the others take their defaults.
-    pub fn new(name: SettingId) -> Self {
-        NewSetting { name, value: None }
+    pub fn new(name: impl Into<SettingId>) -> Self {
+        NewSetting {
+            name: name.into(),
+            value: None,
+        }
     }
     /// Sets `value`.
     #[must_use]
     pub fn with_value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
+    }
+}
+impl ::bao_runtime::NewModel for NewSetting {
+    type Model = Setting;
+    fn into_fields(self, _db: &::bao_runtime::Db) -> ::bao_runtime::Item {
+        let new = self;
+        let mut item = ::bao_runtime::Item::with_capacity(2);
+        ::bao_runtime::codec::put(&mut item, &F_NAME, &new.name);
+        ::bao_runtime::codec::put(&mut item, &F_VALUE, &new.value);
+        item
     }
 }
 /// Changes to a stored [`Setting`], for [`Setting::update`]: applied in one request,
@@ -131,6 +145,12 @@ impl SettingUpdate {
         self
     }
 }
+impl ::bao_runtime::ModelUpdate for SettingUpdate {
+    type Model = Setting;
+    fn into_parts(self) -> (::bao_runtime::Changes, Option<::bao_runtime::Condition>) {
+        (self.changes, self.condition)
+    }
+}
 const F_NAME: ::bao_runtime::schema::FieldSchema = ::bao_runtime::schema::FieldSchema::new(
     "name",
     ::bao_runtime::schema::FieldKind::String,
@@ -158,10 +178,8 @@ impl Setting {
         db: &::bao_runtime::Db,
         new: NewSetting,
     ) -> ::bao_runtime::Result<Setting> {
-        let mut item = ::bao_runtime::Item::with_capacity(2);
-        ::bao_runtime::codec::put(&mut item, &F_NAME, &new.name);
-        ::bao_runtime::codec::put(&mut item, &F_VALUE, &new.value);
-        ::bao_runtime::ops::create(db, item).await
+        ::bao_runtime::ops::create(db, ::bao_runtime::NewModel::into_fields(new, db))
+            .await
     }
     /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
     pub async fn find(

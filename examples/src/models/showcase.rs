@@ -2,7 +2,7 @@
 
 /// One field of every type.
 ///
-/// Stored with model prefix `sc`; generated from `models.yaml` line 85.
+/// Stored with model prefix `sc`; generated from `models.yaml` line 88.
 #[derive(
     Debug,
     Clone,
@@ -112,6 +112,7 @@ impl ::bao_runtime::keys::KeyValue for ShowcaseId {
     }
 }
 impl ::bao_runtime::ModelKey for ShowcaseId {
+    type Model = Showcase;
     fn key_item(&self) -> ::bao_runtime::Item {
         let mut item = ::bao_runtime::Item::with_capacity(1);
         ::bao_runtime::codec::put(&mut item, &F_SHOWCASE_ID, self);
@@ -232,6 +233,37 @@ impl NewShowcase {
     ) -> Self {
         self.labels = value.into();
         self
+    }
+}
+impl ::bao_runtime::NewModel for NewShowcase {
+    type Model = Showcase;
+    fn into_fields(self, db: &::bao_runtime::Db) -> ::bao_runtime::Item {
+        let new = self;
+        let now = db.now();
+        let mut item = ::bao_runtime::Item::with_capacity(14);
+        ::bao_runtime::codec::put(
+            &mut item,
+            &F_SHOWCASE_ID,
+            &new.showcase_id.unwrap_or_else(|| ShowcaseId(db.new_ulid())),
+        );
+        ::bao_runtime::codec::put(&mut item, &F_LABEL, &new.label);
+        ::bao_runtime::codec::put(&mut item, &F_QUANTITY, &new.quantity.or(Some(0_i64)));
+        ::bao_runtime::codec::put(
+            &mut item,
+            &F_RATIO,
+            &(new.ratio).map(|value| ::bao_runtime::codec::round_to(value, 2)),
+        );
+        ::bao_runtime::codec::put(&mut item, &F_ACTIVE, &new.active.or(Some(true)));
+        ::bao_runtime::codec::put(&mut item, &F_HAPPENED_AT, &new.happened_at);
+        ::bao_runtime::codec::put(&mut item, &F_CREATED_AT, &now);
+        ::bao_runtime::codec::put(&mut item, &F_MODIFIED_AT, &now);
+        ::bao_runtime::codec::put(&mut item, &F_OWNER_ID, &new.owner_id);
+        ::bao_runtime::codec::put(&mut item, &F_HITS, &new.hits.unwrap_or_default());
+        ::bao_runtime::codec::put(&mut item, &F_PAYLOAD, &new.payload);
+        ::bao_runtime::codec::put(&mut item, &F_VERSION, &db.new_ulid());
+        ::bao_runtime::codec::put(&mut item, &F_TTL, &new.ttl);
+        ::bao_runtime::codec::put(&mut item, &F_LABELS, &new.labels);
+        item
     }
 }
 impl Default for NewShowcase {
@@ -372,6 +404,12 @@ impl ShowcaseUpdate {
         self.changes
             .remove_members(&F_LABELS, members.into_iter().map(Into::into).collect());
         self
+    }
+}
+impl ::bao_runtime::ModelUpdate for ShowcaseUpdate {
+    type Model = Showcase;
+    fn into_parts(self) -> (::bao_runtime::Changes, Option<::bao_runtime::Condition>) {
+        (self.changes, self.condition)
     }
 }
 const F_SHOWCASE_ID: ::bao_runtime::schema::FieldSchema = ::bao_runtime::schema::FieldSchema::new(
@@ -543,31 +581,8 @@ impl Showcase {
         db: &::bao_runtime::Db,
         new: NewShowcase,
     ) -> ::bao_runtime::Result<Showcase> {
-        let now = db.now();
-        let mut item = ::bao_runtime::Item::with_capacity(14);
-        ::bao_runtime::codec::put(
-            &mut item,
-            &F_SHOWCASE_ID,
-            &new.showcase_id.unwrap_or_else(|| ShowcaseId(db.new_ulid())),
-        );
-        ::bao_runtime::codec::put(&mut item, &F_LABEL, &new.label);
-        ::bao_runtime::codec::put(&mut item, &F_QUANTITY, &new.quantity.or(Some(0_i64)));
-        ::bao_runtime::codec::put(
-            &mut item,
-            &F_RATIO,
-            &(new.ratio).map(|value| ::bao_runtime::codec::round_to(value, 2)),
-        );
-        ::bao_runtime::codec::put(&mut item, &F_ACTIVE, &new.active.or(Some(true)));
-        ::bao_runtime::codec::put(&mut item, &F_HAPPENED_AT, &new.happened_at);
-        ::bao_runtime::codec::put(&mut item, &F_CREATED_AT, &now);
-        ::bao_runtime::codec::put(&mut item, &F_MODIFIED_AT, &now);
-        ::bao_runtime::codec::put(&mut item, &F_OWNER_ID, &new.owner_id);
-        ::bao_runtime::codec::put(&mut item, &F_HITS, &new.hits.unwrap_or_default());
-        ::bao_runtime::codec::put(&mut item, &F_PAYLOAD, &new.payload);
-        ::bao_runtime::codec::put(&mut item, &F_VERSION, &db.new_ulid());
-        ::bao_runtime::codec::put(&mut item, &F_TTL, &new.ttl);
-        ::bao_runtime::codec::put(&mut item, &F_LABELS, &new.labels);
-        ::bao_runtime::ops::create(db, item).await
+        ::bao_runtime::ops::create(db, ::bao_runtime::NewModel::into_fields(new, db))
+            .await
     }
     /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
     pub async fn find(
@@ -637,6 +652,14 @@ impl Showcase {
             Some(key) => super::user::User::find(db, key).await,
             None => Ok(None),
         }
+    }
+    /// Loads the [`super::user::User`] of each of `items` (one entry per item, in order), with
+    /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
+    pub async fn get_owner_for_each(
+        db: &::bao_runtime::Db,
+        items: &[Showcase],
+    ) -> ::bao_runtime::Result<Vec<Option<super::user::User>>> {
+        ::bao_runtime::ops::find_related(db, items, |item| item.owner_id).await
     }
     /// The primary id: the key as DynamoBao writes it into related fields.
     pub fn primary_id(&self) -> String {

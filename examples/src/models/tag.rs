@@ -78,6 +78,7 @@ impl ::bao_runtime::keys::KeyValue for TagId {
     }
 }
 impl ::bao_runtime::ModelKey for TagId {
+    type Model = Tag;
     fn key_item(&self) -> ::bao_runtime::Item {
         let mut item = ::bao_runtime::Item::with_capacity(1);
         ::bao_runtime::codec::put(&mut item, &F_TAG_ID, self);
@@ -107,6 +108,20 @@ impl NewTag {
         self
     }
 }
+impl ::bao_runtime::NewModel for NewTag {
+    type Model = Tag;
+    fn into_fields(self, db: &::bao_runtime::Db) -> ::bao_runtime::Item {
+        let new = self;
+        let mut item = ::bao_runtime::Item::with_capacity(2);
+        ::bao_runtime::codec::put(
+            &mut item,
+            &F_TAG_ID,
+            &new.tag_id.unwrap_or_else(|| TagId(db.new_ulid())),
+        );
+        ::bao_runtime::codec::put(&mut item, &F_NAME, &new.name);
+        item
+    }
+}
 /// Changes to a stored [`Tag`], for [`Tag::update`]: applied in one request,
 /// without reading the item first.
 #[derive(Debug, Clone, Default)]
@@ -129,6 +144,12 @@ impl TagUpdate {
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.changes.set(&F_NAME, &value.into());
         self
+    }
+}
+impl ::bao_runtime::ModelUpdate for TagUpdate {
+    type Model = Tag;
+    fn into_parts(self) -> (::bao_runtime::Changes, Option<::bao_runtime::Condition>) {
+        (self.changes, self.condition)
     }
 }
 const F_TAG_ID: ::bao_runtime::schema::FieldSchema = ::bao_runtime::schema::FieldSchema::new(
@@ -158,14 +179,8 @@ impl Tag {
         db: &::bao_runtime::Db,
         new: NewTag,
     ) -> ::bao_runtime::Result<Tag> {
-        let mut item = ::bao_runtime::Item::with_capacity(2);
-        ::bao_runtime::codec::put(
-            &mut item,
-            &F_TAG_ID,
-            &new.tag_id.unwrap_or_else(|| TagId(db.new_ulid())),
-        );
-        ::bao_runtime::codec::put(&mut item, &F_NAME, &new.name);
-        ::bao_runtime::ops::create(db, item).await
+        ::bao_runtime::ops::create(db, ::bao_runtime::NewModel::into_fields(new, db))
+            .await
     }
     /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
     pub async fn find(
@@ -245,6 +260,35 @@ impl Tag {
                     )
                     .unwrap_or_else(|| ::bao_runtime::AttributeValue::S(String::new())),
             ),
+        )
+    }
+    /// The [`super::post::Post`] items linked to this one through the mapping table
+    /// [`super::tagged_post::TaggedPost`] (index `postsForTag`): each page is one query of links and one
+    /// batch read of their targets.
+    pub fn get_posts<'a>(
+        &self,
+        db: &'a ::bao_runtime::Db,
+    ) -> ::bao_runtime::query::MappingQuery<
+        'a,
+        super::tagged_post::TaggedPost,
+        super::post::PostId,
+        super::post::Post,
+    > {
+        ::bao_runtime::query::MappingQuery::new(
+            ::bao_runtime::query::Query::new(
+                db,
+                "postsForTag",
+                Some(
+                    &::bao_runtime::FieldValue::to_attr(
+                            &::bao_runtime::Model::key(self),
+                            ::bao_runtime::schema::FieldKind::Related,
+                        )
+                        .unwrap_or_else(|| ::bao_runtime::AttributeValue::S(
+                            String::new(),
+                        )),
+                ),
+            ),
+            |link| Some(link.post_id),
         )
     }
     /// The primary id: the key as DynamoBao writes it into related fields.

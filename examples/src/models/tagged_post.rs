@@ -2,7 +2,7 @@
 
 /// Links tags and posts (many to many).
 ///
-/// A mapping table, stored with model prefix `tp`; generated from `models.yaml` line 48.
+/// A mapping table, stored with model prefix `tp`; generated from `models.yaml` line 49.
 #[derive(
     Debug,
     Clone,
@@ -47,6 +47,7 @@ pub struct TaggedPostKey {
     pub post_id: super::post::PostId,
 }
 impl ::bao_runtime::ModelKey for TaggedPostKey {
+    type Model = TaggedPost;
     fn key_item(&self) -> ::bao_runtime::Item {
         let mut item = ::bao_runtime::Item::with_capacity(2);
         ::bao_runtime::codec::put(&mut item, &F_TAG_ID, &self.tag_id);
@@ -106,6 +107,18 @@ impl NewTaggedPost {
         NewTaggedPost { tag_id, post_id }
     }
 }
+impl ::bao_runtime::NewModel for NewTaggedPost {
+    type Model = TaggedPost;
+    fn into_fields(self, db: &::bao_runtime::Db) -> ::bao_runtime::Item {
+        let new = self;
+        let now = db.now();
+        let mut item = ::bao_runtime::Item::with_capacity(3);
+        ::bao_runtime::codec::put(&mut item, &F_TAG_ID, &new.tag_id);
+        ::bao_runtime::codec::put(&mut item, &F_POST_ID, &new.post_id);
+        ::bao_runtime::codec::put(&mut item, &F_CREATED_AT, &now);
+        item
+    }
+}
 /// Changes to a stored [`TaggedPost`], for [`TaggedPost::update`]: applied in one request,
 /// without reading the item first.
 #[derive(Debug, Clone, Default)]
@@ -123,6 +136,12 @@ impl TaggedPostUpdate {
     pub fn only_if(mut self, condition: ::bao_runtime::Condition) -> Self {
         self.condition = Some(condition);
         self
+    }
+}
+impl ::bao_runtime::ModelUpdate for TaggedPostUpdate {
+    type Model = TaggedPost;
+    fn into_parts(self) -> (::bao_runtime::Changes, Option<::bao_runtime::Condition>) {
+        (self.changes, self.condition)
     }
 }
 const F_TAG_ID: ::bao_runtime::schema::FieldSchema = ::bao_runtime::schema::FieldSchema::new(
@@ -166,12 +185,8 @@ impl TaggedPost {
         db: &::bao_runtime::Db,
         new: NewTaggedPost,
     ) -> ::bao_runtime::Result<TaggedPost> {
-        let now = db.now();
-        let mut item = ::bao_runtime::Item::with_capacity(3);
-        ::bao_runtime::codec::put(&mut item, &F_TAG_ID, &new.tag_id);
-        ::bao_runtime::codec::put(&mut item, &F_POST_ID, &new.post_id);
-        ::bao_runtime::codec::put(&mut item, &F_CREATED_AT, &now);
-        ::bao_runtime::ops::create(db, item).await
+        ::bao_runtime::ops::create(db, ::bao_runtime::NewModel::into_fields(new, db))
+            .await
     }
     /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
     pub async fn find(
@@ -241,12 +256,45 @@ impl TaggedPost {
     ) -> ::bao_runtime::Result<Option<super::tag::Tag>> {
         super::tag::Tag::find(db, &self.tag_id).await
     }
+    /// Loads the [`super::tag::Tag`] of each of `items` (one entry per item, in order), with
+    /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
+    pub async fn get_tag_for_each(
+        db: &::bao_runtime::Db,
+        items: &[TaggedPost],
+    ) -> ::bao_runtime::Result<Vec<Option<super::tag::Tag>>> {
+        ::bao_runtime::ops::find_related(db, items, |item| Some(item.tag_id)).await
+    }
     /// Loads the [`super::post::Post`] this item's `postId` points to (through the request scope).
     pub async fn get_post(
         &self,
         db: &::bao_runtime::Db,
     ) -> ::bao_runtime::Result<Option<super::post::Post>> {
         super::post::Post::find(db, &self.post_id).await
+    }
+    /// Loads the [`super::post::Post`] of each of `items` (one entry per item, in order), with
+    /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
+    pub async fn get_post_for_each(
+        db: &::bao_runtime::Db,
+        items: &[TaggedPost],
+    ) -> ::bao_runtime::Result<Vec<Option<super::post::Post>>> {
+        ::bao_runtime::ops::find_related(db, items, |item| Some(item.post_id)).await
+    }
+    /// Links `tagId` and `postId`: creates the mapping item (one write); linking a
+    /// linked pair again fails with [`Error::AlreadyExists`](::bao_runtime::Error::AlreadyExists).
+    pub async fn link(
+        db: &::bao_runtime::Db,
+        tag_id: super::tag::TagId,
+        post_id: super::post::PostId,
+    ) -> ::bao_runtime::Result<TaggedPost> {
+        TaggedPost::create(db, NewTaggedPost::new(tag_id, post_id)).await
+    }
+    /// Removes the link between `tagId` and `postId` and returns it as it was.
+    pub async fn unlink(
+        db: &::bao_runtime::Db,
+        tag_id: super::tag::TagId,
+        post_id: super::post::PostId,
+    ) -> ::bao_runtime::Result<TaggedPost> {
+        TaggedPost::delete(db, &TaggedPostKey { tag_id, post_id }).await
     }
     /// The primary id: the key as DynamoBao writes it into related fields.
     pub fn primary_id(&self) -> String {

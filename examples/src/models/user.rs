@@ -96,6 +96,7 @@ impl ::bao_runtime::keys::KeyValue for UserId {
     }
 }
 impl ::bao_runtime::ModelKey for UserId {
+    type Model = User;
     fn key_item(&self) -> ::bao_runtime::Item {
         let mut item = ::bao_runtime::Item::with_capacity(1);
         ::bao_runtime::codec::put(&mut item, &F_USER_ID, self);
@@ -146,6 +147,34 @@ impl NewUser {
         self
     }
 }
+impl ::bao_runtime::NewModel for NewUser {
+    type Model = User;
+    fn into_fields(self, db: &::bao_runtime::Db) -> ::bao_runtime::Item {
+        let new = self;
+        let now = db.now();
+        let mut item = ::bao_runtime::Item::with_capacity(7);
+        ::bao_runtime::codec::put(
+            &mut item,
+            &F_USER_ID,
+            &new.user_id.unwrap_or_else(|| UserId(db.new_ulid())),
+        );
+        ::bao_runtime::codec::put(&mut item, &F_NAME, &new.name);
+        ::bao_runtime::codec::put(&mut item, &F_EMAIL, &new.email);
+        ::bao_runtime::codec::put(
+            &mut item,
+            &F_PROFILE_PICTURE_URL,
+            &new.profile_picture_url,
+        );
+        ::bao_runtime::codec::put(&mut item, &F_CREATED_AT, &now);
+        ::bao_runtime::codec::put(&mut item, &F_MODIFIED_AT, &now);
+        ::bao_runtime::codec::put(
+            &mut item,
+            &F_ROLE,
+            &new.role.or_else(|| Some("user".to_owned())),
+        );
+        item
+    }
+}
 /// Changes to a stored [`User`], for [`User::update`]: applied in one request,
 /// without reading the item first.
 #[derive(Debug, Clone, Default)]
@@ -193,6 +222,12 @@ impl UserUpdate {
     pub fn clear_role(mut self) -> Self {
         self.changes.remove(&F_ROLE);
         self
+    }
+}
+impl ::bao_runtime::ModelUpdate for UserUpdate {
+    type Model = User;
+    fn into_parts(self) -> (::bao_runtime::Changes, Option<::bao_runtime::Condition>) {
+        (self.changes, self.condition)
     }
 }
 const F_USER_ID: ::bao_runtime::schema::FieldSchema = ::bao_runtime::schema::FieldSchema::new(
@@ -280,28 +315,8 @@ impl User {
         db: &::bao_runtime::Db,
         new: NewUser,
     ) -> ::bao_runtime::Result<User> {
-        let now = db.now();
-        let mut item = ::bao_runtime::Item::with_capacity(7);
-        ::bao_runtime::codec::put(
-            &mut item,
-            &F_USER_ID,
-            &new.user_id.unwrap_or_else(|| UserId(db.new_ulid())),
-        );
-        ::bao_runtime::codec::put(&mut item, &F_NAME, &new.name);
-        ::bao_runtime::codec::put(&mut item, &F_EMAIL, &new.email);
-        ::bao_runtime::codec::put(
-            &mut item,
-            &F_PROFILE_PICTURE_URL,
-            &new.profile_picture_url,
-        );
-        ::bao_runtime::codec::put(&mut item, &F_CREATED_AT, &now);
-        ::bao_runtime::codec::put(&mut item, &F_MODIFIED_AT, &now);
-        ::bao_runtime::codec::put(
-            &mut item,
-            &F_ROLE,
-            &new.role.or_else(|| Some("user".to_owned())),
-        );
-        ::bao_runtime::ops::create(db, item).await
+        ::bao_runtime::ops::create(db, ::bao_runtime::NewModel::into_fields(new, db))
+            .await
     }
     /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
     pub async fn find(
