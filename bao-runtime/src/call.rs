@@ -35,19 +35,22 @@ pub(crate) enum Failure {
     ConditionFailed(Option<crate::codec::Item>),
     /// `TransactionCanceledException`, with DynamoDB's reason for each part.
     Cancelled(Vec<CancellationReason>),
+    /// DynamoDB refused an item over its 400 KB limit, with DynamoDB's message.
+    TooLarge(String),
     /// Anything else, already mapped to an [`Error`].
     Other(Error),
 }
 
-const THROTTLING_CODES: [&str; 3] = [
+/// The error codes of a throttled call; see [`RetryPolicy`](crate::RetryPolicy).
+pub(crate) const THROTTLING_CODES: [&str; 3] = [
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
     "RequestLimitExceeded",
 ];
 
 /// Maps an SDK error to a [`Failure`]. `service` picks out the operation's own meaningful
-/// errors (condition failures, cancellations); throttling that outlasted the SDK's retries
-/// becomes [`Error::Throttled`].
+/// errors (condition failures, cancellations); throttling that outlasted the `attempts` made
+/// becomes [`Error::Throttled`], and a refused oversized item [`Failure::TooLarge`].
 pub(crate) fn classify<E, R>(
     operation: &'static str,
     attempts: u32,
@@ -65,12 +68,22 @@ where
         Some(code) if THROTTLING_CODES.contains(&code) => Failure::Other(Error::Throttled {
             operation,
             attempts,
+            keys: Vec::new(),
         }),
+        Some("ValidationException") if is_size_message(error.message()) => {
+            Failure::TooLarge(error.message().unwrap_or_default().to_owned())
+        }
         _ => Failure::Other(Error::sdk(
             operation,
             SdkFailure(DisplayErrorContext(error).to_string()),
         )),
     }
+}
+
+/// Whether DynamoDB's message says an item exceeded its size limit ("Item size has exceeded the
+/// maximum allowed size", "Item size to update has exceeded ...").
+pub(crate) fn is_size_message(message: Option<&str>) -> bool {
+    message.is_some_and(|message| message.contains("Item size"))
 }
 
 /// The text of an SDK error, with its whole chain of causes.
@@ -83,6 +96,7 @@ impl Failure {
     pub(crate) fn into_error(self, operation: &'static str) -> Error {
         match self {
             Failure::Other(error) => error,
+            Failure::TooLarge(message) => Error::sdk(operation, SdkFailure(message)),
             Failure::ConditionFailed(_) => {
                 Error::sdk(operation, SdkFailure("unexpected condition failure".into()))
             }
@@ -101,12 +115,4 @@ impl Failure {
             },
         }
     }
-}
-
-/// Attempts the SDK makes per call, as configured on the client.
-pub(crate) fn sdk_attempts(client: &aws_sdk_dynamodb::Client) -> u32 {
-    client
-        .config()
-        .retry_config()
-        .map_or(1, |retry| retry.max_attempts())
 }

@@ -29,13 +29,44 @@ impl Clock for SystemClock {
     }
 }
 
-/// How batch reads retry keys that DynamoDB left unprocessed.
+/// How bao retries what DynamoDB asks to be retried: throttling and unprocessed batch keys.
 ///
-/// Throttled calls are retried by the SDK's standard retry strategy (exponential backoff with
-/// jitter); when it gives up, bao reports [`Error::Throttled`].
+/// - **Throttling** (`ProvisionedThroughputExceededException`, `ThrottlingException`,
+///   `RequestLimitExceeded`) is retried by bao, on every call it makes (GetItem, BatchGetItem,
+///   Query, PutItem, UpdateItem, DeleteItem, TransactWriteItems): the same request is sent again
+///   after the delay below, up to `max_attempts` calls in all, then the operation fails with
+///   [`Error::Throttled`], which names the keys a read left unread. A throttled request was not
+///   executed, so retrying a write is safe and nothing is left half-written.
+/// - The **SDK's own retry strategy** (the client's `RetryConfig`) would retry throttling too;
+///   bao switches that off for its own calls (a retry classifier added per call), so the two
+///   never multiply and `max_attempts` is the exact number of requests. The SDK still retries
+///   transient failures (HTTP 5xx, timeouts, I/O errors) as the client is configured to; when
+///   those outlast it, the error is [`Error::Sdk`]. Calls made directly through
+///   [`Db::client`] keep the SDK's behaviour.
+/// - **Unprocessed keys** of a BatchGetItem (partial results: throttled partitions, the 16 MB
+///   response limit) are sent again, alone, with the same delays; each call of a chunk counts
+///   as one attempt, throttled or not. Keys still unread after `max_attempts` calls fail with
+///   [`Error::UnprocessedKeys`] (or [`Error::Throttled`] when the last call was throttled),
+///   which names them; they are never reported as "not found". Inside a
+///   [`RequestScope`](crate::RequestScope), only the finds of those keys fail.
+/// - Transaction cancellations (including `TransactionConflict`) and condition failures are
+///   answers, not retried: they fail at once with a typed error.
+///
+/// The capacity DynamoDB reports for every call, retries included, is summed into the result
+/// and the request scope's ledger. Tests use a policy with tiny delays to stay fast:
+///
+/// ```
+/// # use std::time::Duration;
+/// let fast = bao_runtime::RetryPolicy {
+///     max_attempts: 3,
+///     base_delay: Duration::from_millis(1),
+///     max_delay: Duration::from_millis(2),
+/// };
+/// # let _ = fast;
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Calls per batch chunk, the first included.
+    /// Calls per request (per chunk of a batch read), the first included.
     pub max_attempts: u32,
     /// Delay before the first retry; doubled for each further retry, with full jitter.
     pub base_delay: Duration,
@@ -197,7 +228,7 @@ impl DbBuilder {
         self
     }
 
-    /// Retry unprocessed batch keys with this policy.
+    /// Retry throttled calls and unprocessed batch keys with this policy.
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self

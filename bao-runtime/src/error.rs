@@ -96,22 +96,37 @@ pub enum Error {
         /// The failing parts.
         reasons: Vec<CancellationReason>,
     },
-    /// DynamoDB kept throttling after every retry.
-    #[error("{operation} was throttled after {attempts} attempts")]
+    /// DynamoDB kept throttling after every retry of the [`RetryPolicy`](crate::RetryPolicy).
+    /// Nothing was written by the throttled call.
+    #[error("{operation} was throttled after {attempts} attempts{}", describe_keys(.keys))]
     Throttled {
         /// The DynamoDB operation.
         operation: &'static str,
         /// Attempts made.
         attempts: u32,
+        /// The keys a read left unread (empty for writes and queries). When a batch read was
+        /// throttled in one chunk and left keys unprocessed in another, all of them are here.
+        keys: Vec<HashMap<String, AttributeValue>>,
     },
     /// BatchGetItem left keys unprocessed after every retry. These keys were neither found nor
     /// proven absent.
-    #[error("{} keys left unprocessed after {attempts} attempts", .keys.len())]
+    #[error("{} keys left unprocessed after {attempts} attempts{}", .keys.len(), describe_keys(.keys))]
     UnprocessedKeys {
         /// The keys that were not read.
         keys: Vec<HashMap<String, AttributeValue>>,
         /// Attempts made.
         attempts: u32,
+    },
+    /// The item would be larger than DynamoDB's 400 KB limit; nothing was written.
+    #[error("{model} `{id}` would exceed DynamoDB's 400 KB item limit{}", .size.map(|size| format!(" ({size} bytes)")).unwrap_or_default())]
+    ItemTooLarge {
+        /// Model name.
+        model: &'static str,
+        /// Primary id of the item.
+        id: String,
+        /// The item's size as DynamoDB counts it, when it was measured before sending (DynamoDB
+        /// itself does not say).
+        size: Option<usize>,
     },
     /// A request scope was required (strict mode) but the call ran outside one.
     #[error("{operation} must run inside a request scope (strict batching is on)")]
@@ -144,6 +159,28 @@ fn describe_reasons(reasons: &[CancellationReason]) -> String {
         .map(|reason| format!("{} ({}): {}", reason.part, reason.index, reason.code))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Names up to five keys by `_pk` and `_sk`.
+fn describe_keys(keys: &[HashMap<String, AttributeValue>]) -> String {
+    const SHOWN: usize = 5;
+    if keys.is_empty() {
+        return String::new();
+    }
+    let text = |key: &HashMap<String, AttributeValue>, name: &str| match key.get(name) {
+        Some(AttributeValue::S(value)) => value.clone(),
+        Some(other) => format!("{other:?}"),
+        None => String::new(),
+    };
+    let mut named: Vec<String> = keys
+        .iter()
+        .take(SHOWN)
+        .map(|key| format!("{} / {}", text(key, "_pk"), text(key, "_sk")))
+        .collect();
+    if keys.len() > SHOWN {
+        named.push(format!("and {} more", keys.len() - SHOWN));
+    }
+    format!(": {}", named.join(", "))
 }
 
 impl Error {
@@ -190,6 +227,11 @@ impl Error {
     /// Batch keys stayed unprocessed.
     pub fn is_unprocessed_keys(&self) -> bool {
         matches!(self, Error::UnprocessedKeys { .. })
+    }
+
+    /// The item exceeded DynamoDB's 400 KB limit.
+    pub fn is_item_too_large(&self) -> bool {
+        matches!(self, Error::ItemTooLarge { .. })
     }
 
     pub(crate) fn validation(

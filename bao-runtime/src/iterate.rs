@@ -9,7 +9,7 @@ use crate::keys::{self, ITER_INDEX_NAME, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, SK
 use crate::model::{self, Model};
 use crate::ops::read;
 use crate::scope::{self, CacheKey};
-use crate::{Db, Error, Result};
+use crate::{Db, Error, Result, retry};
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 use futures::{Stream, StreamExt};
 use std::marker::PhantomData;
@@ -175,7 +175,7 @@ async fn query_keys(
     );
     let (names, values) = expr.into_parts();
     let span = call::span("Query", db.table(), Some(ITER_INDEX_NAME));
-    let output = db
+    let request = db
         .client()
         .query()
         .table_name(db.table())
@@ -185,14 +185,18 @@ async fn query_keys(
         .set_expression_attribute_values(values)
         .limit(page_size)
         .set_exclusive_start_key(start)
-        .return_consumed_capacity(ReturnConsumedCapacity::Total)
-        .send()
-        .instrument(span.clone())
-        .await
-        .map_err(|error| {
-            call::classify("Query", call::sdk_attempts(db.client()), error, |_| None)
-                .into_error("Query")
-        })?;
+        .return_consumed_capacity(ReturnConsumedCapacity::Total);
+    let (result, attempts) = retry::send(db, |overrides| {
+        request
+            .clone()
+            .customize()
+            .config_override(overrides)
+            .send()
+    })
+    .instrument(span.clone())
+    .await;
+    let output = result
+        .map_err(|error| call::classify("Query", attempts, error, |_| None).into_error("Query"))?;
     let capacity = Capacity::read_from(output.consumed_capacity());
     scope::record_read(capacity);
     let keys: Vec<Item> = output
@@ -214,11 +218,8 @@ async fn load<M: Model>(db: &Db, keys: Vec<Item>) -> Result<Vec<M>> {
     }
     let result = read::batch_get(db, keys.clone()).await?;
     scope::record_read(result.capacity);
-    if !result.unprocessed.is_empty() {
-        return Err(Error::UnprocessedKeys {
-            keys: result.unprocessed,
-            attempts: result.attempts,
-        });
+    if let Some(error) = result.failure() {
+        return Err(error);
     }
     let share = result.share();
     keys.iter()

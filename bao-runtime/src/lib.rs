@@ -21,6 +21,7 @@ pub mod local;
 pub mod model;
 pub mod ops;
 pub mod query;
+mod retry;
 pub mod schema;
 pub mod scope;
 pub mod table;

@@ -7,7 +7,7 @@ use crate::expr::{Condition, ExprBuilder, SortKey, SortKeyCondition, key_conditi
 use crate::keys::{self, KeyValue};
 use crate::model::{self, Model};
 use crate::schema::{FieldKind, IndexSchema, KeyPart};
-use crate::{Db, Error, Result, scope};
+use crate::{Db, Error, Result, retry, scope};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, Select};
 use base64::Engine;
 use futures::Stream;
@@ -252,16 +252,18 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         start: Option<Item>,
     ) -> Result<(u64, Option<Item>)> {
         let (request, span) = self.request(partition, start, Select::Count);
-        let output = request
-            .send()
-            .instrument(span.clone())
-            .await
-            .map_err(|error| {
-                call::classify("Query", call::sdk_attempts(self.db.client()), error, |_| {
-                    None
-                })
-                .into_error("Query")
-            })?;
+        let (result, attempts) = retry::send(self.db, |overrides| {
+            request
+                .clone()
+                .customize()
+                .config_override(overrides)
+                .send()
+        })
+        .instrument(span.clone())
+        .await;
+        let output = result.map_err(|error| {
+            call::classify("Query", attempts, error, |_| None).into_error("Query")
+        })?;
         let capacity = Capacity::read_from(output.consumed_capacity());
         scope::record_read(capacity);
         call::record(&span, 0, capacity);
@@ -278,16 +280,18 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         select: Select,
     ) -> Result<(Vec<Item>, Option<Item>, Capacity)> {
         let (request, span) = self.request(partition, start, select);
-        let output = request
-            .send()
-            .instrument(span.clone())
-            .await
-            .map_err(|error| {
-                call::classify("Query", call::sdk_attempts(self.db.client()), error, |_| {
-                    None
-                })
-                .into_error("Query")
-            })?;
+        let (result, attempts) = retry::send(self.db, |overrides| {
+            request
+                .clone()
+                .customize()
+                .config_override(overrides)
+                .send()
+        })
+        .instrument(span.clone())
+        .await;
+        let output = result.map_err(|error| {
+            call::classify("Query", attempts, error, |_| None).into_error("Query")
+        })?;
         let capacity = Capacity::read_from(output.consumed_capacity());
         scope::record_read(capacity);
         let items = output.items.unwrap_or_default();

@@ -1,18 +1,21 @@
 //! Shared helpers for the end-to-end suites: a fresh table per test, raw reads and writes with
 //! the plain SDK (so the suites check what is stored, not what bao reads back), attribute
-//! constructors, a log of the HTTP requests sent, an independent DynamoBao bucket hash, and
-//! DynamoBao itself from npm ([`node`]).
+//! constructors, a log of the HTTP requests sent, a table behind a fault-injecting interceptor,
+//! an independent DynamoBao bucket hash, and DynamoBao itself from npm ([`node`]).
 
 pub mod interop;
 pub mod node;
 
-use bao_runtime::Db;
 use bao_runtime::aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
+use bao_runtime::aws_sdk_dynamodb::config::retry::RetryConfig;
 use bao_runtime::aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use bao_runtime::aws_sdk_dynamodb::types::AttributeValue;
 use bao_runtime::testing::TestDb;
+use bao_runtime::testing::faults::Faults;
+use bao_runtime::{Db, RetryPolicy};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 /// A stored item as the plain SDK returns it.
 pub type RawItem = HashMap<String, AttributeValue>;
@@ -34,6 +37,71 @@ pub async fn start_logged() -> (TestDb, Requests) {
         .expect("the test table starts");
     requests.reset();
     (test, requests)
+}
+
+/// The retry policy of the fault suites: four attempts, delays of a millisecond or two.
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(2),
+    }
+}
+
+/// The SDK's standard retry (three attempts) with millisecond backoff, so transient errors
+/// that the SDK retries keep the suites fast.
+pub fn fast_sdk_retries() -> RetryConfig {
+    RetryConfig::standard()
+        .with_initial_backoff(Duration::from_millis(1))
+        .with_max_backoff(Duration::from_millis(2))
+}
+
+/// A fresh table whose client passes every request through `Faults`, and a `Db` on it with
+/// [`fast_retries`]. The faults have no rules and no records yet.
+pub async fn start_faulty() -> (TestDb, Db, Faults) {
+    let faults = Faults::new();
+    let interceptor = faults.clone();
+    let test = TestDb::start_with(move |config| {
+        config
+            .interceptor(interceptor)
+            .retry_config(fast_sdk_retries())
+    })
+    .await
+    .expect("the test table starts");
+    let db = Db::builder(test.db().client().clone(), test.db().table())
+        .retry(fast_retries())
+        .build();
+    faults.clear();
+    (test, db, faults)
+}
+
+/// An item's size as DynamoDB counts it against the 400 KB limit (attribute names plus values;
+/// integers by significant digits), computed here independently of the runtime.
+pub fn dynamo_size(item: &RawItem) -> usize {
+    fn number(text: &str) -> usize {
+        let magnitude = text.trim_start_matches('-');
+        assert!(
+            !magnitude.contains('.'),
+            "no size rule for decimals: {text}"
+        );
+        let significant = magnitude.trim_matches('0').len();
+        let sign = usize::from(text.starts_with('-') && significant > 0);
+        significant.div_ceil(2) + 1 + sign
+    }
+    fn value(attr: &AttributeValue) -> usize {
+        match attr {
+            AttributeValue::S(text) => text.len(),
+            AttributeValue::N(text) => number(text),
+            AttributeValue::B(bytes) => bytes.as_ref().len(),
+            AttributeValue::Ss(members) => members.iter().map(String::len).sum(),
+            AttributeValue::Ns(members) => members.iter().map(|n| number(n)).sum(),
+            AttributeValue::Bool(_) | AttributeValue::Null(_) => 1,
+            other => panic!("no size rule for {other:?}"),
+        }
+    }
+    item.iter()
+        .map(|(name, attr)| name.len() + value(attr))
+        .sum()
 }
 
 /// The DynamoDB requests a client sent, named by operation (`GetItem`, `BatchGetItem`, ...),

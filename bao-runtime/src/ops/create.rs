@@ -8,7 +8,7 @@ use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::model::{self, Model};
 use crate::schema::{ModelSchema, UniqueConstraintSchema};
-use crate::{Db, Error, Result, keys, scope};
+use crate::{Db, Error, Result, keys, retry, scope};
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{Put, ReturnConsumedCapacity, TransactWriteItem};
 use tracing::Instrument;
@@ -23,6 +23,7 @@ pub async fn create<M: Model>(db: &Db, fields: Item) -> Result<M> {
     validate::new_item(schema, &fields)?;
     let id = keys::primary_id(schema, &fields)?;
     let item = layout::stored_item(db, schema, &fields)?;
+    validate::item_size(schema, &fields, &item)?;
     let cache_key = scope::CacheKey::of(db, &item);
     let claims = validate::unique_values(schema, &fields);
 
@@ -88,17 +89,23 @@ pub(crate) fn transaction_parts(
 
 async fn put(db: &Db, model: &'static str, id: &str, item: Item) -> Result<Capacity> {
     let span = call::span("PutItem", db.table(), None);
-    let result = db
+    let request = db
         .client()
         .put_item()
         .table_name(db.table())
         .set_item(Some(item))
         .condition_expression(CREATE_GUARD)
         .expression_attribute_names("#pk", PK)
-        .return_consumed_capacity(ReturnConsumedCapacity::Total)
-        .send()
-        .instrument(span.clone())
-        .await;
+        .return_consumed_capacity(ReturnConsumedCapacity::Total);
+    let (result, attempts) = retry::send(db, |overrides| {
+        request
+            .clone()
+            .customize()
+            .config_override(overrides)
+            .send()
+    })
+    .instrument(span.clone())
+    .await;
     match result {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());
@@ -106,18 +113,18 @@ async fn put(db: &Db, model: &'static str, id: &str, item: Item) -> Result<Capac
             Ok(capacity)
         }
         Err(error) => Err(
-            match call::classify(
-                "PutItem",
-                call::sdk_attempts(db.client()),
-                error,
-                |service| {
-                    matches!(service, PutItemError::ConditionalCheckFailedException(_))
-                        .then_some(Failure::ConditionFailed(None))
-                },
-            ) {
+            match call::classify("PutItem", attempts, error, |service| {
+                matches!(service, PutItemError::ConditionalCheckFailedException(_))
+                    .then_some(Failure::ConditionFailed(None))
+            }) {
                 Failure::ConditionFailed(_) => Error::AlreadyExists {
                     model,
                     id: id.to_owned(),
+                },
+                Failure::TooLarge(_) => Error::ItemTooLarge {
+                    model,
+                    id: id.to_owned(),
+                    size: None,
                 },
                 other => other.into_error("PutItem"),
             },

@@ -9,7 +9,7 @@ use crate::codec::Item;
 use crate::expr::{Condition, ExprBuilder};
 use crate::model::{self, Model, ModelKey};
 use crate::schema::ModelSchema;
-use crate::{Db, Error, Result, keys, scope};
+use crate::{Db, Error, Result, keys, retry, scope};
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::types::{
     Delete, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
@@ -114,7 +114,7 @@ async fn delete_item(
     let condition_expression = guard(condition, &mut expr, Vec::new());
     let (names, values) = expr.into_parts();
     let span = call::span("DeleteItem", db.table(), None);
-    let sent = db
+    let request = db
         .client()
         .delete_item()
         .table_name(db.table())
@@ -124,10 +124,16 @@ async fn delete_item(
         .set_expression_attribute_values(values)
         .return_values(ReturnValue::AllOld)
         .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-        .return_consumed_capacity(ReturnConsumedCapacity::Total)
-        .send()
-        .instrument(span.clone())
-        .await;
+        .return_consumed_capacity(ReturnConsumedCapacity::Total);
+    let (sent, attempts) = retry::send(db, |overrides| {
+        request
+            .clone()
+            .customize()
+            .config_override(overrides)
+            .send()
+    })
+    .instrument(span.clone())
+    .await;
     match sent {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());
@@ -136,17 +142,12 @@ async fn delete_item(
             Ok((model::fields_only_of(schema, item), capacity))
         }
         Err(error) => Err(
-            match call::classify(
-                "DeleteItem",
-                call::sdk_attempts(db.client()),
-                error,
-                |service| match service {
-                    DeleteItemError::ConditionalCheckFailedException(failed) => {
-                        Some(Failure::ConditionFailed(failed.item.clone()))
-                    }
-                    _ => None,
-                },
-            ) {
+            match call::classify("DeleteItem", attempts, error, |service| match service {
+                DeleteItemError::ConditionalCheckFailedException(failed) => {
+                    Some(Failure::ConditionFailed(failed.item.clone()))
+                }
+                _ => None,
+            }) {
                 Failure::ConditionFailed(None) => Error::NotFound {
                     model: schema.name,
                     id: id.to_owned(),

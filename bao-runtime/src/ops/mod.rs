@@ -15,4 +15,5 @@ pub use create::create;
 pub use delete::delete;
 pub use read::{MAX_BATCH_GET_KEYS, ReadOptions, find, find_by_unique, find_many, find_related};
 pub use transact::MAX_TRANSACTION_ITEMS;
+pub use validate::MAX_ITEM_BYTES;
 pub use write::{save, update};

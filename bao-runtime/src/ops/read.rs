@@ -8,7 +8,7 @@ use crate::keys;
 use crate::model::{self, Model, ModelKey};
 use crate::schema::FieldKind;
 use crate::scope::{self, CacheKey, Loaded};
-use crate::{Db, Error, Result};
+use crate::{Db, Error, Result, retry};
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnConsumedCapacity};
 use std::collections::{HashMap, HashSet};
 use tracing::Instrument;
@@ -70,11 +70,8 @@ pub async fn find_many<M: Model>(db: &Db, keys: &[M::Key]) -> Result<Vec<Option<
         .map(|key| layout::key_of(db, M::SCHEMA, &key.key_item()))
         .collect::<Result<Vec<_>>>()?;
     let result = batch_get(db, keys.clone()).await?;
-    if !result.unprocessed.is_empty() {
-        return Err(Error::UnprocessedKeys {
-            keys: result.unprocessed,
-            attempts: result.attempts,
-        });
+    if let Some(error) = result.failure() {
+        return Err(error);
     }
     let share = result.share();
     keys.iter()
@@ -169,20 +166,36 @@ pub async fn find_by_unique<M: Model, T: FieldValue>(
 /// One GetItem.
 pub(crate) async fn get_item(db: &Db, key: Item, consistent: bool) -> Result<Loaded> {
     let span = call::span("GetItem", db.table(), None);
-    let output = db
+    let request = db
         .client()
         .get_item()
         .table_name(db.table())
-        .set_key(Some(key))
+        .set_key(Some(key.clone()))
         .consistent_read(consistent)
-        .return_consumed_capacity(ReturnConsumedCapacity::Total)
-        .send()
-        .instrument(span.clone())
-        .await
-        .map_err(|error| {
-            call::classify("GetItem", call::sdk_attempts(db.client()), error, |_| None)
-                .into_error("GetItem")
-        })?;
+        .return_consumed_capacity(ReturnConsumedCapacity::Total);
+    let (result, attempts) = retry::send(db, |overrides| {
+        request
+            .clone()
+            .customize()
+            .config_override(overrides)
+            .send()
+    })
+    .instrument(span.clone())
+    .await;
+    let output = result.map_err(|error| {
+        match call::classify("GetItem", attempts, error, |_| None).into_error("GetItem") {
+            Error::Throttled {
+                operation,
+                attempts,
+                ..
+            } => Error::Throttled {
+                operation,
+                attempts,
+                keys: vec![key],
+            },
+            other => other,
+        }
+    })?;
     let capacity = Capacity::read_from(output.consumed_capacity());
     call::record(&span, usize::from(output.item.is_some()), capacity);
     Ok((output.item, capacity))
@@ -195,6 +208,8 @@ pub(crate) struct BatchResult {
     pub(crate) found: HashMap<CacheKey, Item>,
     /// Keys DynamoDB left unprocessed after every retry.
     pub(crate) unprocessed: Vec<Item>,
+    /// Keys of chunks DynamoDB throttled on every attempt.
+    pub(crate) throttled: Vec<Item>,
     /// Keys requested (after deduplication).
     pub(crate) requested: usize,
     /// Most calls made for one chunk.
@@ -213,24 +228,51 @@ impl BatchResult {
         }
     }
 
-    /// The outcome for one key: found, proven absent, or left unprocessed.
+    /// The outcome for one key: found, proven absent, or left unread (throttled or
+    /// unprocessed), which is an error naming that key alone.
     pub(crate) fn outcome(&self, key: &CacheKey, share: Capacity) -> Result<Loaded> {
         if let Some(item) = self.found.get(key) {
             return Ok((Some(item.clone()), share));
         }
-        let unprocessed: Vec<Item> = self
-            .unprocessed
-            .iter()
-            .filter(|candidate| key.matches(candidate))
-            .cloned()
-            .collect();
-        if unprocessed.is_empty() {
-            Ok((None, share))
-        } else {
-            Err(Error::UnprocessedKeys {
+        let unread = |keys: &[Item]| -> Vec<Item> {
+            keys.iter()
+                .filter(|candidate| key.matches(candidate))
+                .cloned()
+                .collect()
+        };
+        let throttled = unread(&self.throttled);
+        if !throttled.is_empty() {
+            return Err(self.throttled_error(throttled));
+        }
+        let unprocessed = unread(&self.unprocessed);
+        if !unprocessed.is_empty() {
+            return Err(Error::UnprocessedKeys {
                 keys: unprocessed,
                 attempts: self.attempts,
-            })
+            });
+        }
+        Ok((None, share))
+    }
+
+    /// The error for the whole read when any key was left unread: [`Error::Throttled`] when a
+    /// chunk was throttled (naming every unread key), else [`Error::UnprocessedKeys`].
+    pub(crate) fn failure(&self) -> Option<Error> {
+        if !self.throttled.is_empty() {
+            let mut keys = self.throttled.clone();
+            keys.extend(self.unprocessed.iter().cloned());
+            return Some(self.throttled_error(keys));
+        }
+        (!self.unprocessed.is_empty()).then(|| Error::UnprocessedKeys {
+            keys: self.unprocessed.clone(),
+            attempts: self.attempts,
+        })
+    }
+
+    fn throttled_error(&self, keys: Vec<Item>) -> Error {
+        Error::Throttled {
+            operation: "BatchGetItem",
+            attempts: self.attempts,
+            keys,
         }
     }
 }
@@ -253,12 +295,15 @@ pub(crate) async fn batch_get(db: &Db, keys: Vec<Item>) -> Result<BatchResult> {
     for chunk in futures::future::try_join_all(chunks).await? {
         total.found.extend(chunk.found);
         total.unprocessed.extend(chunk.unprocessed);
+        total.throttled.extend(chunk.throttled);
         total.attempts = total.attempts.max(chunk.attempts);
         total.capacity += chunk.capacity;
     }
     Ok(total)
 }
 
+/// Reads one chunk, retrying unprocessed keys and throttled calls alike with the handle's
+/// policy: every call counts as an attempt.
 async fn batch_get_chunk(db: &Db, mut keys: Vec<Item>) -> Result<BatchResult> {
     let mut result = BatchResult::default();
     let policy = *db.retry();
@@ -266,26 +311,36 @@ async fn batch_get_chunk(db: &Db, mut keys: Vec<Item>) -> Result<BatchResult> {
         result.attempts += 1;
         let span = call::span("BatchGetItem", db.table(), None);
         let request = KeysAndAttributes::builder()
-            .set_keys(Some(std::mem::take(&mut keys)))
+            .set_keys(Some(keys.clone()))
             .build()
             .map_err(|error| Error::sdk("BatchGetItem", error))?;
-        let output = db
+        let sent = db
             .client()
             .batch_get_item()
             .request_items(db.table(), request)
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .customize()
+            .config_override(retry::overrides())
             .send()
             .instrument(span.clone())
-            .await
-            .map_err(|error| {
-                call::classify(
-                    "BatchGetItem",
-                    call::sdk_attempts(db.client()),
-                    error,
-                    |_| None,
-                )
-                .into_error("BatchGetItem")
-            })?;
+            .await;
+        let output = match sent {
+            Ok(output) => output,
+            Err(error) if retry::is_throttling(&error) => {
+                if result.attempts >= policy.max_attempts {
+                    result.throttled = keys;
+                    return Ok(result);
+                }
+                tokio::time::sleep(policy.delay(result.attempts)).await;
+                continue;
+            }
+            Err(error) => {
+                return Err(
+                    call::classify("BatchGetItem", result.attempts, error, |_| None)
+                        .into_error("BatchGetItem"),
+                );
+            }
+        };
         let capacity = Capacity::read_from(output.consumed_capacity());
         result.capacity += capacity;
         let items = output

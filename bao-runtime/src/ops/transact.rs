@@ -6,7 +6,7 @@ use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::error::CancellationReason;
 use crate::schema::{ModelSchema, UniqueConstraintSchema};
-use crate::{Db, Error, Result};
+use crate::{Db, Error, Result, retry};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, Put, ReturnConsumedCapacity, TransactWriteItem,
@@ -159,14 +159,20 @@ pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailu
     let span = call::span("TransactWriteItems", db.table(), None);
     let (items, roles): (Vec<_>, Vec<_>) = parts.into_iter().map(|p| (p.item, p.role)).unzip();
     let count = items.len();
-    let result = db
+    let request = db
         .client()
         .transact_write_items()
         .set_transact_items(Some(items))
-        .return_consumed_capacity(ReturnConsumedCapacity::Total)
-        .send()
-        .instrument(span.clone())
-        .await;
+        .return_consumed_capacity(ReturnConsumedCapacity::Total);
+    let (result, attempts) = retry::send(db, |overrides| {
+        request
+            .clone()
+            .customize()
+            .config_override(overrides)
+            .send()
+    })
+    .instrument(span.clone())
+    .await;
     match result {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());
@@ -174,20 +180,21 @@ pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailu
             Ok(capacity)
         }
         Err(error) => {
-            let failure = call::classify(
-                "TransactWriteItems",
-                call::sdk_attempts(db.client()),
-                error,
-                |service| match service {
-                    TransactWriteItemsError::TransactionCanceledException(cancelled) => Some(
-                        Failure::Cancelled(cancelled.cancellation_reasons().to_vec()),
-                    ),
-                    _ => None,
-                },
-            );
+            let failure =
+                call::classify(
+                    "TransactWriteItems",
+                    attempts,
+                    error,
+                    |service| match service {
+                        TransactWriteItemsError::TransactionCanceledException(cancelled) => Some(
+                            Failure::Cancelled(cancelled.cancellation_reasons().to_vec()),
+                        ),
+                        _ => None,
+                    },
+                );
             Err(match failure {
-                Failure::Cancelled(reasons) => TxFailure::Cancelled(
-                    reasons
+                Failure::Cancelled(reasons) => {
+                    let rejections: Vec<Rejection> = reasons
                         .iter()
                         .zip(roles)
                         .enumerate()
@@ -201,11 +208,43 @@ pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailu
                                 item: reason.item().cloned(),
                             })
                         })
-                        .collect(),
-                ),
+                        .collect();
+                    let oversized = rejections
+                        .iter()
+                        .filter(|rejection| {
+                            rejection.code == "ValidationError"
+                                && call::is_size_message(rejection.message.as_deref())
+                        })
+                        .find_map(|rejection| too_large(&rejection.role));
+                    match oversized {
+                        Some(error) => TxFailure::Other(error),
+                        None => TxFailure::Cancelled(rejections),
+                    }
+                }
+                Failure::TooLarge(message) => {
+                    // DynamoDB does not say which item; name it when only one is a model item.
+                    let mut items = roles.iter().filter_map(too_large);
+                    TxFailure::Other(match (items.next(), items.next()) {
+                        (Some(error), None) => error,
+                        _ => Failure::TooLarge(message).into_error("TransactWriteItems"),
+                    })
+                }
                 other => TxFailure::Other(other.into_error("TransactWriteItems")),
             })
         }
+    }
+}
+
+/// [`Error::ItemTooLarge`] for the part with this role, when it writes a model item
+/// (constraint items are small).
+fn too_large(role: &Role) -> Option<Error> {
+    match role {
+        Role::Main { model, id, .. } => Some(Error::ItemTooLarge {
+            model,
+            id: id.clone(),
+            size: None,
+        }),
+        _ => None,
     }
 }
 

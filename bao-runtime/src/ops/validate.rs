@@ -4,7 +4,53 @@ use super::layout;
 use crate::changes::{Change, Changes};
 use crate::codec::{self, Item};
 use crate::schema::{KeyPart, ModelSchema, UniqueConstraintSchema};
-use crate::{Error, Result};
+use crate::{Error, Result, keys};
+use aws_sdk_dynamodb::types::AttributeValue;
+
+/// DynamoDB's limit on the size of one item, attribute names included.
+pub const MAX_ITEM_BYTES: usize = 400 * 1024;
+
+/// Refuses `item` when its size, as DynamoDB counts it, is surely over [`MAX_ITEM_BYTES`].
+/// Numbers count as one byte (their least), so an item close to the limit is left to DynamoDB,
+/// whose refusal is mapped to the same error. `fields` names the item in the error.
+pub(crate) fn item_size(schema: &ModelSchema, fields: &Item, item: &Item) -> Result<()> {
+    let size: usize = item
+        .iter()
+        .map(|(name, value)| name.len() + value_size(value))
+        .sum();
+    if size <= MAX_ITEM_BYTES {
+        return Ok(());
+    }
+    Err(Error::ItemTooLarge {
+        model: schema.name,
+        id: keys::primary_id(schema, fields).unwrap_or_default(),
+        size: Some(size),
+    })
+}
+
+/// The bytes DynamoDB counts for a value (at least).
+fn value_size(value: &AttributeValue) -> usize {
+    match value {
+        AttributeValue::S(text) => text.len(),
+        AttributeValue::B(bytes) => bytes.as_ref().len(),
+        AttributeValue::Ss(members) => members.iter().map(String::len).sum(),
+        AttributeValue::Bs(members) => members.iter().map(|bytes| bytes.as_ref().len()).sum(),
+        AttributeValue::Ns(members) => members.len(),
+        AttributeValue::L(values) => {
+            3 + values
+                .iter()
+                .map(|value| 1 + value_size(value))
+                .sum::<usize>()
+        }
+        AttributeValue::M(entries) => {
+            3 + entries
+                .iter()
+                .map(|(name, value)| name.len() + 1 + value_size(value))
+                .sum::<usize>()
+        }
+        _ => 1,
+    }
+}
 
 /// A new item: every required field present, every value within its field's limits.
 pub(crate) fn new_item(schema: &ModelSchema, fields: &Item) -> Result<()> {

@@ -11,7 +11,7 @@ use crate::codec::{FieldValue, Item};
 use crate::expr::{AttributeNames, AttributeValues, Condition, ExprBuilder, UpdateExpr};
 use crate::model::{self, Model, ModelKey};
 use crate::schema::{FieldKind, IndexSchema, KeyPart, ModelSchema, UniqueConstraintSchema};
-use crate::{Db, Error, Result, keys, scope};
+use crate::{Db, Error, Result, keys, retry, scope};
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
@@ -30,6 +30,7 @@ pub async fn save<M: Model>(db: &Db, model: &mut M, condition: Option<Condition>
     if changes.is_empty() && condition.is_none() {
         return Ok(());
     }
+    validate::item_size(schema, &current, &current)?;
     let key = model.key().key_item();
     let known = stored.unwrap_or_else(|| current.clone());
     let (fields, capacity) = apply(db, schema, key, changes, Some(known), condition).await?;
@@ -305,7 +306,7 @@ async fn update_item(
     plan: Plan,
 ) -> Result<(Item, Capacity)> {
     let span = call::span("UpdateItem", db.table(), None);
-    let sent = db
+    let request = db
         .client()
         .update_item()
         .table_name(db.table())
@@ -316,10 +317,16 @@ async fn update_item(
         .set_expression_attribute_values(plan.values)
         .return_values(ReturnValue::AllNew)
         .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-        .return_consumed_capacity(ReturnConsumedCapacity::Total)
-        .send()
-        .instrument(span.clone())
-        .await;
+        .return_consumed_capacity(ReturnConsumedCapacity::Total);
+    let (sent, attempts) = retry::send(db, |overrides| {
+        request
+            .clone()
+            .customize()
+            .config_override(overrides)
+            .send()
+    })
+    .instrument(span.clone())
+    .await;
     match sent {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());
@@ -328,18 +335,18 @@ async fn update_item(
             Ok((model::fields_only_of(schema, item), capacity))
         }
         Err(error) => Err(
-            match call::classify(
-                "UpdateItem",
-                call::sdk_attempts(db.client()),
-                error,
-                |service| match service {
-                    UpdateItemError::ConditionalCheckFailedException(failed) => {
-                        Some(Failure::ConditionFailed(failed.item.clone()))
-                    }
-                    _ => None,
-                },
-            ) {
+            match call::classify("UpdateItem", attempts, error, |service| match service {
+                UpdateItemError::ConditionalCheckFailedException(failed) => {
+                    Some(Failure::ConditionFailed(failed.item.clone()))
+                }
+                _ => None,
+            }) {
                 Failure::ConditionFailed(old) => plan.conflict.explain(old.as_ref()),
+                Failure::TooLarge(_) => Error::ItemTooLarge {
+                    model: schema.name,
+                    id: plan.id,
+                    size: None,
+                },
                 other => other.into_error("UpdateItem"),
             },
         ),

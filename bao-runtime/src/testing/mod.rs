@@ -8,8 +8,13 @@
 //! # Ok(()) }
 //! ```
 //!
+//! [`faults`] answers chosen calls with throttling, internal errors, unprocessed keys or
+//! transaction conflicts, which no emulator produces.
+//!
 //! With `BAO_TEST_ENDPOINT` set (DynamoDB Local, real AWS), the table is created there instead,
 //! under a fresh name; [`TestDb::finish`] deletes it.
+
+pub mod faults;
 
 use crate::local::{ACCESS_KEY_ID, LocalServer, SECRET_ACCESS_KEY};
 use crate::table::create_table;

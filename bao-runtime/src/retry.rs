@@ -1,0 +1,83 @@
+//! Retries of throttled calls: the handle's [`RetryPolicy`](crate::RetryPolicy) decides when a
+//! throttled call is sent again, and the SDK is told to leave throttling alone so that the two
+//! never multiply.
+
+use crate::Db;
+use crate::call::THROTTLING_CODES;
+use aws_sdk_dynamodb::config::Builder as ConfigOverride;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::retries::classifiers::{
+    ClassifyRetry, RetryAction, RetryClassifierPriority,
+};
+use std::future::Future;
+
+/// Sends a request until it is not throttled or the policy's attempts are used up, sleeping the
+/// policy's jittered delay between attempts. `attempt` sends one request with the per-call
+/// configuration it is given. Returns the last outcome and the attempts made.
+pub(crate) async fn send<T, E, R, Fut>(
+    db: &Db,
+    mut attempt: impl FnMut(ConfigOverride) -> Fut,
+) -> (Result<T, SdkError<E, R>>, u32)
+where
+    Fut: Future<Output = Result<T, SdkError<E, R>>>,
+    E: ProvideErrorMetadata,
+{
+    let policy = *db.retry();
+    let mut attempts = 1;
+    loop {
+        let result = attempt(overrides()).await;
+        match &result {
+            Err(error) if is_throttling(error) && attempts < policy.max_attempts => {
+                tokio::time::sleep(policy.delay(attempts)).await;
+                attempts += 1;
+            }
+            _ => return (result, attempts),
+        }
+    }
+}
+
+/// Whether DynamoDB throttled the call.
+pub(crate) fn is_throttling<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
+    error
+        .code()
+        .is_some_and(|code| THROTTLING_CODES.contains(&code))
+}
+
+/// The configuration every call of bao is sent with: the SDK's own retry strategy keeps
+/// retrying transient errors, but not throttling.
+pub(crate) fn overrides() -> ConfigOverride {
+    ConfigOverride::default().retry_classifier(LeaveThrottlingToBao)
+}
+
+/// Forbids the SDK's retry of a throttled response; it runs after the SDK's classifiers.
+#[derive(Debug)]
+struct LeaveThrottlingToBao;
+
+impl ClassifyRetry for LeaveThrottlingToBao {
+    fn classify_retry(&self, context: &InterceptorContext) -> RetryAction {
+        match error_code(context) {
+            Some(code) if THROTTLING_CODES.contains(&code.as_str()) => RetryAction::RetryForbidden,
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "bao::LeaveThrottlingToBao"
+    }
+
+    fn priority(&self) -> RetryClassifierPriority {
+        RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
+    }
+}
+
+/// The error code of a DynamoDB error response: its body's `__type` without the namespace.
+fn error_code(context: &InterceptorContext) -> Option<String> {
+    let response = context.response()?;
+    if response.status().is_success() {
+        return None;
+    }
+    let body: serde_json::Value = serde_json::from_slice(response.body().bytes()?).ok()?;
+    let kind = body.get("__type")?.as_str()?;
+    Some(kind.rsplit('#').next().unwrap_or(kind).to_owned())
+}
