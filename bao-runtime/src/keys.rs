@@ -1385,10 +1385,18 @@ mod tests {
         );
         let comment = item(&[("postId", s(&kilo())), ("commentId", s("c"))]);
         let error = iteration_keys(&COMMENT, None, &comment).expect_err("too long");
-        assert!(matches!(error, Error::Validation { field: "postId", .. }));
+        assert!(matches!(
+            error,
+            Error::Validation {
+                field: "postId",
+                ..
+            }
+        ));
         let fits = item(&[("postId", s("p")), ("commentId", s(&"c".repeat(1013)))]);
         assert_eq!(
-            iteration_keys(&COMMENT, None, &fits).expect("fits").map(|(_, sk)| sk.len()),
+            iteration_keys(&COMMENT, None, &fits)
+                .expect("fits")
+                .map(|(_, sk)| sk.len()),
             Some(1024)
         );
     }

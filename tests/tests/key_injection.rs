@@ -160,10 +160,7 @@ async fn hostile_ids_never_collide_across_values_or_tenants() {
         let scope = RequestScope::new();
         let batched = scope.run(Slug::find_many(&db, &ids)).await.unwrap();
         for (id, found) in ids.iter().zip(batched) {
-            assert_eq!(
-                found.expect("found").note,
-                Some(format!("{tenant:?}/{id}"))
-            );
+            assert_eq!(found.expect("found").note, Some(format!("{tenant:?}/{id}")));
         }
     }
 
@@ -192,7 +189,8 @@ async fn ids_holding_the_primary_id_separator_are_refused() {
     let (test, requests) = start_logged().await;
     let db = test.db().with_tenant("acme").unwrap();
     for value in SEPARATORS {
-        let (model, field, message) = refusal(Slug::create(&db, NewSlug::new(SlugId::from(*value))).await);
+        let (model, field, message) =
+            refusal(Slug::create(&db, NewSlug::new(SlugId::from(*value))).await);
         assert_eq!((model, field), ("Slug", "slug"), "{value:?}");
         assert!(message.contains("ambiguous"), "{message}");
         let (_, field, _) = refusal(Slug::find(&db, &SlugId::from(*value)).await);
@@ -225,7 +223,8 @@ async fn create_entries(db: &Db, values: &[String]) -> BTreeMap<(String, String)
                     assert!(message.contains("ambiguous"), "{message}");
                 }
                 None => {
-                    let entry = result.unwrap_or_else(|error| panic!("{space:?}/{name:?}: {error}"));
+                    let entry =
+                        result.unwrap_or_else(|error| panic!("{space:?}/{name:?}: {error}"));
                     assert_eq!(entry.primary_id(), format!("{space}##__SK__##{name}"));
                     created.insert((space.clone(), name.clone()), handle);
                 }
@@ -237,8 +236,18 @@ async fn create_entries(db: &Db, values: &[String]) -> BTreeMap<(String, String)
 
 fn composite_values() -> Vec<String> {
     let mut values: Vec<String> = [
-        "a", "a#", "#a", "a:b", "[acme]#", "]#", "_raft_uc", "__SK__##", "##__SK_", "e\u{301}",
-        "\u{e9}", "\u{1F600}",
+        "a",
+        "a#",
+        "#a",
+        "a:b",
+        "[acme]#",
+        "]#",
+        "_raft_uc",
+        "__SK__##",
+        "##__SK_",
+        "e\u{301}",
+        "\u{e9}",
+        "\u{1F600}",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -259,7 +268,8 @@ async fn hostile_composite_keys_never_collide() {
         assert_eq!(
             refused,
             values.len() * values.len()
-                - (values.len() - COMPOSITE_REFUSED.len()) * (values.len() - COMPOSITE_REFUSED.len())
+                - (values.len() - COMPOSITE_REFUSED.len())
+                    * (values.len() - COMPOSITE_REFUSED.len())
         );
         total += created.len();
 
@@ -380,9 +390,12 @@ async fn hostile_unique_values_and_tenants_stay_apart() {
     let expected: BTreeSet<String> = tenants()
         .iter()
         .flat_map(|tenant| {
-            hostile()
-                .into_iter()
-                .map(move |email| format!("{}_raft_uc#_uc1#u#email:{email}", key_prefix(tenant.as_ref())))
+            hostile().into_iter().map(move |email| {
+                format!(
+                    "{}_raft_uc#_uc1#u#email:{email}",
+                    key_prefix(tenant.as_ref())
+                )
+            })
         })
         .collect();
     assert_eq!(
@@ -446,8 +459,19 @@ fn tenant_ids_that_could_reach_into_another_prefix_are_refused() {
     );
     let long = "t".repeat(1024);
     for id in [
-        "", "a]", "a]#[b", "[a", "a#b", "a:b", "a b", "\u{e9}", "e\u{301}", "\u{1F600}", "a\u{0}",
-        "a##__SK__##b", &long,
+        "",
+        "a]",
+        "a]#[b",
+        "[a",
+        "a#b",
+        "a:b",
+        "a b",
+        "\u{e9}",
+        "e\u{301}",
+        "\u{1F600}",
+        "a\u{0}",
+        "a##__SK__##b",
+        &long,
     ] {
         let (model, field, message) = refusal(db.with_tenant(id));
         assert_eq!((model, field), ("tenant", "id"), "{id:?}");
@@ -472,9 +496,13 @@ async fn keys_over_dynamodb_limits_are_refused_before_sending() {
         (db, "\u{1F600}".repeat(512)),
     ] {
         requests.reset();
-        let (model, field, message) = refusal(Slug::create(handle, NewSlug::new(SlugId::from(id.as_str()))).await);
+        let (model, field, message) =
+            refusal(Slug::create(handle, NewSlug::new(SlugId::from(id.as_str()))).await);
         assert_eq!((model, field), ("Slug", "slug"));
-        assert!(message.contains("`_pk`") && message.contains("2048"), "{message}");
+        assert!(
+            message.contains("`_pk`") && message.contains("2048"),
+            "{message}"
+        );
         let (_, field, _) = refusal(Slug::find(handle, &SlugId::from(id.as_str())).await);
         assert_eq!(field, "slug");
         assert_eq!(requests.total(), 0, "{:?}", requests.operations());
@@ -486,24 +514,31 @@ async fn keys_over_dynamodb_limits_are_refused_before_sending() {
         .expect("a 1024-byte sort key fits");
     for name in ["k".repeat(1025), "\u{e9}".repeat(513)] {
         requests.reset();
-        let (model, field, message) = refusal(Setting::create(db, NewSetting::new(SettingId::from(name))).await);
+        let (model, field, message) =
+            refusal(Setting::create(db, NewSetting::new(SettingId::from(name))).await);
         assert_eq!((model, field), ("Setting", "name"));
-        assert!(message.contains("`_sk`") && message.contains("1024"), "{message}");
+        assert!(
+            message.contains("`_sk`") && message.contains("1024"),
+            "{message}"
+        );
         assert_eq!(requests.total(), 0, "{:?}", requests.operations());
     }
 
     // `_iter_sk` = the primary id `space##__SK__##name`: a sort key of `iter_index`.
     requests.reset();
-    let (model, field, message) = refusal(Entry::create(db, NewEntry::new("a", "k".repeat(1020))).await);
+    let (model, field, message) =
+        refusal(Entry::create(db, NewEntry::new("a", "k".repeat(1020))).await);
     assert_eq!((model, field), ("Entry", "name"));
-    assert!(message.contains("`_iter_sk`") && message.contains("1024"), "{message}");
+    assert!(
+        message.contains("`_iter_sk`") && message.contains("1024"),
+        "{message}"
+    );
     assert_eq!(requests.total(), 0, "{:?}", requests.operations());
 
     // `_gsi1_pk` = `e#gsi1#` + label, on create and on update.
     let long_label = "k".repeat(2048);
-    let (model, field, message) = refusal(
-        Entry::create(db, NewEntry::new("a", "b").with_label(long_label.as_str())).await,
-    );
+    let (model, field, message) =
+        refusal(Entry::create(db, NewEntry::new("a", "b").with_label(long_label.as_str())).await);
     assert_eq!((model, field), ("Entry", "label"));
     assert!(message.contains("`_gsi1_pk`"), "{message}");
     assert_eq!(requests.total(), 0, "{:?}", requests.operations());
@@ -513,7 +548,8 @@ async fn keys_over_dynamodb_limits_are_refused_before_sending() {
         name: entry.name.clone(),
     };
     requests.reset();
-    let (model, field, _) = refusal(Entry::update(db, &key, EntryUpdate::new().label(long_label.as_str())).await);
+    let (model, field, _) =
+        refusal(Entry::update(db, &key, EntryUpdate::new().label(long_label.as_str())).await);
     assert_eq!((model, field), ("Entry", "label"));
     let partition = AttributeValue::S(long_label.clone());
     let (model, field, _) = refusal(
@@ -525,9 +561,8 @@ async fn keys_over_dynamodb_limits_are_refused_before_sending() {
     assert_eq!(requests.total(), 0, "{:?}", requests.operations());
 
     // The unique-constraint `_pk` = `_raft_uc#_uc1#e#handle:` + value.
-    let (model, field, message) = refusal(
-        Entry::create(db, NewEntry::new("a", "c").with_handle(long_label.as_str())).await,
-    );
+    let (model, field, message) =
+        refusal(Entry::create(db, NewEntry::new("a", "c").with_handle(long_label.as_str())).await);
     assert_eq!((model, field), ("Entry", "handle"));
     assert!(message.contains("`_pk`"), "{message}");
     let (model, field, _) = refusal(Entry::find_by_handle(db, long_label.as_str()).await);
