@@ -1,16 +1,21 @@
-//! Generates every valid fixture schema with the build.rs API, so the suites compile (and
-//! clippy lints) the generated code of each one.
+//! Generates every valid fixture schema, and the suites' own schemas in `tests/schemas`, with
+//! the build.rs API, so the suites compile (and clippy lints) the generated code of each one.
 
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let fixtures = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?)
-        .join("../bao-codegen/tests/fixtures/ok");
+    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
     let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
-    println!("cargo:rerun-if-changed={}", fixtures.display());
-    let mut schemas: Vec<PathBuf> = std::fs::read_dir(&fixtures)?
-        .map(|entry| entry.map(|entry| entry.path()))
-        .collect::<Result<_, _>>()?;
+    let mut schemas = Vec::new();
+    for dir in [
+        manifest_dir.join("../bao-codegen/tests/fixtures/ok"),
+        manifest_dir.join("schemas"),
+    ] {
+        println!("cargo:rerun-if-changed={}", dir.display());
+        for entry in std::fs::read_dir(&dir)? {
+            schemas.push(entry?.path());
+        }
+    }
     schemas.sort();
     for schema in schemas
         .iter()

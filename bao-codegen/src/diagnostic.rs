@@ -145,6 +145,8 @@ codes! {
     ModuleNameCollision = "B043", "models collide in Rust";
     /// The same key twice in one YAML mapping.
     DuplicateKey = "B044", "duplicate key";
+    /// A `modelPrefix` starting with `_raft_uc`, the prefix of unique-constraint items.
+    ReservedModelPrefix = "B045", "reserved `modelPrefix`";
 }
 
 impl fmt::Display for Code {

@@ -125,6 +125,8 @@ fn option_applies(option: &str, field_type: FieldType) -> bool {
 
 /// Characters that DynamoBao uses as separators inside keys.
 const PREFIX_FORBIDDEN: &[char] = &['#', '[', ']', ':'];
+/// The `_pk` prefix (and `_sk`) of DynamoBao's unique-constraint items.
+const UNIQUE_CONSTRAINT_PREFIX: &str = "_raft_uc";
 
 const DEFAULT_ITERATION_BUCKETS: u32 = 10;
 const MAX_ITERATION_BUCKETS: i128 = 1000;
@@ -294,6 +296,21 @@ impl<'d> Checker<'_, 'd> {
                     "keys use this character as a separator",
                 )
                 .help("a prefix must not contain `#`, `[`, `]` or `:`");
+        } else if prefix.value.starts_with(UNIQUE_CONSTRAINT_PREFIX) {
+            self.reporter
+                .error(
+                    Code::ReservedModelPrefix,
+                    prefix.span,
+                    format!(
+                        "`modelPrefix` `{}` of model `{}` starts with `{UNIQUE_CONSTRAINT_PREFIX}`",
+                        prefix.value, def.name.value
+                    ),
+                    "unique-constraint items use this prefix",
+                )
+                .help(format!(
+                    "an item of this model could take the key of a unique-constraint item \
+                     (`{UNIQUE_CONSTRAINT_PREFIX}#_uc1#u#email:...`); choose another prefix"
+                ));
         }
         prefix.value.clone()
     }

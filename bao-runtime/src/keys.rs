@@ -19,8 +19,11 @@
 //! prefix bare (`P`), so all tenants share that partition; bao writes `T P`.
 //!
 //! Values are not escaped (DynamoBao does not escape them either). Keys stay unambiguous
-//! because the tenant charset excludes the delimiters, each key has a fixed layout per model,
-//! and a primary id refuses components that would make the `##__SK__##` split ambiguous.
+//! because the tenant charset excludes the delimiters (the first `]#` ends `T`), model
+//! prefixes hold no `#`, `[`, `]` or `:` and never start with `_raft_uc` (`bao` refuses such
+//! a schema; the first `#` after `T` ends `P`), every value is the last part of its key
+//! attribute, and a primary id refuses components that would make the `##__SK__##` split
+//! ambiguous. Each key is checked against DynamoDB's size limits before it is sent.
 
 use crate::codec::{FieldValue, Item, Number, stored_time, to_js_exponential, type_name};
 use crate::error::{Error, Result};
@@ -438,8 +441,9 @@ pub fn index_keys(
 /// partition is the model prefix (it is then ignored).
 ///
 /// # Errors
-/// [`Error::Validation`] when the index partitions on a field and `value` is `None`, or the
-/// value cannot be encoded for the field's kind.
+/// [`Error::Validation`] when the index partitions on a field and `value` is `None`, the
+/// value cannot be encoded for the field's kind, or the key exceeds DynamoDB's size limit
+/// (no stored item can have it).
 pub fn index_partition(
     schema: &ModelSchema,
     tenant: Option<&Tenant>,
@@ -460,10 +464,18 @@ pub fn index_partition(
             encode_field(schema, field, attr)?
         }
     };
-    Ok(match index.gsi {
+    let partition = match index.gsi {
         Some(gsi) => gsi_partition(schema, tenant, gsi, &pk),
         None => primary_partition(schema, tenant, &pk),
-    })
+    };
+    check_size(
+        schema,
+        part_name(index.key.partition),
+        index_attribute_names(index).0,
+        &partition,
+        MAX_PARTITION_KEY_BYTES,
+    )?;
+    Ok(partition)
 }
 
 fn gsi_partition(schema: &ModelSchema, tenant: Option<&Tenant>, gsi: u8, pk: &str) -> String {
@@ -495,8 +507,12 @@ pub fn index_attribute_names(index: &IndexSchema) -> (&'static str, &'static str
 /// The iteration keys (`_iter_pk`, `_iter_sk`) of an item, or `None` when the model is not
 /// iterable.
 ///
+/// `_iter_sk` is the primary id and the sort key of `iter_index`, so it may hold at most 1024
+/// bytes, although `_pk` may hold 2048.
+///
 /// # Errors
-/// As [`primary_id`].
+/// As [`primary_id`], and [`Error::Validation`] naming the (longer) key field when the
+/// primary id exceeds DynamoDB's sort key limit.
 pub fn iteration_keys(
     schema: &ModelSchema,
     tenant: Option<&Tenant>,
@@ -505,7 +521,20 @@ pub fn iteration_keys(
     let Some(buckets) = schema.iteration_buckets else {
         return Ok(None);
     };
-    let id = primary_id(schema, item)?;
+    let (pk, sk) = primary_components(schema, item)?;
+    let id = join_primary_id(schema, &pk, &sk);
+    let longest = match (schema.primary_key.partition, schema.primary_key.sort) {
+        (KeyPart::ModelPrefix, part) | (part, KeyPart::ModelPrefix) => part,
+        (partition, _) if pk.len() >= sk.len() => partition,
+        (_, sort) => sort,
+    };
+    check_size(
+        schema,
+        part_name(longest),
+        ITER_SK_ATTR,
+        &id,
+        MAX_SORT_KEY_BYTES,
+    )?;
     let partition = iteration_partition(schema, tenant, iteration_bucket(&id, buckets));
     Ok(Some((partition, id)))
 }
@@ -616,7 +645,8 @@ fn encode_field(
     Ok(encoded)
 }
 
-fn check_size(
+/// Refuses a key value longer than `max` UTF-8 bytes, naming the field it came from.
+pub(crate) fn check_size(
     schema: &ModelSchema,
     field: &'static str,
     attr: &str,
@@ -1336,5 +1366,42 @@ mod tests {
         assert!(primary_key(&USER, None, &wide_user).is_err());
         let wide_post = item(&[("userId", s(&"u".repeat(2047))), ("createdAt", n("1"))]);
         assert!(index_keys(&POST, None, &POSTS_FOR_USER, &wide_post).is_err());
+        let error = index_partition(&POST, None, &POSTS_FOR_USER, Some(&s(&"u".repeat(2047))))
+            .expect_err("query partition too long");
+        assert_eq!(
+            error.to_string(),
+            "invalid Post.userId: makes `_gsi1_pk` 2054 bytes long; DynamoDB accepts at most 2048"
+        );
+    }
+
+    #[test]
+    fn iteration_sort_key_is_a_sort_key() {
+        // `_pk` and `_sk` fit, but the primary id in `_iter_sk` does not.
+        let comment = item(&[("postId", s(&"p".repeat(20))), ("commentId", s(&kilo()))]);
+        let error = iteration_keys(&COMMENT, None, &comment).expect_err("too long");
+        assert_eq!(
+            error.to_string(),
+            "invalid Comment.commentId: makes `_iter_sk` 1054 bytes long; DynamoDB accepts at most 1024"
+        );
+        let comment = item(&[("postId", s(&kilo())), ("commentId", s("c"))]);
+        let error = iteration_keys(&COMMENT, None, &comment).expect_err("too long");
+        assert!(matches!(
+            error,
+            Error::Validation {
+                field: "postId",
+                ..
+            }
+        ));
+        let fits = item(&[("postId", s("p")), ("commentId", s(&"c".repeat(1013)))]);
+        assert_eq!(
+            iteration_keys(&COMMENT, None, &fits)
+                .expect("fits")
+                .map(|(_, sk)| sk.len()),
+            Some(1024)
+        );
+    }
+
+    fn kilo() -> String {
+        "k".repeat(1024)
     }
 }

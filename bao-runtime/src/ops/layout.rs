@@ -51,19 +51,27 @@ pub(crate) fn unique_value(attr: &AttributeValue) -> Option<String> {
     }
 }
 
-/// The key of a unique-constraint item.
+/// The key of a unique-constraint item; refused (naming the field) when the value makes it
+/// longer than DynamoDB accepts, so no item can own it.
 pub(crate) fn unique_key(
     db: &Db,
     schema: &ModelSchema,
     constraint: &UniqueConstraintSchema,
     value: &str,
-) -> Item {
+) -> Result<Item> {
     let pk = keys::unique_constraint_key(schema, db.tenant(), constraint, value);
-    Item::from([
+    keys::check_size(
+        schema,
+        constraint.field,
+        PK,
+        &pk,
+        keys::MAX_PARTITION_KEY_BYTES,
+    )?;
+    Ok(Item::from([
         (PK.to_owned(), AttributeValue::S(pk)),
         (
             SK.to_owned(),
             AttributeValue::S(keys::UNIQUE_CONSTRAINT_SK.to_owned()),
         ),
-    ])
+    ]))
 }

@@ -142,7 +142,7 @@ pub async fn find_by_unique<M: Model, T: FieldValue>(
     let Some(value) = value.to_attr(kind).as_ref().and_then(layout::unique_value) else {
         return Ok(None);
     };
-    let key = layout::unique_key(db, schema, unique, &value);
+    let key = layout::unique_key(db, schema, unique, &value)?;
     let (item, capacity) = get_item(db, key, false).await?;
     scope::record_read(capacity);
     let Some(AttributeValue::S(owner)) = item.as_ref().and_then(|item| item.get("relatedId"))

@@ -257,7 +257,7 @@ pub(crate) fn claim(
     value: &str,
     related_id: &str,
 ) -> Result<Part> {
-    let mut item = layout::unique_key(db, schema, constraint, value);
+    let mut item = layout::unique_key(db, schema, constraint, value)?;
     let unique_value = item[PK].clone();
     item.insert("uniqueValue".into(), unique_value);
     item.insert("relatedId".into(), AttributeValue::S(related_id.to_owned()));
@@ -301,7 +301,7 @@ pub(crate) fn release(
 ) -> Result<Part> {
     let delete = Delete::builder()
         .table_name(db.table())
-        .set_key(Some(layout::unique_key(db, schema, constraint, value)))
+        .set_key(Some(layout::unique_key(db, schema, constraint, value)?))
         .condition_expression("relatedId = :relatedId AND relatedModel = :modelName")
         .set_expression_attribute_values(Some(owner_values(schema, related_id)))
         .build()
