@@ -179,6 +179,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
     /// The first page (or the page after the cursor).
     pub async fn page(self) -> Result<Page<M>> {
         let partition = self.partition.as_ref().map_err(Error::clone)?.clone();
+        self.check_sort_values()?;
         let start = self
             .cursor
             .as_ref()
@@ -220,6 +221,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
     /// How many items match, counted by DynamoDB across all pages (no items are returned).
     pub async fn count(self) -> Result<u64> {
         let partition = self.partition.as_ref().map_err(Error::clone)?.clone();
+        self.check_sort_values()?;
         let mut start = None;
         let mut total = 0;
         loop {
@@ -230,6 +232,22 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
                 None => return Ok(total),
             }
         }
+    }
+
+    /// Refuses a sort-key value DynamoDB would refuse (over 1024 bytes), naming the field.
+    fn check_sort_values(&self) -> Result<()> {
+        let Some(sort) = &self.sort else {
+            return Ok(());
+        };
+        let field = match self.index.key.sort {
+            KeyPart::Field(name) => name,
+            KeyPart::ModelPrefix => "modelPrefix",
+        };
+        let (_, sk_attr) = keys::index_attribute_names(self.index);
+        for value in sort.values() {
+            keys::check_size(M::SCHEMA, field, sk_attr, value, keys::MAX_SORT_KEY_BYTES)?;
+        }
+        Ok(())
     }
 
     fn clone_query(&self) -> Self {

@@ -569,3 +569,29 @@ async fn keys_over_dynamodb_limits_are_refused_before_sending() {
     assert_eq!((model, field), ("Entry", "handle"));
     assert_eq!(requests.total(), 0, "{:?}", requests.operations());
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_oversized_sort_key_value_in_a_query_is_refused_before_sending() {
+    let (test, requests) = start_logged().await;
+    let db = test.db();
+    let long = "s".repeat(1025);
+    let refused = Setting::query_all_settings(db)
+        .sort_eq(long.as_str())
+        .page()
+        .await;
+    let (model, field, message) = refusal(refused);
+    assert_eq!((model, field), ("Setting", "name"));
+    assert!(message.contains("1024"), "{message}");
+    let counted = Setting::query_all_settings(db)
+        .sort_between("a", long.as_str())
+        .count()
+        .await;
+    assert_eq!(refusal(counted).1, "name");
+    assert_eq!(requests.total(), 0);
+    let fits = Setting::query_all_settings(db)
+        .sort_eq("s".repeat(1024).as_str())
+        .page()
+        .await
+        .unwrap();
+    assert!(fits.items.is_empty());
+}

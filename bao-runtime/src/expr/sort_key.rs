@@ -28,6 +28,19 @@ pub enum SortKeyCondition {
 }
 
 impl SortKeyCondition {
+    /// The encoded values the condition compares with.
+    pub fn values(&self) -> Vec<&str> {
+        match self {
+            SortKeyCondition::Between(low, high) => vec![low, high],
+            SortKeyCondition::Eq(v)
+            | SortKeyCondition::BeginsWith(v)
+            | SortKeyCondition::Gt(v)
+            | SortKeyCondition::Gte(v)
+            | SortKeyCondition::Lt(v)
+            | SortKeyCondition::Lte(v) => vec![v],
+        }
+    }
+
     /// The expression text on the sort key attribute `sk_attr` (`_sk`, `_gsi1_sk`, ...).
     #[must_use]
     pub fn render(&self, b: &mut ExprBuilder, sk_attr: &str) -> String {
