@@ -13,14 +13,18 @@ pub(crate) const RESERVED_METHODS: &[&str] = &[
     "consumed_capacity",
     "create",
     "delete",
+    "delete_if",
+    "delete_loaded",
     "find",
     "find_many",
+    "find_with",
     "iterate_all",
     "iterate_bucket",
     "key",
     "new",
     "primary_id",
     "save",
+    "save_if",
     "update",
 ];
 

@@ -148,6 +148,50 @@ async fn delete_with_a_unique_constraint_is_one_read_and_one_transaction() {
     assert_eq!(operations(&requests), ["GetItem", "TransactWriteItems"]);
 }
 
+#[tokio::test(flavor = "current_thread")]
+async fn deleting_a_loaded_item_with_a_unique_constraint_is_one_transaction() {
+    let (test, requests) = start_logged().await;
+    let db = test.db();
+    let user = User::create(db, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .unwrap();
+    let tag = Tag::create(db, NewTag::new("t")).await.unwrap();
+    requests.reset();
+    let deleted = user.delete_loaded(db).await.unwrap();
+    assert_eq!(
+        operations(&requests),
+        ["TransactWriteItems"],
+        "no read first"
+    );
+    assert_eq!(deleted.email, "ada@example.com");
+    assert!(
+        tests::unique_items(db).await.is_empty(),
+        "the email is released"
+    );
+    requests.reset();
+    tag.delete_loaded(db).await.unwrap();
+    assert_eq!(operations(&requests), ["DeleteItem"]);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn deleting_a_stale_loaded_item_fails_and_releases_nothing() {
+    let test = start().await;
+    let db = test.db();
+    let stale = User::create(db, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .unwrap();
+    let mut fresh = stale.clone();
+    fresh.email = "lovelace@example.com".into();
+    fresh.save(db).await.unwrap();
+    let error = stale.clone().delete_loaded(db).await.unwrap_err();
+    assert!(error.is_condition_failed(), "{error:?}");
+    assert_eq!(tests::unique_items(db).await.len(), 1);
+    assert!(User::find(db, &stale.user_id).await.unwrap().is_some());
+    User::delete(db, &stale.user_id).await.unwrap();
+    let gone = stale.delete_loaded(db).await.unwrap_err();
+    assert!(gone.is_not_found(), "{gone:?}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // reads outside a scope
 

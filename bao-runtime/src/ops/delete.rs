@@ -50,6 +50,31 @@ pub async fn delete<M: Model>(db: &Db, key: &M::Key, condition: Option<Condition
     model::load(fields, capacity)
 }
 
+/// Deletes a loaded item in one request: one DeleteItem, or, for a model with unique
+/// constraints, one transaction that releases the values it was loaded with (no read first).
+/// Fails with [`Error::ConditionFailed`] when those values changed since it was loaded, and
+/// with [`Error::NotFound`] when the item is gone.
+pub async fn delete_loaded<M: Model>(db: &Db, item: M) -> Result<M> {
+    let schema = M::SCHEMA;
+    let key = item.key().key_item();
+    let id = keys::primary_id(schema, &key)?;
+    let stored_key = layout::key_of(db, schema, &key)?;
+    let cache_key = scope::CacheKey::of(db, &stored_key);
+    let (fields, capacity) = if schema.unique_constraints.is_empty() {
+        delete_item(db, schema, &id, stored_key, None).await?
+    } else {
+        let fields = match item.state().stored_item() {
+            Some(stored) => stored.clone(),
+            None => item.to_item(),
+        };
+        let capacity = delete_with_claims(db, schema, &id, stored_key, &fields, None).await?;
+        (fields, capacity)
+    };
+    scope::record_write(capacity);
+    scope::remember(cache_key, None);
+    model::load(fields, capacity)
+}
+
 /// The parts that delete an item in a transaction: the guarded Delete, which also checks that
 /// the unique values in `fields` (the item as loaded) are still its own, and a release of each.
 pub(crate) fn transaction_parts(

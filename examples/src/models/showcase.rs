@@ -635,6 +635,14 @@ impl Showcase {
     ) -> ::bao_runtime::Result<Showcase> {
         ::bao_runtime::ops::delete::<Showcase>(db, key, None).await
     }
+    /// Deletes this loaded item in one request and returns it as it was: its unique values (as
+    /// loaded) are released in the same transaction, without reading it first.
+    pub async fn delete_loaded(
+        self,
+        db: &::bao_runtime::Db,
+    ) -> ::bao_runtime::Result<Showcase> {
+        ::bao_runtime::ops::delete_loaded(db, self).await
+    }
     /// Like [`delete`](Self::delete), only if `condition` holds for the stored item.
     pub async fn delete_if(
         db: &::bao_runtime::Db,
