@@ -166,7 +166,7 @@ async fn apply(
     let condition_expression = guards.join(" AND ");
     let (names, values) = expr.into_parts();
     let stored_key = layout::key_of(db, schema, &key)?;
-    let cache_key = scope::CacheKey::of(db, &stored_key);
+    let cache_key = scope::is_inside().then(|| scope::CacheKey::of(db, &stored_key));
     let conflict = Conflict {
         schema,
         id: id.clone(),
@@ -248,11 +248,15 @@ async fn apply(
     match result {
         Ok((fields, capacity)) => {
             scope::record_write(capacity);
-            scope::remember(cache_key, Some(fields.clone()));
+            if let Some(cache_key) = cache_key {
+                scope::remember(cache_key, Some(fields.clone()));
+            }
             Ok((fields, capacity))
         }
         Err(error) => {
-            scope::forget(&cache_key);
+            if let Some(cache_key) = &cache_key {
+                scope::forget(cache_key);
+            }
             Err(error)
         }
     }
