@@ -1,6 +1,6 @@
 //! Section 3: compile time of generated code. A crate under the target directory depends on
 //! `bao-runtime` by path and holds the generated modules of a synthetic schema; once its
-//! dependencies are built, `cargo build` of just that crate is timed.
+//! dependencies are built, a full (non-incremental) `cargo build` of just that crate is timed.
 
 use crate::error::{Result, io};
 use crate::paths::{cargo, describe, run, target_dir, workspace};
@@ -49,6 +49,8 @@ pub fn run_all(bao: &Path) -> Result<CompileSection> {
         build
             .current_dir(&dir)
             .env("CARGO_TARGET_DIR", &shared_target)
+            // Without incremental reuse, each timed build compiles the whole crate.
+            .env("CARGO_INCREMENTAL", "0")
             .args(["build", "--quiet"]);
         run(&mut build)?;
         let lib = dir.join("src").join("lib.rs");

@@ -154,9 +154,10 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
          model, one or two GSIs, a RelatedField to the previous model, and every few models a unique \
          constraint, a composite key, a string set or a counter) into an empty directory:\n\n\
          ```sh\n{codegen_command}\n```\n\n\
-         The last three columns time the same schema inside one process through the `bao_codegen` \
-         library: loading and validating, emitting (templates, `syn` check, prettyplease), and \
-         writing the files.\n\n{codegen}\n\
+         The last three columns split that time: loading and validating, and emitting (templates, \
+         `syn` check, prettyplease; on every core), timed inside one process through the \
+         `bao_codegen` library; the rest of the process is writing the files, starting and \
+         exiting.\n\n{codegen}\n\
          ## 2. `bao watch` latency\n\n\
          `bao watch` runs on a 10-model schema; the schema file is rewritten with one model's comment \
          changed, and the time until that model's generated module holds the new comment is measured \
@@ -164,7 +165,7 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
          ## 3. Compile time of generated code\n\n\
          A crate under the target directory depends on `bao-runtime` by path and holds the \
          generated modules of the 10- and 100-model schemas. Once its dependencies are built, the \
-         crate root is touched and the crate rebuilt (dev profile):\n\n\
+         crate root is touched and the whole crate rebuilt (dev profile, `CARGO_INCREMENTAL=0`):\n\n\
          ```sh\n{compile_command}\n```\n\n{compile}\n\
          ## 4. Client CPU per operation: bao and hand-written aws-sdk-dynamodb\n\n\
          The emulator runs in a separate process (`bao local --port 0`), so this process does only \
