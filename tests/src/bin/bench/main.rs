@@ -166,7 +166,7 @@ fn measure(sections: &[Section]) -> Result<()> {
                 let parity = parity::check(endpoint).await?;
                 println!(
                     "  request parity: bao and the SDK code sent identical requests ({})",
-                    parity.join(", ")
+                    parity::summary(&parity)
                 );
                 cpu::run_all(endpoint, parity).await
             })
@@ -187,7 +187,9 @@ fn measure(sections: &[Section]) -> Result<()> {
     let workload = wants(Section::Workload)
         .then(|| {
             heading(Section::Workload);
-            let bao_figures = workload::measure("bao", workload::bao_source(endpoint)?)?;
+            let mut bao_figures = workload::measure("bao", workload::bao_source(endpoint)?)?;
+            // The report shows the command without this run's port.
+            bao_figures.command = bao_figures.command.replace(endpoint, "<endpoint>");
             Ok(workload::WorkloadSection {
                 sources: vec![bao_figures],
             })

@@ -137,6 +137,22 @@ pub async fn check(endpoint: &str) -> Result<Vec<String>> {
     compare_requests(bao_bodies.take(), &bao_table, sdk_bodies.take(), &sdk_table)
 }
 
+/// `4 × TransactWriteItems, 1 × GetItem`: operations with their counts, in order of first use.
+pub fn summary(operations: &[String]) -> String {
+    let mut counted: Vec<(&str, usize)> = Vec::new();
+    for operation in operations {
+        match counted.iter_mut().find(|(name, _)| name == operation) {
+            Some((_, count)) => *count += 1,
+            None => counted.push((operation, 1)),
+        }
+    }
+    counted
+        .iter()
+        .map(|(name, count)| format!("{count} × {name}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn compare_requests(
     bao_sent: Vec<(String, String)>,
     bao_table: &str,

@@ -136,7 +136,7 @@ pub fn key_values(figures: &Figures) -> Vec<(String, String)> {
 
 fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
     let cpu = &figures.cpu;
-    let parity = cpu.parity_requests.join(", ");
+    let parity = crate::parity::summary(&cpu.parity_requests);
     let key_lines: Vec<String> = keys
         .iter()
         .map(|(key, value)| format!("{key}={value}"))
@@ -144,7 +144,7 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
     format!(
         "# Benchmarks\n\n\
          Measured in one run on one machine with\n\n```sh\n{COMMAND}\n```\n\n\
-         (source: `tests/src/bin/bench/`; about five minutes once its dependencies are built). Every \
+         (source: `tests/src/bin/bench/`; a few minutes once its dependencies are built). Every \
          figure is the median of several runs, and every ratio compares figures taken in the same \
          run. Run the command again to regenerate this page and the chart.\n\n\
          ![CPU ratios and codegen times](docs/benchmarks.svg)\n\n\
@@ -156,8 +156,8 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
          ```sh\n{codegen_command}\n```\n\n\
          The last three columns split that time: loading and validating, and emitting (templates, \
          `syn` check, prettyplease; on every core), timed inside one process through the \
-         `bao_codegen` library; the rest of the process is writing the files, starting and \
-         exiting.\n\n{codegen}\n\
+         `bao_codegen` library; the rest is the difference: writing the files, and what a \
+         fresh process adds (starting, first touch of its memory, exiting).\n\n{codegen}\n\
          ## 2. `bao watch` latency\n\n\
          `bao watch` runs on a 10-model schema; the schema file is rewritten with one model's comment \
          changed, and the time until that model's generated module holds the new comment is measured \

@@ -28,7 +28,7 @@ fn model(yaml: &mut String, index: usize, revision: usize) {
     let name = model_name(index);
     let owner = model_name(index.saturating_sub(1));
     let composite = index % 5 == 4;
-    let unique = index % 3 == 0;
+    let unique = index.is_multiple_of(3);
     let comment = match index {
         0 => format!("Synthetic model {index}, revision {revision}."),
         _ => format!("Synthetic model {index}."),
@@ -38,7 +38,7 @@ fn model(yaml: &mut String, index: usize, revision: usize) {
         yaml,
         "  # {comment}\n  {name}:\n    modelPrefix: m{index}\n",
     );
-    if index % 4 == 0 {
+    if index.is_multiple_of(4) {
         yaml.push_str("    iterable: true\n    iterationBuckets: 10\n");
     }
     yaml.push_str("    fields:\n");
@@ -79,7 +79,7 @@ fn model(yaml: &mut String, index: usize, revision: usize) {
             );
         }
     }
-    if index % 2 == 0 {
+    if index.is_multiple_of(2) {
         yaml.push_str(
             "      recent: {partitionKey: modelPrefix, sortKey: createdAt, indexId: gsi2}\n",
         );

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-const WIDTH: f64 = 920.0;
+const WIDTH: f64 = 1000.0;
 const HEIGHT: f64 = 330.0;
 const BAR: &str = "#3b6ea8";
 const GOAL: &str = "#c0392b";
@@ -114,7 +114,7 @@ fn ratio_panel(svg: &mut Svg, ratios: &[(&str, f64)]) {
 }
 
 fn codegen_panel(svg: &mut Svg, bars: &[CodegenBar]) {
-    let (left, bottom, height, slot) = (560.0, 280.0, 210.0, 110.0);
+    let (left, bottom, height, slot) = (540.0, 280.0, 210.0, 150.0);
     svg.text(
         500.0,
         24.0,

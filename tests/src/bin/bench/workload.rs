@@ -133,9 +133,10 @@ pub async fn child_main(endpoint: &str) -> Result<()> {
     requests.reset();
     let (cpu, wall) = (process_cpu(), Instant::now());
     workload(&db).await?;
+    let tenths = |value: f64| (value * 10.0).round() / 10.0;
     let figures = WorkloadFigures {
-        cpu_ms: ms(process_cpu() - cpu),
-        wall_ms: ms(wall.elapsed()),
+        cpu_ms: tenths(ms(process_cpu() - cpu)),
+        wall_ms: tenths(ms(wall.elapsed())),
         peak_rss_bytes: peak_rss_bytes().unwrap_or(0),
         requests: requests
             .operations()
