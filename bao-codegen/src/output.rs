@@ -3,7 +3,7 @@
 use crate::diagnostic::Diagnostics;
 use std::collections::BTreeMap;
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 /// The marker that starts every file bao writes; files carrying it are bao's to replace or
@@ -147,14 +147,20 @@ fn owned_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut owned = Vec::new();
     for entry in fs::read_dir(dir)? {
         let path = entry?.path();
-        if path.extension().is_some_and(|ext| ext == "rs")
-            && fs::read_to_string(&path).is_ok_and(|text| text.starts_with(MARKER))
-        {
+        if path.extension().is_some_and(|ext| ext == "rs") && starts_with_marker(&path) {
             owned.push(path);
         }
     }
     owned.sort();
     Ok(owned)
+}
+
+/// Whether the file starts with [`MARKER`] (only those bytes are read).
+fn starts_with_marker(path: &Path) -> bool {
+    let mut head = [0; MARKER.len()];
+    fs::File::open(path)
+        .and_then(|mut file| file.read_exact(&mut head))
+        .is_ok_and(|()| head == MARKER.as_bytes())
 }
 
 fn file_name(path: &Path) -> String {

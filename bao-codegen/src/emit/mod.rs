@@ -76,15 +76,7 @@ pub(crate) fn render(
     let env = environment(templates_dir)?;
     let header = header(schema_name);
     let models = view::models(schema);
-    let mut modules = Vec::with_capacity(models.len());
-    for model in &models {
-        let code = render_template(
-            &env,
-            "model.rs.jinja",
-            minijinja::context! { model => Serde(model) },
-        )?;
-        modules.push((model.module.clone(), format_rust("model.rs.jinja", &code)?));
-    }
+    let modules = render_models(&env, &models)?;
     let declare = layout == Layout::Files;
     let index = render_template(
         &env,
@@ -116,6 +108,45 @@ pub(crate) fn render(
         }
     }
     Ok(files)
+}
+
+/// Renders and formats every model module, spread over the available cores. The modules come
+/// back in model order, so the output does not depend on the number of threads.
+fn render_models(
+    env: &Environment<'_>,
+    models: &[view::ModelView],
+) -> Result<Vec<(String, String)>, EmitError> {
+    let render = |model: &view::ModelView| {
+        let code = render_template(
+            env,
+            "model.rs.jinja",
+            minijinja::context! { model => Serde(model) },
+        )?;
+        Ok((model.module.clone(), format_rust("model.rs.jinja", &code)?))
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(models.len());
+    if threads <= 1 {
+        return models.iter().map(render).collect();
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = models
+            .chunks(models.len().div_ceil(threads))
+            .map(|chunk| {
+                scope.spawn(move || chunk.iter().map(render).collect::<Result<Vec<_>, _>>())
+            })
+            .collect();
+        let mut modules = Vec::with_capacity(models.len());
+        for worker in workers {
+            let rendered = worker.join().map_err(|_| EmitError::Template {
+                template: "model.rs.jinja".to_owned(),
+                message: "a rendering thread panicked".to_owned(),
+            })?;
+            modules.extend(rendered?);
+        }
+        Ok(modules)
+    })
 }
 
 /// The first line of every generated file. It names the minor version only, so a patch release

@@ -24,7 +24,7 @@ pub async fn create<M: Model>(db: &Db, fields: Item) -> Result<M> {
     let id = keys::primary_id(schema, &fields)?;
     let item = layout::stored_item(db, schema, &fields)?;
     validate::item_size(schema, &fields, &item)?;
-    let cache_key = scope::CacheKey::of(db, &item);
+    let cache_key = scope::is_inside().then(|| scope::CacheKey::of(db, &item));
     let claims = validate::unique_values(schema, &fields);
 
     let capacity = if claims.is_empty() {
@@ -53,7 +53,9 @@ pub async fn create<M: Model>(db: &Db, fields: Item) -> Result<M> {
         }
     };
     scope::record_write(capacity);
-    scope::remember(cache_key, Some(fields.clone()));
+    if let Some(cache_key) = cache_key {
+        scope::remember(cache_key, Some(fields.clone()));
+    }
     model::load(fields, capacity)
 }
 

@@ -30,7 +30,7 @@ pub struct ReadOptions {
 pub async fn find<M: Model>(db: &Db, key: &M::Key, options: ReadOptions) -> Result<Option<M>> {
     let key = layout::key_of(db, M::SCHEMA, &key.key_item())?;
     let direct = options.consistent || options.bypass_scope;
-    let loaded = match direct {
+    let loaded = match direct || !scope::is_inside() {
         false => scope::load(db, key.clone()).await,
         true => None,
     };
@@ -40,10 +40,12 @@ pub async fn find<M: Model>(db: &Db, key: &M::Key, options: ReadOptions) -> Resu
             return Err(Error::ScopeRequired { operation: "find" });
         }
         None => {
-            let cache_key = CacheKey::of(db, &key);
+            let cache_key = scope::is_inside().then(|| CacheKey::of(db, &key));
             let (item, capacity) = get_item(db, key, options.consistent).await?;
             scope::record_read(capacity);
-            scope::remember(cache_key, item.clone());
+            if let Some(cache_key) = cache_key {
+                scope::remember(cache_key, item.clone());
+            }
             (item, capacity)
         }
     };
@@ -69,17 +71,23 @@ pub async fn find_many<M: Model>(db: &Db, keys: &[M::Key]) -> Result<Vec<Option<
         .iter()
         .map(|key| layout::key_of(db, M::SCHEMA, &key.key_item()))
         .collect::<Result<Vec<_>>>()?;
-    let result = batch_get(db, keys.clone()).await?;
+    let wanted: Vec<CacheKey> = keys.iter().map(|key| CacheKey::of(db, key)).collect();
+    let mut result = batch_get(db, keys).await?;
     if let Some(error) = result.failure() {
         return Err(error);
     }
     let share = result.share();
-    keys.iter()
-        .map(|key| {
-            let (item, capacity) = result.outcome(&CacheKey::of(db, key), share)?;
-            item.map(|item| model::load(item, capacity)).transpose()
-        })
-        .collect()
+    // With no key asked twice, each item goes to one place and is moved there, not copied.
+    let distinct = result.requested == wanted.len();
+    let mut models = Vec::with_capacity(wanted.len());
+    for key in &wanted {
+        let (item, capacity) = match distinct {
+            true => result.take(key, share)?,
+            false => result.outcome(key, share)?,
+        };
+        models.push(item.map(|item| model::load(item, capacity)).transpose()?);
+    }
+    Ok(models)
 }
 
 /// Loads the related item of each of `items`: `related` reads an item's key of the related
@@ -228,6 +236,14 @@ impl BatchResult {
         }
     }
 
+    /// Like [`outcome`](Self::outcome), moving the item out instead of copying it.
+    pub(crate) fn take(&mut self, key: &CacheKey, share: Capacity) -> Result<Loaded> {
+        match self.found.remove(key) {
+            Some(item) => Ok((Some(item), share)),
+            None => self.outcome(key, share),
+        }
+    }
+
     /// The outcome for one key: found, proven absent, or left unread (throttled or
     /// unprocessed), which is an error naming that key alone.
     pub(crate) fn outcome(&self, key: &CacheKey, share: Capacity) -> Result<Loaded> {
@@ -285,11 +301,15 @@ pub(crate) async fn batch_get(db: &Db, keys: Vec<Item>) -> Result<BatchResult> {
         .into_iter()
         .filter(|key| seen.insert(CacheKey::of(db, key)))
         .collect();
-    let chunks = keys
-        .chunks(MAX_BATCH_GET_KEYS)
-        .map(|chunk| batch_get_chunk(db, chunk.to_vec()));
+    let requested = keys.len();
+    let mut chunks = Vec::with_capacity(requested.div_ceil(MAX_BATCH_GET_KEYS));
+    let mut rest = keys;
+    while !rest.is_empty() {
+        let tail = rest.split_off(rest.len().min(MAX_BATCH_GET_KEYS));
+        chunks.push(batch_get_chunk(db, std::mem::replace(&mut rest, tail)));
+    }
     let mut total = BatchResult {
-        requested: keys.len(),
+        requested,
         ..BatchResult::default()
     };
     for chunk in futures::future::try_join_all(chunks).await? {

@@ -268,7 +268,7 @@ async fn apply(
     condition: Option<Condition>,
 ) -> Result<(Item, Capacity)> {
     let plan = Plan::new(db, schema, key, changes, known, condition.as_ref())?;
-    let cache_key = scope::CacheKey::of(db, &plan.stored_key);
+    let cache_key = scope::is_inside().then(|| scope::CacheKey::of(db, &plan.stored_key));
     let result = if plan.moves.is_empty() {
         update_item(db, schema, plan).await
     } else {
@@ -289,11 +289,15 @@ async fn apply(
     match result {
         Ok((fields, capacity)) => {
             scope::record_write(capacity);
-            scope::remember(cache_key, Some(fields.clone()));
+            if let Some(cache_key) = cache_key {
+                scope::remember(cache_key, Some(fields.clone()));
+            }
             Ok((fields, capacity))
         }
         Err(error) => {
-            scope::forget(&cache_key);
+            if let Some(cache_key) = &cache_key {
+                scope::forget(cache_key);
+            }
             Err(error)
         }
     }

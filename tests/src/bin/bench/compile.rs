@@ -1,0 +1,138 @@
+//! Section 3: compile time of generated code. A crate under the target directory depends on
+//! `bao-runtime` by path and holds the generated modules of a synthetic schema; once its
+//! dependencies are built, a full (non-incremental) `cargo build` of just that crate is timed.
+
+use crate::error::{Result, io};
+use crate::paths::{cargo, describe, run, target_dir, workspace};
+use crate::schemas;
+use crate::stats::{median, ms};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Instant, SystemTime};
+
+/// Schema sizes measured.
+pub const SIZES: [usize; 2] = [10, 100];
+/// Timed builds per size.
+const RUNS: usize = 3;
+
+/// The figures of one schema size.
+#[derive(Debug, Clone)]
+pub struct CompileFigures {
+    /// Models in the schema.
+    pub models: usize,
+    /// Median wall time of `cargo build` (dev profile) of the crate alone.
+    pub debug_ms: f64,
+    /// Each run, in ms.
+    pub runs: Vec<f64>,
+}
+
+/// Section 3's figures.
+#[derive(Debug, Clone)]
+pub struct CompileSection {
+    /// One entry per size in [`SIZES`].
+    pub sizes: Vec<CompileFigures>,
+    /// The command timed.
+    pub command: String,
+}
+
+/// Builds each crate once (dependencies included, not timed), then times rebuilds of the crate.
+pub fn run_all(bao: &Path) -> Result<CompileSection> {
+    let root = target_dir().join("bench").join("compile");
+    let shared_target = root.join("target");
+    let mut sizes = Vec::new();
+    let mut command = String::new();
+    for models in SIZES {
+        let dir = root.join(format!("generated-{models}"));
+        write_crate(bao, &dir, models)?;
+        let mut build = cargo();
+        build
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", &shared_target)
+            // Without incremental reuse, each timed build compiles the whole crate.
+            .env("CARGO_INCREMENTAL", "0")
+            .args(["build", "--quiet"]);
+        run(&mut build)?;
+        let lib = dir.join("src").join("lib.rs");
+        let mut runs = Vec::new();
+        for _ in 0..RUNS {
+            touch(&lib)?;
+            let started = Instant::now();
+            run(&mut build)?;
+            runs.push(ms(started.elapsed()));
+        }
+        command = describe(&build);
+        let figures = CompileFigures {
+            models,
+            debug_ms: median(&runs),
+            runs,
+        };
+        println!(
+            "  {models:>4} models: cargo build of the generated crate {:>8.0} ms (median of {RUNS})",
+            figures.debug_ms
+        );
+        sizes.push(figures);
+    }
+    Ok(CompileSection { sizes, command })
+}
+
+/// Writes the crate (manifest, lockfile, lib.rs) and generates its models.
+fn write_crate(bao: &Path, dir: &Path, models: usize) -> Result<()> {
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).map_err(io("cannot create the generated crate", &src))?;
+    let runtime: PathBuf = workspace().join("bao-runtime");
+    let manifest = format!(
+        "[package]\nname = \"bench-generated-{models}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\nbao-runtime = {{ path = {runtime:?} }}\n\n[workspace]\n"
+    );
+    write(&dir.join("Cargo.toml"), &manifest)?;
+    // The workspace's lockfile, so the crate builds the same dependency versions.
+    let lock = workspace().join("Cargo.lock");
+    std::fs::copy(&lock, dir.join("Cargo.lock")).map_err(io("cannot copy the lockfile", &lock))?;
+    write(
+        &src.join("lib.rs"),
+        "//! Generated models, compiled for the benchmark.\n\n#[rustfmt::skip]\npub mod models;\n",
+    )?;
+    let schema = dir.join("models.yaml");
+    write(&schema, &schemas::synthetic(models, 0))?;
+    let mut codegen = Command::new(bao);
+    codegen
+        .args(["--quiet", "codegen", "--schema"])
+        .arg(&schema)
+        .arg("--out")
+        .arg(src.join("models"));
+    run(&mut codegen)?;
+    Ok(())
+}
+
+fn write(path: &Path, contents: &str) -> Result<()> {
+    std::fs::write(path, contents).map_err(io("cannot write a file of the generated crate", path))
+}
+
+/// Marks `path` modified now, so cargo rebuilds the crate (and only it).
+fn touch(path: &Path) -> Result<()> {
+    File::options()
+        .append(true)
+        .open(path)
+        .and_then(|file| file.set_modified(SystemTime::now()))
+        .map_err(io("cannot touch the crate root", path))
+}
+
+impl CompileSection {
+    /// The section of BENCHMARKS.md.
+    pub fn markdown(&self) -> String {
+        let mut text = String::from(
+            "| models | `cargo build` of the generated crate (ms, dev profile) | runs (ms) |\n|---:|---:|---|\n",
+        );
+        for size in &self.sizes {
+            let runs: Vec<String> = size.runs.iter().map(|run| format!("{run:.0}")).collect();
+            text.push_str(&format!(
+                "| {} | **{:.0}** | {} |\n",
+                size.models,
+                size.debug_ms,
+                runs.join(", ")
+            ));
+        }
+        text
+    }
+}

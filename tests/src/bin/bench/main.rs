@@ -1,0 +1,229 @@
+//! `bench`: bao's performance figures, measured in one run on one machine. It prints each
+//! section's figures as it goes and, after a full run, writes `BENCHMARKS.md` and
+//! `docs/benchmarks.svg` at the workspace root.
+//!
+//! ```sh
+//! cargo run --release -p tests --bin bench                     # every section, then the report
+//! cargo run --release -p tests --bin bench -- --only cpu,requests   # some sections, no report
+//! ```
+
+mod codegen;
+mod compile;
+mod cpu;
+mod emulator;
+mod error;
+mod machine;
+mod memory;
+mod parity;
+mod paths;
+mod report;
+mod requests;
+mod schemas;
+mod sdk;
+mod stats;
+mod svg;
+mod watch;
+mod workload;
+
+use error::{BenchError, Result};
+use std::future::Future;
+use std::process::ExitCode;
+
+/// A part of the benchmark that `--only` can pick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// 1. Codegen time.
+    Codegen,
+    /// 2. `bao watch` latency.
+    Watch,
+    /// 3. Compile time of generated code.
+    Compile,
+    /// 4. Client CPU per operation against the hand-written SDK.
+    Cpu,
+    /// 5. Peak client memory.
+    Memory,
+    /// 6. Requests per logical operation.
+    Requests,
+    /// 7. The DynamoBao-comparable workload.
+    Workload,
+}
+
+impl Section {
+    /// Every section, in order.
+    pub const ALL: [Section; 7] = [
+        Section::Codegen,
+        Section::Watch,
+        Section::Compile,
+        Section::Cpu,
+        Section::Memory,
+        Section::Requests,
+        Section::Workload,
+    ];
+
+    /// The names `--only` takes, in order.
+    pub const NAMES: [&'static str; 7] = [
+        "codegen", "watch", "compile", "cpu", "memory", "requests", "workload",
+    ];
+
+    fn name(self) -> &'static str {
+        Section::NAMES[Section::ALL.iter().position(|s| *s == self).unwrap_or(0)]
+    }
+
+    fn parse(name: &str) -> Result<Section> {
+        Section::ALL
+            .into_iter()
+            .find(|section| section.name() == name)
+            .ok_or_else(|| BenchError::Usage(format!("unknown section `{name}`")))
+    }
+
+    fn heading(self) -> &'static str {
+        match self {
+            Section::Codegen => "1. codegen time",
+            Section::Watch => "2. bao watch latency",
+            Section::Compile => "3. compile time of generated code",
+            Section::Cpu => {
+                "4. client CPU per operation, bao vs hand-written SDK (current-thread Tokio runtime)"
+            }
+            Section::Memory => "5. peak client memory",
+            Section::Requests => "6. requests per logical operation",
+            Section::Workload => "7. DynamoBao-comparable workload",
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("bench: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<()> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        [memory::SUBCOMMAND, side, endpoint] => block_on(memory::child_main(side, endpoint)),
+        [workload::SUBCOMMAND, endpoint] => block_on(workload::child_main(endpoint)),
+        [] => measure(&Section::ALL),
+        ["--only", names] => {
+            let sections = names
+                .split(',')
+                .map(Section::parse)
+                .collect::<Result<Vec<_>>>()?;
+            measure(&sections)
+        }
+        other => Err(BenchError::Usage(format!("unexpected arguments {other:?}"))),
+    }
+}
+
+/// Runs `future` on a current-thread Tokio runtime, the flavour both sides are measured on.
+fn block_on<T>(future: impl Future<Output = Result<T>>) -> Result<T> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(error::io("cannot start the Tokio runtime", "."))?
+        .block_on(future)
+}
+
+fn heading(section: Section) {
+    println!("\n{}", section.heading());
+}
+
+/// Runs `sections` and, when they are all of them, writes the report.
+fn measure(sections: &[Section]) -> Result<()> {
+    let wants = |section| sections.contains(&section);
+    let machine = machine::Machine::detect();
+    println!("machine: {}", machine.summary());
+    let bao = paths::bao_binary()?;
+
+    let codegen = wants(Section::Codegen)
+        .then(|| {
+            heading(Section::Codegen);
+            codegen::run_all(&bao)
+        })
+        .transpose()?;
+    let watch = wants(Section::Watch)
+        .then(|| {
+            heading(Section::Watch);
+            watch::run_all(&bao)
+        })
+        .transpose()?;
+    let compile = wants(Section::Compile)
+        .then(|| {
+            heading(Section::Compile);
+            compile::run_all(&bao)
+        })
+        .transpose()?;
+
+    let emulator = emulator::Emulator::start(&bao)?;
+    let endpoint = emulator.endpoint();
+    let cpu = wants(Section::Cpu)
+        .then(|| {
+            heading(Section::Cpu);
+            block_on(async {
+                let parity = parity::check(endpoint).await?;
+                println!(
+                    "  request parity: bao and the SDK code sent identical requests ({})",
+                    parity::summary(&parity)
+                );
+                cpu::run_all(endpoint, parity).await
+            })
+        })
+        .transpose()?;
+    let memory = wants(Section::Memory)
+        .then(|| {
+            heading(Section::Memory);
+            memory::run_all(endpoint)
+        })
+        .transpose()?;
+    let requests = wants(Section::Requests)
+        .then(|| {
+            heading(Section::Requests);
+            block_on(requests::run_all(endpoint))
+        })
+        .transpose()?;
+    let workload = wants(Section::Workload)
+        .then(|| {
+            heading(Section::Workload);
+            let mut bao_figures = workload::measure("bao", workload::bao_source(endpoint)?)?;
+            // The report shows the command without this run's port.
+            bao_figures.command = bao_figures.command.replace(endpoint, "<endpoint>");
+            Ok(workload::WorkloadSection {
+                sources: vec![bao_figures],
+            })
+        })
+        .transpose()?;
+    drop(emulator);
+
+    let (
+        Some(codegen),
+        Some(watch),
+        Some(compile),
+        Some(cpu),
+        Some(memory),
+        Some(requests),
+        Some(workload),
+    ) = (codegen, watch, compile, cpu, memory, requests, workload)
+    else {
+        println!("\nBENCHMARKS.md is written only after a run of every section.");
+        return Ok(());
+    };
+    let figures = report::Figures {
+        machine,
+        codegen,
+        watch,
+        compile,
+        cpu,
+        memory,
+        requests,
+        workload,
+    };
+    let keys = report::write(&figures)?;
+    println!("\nwrote BENCHMARKS.md and docs/benchmarks.svg");
+    for (key, value) in keys {
+        println!("{key}={value}");
+    }
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! `BENCHMARKS.md` and `docs/benchmarks.svg` from the figures of one full run.
+
+use crate::codegen::CodegenFigures;
+use crate::compile::CompileSection;
+use crate::cpu::CpuFigures;
+use crate::error::{Result, io};
+use crate::machine::Machine;
+use crate::memory::MemoryFigures;
+use crate::paths::workspace;
+use crate::requests::RequestFigures;
+use crate::stats::mib;
+use crate::svg;
+use crate::watch::WatchFigures;
+use crate::workload::WorkloadSection;
+
+/// The command that produces the report.
+pub const COMMAND: &str = "cargo run --release -p tests --bin bench";
+
+/// Every figure of one run.
+#[derive(Debug, Clone)]
+pub struct Figures {
+    /// Where it ran.
+    pub machine: Machine,
+    /// Section 1.
+    pub codegen: CodegenFigures,
+    /// Section 2.
+    pub watch: WatchFigures,
+    /// Section 3.
+    pub compile: CompileSection,
+    /// Section 4.
+    pub cpu: CpuFigures,
+    /// Section 5.
+    pub memory: MemoryFigures,
+    /// Section 6.
+    pub requests: RequestFigures,
+    /// Section 7.
+    pub workload: WorkloadSection,
+}
+
+/// Writes BENCHMARKS.md and the chart at the workspace root; returns the key=value lines.
+pub fn write(figures: &Figures) -> Result<Vec<(String, String)>> {
+    let root = workspace();
+    let chart_path = root.join("docs").join("benchmarks.svg");
+    std::fs::write(&chart_path, chart(figures))
+        .map_err(io("cannot write the chart", &chart_path))?;
+    let keys = key_values(figures);
+    let page = root.join("BENCHMARKS.md");
+    std::fs::write(&page, markdown(figures, &keys))
+        .map_err(io("cannot write BENCHMARKS.md", &page))?;
+    Ok(keys)
+}
+
+fn chart(figures: &Figures) -> String {
+    let ratios: Vec<(&str, f64)> = figures
+        .cpu
+        .ops
+        .iter()
+        .map(|op| (op.op.short(), op.ratio()))
+        .collect();
+    let targets = [None, Some(100.0), Some(500.0)];
+    let dynamo_bao = [None, Some(190.0), Some(940.0)];
+    let bars: Vec<svg::CodegenBar> = figures
+        .codegen
+        .sizes
+        .iter()
+        .enumerate()
+        .map(|(index, size)| {
+            (
+                size.models,
+                size.process_ms,
+                targets.get(index).copied().flatten(),
+                dynamo_bao.get(index).copied().flatten(),
+            )
+        })
+        .collect();
+    svg::chart(&ratios, &bars)
+}
+
+/// The machine-readable figures, each the median of its runs.
+pub fn key_values(figures: &Figures) -> Vec<(String, String)> {
+    let mut keys = vec![
+        (
+            "cpu_ratio_vs_sdk".to_owned(),
+            format!("{:.3}", figures.cpu.worst_ratio()),
+        ),
+        (
+            "cpu_ratio_vs_sdk_geomean".to_owned(),
+            format!("{:.3}", figures.cpu.mean_ratio()),
+        ),
+    ];
+    for size in &figures.codegen.sizes {
+        keys.push((
+            format!("codegen_{}_models_ms", size.models),
+            format!("{:.1}", size.process_ms),
+        ));
+    }
+    keys.push((
+        "watch_latency_ms".into(),
+        format!("{:.1}", figures.watch.median_ms),
+    ));
+    for size in &figures.compile.sizes {
+        keys.push((
+            format!("compile_{}_models_ms", size.models),
+            format!("{:.0}", size.debug_ms),
+        ));
+    }
+    keys.push((
+        "peak_rss_bao_mib".into(),
+        format!("{:.1}", mib(figures.memory.bao_bytes)),
+    ));
+    keys.push((
+        "peak_rss_sdk_mib".into(),
+        format!("{:.1}", mib(figures.memory.sdk_bytes)),
+    ));
+    for op in &figures.cpu.ops {
+        let name = op.op.short().replace([' ', '+'], "_");
+        keys.push((format!("cpu_ratio_{name}"), format!("{:.3}", op.ratio())));
+    }
+    for source in &figures.workload.sources {
+        let name = source.name.to_lowercase();
+        keys.push((
+            format!("workload_{name}_cpu_ms"),
+            format!("{:.0}", source.median.cpu_ms),
+        ));
+        keys.push((
+            format!("workload_{name}_wall_ms"),
+            format!("{:.0}", source.median.wall_ms),
+        ));
+        keys.push((
+            format!("workload_{name}_peak_rss_mib"),
+            format!("{:.1}", mib(source.median.peak_rss_bytes as f64)),
+        ));
+    }
+    keys
+}
+
+fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
+    let cpu = &figures.cpu;
+    let parity = crate::parity::summary(&cpu.parity_requests);
+    let key_lines: Vec<String> = keys
+        .iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect();
+    format!(
+        "# Benchmarks\n\n\
+         Measured in one run on one machine with\n\n```sh\n{COMMAND}\n```\n\n\
+         (source: `tests/src/bin/bench/`; a few minutes once its dependencies are built). Every \
+         figure is the median of several runs, and every ratio compares figures taken in the same \
+         run. Run the command again to regenerate this page and the chart.\n\n\
+         ![CPU ratios and codegen times](docs/benchmarks.svg)\n\n\
+         ## Machine\n\n{machine}\n\
+         ## 1. Codegen time\n\n\
+         The release `bao` binary generates synthetic schemas (about nine fields of mixed types per \
+         model, one or two GSIs, a RelatedField to the previous model, and every few models a unique \
+         constraint, a composite key, a string set or a counter) into an empty directory:\n\n\
+         ```sh\n{codegen_command}\n```\n\n\
+         The last three columns split that time: loading and validating, and emitting (templates, \
+         `syn` check, prettyplease; on every core), timed inside one process through the \
+         `bao_codegen` library; the rest is the difference: writing the files, and what a \
+         fresh process adds (starting, first touch of its memory, exiting).\n\n{codegen}\n\
+         ## 2. `bao watch` latency\n\n\
+         `bao watch` runs on a 10-model schema; the schema file is rewritten with one model's comment \
+         changed, and the time until that model's generated module holds the new comment is measured \
+         (its 200 ms debounce included).\n\n{watch}\n\
+         ## 3. Compile time of generated code\n\n\
+         A crate under the target directory depends on `bao-runtime` by path and holds the \
+         generated modules of the 10- and 100-model schemas. Once its dependencies are built, the \
+         crate root is touched and the whole crate rebuilt (dev profile, `CARGO_INCREMENTAL=0`):\n\n\
+         ```sh\n{compile_command}\n```\n\n{compile}\n\
+         ## 4. Client CPU per operation: bao and hand-written aws-sdk-dynamodb\n\n\
+         The emulator runs in a separate process (`bao local --port 0`), so this process does only \
+         the client's work. bao and the hand-written side share one client (one configuration) and \
+         one **current-thread** Tokio runtime. The hand-written side builds the attribute maps \
+         directly and parses results into plain structs with the same field types. Before measuring, \
+         both sides run the same operations with the same ids and time on two tables, and every \
+         request body is compared: they are identical JSON ({parity}), and both sides read back \
+         the same values. Then a warm-up round and {rounds} measured rounds follow; each round runs \
+         a batch of every operation on both sides, the side going first alternating. CPU is \
+         user + system time of the process from `getrusage(RUSAGE_SELF)`, divided by the \
+         operations of the batch; each figure is the median over rounds.\n\n{cpu_table}\n\
+         ## 5. Peak client memory\n\n\
+         Each side runs the same workload in a child process of its own (200 users with 5 posts \
+         each: all created, loaded, queried and updated) and prints its peak resident set size \
+         (`VmHWM`); median of 3 children per side.\n\n{memory}\n\
+         ## 6. Requests per logical operation\n\n\
+         Counted by an interceptor on the client (`tests::Requests`), against the fewest requests \
+         the operation can take on DynamoBao's storage layout.\n\n{requests}\n\
+         ## 7. A DynamoBao-comparable workload\n\n\
+         Create 200 users with a unique email and 5 posts each, query each user's posts, load the \
+         authors of all 1000 posts in one request scope, and iterate over every user. bao's side \
+         runs in a child process that prints one JSON line; any other source that prints the same \
+         line (for example the same workload through DynamoBao) is measured the same way and gets a \
+         column beside it. Median of 3 runs.\n\n{workload}\n\
+         ## Machine-readable\n\n\
+         `cpu_ratio_vs_sdk` is the worst ratio across the operations of section 4; \
+         `cpu_ratio_vs_sdk_geomean` is their geometric mean.\n\n```text\n{keys}\n```\n",
+        machine = figures.machine.markdown(),
+        codegen_command = figures.codegen.command,
+        codegen = figures.codegen.markdown(),
+        watch = figures.watch.markdown(),
+        compile_command = figures.compile.command,
+        compile = figures.compile.markdown(),
+        rounds = cpu.rounds,
+        cpu_table = cpu.markdown(),
+        memory = figures.memory.markdown(),
+        requests = figures.requests.markdown(),
+        workload = figures.workload.markdown(),
+        keys = key_lines.join("\n"),
+    )
+}
