@@ -6,10 +6,13 @@
 //   5. iterate all users (User.iterateAll()).
 // Writes run BAO_CONCURRENCY (default 32) at a time. The table (BAO_TABLE, on BAO_ENDPOINT)
 // must exist. Prints one JSON line:
-//   {"cpu_ms", "wall_ms", "peak_rss_bytes", "requests": {"UpdateItem": n, ...}, "items": {...}}
+//   {"cpu_ms", "wall_ms", "peak_rss_bytes", "requests": {"UpdateItem": n, ...},
+//    "steps": {"create_users": {"GetItem": n, ...}, ...}, "items": {...}}
 // where cpu_ms and wall_ms cover steps 1-5 (not Node's start-up), peak_rss_bytes is the
 // process's peak resident set, requests counts the HTTP requests sent by DynamoDB operation,
-// and items counts what each step saw. Any step that sees the wrong number of items fails.
+// steps splits those counts by step (create_users, create_posts, query_posts, load_authors,
+// iterate_users), and items counts what each step saw. Any step that sees the wrong number of
+// items fails.
 
 import { randomBytes } from "node:crypto";
 import { dynamoBao, init, model, requests } from "./dynamo-bao.mjs";
@@ -53,12 +56,26 @@ init();
 const User = model("User");
 const Post = model("Post");
 
+/** Requests by step: what each step added to `requests`. */
+const steps = {};
+let counted = {};
+function endStep(name) {
+  const sent = {};
+  for (const [operation, total] of Object.entries(requests)) {
+    const added = total - (counted[operation] ?? 0);
+    if (added > 0) sent[operation] = added;
+  }
+  steps[name] = sent;
+  counted = { ...requests };
+}
+
 const cpuStart = process.cpuUsage();
 const wallStart = performance.now();
 
 const created = await pool([...Array(users).keys()], concurrency, (i) =>
   User.create({ name: `User ${i}`, email: `user-${i}-${run}@example.com` }),
 );
+endStep("create_users");
 const posts = await pool([...Array(users * postsPerUser).keys()], concurrency, (i) =>
   Post.create({
     userId: created[Math.floor(i / postsPerUser)].userId,
@@ -66,6 +83,7 @@ const posts = await pool([...Array(users * postsPerUser).keys()], concurrency, (
     content: "Lorem ipsum dolor sit amet",
   }),
 );
+endStep("create_posts");
 
 let queried = 0;
 for (const user of created) {
@@ -79,16 +97,19 @@ for (const user of created) {
   expect(`posts of ${user.userId}`, found, postsPerUser);
   queried += found;
 }
+endStep("query_posts");
 
 const authors = await dynamoBao.runWithBatchContext(() =>
   Promise.all(posts.map((post) => post.getUser())),
 );
 expect("authors found", authors.filter((author) => author?.exists()).length, posts.length);
+endStep("load_authors");
 
 let iterated = 0;
 for await (const batch of User.iterateAll()) {
   iterated += batch.length;
 }
+endStep("iterate_users");
 if (iterated < users) {
   throw new Error(`User.iterateAll() saw ${iterated} users, fewer than the ${users} created`);
 }
@@ -100,6 +121,7 @@ const result = {
   wall_ms: wallMs,
   peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
   requests,
+  steps,
   items: {
     users: created.length,
     posts: posts.length,

@@ -762,4 +762,32 @@ async fn the_benchmark_workload_runs_on_dynamo_bao() {
     // One BatchGetItem for the authors, and one per non-empty bucket of the three users.
     let batches = requests["BatchGetItem"].as_u64().unwrap();
     assert!((2..=4).contains(&batches), "{requests}");
+
+    // The steps split the requests: each step's counts, summed, are the totals.
+    let steps = result["steps"].as_object().expect("requests by step");
+    assert_eq!(
+        sorted(steps.keys().map(String::as_str).collect()),
+        [
+            "create_posts",
+            "create_users",
+            "iterate_users",
+            "load_authors",
+            "query_posts"
+        ]
+    );
+    for operation in operations {
+        let summed: u64 = steps
+            .values()
+            .filter_map(|sent| sent[operation].as_u64())
+            .sum();
+        assert_eq!(json!(summed), requests[operation], "{operation}: {steps:?}");
+    }
+    assert_eq!(
+        steps["create_users"],
+        json!({ "GetItem": 6, "TransactWriteItems": 3 })
+    );
+    assert_eq!(steps["create_posts"], json!({ "UpdateItem": 6 }));
+    assert_eq!(steps["query_posts"], json!({ "Query": 3 }));
+    assert_eq!(steps["load_authors"], json!({ "BatchGetItem": 1 }));
+    assert_eq!(steps["iterate_users"]["Query"], 10);
 }

@@ -66,6 +66,13 @@ pub enum BenchError {
         /// The difference.
         detail: String,
     },
+    /// DynamoBao could not be installed or run through Node.js.
+    #[error("DynamoBao side of the workload: {source}")]
+    DynamoBao {
+        /// Why.
+        #[source]
+        source: tests::node::NodeError,
+    },
     /// Something did not happen in time.
     #[error("timed out waiting for {0}")]
     Timeout(String),

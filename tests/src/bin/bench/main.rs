@@ -10,6 +10,7 @@
 mod codegen;
 mod compile;
 mod cpu;
+mod dynamo_bao;
 mod emulator;
 mod error;
 mod machine;
@@ -86,7 +87,7 @@ impl Section {
             }
             Section::Memory => "5. peak client memory",
             Section::Requests => "6. requests per logical operation",
-            Section::Workload => "7. DynamoBao-comparable workload",
+            Section::Workload => "7. the same workload through bao and DynamoBao (Node.js)",
         }
     }
 }
@@ -187,11 +188,16 @@ fn measure(sections: &[Section]) -> Result<()> {
     let workload = wants(Section::Workload)
         .then(|| {
             heading(Section::Workload);
-            let mut bao_figures = workload::measure("bao", workload::bao_source(endpoint)?)?;
-            // The report shows the command without this run's port.
-            bao_figures.command = bao_figures.command.replace(endpoint, "<endpoint>");
+            // Installing DynamoBao first: without Node.js the section fails before measuring.
+            let installed = dynamo_bao::Installed::install()?;
+            println!("  DynamoBao on {}", installed.versions());
+            let bao =
+                workload::measure(workload::BAO, endpoint, || workload::bao_source(endpoint))?;
+            let dynamo_bao =
+                workload::measure(dynamo_bao::NAME, endpoint, || installed.command(endpoint))?;
             Ok(workload::WorkloadSection {
-                sources: vec![bao_figures],
+                sources: vec![bao, dynamo_bao],
+                dynamo_bao_versions: installed.versions().to_owned(),
             })
         })
         .transpose()?;

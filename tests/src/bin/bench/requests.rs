@@ -86,7 +86,7 @@ pub async fn run_all(endpoint: &str) -> Result<RequestFigures> {
     count(
         format!("`User::iterate_all` over {USERS} users"),
         BUCKETS + USERS.div_ceil(BATCH),
-        "one Query per bucket, then 100 keys per BatchGetItem; bao loads each bucket's page as it arrives",
+        "bao: a Query and a BatchGetItem per bucket page (below); minimum: a Query per bucket, then full batches of 100 keys",
     );
 
     let mut post = Post::create(&db, NewPost::new(users[0].user_id, "t", "c"))

@@ -1,0 +1,61 @@
+//! DynamoBao's side of section 7: `tests/interop/workload.mjs` under Node.js, on the JS models
+//! DynamoBao generates from the same `models.yaml`, each run on a fresh table of the emulator.
+
+use crate::emulator::{client, fresh_table};
+use crate::error::{BenchError, Result, io};
+use crate::paths::run;
+use std::process::Command;
+use tests::node::DynamoBao;
+
+/// The source's name in the report.
+pub const NAME: &str = "DynamoBao";
+
+/// The script that runs the workload.
+const SCRIPT: &str = "workload.mjs";
+
+/// An installed DynamoBao and the versions it runs on.
+#[derive(Debug)]
+pub struct Installed {
+    dynamo_bao: DynamoBao,
+    versions: String,
+}
+
+impl Installed {
+    /// Installs DynamoBao (`npm ci` of the pinned lock file, once per cache) and generates its
+    /// models. Fails, naming what is missing, without Node.js or npm.
+    pub fn install() -> Result<Installed> {
+        let dynamo_bao = DynamoBao::install().map_err(|source| BenchError::DynamoBao { source })?;
+        let node = run(Command::new("node").arg("--version"))?;
+        let manifest = dynamo_bao
+            .root()
+            .join("node_modules/dynamo-bao/package.json");
+        let text = std::fs::read_to_string(&manifest)
+            .map_err(io("cannot read DynamoBao's package.json", &manifest))?;
+        let version = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|json| json["version"].as_str().map(str::to_owned))
+            .ok_or_else(|| BenchError::Parse {
+                what: manifest.display().to_string(),
+                detail: "no `version`".into(),
+            })?;
+        let versions = format!(
+            "Node.js {}, dynamo-bao {version}",
+            String::from_utf8_lossy(&node.stdout).trim()
+        );
+        Ok(Installed {
+            dynamo_bao,
+            versions,
+        })
+    }
+
+    /// `Node.js v20.1.0, dynamo-bao 0.4.2`.
+    pub fn versions(&self) -> &str {
+        &self.versions
+    }
+
+    /// The workload's command against a fresh table of `endpoint`.
+    pub fn command(&self, endpoint: &str) -> Result<Command> {
+        let table = crate::block_on(async { fresh_table(&client(endpoint), "dynamo-bao").await })?;
+        Ok(self.dynamo_bao.command(SCRIPT, endpoint, &table))
+    }
+}
