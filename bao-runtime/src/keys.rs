@@ -262,7 +262,7 @@ pub fn primary_key(
     item: &Item,
 ) -> Result<PrimaryKey> {
     let (pk, sk) = primary_components(schema, item)?;
-    assemble_primary_key(schema, tenant, &pk, &sk)
+    assemble_primary_key(schema, tenant, &pk, sk)
 }
 
 /// The primary id of an item (DynamoBao's `getPrimaryId`): `enc(pk)` for a single key,
@@ -308,7 +308,7 @@ pub fn primary_key_from_id(
         (_, KeyPart::ModelPrefix) => (id.to_owned(), schema.prefix.to_owned()),
     };
     check_id_components(schema, &pk, &sk).map_err(|(_, message)| refuse(message))?;
-    assemble_primary_key(schema, tenant, &pk, &sk)
+    assemble_primary_key(schema, tenant, &pk, sk)
 }
 
 /// The encoded partition and sort values of the primary key (the model prefix for a
@@ -360,11 +360,11 @@ fn assemble_primary_key(
     schema: &ModelSchema,
     tenant: Option<&Tenant>,
     pk: &str,
-    sk: &str,
+    sk: String,
 ) -> Result<PrimaryKey> {
     let key = PrimaryKey {
         pk: primary_partition(schema, tenant, pk),
-        sk: sk.to_owned(),
+        sk,
     };
     check_size(
         schema,
@@ -390,8 +390,8 @@ fn primary_partition(schema: &ModelSchema, tenant: Option<&Tenant>, pk: &str) ->
     let t = tenant_prefix(tenant);
     let p = schema.prefix;
     match (schema.primary_key.partition, schema.primary_key.sort) {
-        (_, KeyPart::ModelPrefix) | (KeyPart::Field(_), _) => format!("{t}{p}#{pk}"),
-        (KeyPart::ModelPrefix, _) => format!("{t}{p}"),
+        (_, KeyPart::ModelPrefix) | (KeyPart::Field(_), _) => [&t, p, "#", pk].concat(),
+        (KeyPart::ModelPrefix, _) => [&t, p].concat(),
     }
 }
 

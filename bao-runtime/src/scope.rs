@@ -56,34 +56,68 @@ struct Batch {
 pub(crate) type Loaded = (Option<Item>, Capacity);
 
 /// Identifies one stored item: table, `_pk`, `_sk`. The tenant and model are part of the key.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// The three are kept in one string, so making a key is one allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CacheKey {
-    table: String,
-    pk: String,
-    sk: String,
+    /// The table, `_pk` and `_sk`, one after the other.
+    text: String,
+    /// Where `_pk` starts in `text`.
+    pk_at: usize,
+    /// Where `_sk` starts in `text`.
+    sk_at: usize,
 }
 
 impl CacheKey {
     /// The key of an item that carries `_pk` and `_sk`.
     pub(crate) fn of(db: &Db, item: &Item) -> CacheKey {
-        let text = |name: &str| match item.get(name) {
-            Some(AttributeValue::S(value)) => value.clone(),
-            _ => String::new(),
-        };
+        let (table, pk, sk) = (db.table(), key_text(item, PK), key_text(item, SK));
+        let mut text = String::with_capacity(table.len() + pk.len() + sk.len());
+        text.push_str(table);
+        text.push_str(pk);
+        text.push_str(sk);
         CacheKey {
-            table: db.table().to_owned(),
-            pk: text(PK),
-            sk: text(SK),
+            text,
+            pk_at: table.len(),
+            sk_at: table.len() + pk.len(),
         }
+    }
+
+    fn pk(&self) -> &str {
+        &self.text[self.pk_at..self.sk_at]
+    }
+
+    fn sk(&self) -> &str {
+        &self.text[self.sk_at..]
     }
 
     /// Whether `item` carries this key's `_pk` and `_sk`.
     pub(crate) fn matches(&self, item: &Item) -> bool {
-        let text = |name: &str| match item.get(name) {
-            Some(AttributeValue::S(value)) => value.as_str(),
-            _ => "",
-        };
-        text(PK) == self.pk && text(SK) == self.sk
+        key_text(item, PK) == self.pk() && key_text(item, SK) == self.sk()
+    }
+
+    /// The `_pk`/`_sk` item this key names.
+    pub(crate) fn key_item(&self) -> Item {
+        Item::from([
+            (PK.to_owned(), AttributeValue::S(self.pk().to_owned())),
+            (SK.to_owned(), AttributeValue::S(self.sk().to_owned())),
+        ])
+    }
+}
+
+/// Hashes `_pk` and `_sk` only: keys of different tables rarely meet in one map, and equal
+/// keys still hash alike.
+impl std::hash::Hash for CacheKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text[self.pk_at..].hash(state);
+        (self.sk_at - self.pk_at).hash(state);
+    }
+}
+
+/// A string attribute of a key item; empty when it is missing or not a string.
+fn key_text<'a>(item: &'a Item, name: &str) -> &'a str {
+    match item.get(name) {
+        Some(AttributeValue::S(value)) => value.as_str(),
+        _ => "",
     }
 }
 
@@ -227,5 +261,45 @@ async fn send(state: &ScopeState, batch: Batch) {
                 let _ = sender.send(Err(Error::clone(&error)));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
+
+    fn db(table: &str) -> Db {
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .build();
+        Db::new(aws_sdk_dynamodb::Client::from_conf(config), table)
+    }
+
+    fn key(pk: &str, sk: &str) -> Item {
+        Item::from([
+            (PK.to_owned(), AttributeValue::S(pk.to_owned())),
+            (SK.to_owned(), AttributeValue::S(sk.to_owned())),
+        ])
+    }
+
+    #[test]
+    fn keys_differ_where_the_parts_are_split_differently() {
+        let a = CacheKey::of(&db("t"), &key("u#1", "u"));
+        assert_eq!(a, CacheKey::of(&db("t"), &key("u#1", "u")));
+        assert_ne!(a, CacheKey::of(&db("tu"), &key("#1", "u")));
+        assert_ne!(a, CacheKey::of(&db("t"), &key("u#", "1u")));
+        assert_ne!(a, CacheKey::of(&db("t2"), &key("u#1", "u")));
+    }
+
+    #[test]
+    fn a_key_names_the_item_it_was_made_of() {
+        let item = key("[acme]#u#01J", "u");
+        let cache_key = CacheKey::of(&db("table"), &item);
+        assert_eq!(cache_key.key_item(), item);
+        assert!(cache_key.matches(&item));
+        assert!(!cache_key.matches(&key("[acme]#u#01J", "x")));
+        assert!(!cache_key.matches(&key("u#01J", "u")));
     }
 }

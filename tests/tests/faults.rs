@@ -204,6 +204,25 @@ async fn every_kind_of_throttling_on_a_batch_read_is_retried() {
     }
 }
 
+#[tokio::test(flavor = "current_thread")]
+async fn unprocessed_keys_then_throttled_are_sent_again_as_they_were() {
+    let (_test, db, faults) = start_faulty().await;
+    let tags = tags(&db, 5).await;
+    let keys: Vec<TagId> = tags.iter().map(|tag| tag.tag_id).collect();
+    faults.clear();
+    faults.unprocessed_keys(1, Keys::first(2));
+    faults.throttle("BatchGetItem", 1, Throttling::Throttling);
+
+    let found = Tag::find_many(&db, &keys).await.unwrap();
+    assert_eq!(found, tags.iter().cloned().map(Some).collect::<Vec<_>>());
+    let sent: Vec<usize> = faults.records().iter().map(|record| record.items).collect();
+    assert_eq!(
+        sent,
+        [5, 2, 2],
+        "the unprocessed keys, then the same keys again"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // batch reads: retries run out
 
@@ -278,6 +297,29 @@ async fn batch_reads_throttled_past_the_retries_fail_naming_every_key() {
         ATTEMPTS as usize,
         "the SDK must not retry throttling on top of the policy"
     );
+
+    faults.clear();
+    faults.unprocessed_keys(1, Keys::first(2));
+    faults.throttle("BatchGetItem", EVERY_CALL, Throttling::RequestLimitExceeded);
+    let error = Tag::find_many(&db, &keys).await.unwrap_err();
+    let Some(Injected::UnprocessedKeys(unprocessed)) = faults.records()[0].injected.clone() else {
+        panic!(
+            "the first call reports unprocessed keys: {:?}",
+            faults.records()
+        )
+    };
+    match error {
+        Error::Throttled {
+            keys: mut unread, ..
+        } => {
+            let mut unprocessed = unprocessed;
+            let order = |key: &Item| text_of(key, "_pk").to_owned();
+            unread.sort_by_key(order);
+            unprocessed.sort_by_key(order);
+            assert_eq!(unread, unprocessed, "only the keys still unread are named");
+        }
+        other => panic!("expected a throttled read, got {other:?}"),
+    }
 
     faults.clear();
     faults.throttle("BatchGetItem", EVERY_CALL, Throttling::RequestLimitExceeded);

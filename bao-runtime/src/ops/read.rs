@@ -10,6 +10,7 @@ use crate::schema::FieldKind;
 use crate::scope::{self, CacheKey, Loaded};
 use crate::{Db, Error, Result, retry};
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnConsumedCapacity};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use tracing::Instrument;
 
@@ -71,12 +72,12 @@ pub async fn find_many<M: Model>(db: &Db, keys: &[M::Key]) -> Result<Vec<Option<
         .iter()
         .map(|key| layout::key_of(db, M::SCHEMA, &key.key_item()))
         .collect::<Result<Vec<_>>>()?;
-    let wanted: Vec<CacheKey> = keys.iter().map(|key| CacheKey::of(db, key)).collect();
     let mut result = batch_get(db, keys).await?;
     if let Some(error) = result.failure() {
         return Err(error);
     }
     let share = result.share();
+    let wanted = std::mem::take(&mut result.keys);
     // With no key asked twice, each item goes to one place and is moved there, not copied.
     let distinct = result.requested == wanted.len();
     let mut models = Vec::with_capacity(wanted.len());
@@ -214,6 +215,8 @@ pub(crate) async fn get_item(db: &Db, key: Item, consistent: bool) -> Result<Loa
 pub(crate) struct BatchResult {
     /// Items found, by key.
     pub(crate) found: HashMap<CacheKey, Item>,
+    /// The key of every item asked for, in the order asked, duplicates included.
+    pub(crate) keys: Vec<CacheKey>,
     /// Keys DynamoDB left unprocessed after every retry.
     pub(crate) unprocessed: Vec<Item>,
     /// Keys of chunks DynamoDB throttled on every attempt.
@@ -293,45 +296,69 @@ impl BatchResult {
     }
 }
 
-/// Reads `keys` (deduplicated) in concurrent BatchGetItem calls of at most 100 keys, retrying
-/// unprocessed keys with the handle's [`RetryPolicy`](crate::RetryPolicy).
+/// Reads `keys` (`_pk`/`_sk` items; deduplicated) in concurrent BatchGetItem calls of at most
+/// 100 keys, retrying unprocessed keys with the handle's [`RetryPolicy`](crate::RetryPolicy).
 pub(crate) async fn batch_get(db: &Db, keys: Vec<Item>) -> Result<BatchResult> {
-    let mut seen = HashSet::new();
-    let keys: Vec<Item> = keys
-        .into_iter()
-        .filter(|key| seen.insert(CacheKey::of(db, key)))
-        .collect();
-    let requested = keys.len();
-    let mut chunks = Vec::with_capacity(requested.div_ceil(MAX_BATCH_GET_KEYS));
-    let mut rest = keys;
-    while !rest.is_empty() {
-        let tail = rest.split_off(rest.len().min(MAX_BATCH_GET_KEYS));
-        chunks.push(batch_get_chunk(db, std::mem::replace(&mut rest, tail)));
+    let names: Vec<CacheKey> = keys.iter().map(|key| CacheKey::of(db, key)).collect();
+    let mut seen = HashSet::with_capacity(names.len());
+    let mut chunks = Vec::with_capacity(names.len().div_ceil(MAX_BATCH_GET_KEYS));
+    let mut chunk = (Vec::new(), Vec::new());
+    for (key, name) in keys.into_iter().zip(&names) {
+        if !seen.insert(name) {
+            continue;
+        }
+        chunk.0.push(key);
+        chunk.1.push(name);
+        if chunk.0.len() == MAX_BATCH_GET_KEYS {
+            chunks.push(std::mem::take(&mut chunk));
+        }
     }
+    if !chunk.0.is_empty() {
+        chunks.push(chunk);
+    }
+    let requested = seen.len();
+    drop(seen);
+    let calls = chunks
+        .into_iter()
+        .map(|(keys, names)| batch_get_chunk(db, keys, names));
     let mut total = BatchResult {
         requested,
         ..BatchResult::default()
     };
-    for chunk in futures::future::try_join_all(chunks).await? {
-        total.found.extend(chunk.found);
+    for chunk in futures::future::try_join_all(calls).await? {
+        if total.found.is_empty() {
+            total.found = chunk.found;
+        } else {
+            total.found.extend(chunk.found);
+        }
         total.unprocessed.extend(chunk.unprocessed);
         total.throttled.extend(chunk.throttled);
         total.attempts = total.attempts.max(chunk.attempts);
         total.capacity += chunk.capacity;
     }
+    total.keys = names;
     Ok(total)
 }
 
 /// Reads one chunk, retrying unprocessed keys and throttled calls alike with the handle's
-/// policy: every call counts as an attempt.
-async fn batch_get_chunk(db: &Db, mut keys: Vec<Item>) -> Result<BatchResult> {
-    let mut result = BatchResult::default();
+/// policy: every call counts as an attempt. `names` are the keys' [`CacheKey`]s: a call
+/// consumes the keys it sends, and a throttled call's keys are rebuilt from their names.
+async fn batch_get_chunk(
+    db: &Db,
+    mut keys: Vec<Item>,
+    names: Vec<&CacheKey>,
+) -> Result<BatchResult> {
+    let mut result = BatchResult {
+        found: HashMap::with_capacity(keys.len()),
+        ..BatchResult::default()
+    };
+    let mut sending: Vec<Cow<'_, CacheKey>> = names.into_iter().map(Cow::Borrowed).collect();
     let policy = *db.retry();
     loop {
         result.attempts += 1;
         let span = call::span("BatchGetItem", db.table(), None);
         let request = KeysAndAttributes::builder()
-            .set_keys(Some(keys.clone()))
+            .set_keys(Some(keys))
             .build()
             .map_err(|error| Error::sdk("BatchGetItem", error))?;
         let sent = db
@@ -347,6 +374,7 @@ async fn batch_get_chunk(db: &Db, mut keys: Vec<Item>) -> Result<BatchResult> {
         let output = match sent {
             Ok(output) => output,
             Err(error) if retry::is_throttling(&error) => {
+                keys = sending.iter().map(|name| name.key_item()).collect();
                 if result.attempts >= policy.max_attempts {
                     result.throttled = keys;
                     return Ok(result);
@@ -383,6 +411,10 @@ async fn batch_get_chunk(db: &Db, mut keys: Vec<Item>) -> Result<BatchResult> {
             result.unprocessed = keys;
             return Ok(result);
         }
+        sending = keys
+            .iter()
+            .map(|key| Cow::Owned(CacheKey::of(db, key)))
+            .collect();
         tokio::time::sleep(policy.delay(result.attempts)).await;
     }
 }
