@@ -9,6 +9,7 @@ use crate::emulator::{config, fresh_table};
 use crate::error::{BenchError, Result, bao};
 use crate::paths::{describe, run};
 use crate::stats::{median, mib, ms, peak_rss_bytes, process_cpu};
+use ::tests::Requests;
 use bao_runtime::aws_sdk_dynamodb::Client;
 use bao_runtime::{Db, RequestScope};
 use examples::models::{NewPost, NewUser, Post, User};
@@ -18,7 +19,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::Instant;
-use ::tests::Requests;
 
 /// Users created.
 pub const USERS: usize = 200;
