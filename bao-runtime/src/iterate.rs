@@ -14,7 +14,6 @@ use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 use futures::{Stream, StreamExt};
 use std::marker::PhantomData;
 use std::sync::Arc;
-use tracing::Instrument;
 
 /// DynamoBao's `batchSize` default: keys read per iteration query.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -186,15 +185,7 @@ async fn query_keys(
         .limit(page_size)
         .set_exclusive_start_key(start)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let (result, attempts) = retry::send(db, |overrides| {
-        request
-            .clone()
-            .customize()
-            .config_override(overrides)
-            .send()
-    })
-    .instrument(span.clone())
-    .await;
+    let (result, attempts) = retry::send_request!(db, request, span);
     let output = result
         .map_err(|error| call::classify("Query", attempts, error, |_| None).into_error("Query"))?;
     let capacity = Capacity::read_from(output.consumed_capacity());

@@ -13,7 +13,6 @@ use base64::Engine;
 use futures::Stream;
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
-use tracing::Instrument;
 
 /// One page of query results.
 #[derive(Debug, Clone)]
@@ -270,15 +269,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         start: Option<Item>,
     ) -> Result<(u64, Option<Item>)> {
         let (request, span) = self.request(partition, start, Select::Count);
-        let (result, attempts) = retry::send(self.db, |overrides| {
-            request
-                .clone()
-                .customize()
-                .config_override(overrides)
-                .send()
-        })
-        .instrument(span.clone())
-        .await;
+        let (result, attempts) = retry::send_request!(self.db, request, span);
         let output = result.map_err(|error| {
             call::classify("Query", attempts, error, |_| None).into_error("Query")
         })?;
@@ -298,15 +289,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         select: Select,
     ) -> Result<(Vec<Item>, Option<Item>, Capacity)> {
         let (request, span) = self.request(partition, start, select);
-        let (result, attempts) = retry::send(self.db, |overrides| {
-            request
-                .clone()
-                .customize()
-                .config_override(overrides)
-                .send()
-        })
-        .instrument(span.clone())
-        .await;
+        let (result, attempts) = retry::send_request!(self.db, request, span);
         let output = result.map_err(|error| {
             call::classify("Query", attempts, error, |_| None).into_error("Query")
         })?;

@@ -37,6 +37,25 @@ where
     }
 }
 
+/// Sends the fluent `request` through [`send`] inside `span` and awaits it: the one way every
+/// call of bao reaches DynamoDB. Evaluates to `(result, attempts)`.
+macro_rules! send_request {
+    ($db:expr, $request:expr, $span:expr) => {
+        ::tracing::Instrument::instrument(
+            $crate::retry::send($db, |overrides| {
+                $request
+                    .clone()
+                    .customize()
+                    .config_override(overrides)
+                    .send()
+            }),
+            $span.clone(),
+        )
+        .await
+    };
+}
+pub(crate) use send_request;
+
 /// Whether DynamoDB throttled the call.
 pub(crate) fn is_throttling<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
     error

@@ -11,7 +11,6 @@ use crate::schema::{ModelSchema, UniqueConstraintSchema};
 use crate::{Db, Error, Result, keys, retry, scope};
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{Put, ReturnConsumedCapacity, TransactWriteItem};
-use tracing::Instrument;
 
 const CREATE_GUARD: &str = "attribute_not_exists(#pk)";
 
@@ -99,15 +98,7 @@ async fn put(db: &Db, model: &'static str, id: &str, item: Item) -> Result<Capac
         .condition_expression(CREATE_GUARD)
         .expression_attribute_names("#pk", PK)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let (result, attempts) = retry::send(db, |overrides| {
-        request
-            .clone()
-            .customize()
-            .config_override(overrides)
-            .send()
-    })
-    .instrument(span.clone())
-    .await;
+    let (result, attempts) = retry::send_request!(db, request, span);
     match result {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());

@@ -15,7 +15,6 @@ use aws_sdk_dynamodb::types::{
     Delete, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
     TransactWriteItem,
 };
-use tracing::Instrument;
 
 /// Deletes the item with this key and returns it as it was; [`Error::NotFound`] when there is
 /// none. A model with unique constraints releases its values in the same transaction; since the
@@ -150,15 +149,7 @@ async fn delete_item(
         .return_values(ReturnValue::AllOld)
         .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let (sent, attempts) = retry::send(db, |overrides| {
-        request
-            .clone()
-            .customize()
-            .config_override(overrides)
-            .send()
-    })
-    .instrument(span.clone())
-    .await;
+    let (sent, attempts) = retry::send_request!(db, request, span);
     match sent {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());

@@ -11,7 +11,6 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, Put, ReturnConsumedCapacity, TransactWriteItem,
 };
-use tracing::Instrument;
 
 /// DynamoDB's limit on the parts of one transaction.
 pub const MAX_TRANSACTION_ITEMS: usize = 100;
@@ -164,15 +163,7 @@ pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailu
         .transact_write_items()
         .set_transact_items(Some(items))
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let (result, attempts) = retry::send(db, |overrides| {
-        request
-            .clone()
-            .customize()
-            .config_override(overrides)
-            .send()
-    })
-    .instrument(span.clone())
-    .await;
+    let (result, attempts) = retry::send_request!(db, request, span);
     match result {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());

@@ -17,7 +17,6 @@ use aws_sdk_dynamodb::types::{
     AttributeValue, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
     TransactWriteItem, Update,
 };
-use tracing::Instrument;
 
 /// Writes the fields of `model` that changed since it was loaded; sends nothing when none did.
 /// The write is guarded by `attribute_exists` (a deleted item is not recreated), by the loaded
@@ -322,15 +321,7 @@ async fn update_item(
         .return_values(ReturnValue::AllNew)
         .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let (sent, attempts) = retry::send(db, |overrides| {
-        request
-            .clone()
-            .customize()
-            .config_override(overrides)
-            .send()
-    })
-    .instrument(span.clone())
-    .await;
+    let (sent, attempts) = retry::send_request!(db, request, span);
     match sent {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());
