@@ -226,6 +226,11 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
          the process's start-up or the table's creation; peak RSS is the whole process's. \
          Requests are counted on each client by DynamoDB operation, per step. Median of 3 runs \
          per side.\n\n{workload}\n\
+         A ratio is left out where one side sends none of an operation: DynamoBao creates a \
+         post with UpdateItem where bao uses PutItem, one request either way. The requests bao \
+         saves are DynamoBao's two reads around each create with a unique constraint (a GetItem \
+         pre-check of the constraint item and a GetItem re-read of the new item): bao relies on \
+         the transaction's conditions and on what it wrote, and sends neither.\n\n\
          ## Machine-readable\n\n\
          `cpu_ratio_vs_sdk` is the worst ratio across the operations of section 4; \
          `cpu_ratio_vs_sdk_geomean` is their geometric mean. The `*_vs_dynamobao` ratios are \

@@ -389,11 +389,17 @@ impl WorkloadSection {
                 .collect();
             let ratios: String = others
                 .iter()
-                .map(|other| match self.source(BAO).zip(self.source(other)) {
-                    Some((bao, other)) => {
-                        format!(" **{:.2}** |", value(&bao.median) / value(&other.median))
+                .map(|other| {
+                    let values = self
+                        .source(BAO)
+                        .zip(self.source(other))
+                        .map(|(bao, other)| (value(&bao.median), value(&other.median)));
+                    match values {
+                        Some((bao, other)) if bao > 0.0 && other > 0.0 => {
+                            format!(" **{:.2}** |", bao / other)
+                        }
+                        _ => " – |".to_owned(),
                     }
-                    None => " – |".to_owned(),
                 })
                 .collect();
             format!("| {label} | {} |{ratios}\n", cells.join(" | "))
@@ -537,7 +543,11 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("| GetItem requests | 0 | 400 | **0.00** |"),
+            text.contains("| GetItem requests | 0 | 400 | – |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| requests in all | 1422 | 1822 | **0.78** |"),
             "{text}"
         );
         assert!(
