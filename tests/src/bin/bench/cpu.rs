@@ -422,7 +422,8 @@ returned item up by its table, `_pk` and `_sk`, decodes the model from the borro
 (copying its strings) and keeps the stored fields as the snapshot `save` diffs against, so \
 that `save` writes only what changed. The hand-written code moves the strings out of each item \
 and drops the rest. Timed apart, those steps cost bao about half a microsecond per item, \
-some 7% of a 100-key call; the snapshot and the lookup by key stay. Batch reads used to \
+some 7% of a 100-key call; the snapshot and the lookup by key stay, so `find_many` sits at \
+the 1.10 goal: met in some runs, missed by a few percent in others. Batch reads used to \
 cost more: before they stopped copying their keys, made one allocation per cache key instead \
 of three and hashed each key fewer times, repeated runs of this section measured `find_many` \
 at 1.19 to 1.29; after, at 1.00 to 1.14. Single ratios vary by several percent between runs \
