@@ -182,15 +182,7 @@ pub(crate) async fn get_item(db: &Db, key: Item, consistent: bool) -> Result<Loa
         .set_key(Some(key.clone()))
         .consistent_read(consistent)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let (result, attempts) = retry::send(db, |overrides| {
-        request
-            .clone()
-            .customize()
-            .config_override(overrides)
-            .send()
-    })
-    .instrument(span.clone())
-    .await;
+    let (result, attempts) = retry::send_request!(db, request, span);
     let output = result.map_err(|error| {
         match call::classify("GetItem", attempts, error, |_| None).into_error("GetItem") {
             Error::Throttled {
