@@ -97,6 +97,14 @@ impl PartialEq for ItemState {
     }
 }
 
+/// The fields of `item` as it was loaded, or its current fields if it was never stored.
+pub(crate) fn loaded_fields<M: Model>(item: &M) -> Item {
+    match item.state().stored_item() {
+        Some(stored) => stored.clone(),
+        None => item.to_item(),
+    }
+}
+
 /// Decodes a stored item into a model that remembers it.
 pub(crate) fn load<M: Model>(item: Item, capacity: Capacity) -> crate::Result<M> {
     let mut model = M::from_item(&item)?;

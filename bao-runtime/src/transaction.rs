@@ -100,10 +100,7 @@ impl<'a> Transaction<'a> {
     /// its unique values changed since it was loaded.
     pub fn delete_loaded<M: Model>(&mut self, item: &M) -> Result<()> {
         let schema = M::SCHEMA;
-        let fields = match item.state().stored_item() {
-            Some(stored) => stored.clone(),
-            None => item.to_item(),
-        };
+        let fields = crate::model::loaded_fields(item);
         let key = item.key().key_item();
         self.push_delete(schema, &key, &fields, None)
     }

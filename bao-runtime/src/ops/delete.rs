@@ -62,10 +62,7 @@ pub async fn delete_loaded<M: Model>(db: &Db, item: M) -> Result<M> {
     let (fields, capacity) = if schema.unique_constraints.is_empty() {
         delete_item(db, schema, &id, stored_key, None).await?
     } else {
-        let fields = match item.state().stored_item() {
-            Some(stored) => stored.clone(),
-            None => item.to_item(),
-        };
+        let fields = model::loaded_fields(&item);
         let capacity = delete_with_claims(db, schema, &id, stored_key, &fields, None).await?;
         (fields, capacity)
     };

@@ -93,31 +93,18 @@ pub async fn find_many<M: Model>(db: &Db, keys: &[M::Key]) -> Result<Vec<Option<
 
 /// Loads the related item of each of `items`: `related` reads an item's key of the related
 /// model (`None` when the field is empty). Returns one entry per item, in order; each distinct
-/// key is read once, through [`find_many`].
-pub async fn find_related<M, T: Model + Clone>(
+/// key is read once, since [`find_many`] reads duplicates once.
+pub async fn find_related<M, T: Model>(
     db: &Db,
     items: &[M],
     related: impl Fn(&M) -> Option<T::Key>,
-) -> Result<Vec<Option<T>>>
-where
-    T::Key: Eq + std::hash::Hash,
-{
+) -> Result<Vec<Option<T>>> {
     let keys: Vec<Option<T::Key>> = items.iter().map(related).collect();
-    let mut distinct: Vec<T::Key> = Vec::new();
-    let mut position: HashMap<T::Key, usize> = HashMap::new();
-    for key in keys.iter().flatten() {
-        position.entry(key.clone()).or_insert_with(|| {
-            distinct.push(key.clone());
-            distinct.len() - 1
-        });
-    }
-    let found = find_many::<T>(db, &distinct).await?;
+    let present: Vec<T::Key> = keys.iter().flatten().cloned().collect();
+    let mut found = find_many::<T>(db, &present).await?.into_iter();
     Ok(keys
         .iter()
-        .map(|key| {
-            let slot = position[key.as_ref()?];
-            found[slot].clone()
-        })
+        .map(|key| key.as_ref().and_then(|_| found.next().flatten()))
         .collect())
 }
 
