@@ -124,19 +124,7 @@ impl LocalServer {
     /// A client for this server: region `us-east-1` and static dummy credentials
     /// ([`ACCESS_KEY_ID`] / [`SECRET_ACCESS_KEY`]), so nothing is read from the environment.
     pub fn client(&self) -> aws_sdk_dynamodb::Client {
-        let config = aws_sdk_dynamodb::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(REGION))
-            .endpoint_url(&self.endpoint)
-            .credentials_provider(Credentials::new(
-                ACCESS_KEY_ID,
-                SECRET_ACCESS_KEY,
-                None,
-                None,
-                "bao-local",
-            ))
-            .build();
-        aws_sdk_dynamodb::Client::from_conf(config)
+        aws_sdk_dynamodb::Client::from_conf(client_config(&self.endpoint).build())
     }
 
     /// Stops accepting connections, lets requests in flight finish (for at most a few seconds)
@@ -175,4 +163,21 @@ impl std::error::Error for LocalError {}
 
 fn local_error(message: String) -> Error {
     Error::sdk("local server start", LocalError(message))
+}
+
+/// The client configuration for a local DynamoDB at `endpoint`: its region and static
+/// credentials, the SDK's defaults otherwise. Add interceptors or retry settings before
+/// `build()`.
+pub fn client_config(endpoint: &str) -> aws_sdk_dynamodb::config::Builder {
+    aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new(
+            ACCESS_KEY_ID,
+            SECRET_ACCESS_KEY,
+            None,
+            None,
+            "bao-local",
+        ))
 }

@@ -5,7 +5,7 @@
 //! half-written; a conflict cancels the transaction naming the part; a server stopped just
 //! before a transaction reaches it leaves all of it or none after a restart.
 
-use bao_runtime::local::{ACCESS_KEY_ID, LocalOptions, LocalServer, SECRET_ACCESS_KEY};
+use bao_runtime::local::{LocalOptions, LocalServer};
 use bao_runtime::testing::faults::{EVERY_CALL, Faults, Injected, Keys, Throttling};
 use bao_runtime::{Capacity, Db, Error, Item, RequestScope};
 use examples::models::{
@@ -663,19 +663,7 @@ impl Server {
 }
 
 fn db_on(endpoint: &str, faults: Option<&Faults>) -> Db {
-    use bao_runtime::aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
-    let mut config = bao_runtime::aws_sdk_dynamodb::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new(
-            ACCESS_KEY_ID,
-            SECRET_ACCESS_KEY,
-            None,
-            None,
-            "faults",
-        ))
-        .retry_config(fast_sdk_retries());
+    let mut config = bao_runtime::local::client_config(endpoint).retry_config(fast_sdk_retries());
     if let Some(faults) = faults {
         config = config.interceptor(faults.clone());
     }

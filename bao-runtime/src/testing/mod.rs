@@ -16,10 +16,9 @@
 
 pub mod faults;
 
-use crate::local::{ACCESS_KEY_ID, LocalServer, SECRET_ACCESS_KEY};
+use crate::local::{LocalServer, client_config};
 use crate::table::create_table;
 use crate::{Db, Error, Result};
-use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
@@ -60,20 +59,7 @@ impl TestDb {
             }
         };
         let calls = CallLog::default();
-        let config = configure(
-            aws_sdk_dynamodb::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(Region::new("us-east-1"))
-                .endpoint_url(&endpoint)
-                .credentials_provider(Credentials::new(
-                    ACCESS_KEY_ID,
-                    SECRET_ACCESS_KEY,
-                    None,
-                    None,
-                    "bao-testing",
-                ))
-                .interceptor(calls.clone()),
-        );
+        let config = configure(client_config(&endpoint).interceptor(calls.clone()));
         let client = aws_sdk_dynamodb::Client::from_conf(config.build());
         let table = format!("bao-test-{:016x}", rand::random::<u64>());
         create_table(&client, &table).await?;

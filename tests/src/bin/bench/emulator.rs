@@ -2,9 +2,8 @@
 //! work is measured in this one, and the clients that talk to it.
 
 use crate::error::{BenchError, Result, bao};
-use bao_runtime::aws_sdk_dynamodb::config::{BehaviorVersion, Builder, Credentials, Region};
-use bao_runtime::aws_sdk_dynamodb::{Client, Config};
-use bao_runtime::local::{ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY};
+use bao_runtime::aws_sdk_dynamodb::Client;
+use bao_runtime::aws_sdk_dynamodb::config::Builder;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -70,17 +69,7 @@ impl Drop for Emulator {
 /// The client configuration both sides share: the emulator's endpoint, static credentials and
 /// the SDK's defaults otherwise.
 pub fn config(endpoint: &str) -> Builder {
-    Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(REGION))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new(
-            ACCESS_KEY_ID,
-            SECRET_ACCESS_KEY,
-            None,
-            None,
-            "bench",
-        ))
+    bao_runtime::local::client_config(endpoint)
 }
 
 /// A client of the emulator.
