@@ -95,3 +95,27 @@ fn writing_twice_changes_nothing_and_removes_stale_files() {
     );
     assert!(builder.check(dir.path()).expect("checks").stale.is_empty());
 }
+
+#[test]
+fn a_template_rendering_invalid_rust_is_located_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).expect("creates the templates directory");
+    std::fs::write(
+        templates.join("model.rs.jinja"),
+        "/// The model.\npub struct {{ model.name }} {\n    pub id: u8,\n}\n\
+         /// Broken.\npub fn broken( -> u8 {\n    1\n}\npub struct After;\n",
+    )
+    .expect("writes the template");
+    let out = dir.path().join("out");
+    let error = bao_codegen::Builder::new(fixtures().remove(0))
+        .templates_dir(&templates)
+        .write_to(&out)
+        .expect_err("the template renders invalid Rust");
+    let message = error.to_string();
+    assert!(
+        message.contains("template `model.rs.jinja` produced invalid Rust in the item at line 6 of its output (`pub fn broken( -> u8 {`)"),
+        "{message}"
+    );
+    assert!(!out.exists(), "nothing is written when a template fails");
+}

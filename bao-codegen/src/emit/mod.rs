@@ -35,15 +35,15 @@ pub enum EmitError {
     },
     /// A template rendered something that is not Rust.
     #[error(
-        "template `{template}` produced invalid Rust at line {line}, column {column}: {message}"
+        "template `{template}` produced invalid Rust in the item at line {line} of its output (`{item}`): {message}"
     )]
     InvalidRust {
         /// Template name.
         template: String,
-        /// Line in the rendered output.
+        /// Where the failing item starts in the rendered output.
         line: usize,
-        /// Column in the rendered output.
-        column: usize,
+        /// The first line of that item.
+        item: String,
         /// The parser's message.
         message: String,
     },
@@ -197,13 +197,40 @@ fn template_error(name: &str, error: &minijinja::Error) -> EmitError {
 /// Parses rendered code with `syn` (catching template bugs) and formats it with prettyplease.
 fn format_rust(template: &str, code: &str) -> Result<String, EmitError> {
     let file = syn::parse_file(code).map_err(|error| {
-        let start = error.span().start();
+        let line = failing_item_line(code);
         EmitError::InvalidRust {
             template: template.to_owned(),
-            line: start.line,
-            column: start.column + 1,
+            line,
+            item: code
+                .lines()
+                .nth(line - 1)
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
             message: error.to_string(),
         }
     })?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// The line (1-based) where the top-level item holding a syntax error in `code` starts.
+///
+/// `proc-macro2` is built without span locations, which would cost a tenth of the emit time
+/// on every module, so syn's error carries no position. This slow path runs only when a
+/// template renders invalid Rust: items start at column 0, and the failing one starts at the
+/// last such line before which everything parses.
+fn failing_item_line(code: &str) -> usize {
+    let lines: Vec<&str> = code.lines().collect();
+    let starts_item =
+        |line: &str| line.starts_with(|first: char| !first.is_whitespace() && first != '}');
+    let parses = |end: usize| syn::parse_file(&lines[..end].join("\n")).is_ok();
+    let start = (0..lines.len())
+        .rev()
+        .filter(|&index| starts_item(lines[index]))
+        .find(|&index| parses(index))
+        .unwrap_or(0);
+    let first_code_line = (start..lines.len())
+        .find(|&index| !lines[index].trim_start().starts_with("//"))
+        .unwrap_or(start);
+    first_code_line + 1
 }
