@@ -1,10 +1,11 @@
 //! The one front door: the CLI, `build.rs` and tests all configure a [`Builder`].
 
 use crate::diagnostic::Diagnostics;
-use crate::emit::{self, Layout};
+use crate::emit::{self, FormatCache, Layout};
 use crate::output::{self, CheckReport, GeneratedFiles, WriteSummary};
 use crate::validate;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Why code could not be generated.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +51,7 @@ pub struct Builder {
     out_dir: Option<PathBuf>,
     templates_dir: Option<PathBuf>,
     emit_rerun_if_changed: bool,
+    format_cache: Option<Arc<FormatCache>>,
 }
 
 impl Builder {
@@ -60,6 +62,7 @@ impl Builder {
             out_dir: None,
             templates_dir: None,
             emit_rerun_if_changed: std::env::var_os("CARGO").is_some(),
+            format_cache: None,
         }
     }
 
@@ -79,6 +82,12 @@ impl Builder {
     /// run by Cargo).
     pub fn emit_rerun_if_changed(&mut self, emit: bool) -> &mut Self {
         self.emit_rerun_if_changed = emit;
+        self
+    }
+
+    /// Reuses the formatted modules of earlier runs that share `cache` (see [`FormatCache`]).
+    pub fn format_cache(&mut self, cache: Arc<FormatCache>) -> &mut Self {
+        self.format_cache = Some(cache);
         self
     }
 
@@ -159,6 +168,7 @@ impl Builder {
             &schema_name,
             self.templates_dir.as_deref(),
             layout,
+            self.format_cache.as_deref(),
         )
         .map_err(|error| Error::Internal(error.to_string()))?;
         Ok(GeneratedFiles {

@@ -106,15 +106,15 @@ pub fn relative(path: &Path) -> PathBuf {
 /// Runs `bao codegen`.
 pub fn run_codegen(shell: &Shell, args: &GenerateArgs) -> Result<(), Failure> {
     let paths = Paths::discover(args)?;
-    generate(shell, &paths).map(|_| ())
+    generate(shell, &paths.builder(), &paths.out).map(|_| ())
 }
 
-/// Generates once and prints one status line (or the diagnostics); the summary on success.
-pub fn generate(shell: &Shell, paths: &Paths) -> Result<WriteSummary, Failure> {
+/// Generates into `out` once and prints one status line (or the diagnostics); the summary on
+/// success.
+pub fn generate(shell: &Shell, builder: &Builder, out: &Path) -> Result<WriteSummary, Failure> {
     let started = Instant::now();
-    let summary = paths
-        .builder()
-        .write_to(&paths.out)
+    let summary = builder
+        .write_to(out)
         .map_err(|error| codegen_failure(shell, error))?;
     if !summary.warnings.is_empty() {
         shell.warnings(&summary.warnings.render(shell.color()));

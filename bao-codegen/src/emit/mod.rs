@@ -7,8 +7,9 @@ mod view;
 
 use crate::ir::Schema;
 use minijinja::{Environment, UndefinedBehavior, value::Serde};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 /// The default templates, embedded at build time.
 const DEFAULT_TEMPLATES: [(&str, &str); 2] = [
@@ -49,6 +50,33 @@ pub enum EmitError {
     },
 }
 
+/// The formatted files of the last generation, by the templates' output.
+///
+/// A long-lived generator (`bao watch`) hands the same cache to every run, so a file whose
+/// rendered text did not change is not parsed and formatted again: after an edit to one
+/// model, only that model's module is. The output is the same bytes either way. The cache
+/// holds the files of the last successful run only (`mod.rs` and the model modules; the
+/// single-file layout of `build.rs` is not cached).
+#[derive(Debug, Default)]
+pub struct FormatCache {
+    modules: Mutex<HashMap<String, String>>,
+}
+
+impl FormatCache {
+    /// How many files the cache holds.
+    pub fn len(&self) -> usize {
+        self.modules
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
+    /// Whether the cache holds no file.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// The names of the templates a templates directory may override.
 pub(crate) fn template_names() -> impl Iterator<Item = &'static str> {
     DEFAULT_TEMPLATES.iter().map(|(name, _)| *name)
@@ -72,11 +100,15 @@ pub(crate) fn render(
     schema_name: &str,
     templates_dir: Option<&Path>,
     layout: Layout,
+    cache: Option<&FormatCache>,
 ) -> Result<BTreeMap<String, String>, EmitError> {
     let env = environment(templates_dir)?;
     let header = header(schema_name);
     let models = view::models(schema);
-    let modules = render_models(&env, &models)?;
+    let mut cached =
+        cache.map(|cache| cache.modules.lock().unwrap_or_else(PoisonError::into_inner));
+    let previous = cached.as_deref();
+    let modules = render_models(&env, &models, previous)?;
     let declare = layout == Layout::Files;
     let index = render_template(
         &env,
@@ -86,11 +118,22 @@ pub(crate) fn render(
     let mut files = BTreeMap::new();
     match layout {
         Layout::Files => {
-            for (module, code) in modules {
-                files.insert(format!("{module}.rs"), format!("{header}{code}"));
+            let index = Formatted::new("mod.rs.jinja", index, previous)?;
+            files.insert("mod.rs".to_owned(), format!("{header}{}", index.formatted));
+            for (module, code) in &modules {
+                files.insert(
+                    format!("{module}.rs"),
+                    format!("{header}{}", code.formatted),
+                );
             }
-            let index = format_rust("mod.rs.jinja", &index)?;
-            files.insert("mod.rs".to_owned(), format!("{header}{index}"));
+            if let Some(cached) = cached.as_deref_mut() {
+                *cached = modules
+                    .into_iter()
+                    .map(|(_, code)| code)
+                    .chain([index])
+                    .map(|code| (code.rendered, code.formatted))
+                    .collect();
+            }
         }
         Layout::Single => {
             let inline: String = models
@@ -98,8 +141,8 @@ pub(crate) fn render(
                 .zip(&modules)
                 .map(|(model, (module, code))| {
                     format!(
-                        "/// The `{}` model.\npub mod {module} {{\n{code}}}\n",
-                        model.name
+                        "/// The `{}` model.\npub mod {module} {{\n{}}}\n",
+                        model.name, code.formatted
                     )
                 })
                 .collect();
@@ -110,26 +153,60 @@ pub(crate) fn render(
     Ok(files)
 }
 
+/// A template's output and that output formatted.
+struct Formatted {
+    rendered: String,
+    formatted: String,
+}
+
+impl Formatted {
+    /// Formats `rendered`, or takes its formatting from `previous` when it holds it.
+    fn new(
+        template: &str,
+        rendered: String,
+        previous: Option<&HashMap<String, String>>,
+    ) -> Result<Formatted, EmitError> {
+        let formatted = match previous.and_then(|modules| modules.get(&rendered)) {
+            Some(formatted) => formatted.clone(),
+            None => format_rust(template, &rendered)?,
+        };
+        Ok(Formatted {
+            rendered,
+            formatted,
+        })
+    }
+}
+
 /// Renders and formats every model module, spread over the available cores. The modules come
 /// back in model order, so the output does not depend on the number of threads.
 fn render_models(
     env: &Environment<'_>,
     models: &[view::ModelView],
-) -> Result<Vec<(String, String)>, EmitError> {
-    let render = |model: &view::ModelView| {
-        let code = render_template(
+    previous: Option<&HashMap<String, String>>,
+) -> Result<Vec<(String, Formatted)>, EmitError> {
+    on_every_core(models, |model| {
+        let rendered = render_template(
             env,
             "model.rs.jinja",
             minijinja::context! { model => Serde(model) },
         )?;
-        Ok((model.module.clone(), format_rust("model.rs.jinja", &code)?))
-    };
+        let code = Formatted::new("model.rs.jinja", rendered, previous)?;
+        Ok((model.module.clone(), code))
+    })
+}
+
+/// Maps `render` over `models` on every available core, keeping the models' order.
+fn on_every_core<T: Send>(
+    models: &[view::ModelView],
+    render: impl Fn(&view::ModelView) -> Result<T, EmitError> + Sync,
+) -> Result<Vec<T>, EmitError> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(models.len());
     if threads <= 1 {
         return models.iter().map(render).collect();
     }
+    let render = &render;
     std::thread::scope(|scope| {
         let workers: Vec<_> = models
             .chunks(models.len().div_ceil(threads))
@@ -137,15 +214,15 @@ fn render_models(
                 scope.spawn(move || chunk.iter().map(render).collect::<Result<Vec<_>, _>>())
             })
             .collect();
-        let mut modules = Vec::with_capacity(models.len());
+        let mut results = Vec::with_capacity(models.len());
         for worker in workers {
             let rendered = worker.join().map_err(|_| EmitError::Template {
                 template: "model.rs.jinja".to_owned(),
                 message: "a rendering thread panicked".to_owned(),
             })?;
-            modules.extend(rendered?);
+            results.extend(rendered?);
         }
-        Ok(modules)
+        Ok(results)
     })
 }
 
