@@ -87,18 +87,15 @@ pub(crate) fn write(generated: &GeneratedFiles, dir: &Path) -> io::Result<WriteS
         replace(&path, contents)?;
         changed += 1;
     }
-    let mut removed = 0;
-    for path in owned_files(dir)? {
-        if !generated.files.contains_key(&file_name(&path)) {
-            fs::remove_file(&path)?;
-            removed += 1;
-        }
+    let stale = stale_files(dir, generated)?;
+    for path in &stale {
+        fs::remove_file(path)?;
     }
     Ok(WriteSummary {
         models: generated.models,
         files: generated.files.len(),
         changed,
-        removed,
+        removed: stale.len(),
         warnings: generated.warnings.clone(),
     })
 }
@@ -116,11 +113,7 @@ pub(crate) fn check(generated: &GeneratedFiles, dir: &Path) -> io::Result<CheckR
         }
     }
     if dir.exists() {
-        for path in owned_files(dir)? {
-            if !generated.files.contains_key(&file_name(&path)) {
-                report.extra.push(path);
-            }
-        }
+        report.extra = stale_files(dir, generated)?;
     }
     Ok(report)
 }
@@ -142,17 +135,21 @@ fn replace(path: &Path, contents: &str) -> io::Result<()> {
     fs::rename(&temporary, path)
 }
 
-/// `.rs` files in `dir` that start with bao's marker, sorted.
-fn owned_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut owned = Vec::new();
+/// `.rs` files in `dir` that start with bao's marker and that `generated` does not hold,
+/// sorted. Only the files with other names are opened.
+fn stale_files(dir: &Path, generated: &GeneratedFiles) -> io::Result<Vec<PathBuf>> {
+    let mut stale = Vec::new();
     for entry in fs::read_dir(dir)? {
         let path = entry?.path();
-        if path.extension().is_some_and(|ext| ext == "rs") && starts_with_marker(&path) {
-            owned.push(path);
+        if path.extension().is_some_and(|ext| ext == "rs")
+            && !generated.files.contains_key(&file_name(&path))
+            && starts_with_marker(&path)
+        {
+            stale.push(path);
         }
     }
-    owned.sort();
-    Ok(owned)
+    stale.sort();
+    Ok(stale)
 }
 
 /// Whether the file starts with [`MARKER`] (only those bytes are read).
