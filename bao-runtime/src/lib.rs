@@ -36,7 +36,7 @@ pub use codec::{FieldValue, Item};
 pub use db::{Clock, Db, DbBuilder, RetryPolicy, SystemClock};
 pub use error::{Error, Result};
 pub use expr::{Attr, Condition, SortKey, SortKeyCondition};
-pub use model::{ItemState, Model, ModelKey, ModelUpdate, NewModel};
+pub use model::{ItemState, KeyNewtype, Model, ModelKey, ModelUpdate, NewModel};
 pub use scope::RequestScope;
 pub use tenant::Tenant;
 pub use transaction::Transaction;

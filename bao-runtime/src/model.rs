@@ -1,9 +1,9 @@
 //! The traits generated models implement, and the bookkeeping each loaded model carries.
 
 use crate::capacity::Capacity;
-use crate::codec::Item;
+use crate::codec::{FieldValue, Item};
 use crate::keys;
-use crate::schema::{FieldKind, KeyPart, ModelSchema};
+use crate::schema::{FieldKind, FieldSchema, KeyPart, ModelSchema};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::sync::Arc;
 
@@ -59,6 +59,50 @@ pub trait ModelKey: Clone + Send + Sync + 'static {
 
     /// The key fields as stored attributes (`{"userId": S("01J...")}`).
     fn key_item(&self) -> Item;
+}
+
+/// The key type of a model keyed by one field: a newtype over the field's value, such as
+/// `UserId(Ulid)`. It is stored, encoded in keys and read back as that value: bao implements
+/// [`FieldValue`], [`KeyValue`](crate::keys::KeyValue) and [`ModelKey`] for every `KeyNewtype`.
+pub trait KeyNewtype: Clone + Send + Sync + 'static {
+    /// The model whose key this is.
+    type Model: Model<Key = Self>;
+    /// The key field's value type.
+    type Value: crate::keys::KeyValue;
+    /// The key field.
+    const FIELD: &'static FieldSchema;
+
+    /// The wrapped value.
+    fn value(&self) -> &Self::Value;
+
+    /// Wraps a value.
+    fn from_value(value: Self::Value) -> Self;
+}
+
+impl<K: KeyNewtype> FieldValue for K {
+    fn to_attr(&self, kind: FieldKind) -> Option<AttributeValue> {
+        self.value().to_attr(kind)
+    }
+
+    fn from_attr(attr: &AttributeValue, kind: FieldKind) -> Result<Self, String> {
+        K::Value::from_attr(attr, kind).map(K::from_value)
+    }
+}
+
+impl<K: KeyNewtype> crate::keys::KeyValue for K {
+    fn key_string(&self, kind: FieldKind) -> String {
+        self.value().key_string(kind)
+    }
+}
+
+impl<K: KeyNewtype> ModelKey for K {
+    type Model = K::Model;
+
+    fn key_item(&self) -> Item {
+        let mut item = Item::with_capacity(1);
+        crate::codec::put(&mut item, K::FIELD, self);
+        item
+    }
 }
 
 /// What bao remembers about a model value: the fields as last read or written, which `save`

@@ -3,7 +3,7 @@
 use super::ExprBuilder;
 use crate::codec::FieldValue;
 use crate::keys::PK_ATTR;
-use crate::schema::FieldKind;
+use crate::schema::{FieldKind, FieldSchema};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -13,7 +13,7 @@ use std::marker::PhantomData;
 const MAX_IN_OPERANDS: usize = 100;
 
 /// A typed handle to one attribute, from which conditions are built. Generated code declares
-/// one per field: `pub const TITLE: Attr<String> = Attr::new("title", FieldKind::String);`.
+/// one per field: `pub const TITLE: Attr<String> = Attr::of(&F_TITLE);`.
 ///
 /// Values are stored with the field's codec ([`FieldValue::to_attr`]), so a `Timestamp` on a
 /// DateTime field compares as epoch milliseconds and on a Ttl field as epoch seconds. Values
@@ -54,6 +54,11 @@ impl<T> Attr<T> {
             kind,
             value_type: PhantomData,
         }
+    }
+
+    /// A handle to the attribute of `field`.
+    pub const fn of(field: &FieldSchema) -> Self {
+        Attr::new(field.name, field.kind)
     }
 
     /// The attribute name.

@@ -221,29 +221,22 @@ const FIELDS: &[::bao_runtime::schema::FieldSchema] = &[
 ];
 impl Comment {
     /// `postId`, for conditions and filters.
-    pub const POST_ID: ::bao_runtime::Attr<super::post::PostId> = ::bao_runtime::Attr::new(
-        "postId",
-        ::bao_runtime::schema::FieldKind::Related,
+    pub const POST_ID: ::bao_runtime::Attr<super::post::PostId> = ::bao_runtime::Attr::of(
+        &F_POST_ID,
     );
     /// `commentId`, for conditions and filters.
-    pub const COMMENT_ID: ::bao_runtime::Attr<::bao_runtime::Ulid> = ::bao_runtime::Attr::new(
-        "commentId",
-        ::bao_runtime::schema::FieldKind::Ulid,
+    pub const COMMENT_ID: ::bao_runtime::Attr<::bao_runtime::Ulid> = ::bao_runtime::Attr::of(
+        &F_COMMENT_ID,
     );
     /// `authorId`, for conditions and filters.
-    pub const AUTHOR_ID: ::bao_runtime::Attr<super::user::UserId> = ::bao_runtime::Attr::new(
-        "authorId",
-        ::bao_runtime::schema::FieldKind::Related,
+    pub const AUTHOR_ID: ::bao_runtime::Attr<super::user::UserId> = ::bao_runtime::Attr::of(
+        &F_AUTHOR_ID,
     );
     /// `text`, for conditions and filters.
-    pub const TEXT: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::new(
-        "text",
-        ::bao_runtime::schema::FieldKind::String,
-    );
+    pub const TEXT: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::of(&F_TEXT);
     /// `createdAt`, for conditions and filters.
-    pub const CREATED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::new(
-        "createdAt",
-        ::bao_runtime::schema::FieldKind::CreateDate,
+    pub const CREATED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::of(
+        &F_CREATED_AT,
     );
     /// Stores a new item in one write (one transaction when it claims unique values).
     pub async fn create(

@@ -65,32 +65,15 @@ impl From<::bao_runtime::Ulid> for DocumentId {
         DocumentId(value)
     }
 }
-impl ::bao_runtime::FieldValue for DocumentId {
-    fn to_attr(
-        &self,
-        kind: ::bao_runtime::schema::FieldKind,
-    ) -> Option<::bao_runtime::AttributeValue> {
-        self.0.to_attr(kind)
-    }
-    fn from_attr(
-        attr: &::bao_runtime::AttributeValue,
-        kind: ::bao_runtime::schema::FieldKind,
-    ) -> Result<Self, String> {
-        <::bao_runtime::Ulid as ::bao_runtime::FieldValue>::from_attr(attr, kind)
-            .map(DocumentId)
-    }
-}
-impl ::bao_runtime::keys::KeyValue for DocumentId {
-    fn key_string(&self, kind: ::bao_runtime::schema::FieldKind) -> String {
-        self.0.key_string(kind)
-    }
-}
-impl ::bao_runtime::ModelKey for DocumentId {
+impl ::bao_runtime::KeyNewtype for DocumentId {
     type Model = Document;
-    fn key_item(&self) -> ::bao_runtime::Item {
-        let mut item = ::bao_runtime::Item::with_capacity(1);
-        ::bao_runtime::codec::put(&mut item, &F_DOCUMENT_ID, self);
-        item
+    type Value = ::bao_runtime::Ulid;
+    const FIELD: &'static ::bao_runtime::schema::FieldSchema = &F_DOCUMENT_ID;
+    fn value(&self) -> &::bao_runtime::Ulid {
+        &self.0
+    }
+    fn from_value(value: ::bao_runtime::Ulid) -> Self {
+        DocumentId(value)
     }
 }
 /// The fields of a new [`Document`], for [`Document::create`].
@@ -217,29 +200,20 @@ const FIELDS: &[::bao_runtime::schema::FieldSchema] = &[
 ];
 impl Document {
     /// `documentId`, for conditions and filters.
-    pub const DOCUMENT_ID: ::bao_runtime::Attr<DocumentId> = ::bao_runtime::Attr::new(
-        "documentId",
-        ::bao_runtime::schema::FieldKind::Ulid,
+    pub const DOCUMENT_ID: ::bao_runtime::Attr<DocumentId> = ::bao_runtime::Attr::of(
+        &F_DOCUMENT_ID,
     );
     /// `title`, for conditions and filters.
-    pub const TITLE: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::new(
-        "title",
-        ::bao_runtime::schema::FieldKind::String,
-    );
+    pub const TITLE: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::of(&F_TITLE);
     /// `body`, for conditions and filters.
-    pub const BODY: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::new(
-        "body",
-        ::bao_runtime::schema::FieldKind::String,
-    );
+    pub const BODY: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::of(&F_BODY);
     /// `version`, for conditions and filters.
-    pub const VERSION: ::bao_runtime::Attr<::bao_runtime::Ulid> = ::bao_runtime::Attr::new(
-        "version",
-        ::bao_runtime::schema::FieldKind::Version,
+    pub const VERSION: ::bao_runtime::Attr<::bao_runtime::Ulid> = ::bao_runtime::Attr::of(
+        &F_VERSION,
     );
     /// `modifiedAt`, for conditions and filters.
-    pub const MODIFIED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::new(
-        "modifiedAt",
-        ::bao_runtime::schema::FieldKind::ModifiedDate,
+    pub const MODIFIED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::of(
+        &F_MODIFIED_AT,
     );
     /// Stores a new item in one write (one transaction when it claims unique values).
     pub async fn create(

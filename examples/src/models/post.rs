@@ -67,32 +67,15 @@ impl From<::bao_runtime::Ulid> for PostId {
         PostId(value)
     }
 }
-impl ::bao_runtime::FieldValue for PostId {
-    fn to_attr(
-        &self,
-        kind: ::bao_runtime::schema::FieldKind,
-    ) -> Option<::bao_runtime::AttributeValue> {
-        self.0.to_attr(kind)
-    }
-    fn from_attr(
-        attr: &::bao_runtime::AttributeValue,
-        kind: ::bao_runtime::schema::FieldKind,
-    ) -> Result<Self, String> {
-        <::bao_runtime::Ulid as ::bao_runtime::FieldValue>::from_attr(attr, kind)
-            .map(PostId)
-    }
-}
-impl ::bao_runtime::keys::KeyValue for PostId {
-    fn key_string(&self, kind: ::bao_runtime::schema::FieldKind) -> String {
-        self.0.key_string(kind)
-    }
-}
-impl ::bao_runtime::ModelKey for PostId {
+impl ::bao_runtime::KeyNewtype for PostId {
     type Model = Post;
-    fn key_item(&self) -> ::bao_runtime::Item {
-        let mut item = ::bao_runtime::Item::with_capacity(1);
-        ::bao_runtime::codec::put(&mut item, &F_POST_ID, self);
-        item
+    type Value = ::bao_runtime::Ulid;
+    const FIELD: &'static ::bao_runtime::schema::FieldSchema = &F_POST_ID;
+    fn value(&self) -> &::bao_runtime::Ulid {
+        &self.0
+    }
+    fn from_value(value: ::bao_runtime::Ulid) -> Self {
+        PostId(value)
     }
 }
 /// The fields of a new [`Post`], for [`Post::create`].
@@ -246,34 +229,20 @@ const FIELDS: &[::bao_runtime::schema::FieldSchema] = &[
 ];
 impl Post {
     /// `postId`, for conditions and filters.
-    pub const POST_ID: ::bao_runtime::Attr<PostId> = ::bao_runtime::Attr::new(
-        "postId",
-        ::bao_runtime::schema::FieldKind::Ulid,
-    );
+    pub const POST_ID: ::bao_runtime::Attr<PostId> = ::bao_runtime::Attr::of(&F_POST_ID);
     /// `userId`, for conditions and filters.
-    pub const USER_ID: ::bao_runtime::Attr<super::user::UserId> = ::bao_runtime::Attr::new(
-        "userId",
-        ::bao_runtime::schema::FieldKind::Related,
+    pub const USER_ID: ::bao_runtime::Attr<super::user::UserId> = ::bao_runtime::Attr::of(
+        &F_USER_ID,
     );
     /// `title`, for conditions and filters.
-    pub const TITLE: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::new(
-        "title",
-        ::bao_runtime::schema::FieldKind::String,
-    );
+    pub const TITLE: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::of(&F_TITLE);
     /// `content`, for conditions and filters.
-    pub const CONTENT: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::new(
-        "content",
-        ::bao_runtime::schema::FieldKind::String,
-    );
+    pub const CONTENT: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::of(&F_CONTENT);
     /// `views`, for conditions and filters.
-    pub const VIEWS: ::bao_runtime::Attr<i64> = ::bao_runtime::Attr::new(
-        "views",
-        ::bao_runtime::schema::FieldKind::Counter,
-    );
+    pub const VIEWS: ::bao_runtime::Attr<i64> = ::bao_runtime::Attr::of(&F_VIEWS);
     /// `createdAt`, for conditions and filters.
-    pub const CREATED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::new(
-        "createdAt",
-        ::bao_runtime::schema::FieldKind::CreateDate,
+    pub const CREATED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::of(
+        &F_CREATED_AT,
     );
     /// Stores a new item in one write (one transaction when it claims unique values).
     pub async fn create(

@@ -56,31 +56,15 @@ impl From<&str> for SettingId {
         SettingId(value.to_owned())
     }
 }
-impl ::bao_runtime::FieldValue for SettingId {
-    fn to_attr(
-        &self,
-        kind: ::bao_runtime::schema::FieldKind,
-    ) -> Option<::bao_runtime::AttributeValue> {
-        self.0.to_attr(kind)
-    }
-    fn from_attr(
-        attr: &::bao_runtime::AttributeValue,
-        kind: ::bao_runtime::schema::FieldKind,
-    ) -> Result<Self, String> {
-        <String as ::bao_runtime::FieldValue>::from_attr(attr, kind).map(SettingId)
-    }
-}
-impl ::bao_runtime::keys::KeyValue for SettingId {
-    fn key_string(&self, kind: ::bao_runtime::schema::FieldKind) -> String {
-        self.0.key_string(kind)
-    }
-}
-impl ::bao_runtime::ModelKey for SettingId {
+impl ::bao_runtime::KeyNewtype for SettingId {
     type Model = Setting;
-    fn key_item(&self) -> ::bao_runtime::Item {
-        let mut item = ::bao_runtime::Item::with_capacity(1);
-        ::bao_runtime::codec::put(&mut item, &F_NAME, self);
-        item
+    type Value = String;
+    const FIELD: &'static ::bao_runtime::schema::FieldSchema = &F_NAME;
+    fn value(&self) -> &String {
+        &self.0
+    }
+    fn from_value(value: String) -> Self {
+        SettingId(value)
     }
 }
 /// The fields of a new [`Setting`], for [`Setting::create`].
@@ -164,15 +148,9 @@ const F_VALUE: ::bao_runtime::schema::FieldSchema = ::bao_runtime::schema::Field
 const FIELDS: &[::bao_runtime::schema::FieldSchema] = &[F_NAME, F_VALUE];
 impl Setting {
     /// `name`, for conditions and filters.
-    pub const NAME: ::bao_runtime::Attr<SettingId> = ::bao_runtime::Attr::new(
-        "name",
-        ::bao_runtime::schema::FieldKind::String,
-    );
+    pub const NAME: ::bao_runtime::Attr<SettingId> = ::bao_runtime::Attr::of(&F_NAME);
     /// `value`, for conditions and filters.
-    pub const VALUE: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::new(
-        "value",
-        ::bao_runtime::schema::FieldKind::String,
-    );
+    pub const VALUE: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::of(&F_VALUE);
     /// Stores a new item in one write (one transaction when it claims unique values).
     pub async fn create(
         db: &::bao_runtime::Db,

@@ -91,32 +91,15 @@ impl From<::bao_runtime::Ulid> for ShowcaseId {
         ShowcaseId(value)
     }
 }
-impl ::bao_runtime::FieldValue for ShowcaseId {
-    fn to_attr(
-        &self,
-        kind: ::bao_runtime::schema::FieldKind,
-    ) -> Option<::bao_runtime::AttributeValue> {
-        self.0.to_attr(kind)
-    }
-    fn from_attr(
-        attr: &::bao_runtime::AttributeValue,
-        kind: ::bao_runtime::schema::FieldKind,
-    ) -> Result<Self, String> {
-        <::bao_runtime::Ulid as ::bao_runtime::FieldValue>::from_attr(attr, kind)
-            .map(ShowcaseId)
-    }
-}
-impl ::bao_runtime::keys::KeyValue for ShowcaseId {
-    fn key_string(&self, kind: ::bao_runtime::schema::FieldKind) -> String {
-        self.0.key_string(kind)
-    }
-}
-impl ::bao_runtime::ModelKey for ShowcaseId {
+impl ::bao_runtime::KeyNewtype for ShowcaseId {
     type Model = Showcase;
-    fn key_item(&self) -> ::bao_runtime::Item {
-        let mut item = ::bao_runtime::Item::with_capacity(1);
-        ::bao_runtime::codec::put(&mut item, &F_SHOWCASE_ID, self);
-        item
+    type Value = ::bao_runtime::Ulid;
+    const FIELD: &'static ::bao_runtime::schema::FieldSchema = &F_SHOWCASE_ID;
+    fn value(&self) -> &::bao_runtime::Ulid {
+        &self.0
+    }
+    fn from_value(value: ::bao_runtime::Ulid) -> Self {
+        ShowcaseId(value)
     }
 }
 /// The fields of a new [`Showcase`], for [`Showcase::create`].
@@ -507,74 +490,50 @@ const FIELDS: &[::bao_runtime::schema::FieldSchema] = &[
 ];
 impl Showcase {
     /// `showcaseId`, for conditions and filters.
-    pub const SHOWCASE_ID: ::bao_runtime::Attr<ShowcaseId> = ::bao_runtime::Attr::new(
-        "showcaseId",
-        ::bao_runtime::schema::FieldKind::Ulid,
+    pub const SHOWCASE_ID: ::bao_runtime::Attr<ShowcaseId> = ::bao_runtime::Attr::of(
+        &F_SHOWCASE_ID,
     );
     /// `label`, for conditions and filters.
-    pub const LABEL: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::new(
-        "label",
-        ::bao_runtime::schema::FieldKind::String,
-    );
+    pub const LABEL: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::of(&F_LABEL);
     /// `quantity`, for conditions and filters.
-    pub const QUANTITY: ::bao_runtime::Attr<i64> = ::bao_runtime::Attr::new(
-        "quantity",
-        ::bao_runtime::schema::FieldKind::Integer,
-    );
+    pub const QUANTITY: ::bao_runtime::Attr<i64> = ::bao_runtime::Attr::of(&F_QUANTITY);
     /// `ratio`, for conditions and filters.
-    pub const RATIO: ::bao_runtime::Attr<f64> = ::bao_runtime::Attr::new(
-        "ratio",
-        ::bao_runtime::schema::FieldKind::Float,
-    );
+    pub const RATIO: ::bao_runtime::Attr<f64> = ::bao_runtime::Attr::of(&F_RATIO);
     /// `active`, for conditions and filters.
-    pub const ACTIVE: ::bao_runtime::Attr<bool> = ::bao_runtime::Attr::new(
-        "active",
-        ::bao_runtime::schema::FieldKind::Boolean,
-    );
+    pub const ACTIVE: ::bao_runtime::Attr<bool> = ::bao_runtime::Attr::of(&F_ACTIVE);
     /// `happenedAt`, for conditions and filters.
-    pub const HAPPENED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::new(
-        "happenedAt",
-        ::bao_runtime::schema::FieldKind::DateTime,
+    pub const HAPPENED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::of(
+        &F_HAPPENED_AT,
     );
     /// `createdAt`, for conditions and filters.
-    pub const CREATED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::new(
-        "createdAt",
-        ::bao_runtime::schema::FieldKind::CreateDate,
+    pub const CREATED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::of(
+        &F_CREATED_AT,
     );
     /// `modifiedAt`, for conditions and filters.
-    pub const MODIFIED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::new(
-        "modifiedAt",
-        ::bao_runtime::schema::FieldKind::ModifiedDate,
+    pub const MODIFIED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::of(
+        &F_MODIFIED_AT,
     );
     /// `ownerId`, for conditions and filters.
-    pub const OWNER_ID: ::bao_runtime::Attr<super::user::UserId> = ::bao_runtime::Attr::new(
-        "ownerId",
-        ::bao_runtime::schema::FieldKind::Related,
+    pub const OWNER_ID: ::bao_runtime::Attr<super::user::UserId> = ::bao_runtime::Attr::of(
+        &F_OWNER_ID,
     );
     /// `hits`, for conditions and filters.
-    pub const HITS: ::bao_runtime::Attr<i64> = ::bao_runtime::Attr::new(
-        "hits",
-        ::bao_runtime::schema::FieldKind::Counter,
-    );
+    pub const HITS: ::bao_runtime::Attr<i64> = ::bao_runtime::Attr::of(&F_HITS);
     /// `payload`, for conditions and filters.
-    pub const PAYLOAD: ::bao_runtime::Attr<::std::vec::Vec<u8>> = ::bao_runtime::Attr::new(
-        "payload",
-        ::bao_runtime::schema::FieldKind::Binary,
+    pub const PAYLOAD: ::bao_runtime::Attr<::std::vec::Vec<u8>> = ::bao_runtime::Attr::of(
+        &F_PAYLOAD,
     );
     /// `version`, for conditions and filters.
-    pub const VERSION: ::bao_runtime::Attr<::bao_runtime::Ulid> = ::bao_runtime::Attr::new(
-        "version",
-        ::bao_runtime::schema::FieldKind::Version,
+    pub const VERSION: ::bao_runtime::Attr<::bao_runtime::Ulid> = ::bao_runtime::Attr::of(
+        &F_VERSION,
     );
     /// `ttl`, for conditions and filters.
-    pub const TTL: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::new(
-        "ttl",
-        ::bao_runtime::schema::FieldKind::Ttl,
+    pub const TTL: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::of(
+        &F_TTL,
     );
     /// `labels`, for conditions and filters.
-    pub const LABELS: ::bao_runtime::Attr<::std::collections::BTreeSet<String>> = ::bao_runtime::Attr::new(
-        "labels",
-        ::bao_runtime::schema::FieldKind::StringSet,
+    pub const LABELS: ::bao_runtime::Attr<::std::collections::BTreeSet<String>> = ::bao_runtime::Attr::of(
+        &F_LABELS,
     );
     /// Stores a new item in one write (one transaction when it claims unique values).
     pub async fn create(

@@ -57,32 +57,15 @@ impl From<::bao_runtime::Ulid> for TagId {
         TagId(value)
     }
 }
-impl ::bao_runtime::FieldValue for TagId {
-    fn to_attr(
-        &self,
-        kind: ::bao_runtime::schema::FieldKind,
-    ) -> Option<::bao_runtime::AttributeValue> {
-        self.0.to_attr(kind)
-    }
-    fn from_attr(
-        attr: &::bao_runtime::AttributeValue,
-        kind: ::bao_runtime::schema::FieldKind,
-    ) -> Result<Self, String> {
-        <::bao_runtime::Ulid as ::bao_runtime::FieldValue>::from_attr(attr, kind)
-            .map(TagId)
-    }
-}
-impl ::bao_runtime::keys::KeyValue for TagId {
-    fn key_string(&self, kind: ::bao_runtime::schema::FieldKind) -> String {
-        self.0.key_string(kind)
-    }
-}
-impl ::bao_runtime::ModelKey for TagId {
+impl ::bao_runtime::KeyNewtype for TagId {
     type Model = Tag;
-    fn key_item(&self) -> ::bao_runtime::Item {
-        let mut item = ::bao_runtime::Item::with_capacity(1);
-        ::bao_runtime::codec::put(&mut item, &F_TAG_ID, self);
-        item
+    type Value = ::bao_runtime::Ulid;
+    const FIELD: &'static ::bao_runtime::schema::FieldSchema = &F_TAG_ID;
+    fn value(&self) -> &::bao_runtime::Ulid {
+        &self.0
+    }
+    fn from_value(value: ::bao_runtime::Ulid) -> Self {
+        TagId(value)
     }
 }
 /// The fields of a new [`Tag`], for [`Tag::create`].
@@ -165,15 +148,9 @@ const F_NAME: ::bao_runtime::schema::FieldSchema = ::bao_runtime::schema::FieldS
 const FIELDS: &[::bao_runtime::schema::FieldSchema] = &[F_TAG_ID, F_NAME];
 impl Tag {
     /// `tagId`, for conditions and filters.
-    pub const TAG_ID: ::bao_runtime::Attr<TagId> = ::bao_runtime::Attr::new(
-        "tagId",
-        ::bao_runtime::schema::FieldKind::Ulid,
-    );
+    pub const TAG_ID: ::bao_runtime::Attr<TagId> = ::bao_runtime::Attr::of(&F_TAG_ID);
     /// `name`, for conditions and filters.
-    pub const NAME: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::new(
-        "name",
-        ::bao_runtime::schema::FieldKind::String,
-    );
+    pub const NAME: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::of(&F_NAME);
     /// Stores a new item in one write (one transaction when it claims unique values).
     pub async fn create(
         db: &::bao_runtime::Db,

@@ -166,19 +166,16 @@ const FIELDS: &[::bao_runtime::schema::FieldSchema] = &[
 ];
 impl TaggedPost {
     /// `tagId`, for conditions and filters.
-    pub const TAG_ID: ::bao_runtime::Attr<super::tag::TagId> = ::bao_runtime::Attr::new(
-        "tagId",
-        ::bao_runtime::schema::FieldKind::Related,
+    pub const TAG_ID: ::bao_runtime::Attr<super::tag::TagId> = ::bao_runtime::Attr::of(
+        &F_TAG_ID,
     );
     /// `postId`, for conditions and filters.
-    pub const POST_ID: ::bao_runtime::Attr<super::post::PostId> = ::bao_runtime::Attr::new(
-        "postId",
-        ::bao_runtime::schema::FieldKind::Related,
+    pub const POST_ID: ::bao_runtime::Attr<super::post::PostId> = ::bao_runtime::Attr::of(
+        &F_POST_ID,
     );
     /// `createdAt`, for conditions and filters.
-    pub const CREATED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::new(
-        "createdAt",
-        ::bao_runtime::schema::FieldKind::CreateDate,
+    pub const CREATED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::of(
+        &F_CREATED_AT,
     );
     /// Stores a new item in one write (one transaction when it claims unique values).
     pub async fn create(

@@ -75,32 +75,15 @@ impl From<::bao_runtime::Ulid> for UserId {
         UserId(value)
     }
 }
-impl ::bao_runtime::FieldValue for UserId {
-    fn to_attr(
-        &self,
-        kind: ::bao_runtime::schema::FieldKind,
-    ) -> Option<::bao_runtime::AttributeValue> {
-        self.0.to_attr(kind)
-    }
-    fn from_attr(
-        attr: &::bao_runtime::AttributeValue,
-        kind: ::bao_runtime::schema::FieldKind,
-    ) -> Result<Self, String> {
-        <::bao_runtime::Ulid as ::bao_runtime::FieldValue>::from_attr(attr, kind)
-            .map(UserId)
-    }
-}
-impl ::bao_runtime::keys::KeyValue for UserId {
-    fn key_string(&self, kind: ::bao_runtime::schema::FieldKind) -> String {
-        self.0.key_string(kind)
-    }
-}
-impl ::bao_runtime::ModelKey for UserId {
+impl ::bao_runtime::KeyNewtype for UserId {
     type Model = User;
-    fn key_item(&self) -> ::bao_runtime::Item {
-        let mut item = ::bao_runtime::Item::with_capacity(1);
-        ::bao_runtime::codec::put(&mut item, &F_USER_ID, self);
-        item
+    type Value = ::bao_runtime::Ulid;
+    const FIELD: &'static ::bao_runtime::schema::FieldSchema = &F_USER_ID;
+    fn value(&self) -> &::bao_runtime::Ulid {
+        &self.0
+    }
+    fn from_value(value: ::bao_runtime::Ulid) -> Self {
+        UserId(value)
     }
 }
 /// The fields of a new [`User`], for [`User::create`].
@@ -276,40 +259,25 @@ const FIELDS: &[::bao_runtime::schema::FieldSchema] = &[
 ];
 impl User {
     /// `userId`, for conditions and filters.
-    pub const USER_ID: ::bao_runtime::Attr<UserId> = ::bao_runtime::Attr::new(
-        "userId",
-        ::bao_runtime::schema::FieldKind::Ulid,
-    );
+    pub const USER_ID: ::bao_runtime::Attr<UserId> = ::bao_runtime::Attr::of(&F_USER_ID);
     /// `name`, for conditions and filters.
-    pub const NAME: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::new(
-        "name",
-        ::bao_runtime::schema::FieldKind::String,
-    );
+    pub const NAME: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::of(&F_NAME);
     /// `email`, for conditions and filters.
-    pub const EMAIL: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::new(
-        "email",
-        ::bao_runtime::schema::FieldKind::String,
-    );
+    pub const EMAIL: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::of(&F_EMAIL);
     /// `profilePictureUrl`, for conditions and filters.
-    pub const PROFILE_PICTURE_URL: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::new(
-        "profilePictureUrl",
-        ::bao_runtime::schema::FieldKind::String,
+    pub const PROFILE_PICTURE_URL: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::of(
+        &F_PROFILE_PICTURE_URL,
     );
     /// `createdAt`, for conditions and filters.
-    pub const CREATED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::new(
-        "createdAt",
-        ::bao_runtime::schema::FieldKind::CreateDate,
+    pub const CREATED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::of(
+        &F_CREATED_AT,
     );
     /// `modifiedAt`, for conditions and filters.
-    pub const MODIFIED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::new(
-        "modifiedAt",
-        ::bao_runtime::schema::FieldKind::ModifiedDate,
+    pub const MODIFIED_AT: ::bao_runtime::Attr<::bao_runtime::Timestamp> = ::bao_runtime::Attr::of(
+        &F_MODIFIED_AT,
     );
     /// `role`, for conditions and filters.
-    pub const ROLE: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::new(
-        "role",
-        ::bao_runtime::schema::FieldKind::String,
-    );
+    pub const ROLE: ::bao_runtime::Attr<String> = ::bao_runtime::Attr::of(&F_ROLE);
     /// Stores a new item in one write (one transaction when it claims unique values).
     pub async fn create(
         db: &::bao_runtime::Db,
