@@ -176,7 +176,10 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
          model, one or two GSIs, a RelatedField to the previous model, and every few models a unique \
          constraint, a composite key, a string set or a counter) into an empty directory:\n\n\
          ```sh\n{codegen_command}\n```\n\n\
-         The last three columns split that time: loading and validating, and emitting (templates, \
+         The wall time is the median of the runs, the target is checked against it; the best run \
+         shows what the machine gives when nothing else runs on it (this machine is shared, and \
+         the same binary's median moves by a third from one hour to the next). \
+         The last three columns split the median: loading and validating, and emitting (templates, \
          `syn` check, prettyplease; on every core), timed inside one process through the \
          `bao_codegen` library; the rest is the difference: writing the files, and what a \
          fresh process adds (starting, first touch of its memory, exiting).\n\n{codegen}\n\
