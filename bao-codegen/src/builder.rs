@@ -2,10 +2,11 @@
 
 use crate::diagnostic::Diagnostics;
 use crate::emit::{self, FormatCache, Layout};
-use crate::output::{self, CheckReport, GeneratedFiles, WriteSummary};
+use crate::output::{self, CheckReport, GeneratedFiles, Timings, WriteSummary};
 use crate::validate;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Why code could not be generated.
 #[derive(Debug, thiserror::Error)]
@@ -158,7 +159,9 @@ impl Builder {
     }
 
     fn generate_as(&self, layout: Layout) -> Result<GeneratedFiles, Error> {
+        let started = Instant::now();
         let loaded = validate::load_and_validate(&self.schema).map_err(Error::Invalid)?;
+        let validated = Instant::now();
         let schema_name = self.schema.file_name().map_or_else(
             || self.schema.display().to_string(),
             |name| name.to_string_lossy().into_owned(),
@@ -171,11 +174,17 @@ impl Builder {
             self.format_cache.as_deref(),
         )
         .map_err(|error| Error::Internal(error.to_string()))?;
+        let timings = Timings {
+            load_and_validate: validated - started,
+            emit: validated.elapsed(),
+            write: Duration::ZERO,
+        };
         Ok(GeneratedFiles {
             files,
             models: loaded.schema.models.len(),
             inputs: loaded.inputs,
             warnings: Diagnostics::new(loaded.warnings),
+            timings,
         })
     }
 }

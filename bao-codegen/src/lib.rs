@@ -18,4 +18,4 @@ pub(crate) mod yaml;
 
 pub use builder::{Builder, Error, compile};
 pub use emit::{EmitError, FormatCache};
-pub use output::{CheckReport, GeneratedFiles, WriteSummary};
+pub use output::{CheckReport, GeneratedFiles, Timings, WriteSummary};

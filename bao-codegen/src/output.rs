@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// The marker that starts every file bao writes; files carrying it are bao's to replace or
 /// remove.
@@ -17,9 +18,27 @@ pub struct GeneratedFiles {
     pub(crate) inputs: Vec<PathBuf>,
     pub(crate) models: usize,
     pub(crate) warnings: Diagnostics,
+    pub(crate) timings: Timings,
+}
+
+/// How long each stage of one generation took.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Reading, parsing and validating the schema.
+    pub load_and_validate: Duration,
+    /// Rendering the templates, checking the output with `syn` and formatting it.
+    pub emit: Duration,
+    /// Comparing with the output directory and writing what changed (zero when nothing was
+    /// written to disk).
+    pub write: Duration,
 }
 
 impl GeneratedFiles {
+    /// How long loading, validating and emitting took.
+    pub fn timings(&self) -> Timings {
+        self.timings
+    }
+
     /// The files: path relative to the output directory -> contents.
     pub fn files(&self) -> &BTreeMap<String, String> {
         &self.files
@@ -54,6 +73,8 @@ pub struct WriteSummary {
     pub removed: usize,
     /// Warnings about the schema.
     pub warnings: Diagnostics,
+    /// How long each stage took.
+    pub timings: Timings,
 }
 
 /// How an output directory differs from what the schema generates.
@@ -77,6 +98,7 @@ impl CheckReport {
 /// Writes `generated` into `dir`: only files whose bytes changed, each replaced atomically;
 /// then removes bao files the schema no longer generates.
 pub(crate) fn write(generated: &GeneratedFiles, dir: &Path) -> io::Result<WriteSummary> {
+    let started = Instant::now();
     fs::create_dir_all(dir)?;
     let mut changed = 0;
     for (name, contents) in &generated.files {
@@ -97,6 +119,10 @@ pub(crate) fn write(generated: &GeneratedFiles, dir: &Path) -> io::Result<WriteS
         changed,
         removed: stale.len(),
         warnings: generated.warnings.clone(),
+        timings: Timings {
+            write: started.elapsed(),
+            ..generated.timings
+        },
     })
 }
 

@@ -192,6 +192,24 @@ fn codegen_reports_and_writes_only_changes() {
 }
 
 #[test]
+fn codegen_prints_its_timings_when_asked() {
+    let dir = project();
+    let output = run(bao(dir.path()).args(["codegen", "--timings"]));
+    assert_exit(&output, 0);
+    let err = stderr(&output);
+    let timings = err
+        .lines()
+        .find_map(|line| line.trim_start().strip_prefix("Timings "))
+        .unwrap_or_else(|| panic!("no timings line in {err}"));
+    let stages: Vec<&str> = timings
+        .split(", ")
+        .filter_map(|stage| stage.split_whitespace().next())
+        .collect();
+    assert_eq!(stages, ["load+validate", "emit", "write"], "{timings}");
+    assert!(timings.ends_with(" ms"), "{timings}");
+}
+
+#[test]
 fn an_invalid_schema_exits_1_and_writes_nothing() {
     let dir = project();
     std::fs::write(

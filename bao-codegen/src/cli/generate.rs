@@ -6,7 +6,7 @@ use super::shell::Shell;
 use bao_codegen::{Builder, CheckReport, WriteSummary};
 use clap::Args;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Where the schema is and where the generated code goes. Flags win over bao.toml.
 #[derive(Debug, Clone, Default, Args)]
@@ -21,6 +21,17 @@ pub struct GenerateArgs {
     /// codegen.templates].
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+}
+
+/// `bao codegen`'s arguments.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CodegenArgs {
+    /// Where the schema is and where the modules go.
+    #[command(flatten)]
+    pub paths: GenerateArgs,
+    /// Also print how long loading and validating, emitting and writing took.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Resolved inputs and output of code generation, all absolute.
@@ -104,9 +115,23 @@ pub fn relative(path: &Path) -> PathBuf {
 }
 
 /// Runs `bao codegen`.
-pub fn run_codegen(shell: &Shell, args: &GenerateArgs) -> Result<(), Failure> {
-    let paths = Paths::discover(args)?;
-    generate(shell, &paths.builder(), &paths.out).map(|_| ())
+pub fn run_codegen(shell: &Shell, args: &CodegenArgs) -> Result<(), Failure> {
+    let paths = Paths::discover(&args.paths)?;
+    let summary = generate(shell, &paths.builder(), &paths.out)?;
+    if args.timings {
+        let ms = |duration: Duration| duration.as_secs_f64() * 1000.0;
+        let timings = summary.timings;
+        shell.status(
+            "Timings",
+            format!(
+                "load+validate {:.1} ms, emit {:.1} ms, write {:.1} ms",
+                ms(timings.load_and_validate),
+                ms(timings.emit),
+                ms(timings.write)
+            ),
+        );
+    }
+    Ok(())
 }
 
 /// Generates into `out` once and prints one status line (or the diagnostics); the summary on

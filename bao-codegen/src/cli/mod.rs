@@ -43,7 +43,7 @@ enum Command {
     Init(init::InitArgs),
     /// Generate the model modules from the schema (only changed files are written).
     #[command(after_help = EXIT_STATUS)]
-    Codegen(generate::GenerateArgs),
+    Codegen(generate::CodegenArgs),
     /// Regenerate whenever the schema, bao.toml or the templates change, until Ctrl-C.
     Watch(generate::GenerateArgs),
     /// Check that the generated modules match the schema; exit 1 listing the stale files.

@@ -41,15 +41,6 @@ pub enum BenchError {
         /// The SDK's error, with its causes.
         message: String,
     },
-    /// Code generation through the library failed.
-    #[error("codegen of {}: {source}", schema.display())]
-    Codegen {
-        /// The schema.
-        schema: PathBuf,
-        /// The generator's error.
-        #[source]
-        source: bao_codegen::Error,
-    },
     /// Output of a command or a stored item could not be understood.
     #[error("cannot read {what}: {detail}")]
     Parse {

@@ -179,10 +179,10 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
          The wall time is the median of the runs, the target is checked against it; the best run \
          shows what the machine gives when nothing else runs on it (this machine is shared, and \
          the same binary's median moves by a third from one hour to the next). \
-         The last three columns split the median: loading and validating, and emitting (templates, \
-         `syn` check, prettyplease; on every core), timed inside one process through the \
-         `bao_codegen` library; the rest is the difference: writing the files, and what a \
-         fresh process adds (starting, first touch of its memory, exiting).\n\n{codegen}\n\
+         The last four columns split that time as the process reports it with `--timings` \
+         (medians): loading and validating; emitting (templates, `syn` check, prettyplease, on \
+         every core); writing the files; and the rest of the wall time, what a process adds \
+         (starting, exiting).\n\n{codegen}\n\
          ## 2. `bao watch` latency\n\n\
          `bao watch` runs on a synthetic schema; the schema file is rewritten with one model's \
          comment changed, and the time until that model's generated module holds the new comment \
