@@ -105,52 +105,83 @@ pub(crate) fn render(
     let env = environment(templates_dir)?;
     let header = header(schema_name);
     let models = view::models(schema);
-    let mut cached =
-        cache.map(|cache| cache.modules.lock().unwrap_or_else(PoisonError::into_inner));
-    let previous = cached.as_deref();
-    let modules = render_models(&env, &models, previous)?;
     let declare = layout == Layout::Files;
     let index = render_template(
         &env,
         "mod.rs.jinja",
         minijinja::context! { models => Serde(&models), declare },
     )?;
-    let mut files = BTreeMap::new();
     match layout {
-        Layout::Files => {
-            let index = Formatted::new("mod.rs.jinja", index, previous)?;
-            files.insert("mod.rs".to_owned(), format!("{header}{}", index.formatted));
-            for (module, code) in &modules {
-                files.insert(
-                    format!("{module}.rs"),
-                    format!("{header}{}", code.formatted),
-                );
-            }
-            if let Some(cached) = cached.as_deref_mut() {
-                *cached = modules
-                    .into_iter()
-                    .map(|(_, code)| code)
-                    .chain([index])
-                    .map(|code| (code.rendered, code.formatted))
-                    .collect();
-            }
-        }
-        Layout::Single => {
-            let inline: String = models
-                .iter()
-                .zip(&modules)
-                .map(|(model, (module, code))| {
-                    format!(
-                        "/// The `{}` model.\npub mod {module} {{\n{}}}\n",
-                        model.name, code.formatted
-                    )
-                })
-                .collect();
-            let code = format_rust("mod.rs.jinja", &format!("{inline}\n{index}"))?;
-            files.insert(SINGLE_FILE.to_owned(), format!("{header}{code}"));
-        }
+        Layout::Files => files(&env, &header, &models, index, cache),
+        Layout::Single => single_file(&env, &header, &models, &index),
+    }
+}
+
+/// `mod.rs` and one module per model, each formatted on its own (on every core), reusing
+/// what `cache` holds.
+fn files(
+    env: &Environment<'_>,
+    header: &str,
+    models: &[view::ModelView],
+    index: String,
+    cache: Option<&FormatCache>,
+) -> Result<BTreeMap<String, String>, EmitError> {
+    let mut cached =
+        cache.map(|cache| cache.modules.lock().unwrap_or_else(PoisonError::into_inner));
+    let previous = cached.as_deref();
+    let modules = on_every_core(models, |model| {
+        let code = Formatted::new("model.rs.jinja", render_model(env, model)?, previous)?;
+        Ok((model.module.clone(), code))
+    })?;
+    let index = Formatted::new("mod.rs.jinja", index, previous)?;
+    let mut files = BTreeMap::new();
+    files.insert("mod.rs".to_owned(), format!("{header}{}", index.formatted));
+    for (module, code) in &modules {
+        files.insert(
+            format!("{module}.rs"),
+            format!("{header}{}", code.formatted),
+        );
+    }
+    if let Some(cached) = cached.as_deref_mut() {
+        *cached = modules
+            .into_iter()
+            .map(|(_, code)| code)
+            .chain([index])
+            .map(|code| (code.rendered, code.formatted))
+            .collect();
     }
     Ok(files)
+}
+
+/// One file of inline modules, formatted once as a whole.
+fn single_file(
+    env: &Environment<'_>,
+    header: &str,
+    models: &[view::ModelView],
+    index: &str,
+) -> Result<BTreeMap<String, String>, EmitError> {
+    let modules = on_every_core(models, |model| render_model(env, model))?;
+    let inline: String = models
+        .iter()
+        .zip(&modules)
+        .map(|(model, code)| {
+            format!(
+                "/// The `{}` model.\npub mod {} {{\n{code}}}\n",
+                model.name, model.module
+            )
+        })
+        .collect();
+    let code = format_rust("mod.rs.jinja", &format!("{inline}\n{index}")).map_err(|error| {
+        // Blame the model template when one of its modules fails on its own.
+        modules
+            .iter()
+            .find_map(|code| format_rust("model.rs.jinja", code).err())
+            .unwrap_or(error)
+    })?;
+    Ok(BTreeMap::from([(
+        SINGLE_FILE.to_owned(),
+        format!("{header}{code}"),
+    )]))
 }
 
 /// A template's output and that output formatted.
@@ -177,25 +208,17 @@ impl Formatted {
     }
 }
 
-/// Renders and formats every model module, spread over the available cores. The modules come
-/// back in model order, so the output does not depend on the number of threads.
-fn render_models(
-    env: &Environment<'_>,
-    models: &[view::ModelView],
-    previous: Option<&HashMap<String, String>>,
-) -> Result<Vec<(String, Formatted)>, EmitError> {
-    on_every_core(models, |model| {
-        let rendered = render_template(
-            env,
-            "model.rs.jinja",
-            minijinja::context! { model => Serde(model) },
-        )?;
-        let code = Formatted::new("model.rs.jinja", rendered, previous)?;
-        Ok((model.module.clone(), code))
-    })
+/// Renders one model's module (unformatted).
+fn render_model(env: &Environment<'_>, model: &view::ModelView) -> Result<String, EmitError> {
+    render_template(
+        env,
+        "model.rs.jinja",
+        minijinja::context! { model => Serde(model) },
+    )
 }
 
-/// Maps `render` over `models` on every available core, keeping the models' order.
+/// Maps `render` over `models` on every available core. The results come back in model order,
+/// so the output does not depend on the number of threads.
 fn on_every_core<T: Send>(
     models: &[view::ModelView],
     render: impl Fn(&view::ModelView) -> Result<T, EmitError> + Sync,
