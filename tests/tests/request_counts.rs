@@ -29,6 +29,18 @@ async fn tags(db: &Db, count: usize) -> Vec<Tag> {
     .await
 }
 
+async fn users(db: &Db, count: usize) -> Vec<User> {
+    seed((0..count).map(|i| async move {
+        User::create(
+            db,
+            NewUser::new(format!("u{i}"), format!("u{i}@example.com")),
+        )
+        .await
+        .unwrap()
+    }))
+    .await
+}
+
 fn operations(requests: &Requests) -> Vec<String> {
     requests.operations()
 }
@@ -254,15 +266,7 @@ async fn query_page_is_one_query() {
 async fn iteration_is_one_query_per_bucket_and_one_batch_per_filled_bucket() {
     let (test, requests) = start_logged().await;
     let db = test.db();
-    let users = seed((0..25).map(|i| async move {
-        User::create(
-            db,
-            NewUser::new(format!("u{i}"), format!("u{i}@example.com")),
-        )
-        .await
-        .unwrap()
-    }))
-    .await;
+    let users = users(db, 25).await;
     let filled: std::collections::BTreeSet<u32> = users
         .iter()
         .map(|user| dynamo_bao_bucket(&user.user_id.to_string(), 10))
@@ -460,15 +464,7 @@ async fn update_create_and_delete_in_the_scope_update_the_cache() {
 async fn related_loads_in_a_scope_are_batched() {
     let (test, requests) = start_logged().await;
     let db = test.db();
-    let users = seed((0..150).map(|i| async move {
-        User::create(
-            db,
-            NewUser::new(format!("u{i}"), format!("u{i}@example.com")),
-        )
-        .await
-        .unwrap()
-    }))
-    .await;
+    let users = users(db, 150).await;
     let posts = seed(users.iter().map(|user| async move {
         Post::create(db, NewPost::new(user.user_id, "t", "c"))
             .await
