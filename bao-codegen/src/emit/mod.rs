@@ -334,3 +334,32 @@ fn failing_item_line(code: &str) -> usize {
         .unwrap_or(start);
     first_code_line + 1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: &str = "models:\n  Note:\n    modelPrefix: n\n    fields:\n      noteId: {type: UlidField, autoAssign: true}\n    primaryKey: {partitionKey: noteId}\n";
+
+    #[test]
+    fn a_cached_file_is_not_formatted_again() {
+        let schema = crate::validate::validate_source("models.yaml", SCHEMA)
+            .expect("the schema is valid")
+            .schema;
+        let cache = FormatCache::default();
+        let render = || render(&schema, "models.yaml", None, Layout::Files, Some(&cache));
+        let first = render().expect("renders");
+        // Only a cache hit can put this marker in the output.
+        for formatted in cache.modules.lock().expect("unpoisoned").values_mut() {
+            formatted.push_str("// from the cache\n");
+        }
+        let second = render().expect("renders");
+        for (name, code) in &second {
+            assert_eq!(
+                code,
+                &format!("{}// from the cache\n", first[name]),
+                "{name}"
+            );
+        }
+    }
+}
