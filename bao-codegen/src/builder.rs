@@ -1,11 +1,10 @@
 //! The one front door: the CLI, `build.rs` and tests all configure a [`Builder`].
 
 use crate::diagnostic::Diagnostics;
-use crate::emit::{self, FormatCache, Layout};
+use crate::emit::{self, EmitError, Layout};
 use crate::output::{self, CheckReport, GeneratedFiles, Timings, WriteSummary};
 use crate::validate;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Why code could not be generated.
@@ -24,7 +23,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// A template failed or produced invalid Rust, or the environment is unusable.
+    /// A template failed or produced invalid Rust.
+    #[error(transparent)]
+    Emit(#[from] EmitError),
+    /// The environment is unusable (e.g. no `OUT_DIR` for [`Builder::compile`]).
     #[error("{0}")]
     Internal(String),
 }
@@ -52,7 +54,7 @@ pub struct Builder {
     out_dir: Option<PathBuf>,
     templates_dir: Option<PathBuf>,
     emit_rerun_if_changed: bool,
-    format_cache: Option<Arc<FormatCache>>,
+    format: bool,
 }
 
 impl Builder {
@@ -63,7 +65,7 @@ impl Builder {
             out_dir: None,
             templates_dir: None,
             emit_rerun_if_changed: std::env::var_os("CARGO").is_some(),
-            format_cache: None,
+            format: false,
         }
     }
 
@@ -86,9 +88,11 @@ impl Builder {
         self
     }
 
-    /// Reuses the formatted modules of earlier runs that share `cache` (see [`FormatCache`]).
-    pub fn format_cache(&mut self, cache: Arc<FormatCache>) -> &mut Self {
-        self.format_cache = Some(cache);
+    /// Whether to run the output through prettyplease (default: no). The built-in templates
+    /// print final code; this is for hand-written ones given with
+    /// [`templates_dir`](Self::templates_dir).
+    pub fn format(&mut self, format: bool) -> &mut Self {
+        self.format = format;
         self
     }
 
@@ -166,14 +170,11 @@ impl Builder {
             || self.schema.display().to_string(),
             |name| name.to_string_lossy().into_owned(),
         );
-        let files = emit::render(
-            &loaded.schema,
-            &schema_name,
-            self.templates_dir.as_deref(),
-            layout,
-            self.format_cache.as_deref(),
-        )
-        .map_err(|error| Error::Internal(error.to_string()))?;
+        let options = emit::Options {
+            templates_dir: self.templates_dir.as_deref(),
+            format: self.format,
+        };
+        let files = emit::render(&loaded.schema, &schema_name, options, layout)?;
         let timings = Timings {
             load_and_validate: validated - started,
             emit: validated.elapsed(),

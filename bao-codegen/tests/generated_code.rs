@@ -120,36 +120,35 @@ fn a_template_rendering_invalid_rust_is_located_and_writes_nothing() {
     assert!(!out.exists(), "nothing is written when a template fails");
 }
 
+/// The root schema and every valid fixture.
+fn schemas() -> Vec<std::path::PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models.yaml");
+    std::iter::once(root).chain(fixtures()).collect()
+}
+
 #[test]
-fn a_format_cache_gives_the_same_bytes_and_keeps_the_last_good_run() {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let schema = dir.path().join("models.yaml");
-    let original = std::fs::read_to_string(fixtures().remove(0)).expect("reads a fixture");
-    std::fs::write(&schema, &original).expect("writes the schema");
-    let cache = std::sync::Arc::new(bao_codegen::FormatCache::default());
-    let mut cached = bao_codegen::Builder::new(&schema);
-    cached.format_cache(std::sync::Arc::clone(&cache));
-    let fresh = bao_codegen::Builder::new(&schema);
-
-    let first = cached.generate().expect("generates");
-    assert_eq!(cache.len(), first.files().len());
-    assert_eq!(cached.generate().expect("generates").files(), first.files());
-
-    std::fs::write(&schema, "models: [").expect("breaks the schema");
-    cached.generate().expect_err("the schema is broken");
-    assert_eq!(
-        cache.len(),
-        first.files().len(),
-        "a failed run keeps the cache"
-    );
-
-    let edited = original.replacen("  Account:", "  # An account.\n  Account:", 1);
-    std::fs::write(&schema, &edited).expect("edits one model's comment");
-    let after_edit = cached.generate().expect("generates");
-    assert_ne!(after_edit.files(), first.files());
-    assert_eq!(
-        after_edit.files(),
-        fresh.generate().expect("generates").files()
-    );
-    assert_eq!(cache.len(), after_edit.files().len());
+fn the_templates_print_what_prettyplease_would() {
+    for schema in schemas() {
+        let printed = bao_codegen::Builder::new(&schema)
+            .generate()
+            .expect("generates");
+        let formatted = bao_codegen::Builder::new(&schema)
+            .format(true)
+            .generate()
+            .expect("generates");
+        for (file, code) in printed.files() {
+            assert_eq!(
+                code,
+                &formatted.files()[file],
+                "{file} of {} is not what prettyplease prints",
+                schema.display()
+            );
+            // Every line fits, so the module was printed as the templates lay it out, not
+            // formatted on the slow path for over-long names.
+            let wide = code
+                .lines()
+                .find(|line| line.len() > 89 && !line.trim_start().starts_with("//"));
+            assert_eq!(wide, None, "{file} of {}", schema.display());
+        }
+    }
 }

@@ -51,14 +51,24 @@ impl Changes {
     }
 
     /// Adds members to a string set atomically.
-    pub fn add_members(&mut self, field: &'static FieldSchema, members: BTreeSet<String>) {
+    pub fn add_members<S: Into<String>>(
+        &mut self,
+        field: &'static FieldSchema,
+        members: impl IntoIterator<Item = S>,
+    ) {
+        let members: BTreeSet<String> = members.into_iter().map(Into::into).collect();
         if !members.is_empty() {
             self.push(field, Change::Add(string_set(members)));
         }
     }
 
     /// Removes members from a string set atomically.
-    pub fn remove_members(&mut self, field: &'static FieldSchema, members: BTreeSet<String>) {
+    pub fn remove_members<S: Into<String>>(
+        &mut self,
+        field: &'static FieldSchema,
+        members: impl IntoIterator<Item = S>,
+    ) {
+        let members: BTreeSet<String> = members.into_iter().map(Into::into).collect();
         if !members.is_empty() {
             self.push(field, Change::Delete(string_set(members)));
         }

@@ -52,8 +52,9 @@ pub trait ModelUpdate: Send {
     fn into_parts(self) -> (crate::Changes, Option<crate::Condition>);
 }
 
-/// A primary key of a model.
-pub trait ModelKey: Clone + Send + Sync + 'static {
+/// A primary key of a model. It is a [`FieldValue`] too: RelatedFields store it (as the
+/// primary id of the item it points to).
+pub trait ModelKey: FieldValue + Clone + Send + Sync + 'static {
     /// The model whose key this is.
     type Model: Model<Key = Self>;
 

@@ -513,7 +513,7 @@ mod profile {
     use bao_runtime::schema::{
         FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema,
     };
-    use bao_runtime::{Item, ItemState, Model, ModelKey, Result, Ulid};
+    use bao_runtime::{Item, ItemState, KeyNewtype, Model, Result, Ulid};
 
     const F_PROFILE_ID: FieldSchema = FieldSchema::new("profileId", FieldKind::Ulid, true);
     const F_HANDLE: FieldSchema = FieldSchema::new("handle", FieldKind::String, false);
@@ -531,13 +531,17 @@ mod profile {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub struct ProfileId(pub Ulid);
 
-    impl ModelKey for ProfileId {
+    impl KeyNewtype for ProfileId {
         type Model = Profile;
+        type Value = Ulid;
+        const FIELD: &'static FieldSchema = &F_PROFILE_ID;
 
-        fn key_item(&self) -> Item {
-            let mut item = Item::with_capacity(1);
-            codec::put(&mut item, &F_PROFILE_ID, &self.0);
-            item
+        fn value(&self) -> &Ulid {
+            &self.0
+        }
+
+        fn from_value(value: Ulid) -> Self {
+            ProfileId(value)
         }
     }
 

@@ -21,6 +21,10 @@ pub struct GenerateArgs {
     /// codegen.templates].
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Run the generated code through prettyplease. The built-in templates print final code;
+    /// this is for hand-written templates.
+    #[arg(long)]
+    pub format: bool,
 }
 
 /// `bao codegen`'s arguments.
@@ -45,6 +49,8 @@ pub struct Paths {
     pub templates: Option<PathBuf>,
     /// The bao.toml in effect.
     pub config: Option<PathBuf>,
+    /// Format the output with prettyplease.
+    pub format: bool,
 }
 
 impl Paths {
@@ -78,6 +84,7 @@ impl Paths {
                         .map(|dir| cwd.join(dir))
                 }),
             config: config.map(|c| cwd.join(&c.path)),
+            format: args.format,
         })
     }
 
@@ -96,6 +103,7 @@ impl Paths {
         if let Some(templates) = &self.templates {
             builder.templates_dir(relative(templates));
         }
+        builder.format(self.format);
         builder
     }
 }

@@ -2,19 +2,17 @@
 //!
 //! It watches the schema's directory (not recursively), bao.toml's directory and the template
 //! directory, filters events down to those inputs, and never reacts to the output directory.
-//! A broken save prints its diagnostics and leaves the last good output in place. Every cycle
-//! shares one [`FormatCache`], so only the modules of changed models are formatted again.
+//! A broken save prints its diagnostics and leaves the last good output in place.
 
 use super::config::Config;
 use super::generate::{self, GenerateArgs, Paths, relative};
 use super::shell::Shell;
 use super::{Failure, on_interrupt};
-use bao_codegen::FormatCache;
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, mpsc};
+use std::sync::mpsc;
 use std::time::Duration;
 
 /// How long the file system must be quiet before a cycle runs.
@@ -38,8 +36,7 @@ pub fn run(shell: &Shell, args: &GenerateArgs) -> Result<(), Failure> {
     let mut roots = BTreeMap::new();
     watch_roots(&mut debouncer, &mut roots, &paths)?;
 
-    let cache = Arc::new(FormatCache::default());
-    cycle(shell, &paths, &cache);
+    cycle(shell, &paths);
     shell.status("Watching", describe(&paths));
 
     while let Ok(message) = messages.recv() {
@@ -72,17 +69,15 @@ pub fn run(shell: &Shell, args: &GenerateArgs) -> Result<(), Failure> {
                 }
             }
         }
-        cycle(shell, &paths, &cache);
+        cycle(shell, &paths);
     }
     shell.status("Stopped", "watching");
     Ok(())
 }
 
 /// Generates once; a failure is reported and watching goes on with the last good output.
-fn cycle(shell: &Shell, paths: &Paths, cache: &Arc<FormatCache>) {
-    let mut builder = paths.builder();
-    builder.format_cache(Arc::clone(cache));
-    if let Err(failure) = generate::generate(shell, &builder, &paths.out) {
+fn cycle(shell: &Shell, paths: &Paths) {
+    if let Err(failure) = generate::generate(shell, &paths.builder(), &paths.out) {
         shell.error(&failure);
     }
 }

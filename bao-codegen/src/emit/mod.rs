@@ -1,26 +1,29 @@
-//! Stage 4: render the IR with minijinja templates, check the result parses as Rust, format it
-//! with prettyplease and head it with the `@generated` marker.
+//! Stage 4: render the typed view of each model with minijinja templates into final Rust code,
+//! and head it with the `@generated` marker.
 //!
+//! The built-in templates print code already laid out as prettyplease lays it out (see
+//! [`layout`]), so the default path neither parses nor formats its output: that was nine tenths
+//! of codegen's time. Two cases go through `syn` and prettyplease: output of templates given with
+//! `--templates` is parsed (a broken override is reported at its item), and formatted when asked
+//! ([`Options::format`]); and a module with a name too long for the layout rules is formatted.
 //! Users declare the generated module `#[rustfmt::skip]` so `cargo fmt` keeps prettyplease's layout.
 
+mod format;
+mod layout;
 mod view;
 
 use crate::ir::Schema;
 use minijinja::{Environment, UndefinedBehavior, value::Serde};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Mutex, PoisonError};
 
 /// The default templates, embedded at build time.
 const DEFAULT_TEMPLATES: [(&str, &str); 2] = [
     (
         "model.rs.jinja",
-        include_str!("../../../templates/model.rs.jinja"),
+        include_str!("../../templates/model.rs.jinja"),
     ),
-    (
-        "mod.rs.jinja",
-        include_str!("../../../templates/mod.rs.jinja"),
-    ),
+    ("mod.rs.jinja", include_str!("../../templates/mod.rs.jinja")),
 ];
 
 /// A failure to produce valid Rust from the templates.
@@ -50,33 +53,6 @@ pub enum EmitError {
     },
 }
 
-/// The formatted files of the last generation, by the templates' output.
-///
-/// A long-lived generator (`bao watch`) hands the same cache to every run, so a file whose
-/// rendered text did not change is not parsed and formatted again: after an edit to one
-/// model, only that model's module is. The output is the same bytes either way. The cache
-/// holds the files of the last successful run only (`mod.rs` and the model modules; the
-/// single-file layout of `build.rs` is not cached).
-#[derive(Debug, Default)]
-pub struct FormatCache {
-    modules: Mutex<HashMap<String, String>>,
-}
-
-impl FormatCache {
-    /// How many files the cache holds.
-    pub fn len(&self) -> usize {
-        self.modules
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
-    }
-
-    /// Whether the cache holds no file.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
 /// The names of the templates a templates directory may override.
 pub(crate) fn template_names() -> impl Iterator<Item = &'static str> {
     DEFAULT_TEMPLATES.iter().map(|(name, _)| *name)
@@ -94,15 +70,27 @@ pub(crate) enum Layout {
 /// The file name of the single-file layout.
 pub(crate) const SINGLE_FILE: &str = "bao_models.rs";
 
+/// How to emit: where templates come from and whether to format what they print.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Options<'a> {
+    /// Overrides of the built-in templates.
+    pub(crate) templates_dir: Option<&'a Path>,
+    /// Run every file through prettyplease (for hand-written templates).
+    pub(crate) format: bool,
+}
+
 /// Renders every file for `schema`: relative path -> contents.
 pub(crate) fn render(
     schema: &Schema,
     schema_name: &str,
-    templates_dir: Option<&Path>,
+    options: Options<'_>,
     layout: Layout,
-    cache: Option<&FormatCache>,
 ) -> Result<BTreeMap<String, String>, EmitError> {
-    let env = environment(templates_dir)?;
+    let env = environment(options.templates_dir)?;
+    let finish = Finish {
+        check: options.templates_dir.is_some(),
+        format: options.format,
+    };
     let header = header(schema_name);
     let models = view::models(schema);
     let declare = layout == Layout::Files;
@@ -112,56 +100,68 @@ pub(crate) fn render(
         minijinja::context! { models => Serde(&models), declare },
     )?;
     match layout {
-        Layout::Files => files(&env, &header, &models, index, cache),
-        Layout::Single => single_file(&env, &header, &models, &index),
+        Layout::Files => files(&env, finish, &header, &models, &index),
+        Layout::Single => single_file(&env, finish, &header, &models, &index),
     }
 }
 
-/// `mod.rs` and one module per model, each formatted on its own (on every core), reusing
-/// what `cache` holds.
+/// What happens to a template's output after rendering.
+#[derive(Debug, Clone, Copy)]
+struct Finish {
+    /// Parse it with `syn`: the templates are not the built-in ones.
+    check: bool,
+    /// Format it with prettyplease whatever it looks like.
+    format: bool,
+}
+
+impl Finish {
+    /// The final text of a module rendered by `template`.
+    fn apply(self, template: &str, code: String) -> Result<String, EmitError> {
+        if self.format || !layout::fits(&code) {
+            return format::format_rust(template, &code);
+        }
+        if self.check {
+            format::parse(template, &code)?;
+        }
+        Ok(code)
+    }
+}
+
+/// `mod.rs` and one module per model, each rendered on its own (on every core).
 fn files(
     env: &Environment<'_>,
-    header: &str,
-    models: &[view::ModelView],
-    index: String,
-    cache: Option<&FormatCache>,
-) -> Result<BTreeMap<String, String>, EmitError> {
-    let mut cached =
-        cache.map(|cache| cache.modules.lock().unwrap_or_else(PoisonError::into_inner));
-    let previous = cached.as_deref();
-    let modules = on_every_core(models, |model| {
-        let code = Formatted::new("model.rs.jinja", render_model(env, model)?, previous)?;
-        Ok((model.module.clone(), code))
-    })?;
-    let index = Formatted::new("mod.rs.jinja", index, previous)?;
-    let mut files = BTreeMap::new();
-    files.insert("mod.rs".to_owned(), format!("{header}{}", index.formatted));
-    for (module, code) in &modules {
-        files.insert(
-            format!("{module}.rs"),
-            format!("{header}{}", code.formatted),
-        );
-    }
-    if let Some(cached) = cached.as_deref_mut() {
-        *cached = modules
-            .into_iter()
-            .map(|(_, code)| code)
-            .chain([index])
-            .map(|code| (code.rendered, code.formatted))
-            .collect();
-    }
-    Ok(files)
-}
-
-/// One file of inline modules, formatted once as a whole.
-fn single_file(
-    env: &Environment<'_>,
+    finish: Finish,
     header: &str,
     models: &[view::ModelView],
     index: &str,
 ) -> Result<BTreeMap<String, String>, EmitError> {
-    let modules = on_every_core(models, |model| render_model(env, model))?;
-    let inline: String = models
+    let modules = on_every_core(models, |model| {
+        let code = finish.apply("model.rs.jinja", render_model(env, model)?)?;
+        Ok((format!("{}.rs", model.module), format!("{header}{code}")))
+    })?;
+    let index = finish.apply("mod.rs.jinja", index.to_owned())?;
+    let mut files: BTreeMap<String, String> = modules.into_iter().collect();
+    files.insert("mod.rs".to_owned(), format!("{header}{index}"));
+    Ok(files)
+}
+
+/// One file of inline modules, for `include!` from `OUT_DIR`. It is not laid out for reading
+/// (the modules are not indented) unless formatting is asked for.
+fn single_file(
+    env: &Environment<'_>,
+    finish: Finish,
+    header: &str,
+    models: &[view::ModelView],
+    index: &str,
+) -> Result<BTreeMap<String, String>, EmitError> {
+    let modules = on_every_core(models, |model| {
+        let code = render_model(env, model)?;
+        if finish.check {
+            format::parse("model.rs.jinja", &code)?;
+        }
+        Ok(code)
+    })?;
+    let mut code: String = models
         .iter()
         .zip(&modules)
         .map(|(model, code)| {
@@ -171,44 +171,20 @@ fn single_file(
             )
         })
         .collect();
-    let code = format_rust("mod.rs.jinja", &format!("{inline}\n{index}")).map_err(|error| {
-        // Blame the model template when one of its modules fails on its own.
-        modules
-            .iter()
-            .find_map(|code| format_rust("model.rs.jinja", code).err())
-            .unwrap_or(error)
-    })?;
+    code.push_str(index);
+    if finish.check {
+        format::parse("mod.rs.jinja", index)?;
+    }
+    if finish.format {
+        code = format::format_rust("mod.rs.jinja", &code)?;
+    }
     Ok(BTreeMap::from([(
         SINGLE_FILE.to_owned(),
         format!("{header}{code}"),
     )]))
 }
 
-/// A template's output and that output formatted.
-struct Formatted {
-    rendered: String,
-    formatted: String,
-}
-
-impl Formatted {
-    /// Formats `rendered`, or takes its formatting from `previous` when it holds it.
-    fn new(
-        template: &str,
-        rendered: String,
-        previous: Option<&HashMap<String, String>>,
-    ) -> Result<Formatted, EmitError> {
-        let formatted = match previous.and_then(|modules| modules.get(&rendered)) {
-            Some(formatted) => formatted.clone(),
-            None => format_rust(template, &rendered)?,
-        };
-        Ok(Formatted {
-            rendered,
-            formatted,
-        })
-    }
-}
-
-/// Renders one model's module (unformatted).
+/// Renders one model's module.
 fn render_model(env: &Environment<'_>, model: &view::ModelView) -> Result<String, EmitError> {
     render_template(
         env,
@@ -261,6 +237,14 @@ fn environment(templates_dir: Option<&Path>) -> Result<Environment<'static>, Emi
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .build()
+        .map_err(|error| template_error("model.rs.jinja", &error))?;
+    env.set_syntax(syntax);
+    env.add_function("sig", layout::signature);
+    env.add_function("call", layout::call);
+    env.add_function("attr", layout::attribute);
     for (name, source) in DEFAULT_TEMPLATES {
         let source = match templates_dir.map(|dir| dir.join(name)) {
             Some(path) if path.exists() => {
@@ -291,75 +275,5 @@ fn template_error(name: &str, error: &minijinja::Error) -> EmitError {
     EmitError::Template {
         template: name.to_owned(),
         message: format!("{error:#}"),
-    }
-}
-
-/// Parses rendered code with `syn` (catching template bugs) and formats it with prettyplease.
-fn format_rust(template: &str, code: &str) -> Result<String, EmitError> {
-    let file = syn::parse_file(code).map_err(|error| {
-        let line = failing_item_line(code);
-        EmitError::InvalidRust {
-            template: template.to_owned(),
-            line,
-            item: code
-                .lines()
-                .nth(line - 1)
-                .unwrap_or_default()
-                .trim()
-                .to_owned(),
-            message: error.to_string(),
-        }
-    })?;
-    Ok(prettyplease::unparse(&file))
-}
-
-/// The line (1-based) where the top-level item holding a syntax error in `code` starts.
-///
-/// `proc-macro2` is built without span locations, which would cost a tenth of the emit time
-/// on every module, so syn's error carries no position. This slow path runs only when a
-/// template renders invalid Rust: items start at column 0, and the failing one starts at the
-/// last such line before which everything parses.
-fn failing_item_line(code: &str) -> usize {
-    let lines: Vec<&str> = code.lines().collect();
-    let starts_item =
-        |line: &str| line.starts_with(|first: char| !first.is_whitespace() && first != '}');
-    let parses = |end: usize| syn::parse_file(&lines[..end].join("\n")).is_ok();
-    let start = (0..lines.len())
-        .rev()
-        .filter(|&index| starts_item(lines[index]))
-        .find(|&index| parses(index))
-        .unwrap_or(0);
-    let first_code_line = (start..lines.len())
-        .find(|&index| !lines[index].trim_start().starts_with("//"))
-        .unwrap_or(start);
-    first_code_line + 1
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SCHEMA: &str = "models:\n  Note:\n    modelPrefix: n\n    fields:\n      noteId: {type: UlidField, autoAssign: true}\n    primaryKey: {partitionKey: noteId}\n";
-
-    #[test]
-    fn a_cached_file_is_not_formatted_again() {
-        let schema = crate::validate::validate_source("models.yaml", SCHEMA)
-            .expect("the schema is valid")
-            .schema;
-        let cache = FormatCache::default();
-        let render = || render(&schema, "models.yaml", None, Layout::Files, Some(&cache));
-        let first = render().expect("renders");
-        // Only a cache hit can put this marker in the output.
-        for formatted in cache.modules.lock().expect("unpoisoned").values_mut() {
-            formatted.push_str("// from the cache\n");
-        }
-        let second = render().expect("renders");
-        for (name, code) in &second {
-            assert_eq!(
-                code,
-                &format!("{}// from the cache\n", first[name]),
-                "{name}"
-            );
-        }
     }
 }

@@ -1,7 +1,12 @@
-//! The template context: the IR turned into Rust snippets (types, literals, idents).
+//! The template context: a typed view of each model, with every Rust snippet the templates
+//! print.
 //!
-//! Everything that must be *correct* Rust is decided here; templates only arrange it.
+//! Every decision (which fields `New<Model>::new` takes, which values come from the clock, how a
+//! value is stored) is made here from the IR's types, never by reading back generated text.
+//! The snippets are derived from those decisions; templates only print them. The fields of
+//! these structs are the contract of `--templates` overrides.
 
+use super::layout::Expr;
 use crate::ir::{self, DefaultValue, FieldType, KeyPart, QueryReceiver, Schema, TableType};
 use heck::ToShoutySnakeCase;
 use serde::Serialize;
@@ -9,80 +14,122 @@ use serde::Serialize;
 /// The context of one model module.
 #[derive(Debug, Serialize)]
 pub(crate) struct ModelView {
+    /// The model's type name (`User`).
     pub(crate) name: String,
-    pub(crate) name_literal: String,
+    /// Its module name (`user`).
     pub(crate) module: String,
-    pub(crate) prefix: String,
+    /// Doc comment lines, each with its leading space (`" Someone who..."`, or `""`).
     pub(crate) doc: Vec<String>,
-    pub(crate) schema_literal: String,
+    /// The primary-key type.
     pub(crate) key: KeyView,
+    /// Every field, in schema order.
     pub(crate) fields: Vec<FieldView>,
-    pub(crate) new_required: Vec<FieldView>,
-    pub(crate) new_optional: Vec<FieldView>,
-    pub(crate) updatable: Vec<FieldView>,
+    /// The fields of `New<Model>`: those `new` takes first, then the optional ones.
+    pub(crate) new_fields: Vec<FieldView>,
+    /// The parameters of `New<Model>::new` (`name: impl Into<String>`).
+    pub(crate) new_params: Vec<String>,
+    /// The body of `New<Model>::new`: the struct literal, laid out.
+    pub(crate) new_body: String,
+    /// `into_fields` reads the handle (for ids and versions).
+    pub(crate) create_reads_db: bool,
+    /// `into_fields` reads the clock (for creation and modification dates).
+    pub(crate) create_reads_clock: bool,
+    /// `const FIELDS`, laid out.
+    pub(crate) fields_item: String,
+    /// `const SCHEMA` of the `Model` impl, laid out.
+    pub(crate) schema_item: String,
+    /// The body of `from_item`, laid out.
+    pub(crate) from_item_body: String,
     pub(crate) finders: Vec<FinderView>,
     pub(crate) related: Vec<RelatedView>,
     pub(crate) queries: Vec<QueryView>,
     pub(crate) mappings: Vec<MappingView>,
     /// `link` / `unlink` of a mapping table whose key is its two RelatedFields.
     pub(crate) link: Option<LinkView>,
+    /// `iterate_all` / `iterate_bucket` exist.
     pub(crate) iterable: bool,
-    pub(crate) needs_now: bool,
-    /// Creating an item reads the handle (clock, ULIDs).
-    pub(crate) needs_db: bool,
-    /// Creating an item reads `New<Model>` fields.
-    pub(crate) uses_new: bool,
 }
 
 /// The primary-key type of a model.
 #[derive(Debug, Serialize)]
 pub(crate) struct KeyView {
+    /// `UserId` (one key field) or `TaggedPostKey` (two).
     pub(crate) type_name: String,
-    /// `newtype` (one key field) or `composite`.
-    pub(crate) shape: &'static str,
+    /// A newtype over one field's value; otherwise a struct of the key fields.
+    pub(crate) newtype: bool,
+    /// The key fields.
     pub(crate) fields: Vec<FieldView>,
-    pub(crate) copy: bool,
-    /// For a newtype over a ULID: generated ids can be made with `new()`.
+    /// The standard derives of the key type (serde's follow on their own line).
+    pub(crate) derives: Vec<String>,
+    /// A newtype over a ULID: it has `generate(db)`.
     pub(crate) ulid: bool,
-    pub(crate) inner_type: String,
+    /// A newtype over a `String`: it converts from `&str`.
     pub(crate) string_like: bool,
+    /// The wrapped type of a newtype.
+    pub(crate) inner_type: String,
+    /// `Model::key`'s body: the key of `self`, laid out.
+    pub(crate) of_self: String,
+    /// A composite key's `from_attr` tail: the key from its stored fields, laid out.
+    pub(crate) from_key_item: String,
+}
+
+/// How `New<Model>` holds a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum NewSlot {
+    /// A parameter of `New<Model>::new`.
+    Required,
+    /// An `Option` that takes the field's default (or a fresh id) when `None`.
+    Defaulted,
+    /// An `Option`, stored absent when `None`.
+    Optional,
+    /// A string set, empty by default.
+    Set,
+    /// Not in `New<Model>`: bao fills it on every write (dates, versions).
+    Automatic,
 }
 
 /// One field, with every snippet the templates need.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct FieldView {
+    /// The attribute name (`userId`).
     pub(crate) name: String,
+    /// The attribute name as a Rust string literal.
     pub(crate) name_literal: String,
+    /// The Rust identifier (`user_id`, `r#type`).
     pub(crate) rust_name: String,
+    /// The identifier without `r#`, for composed names (`with_type`).
     pub(crate) bare_name: String,
+    /// The Rust name differs from the attribute name, so serde renames it.
+    pub(crate) renamed: bool,
+    /// The field's schema constant (`F_USER_ID`).
     pub(crate) const_name: String,
+    /// The model's typed handle (`USER_ID`).
     pub(crate) attr_name: String,
-    pub(crate) field_type: String,
-    pub(crate) kind: &'static str,
+    /// The field type, by its YAML name.
+    pub(crate) field_type: FieldType,
+    /// Doc comment lines, each with its leading space.
     pub(crate) doc: Vec<String>,
     /// The type in the model struct (`Option<String>`, `UserId`).
     pub(crate) rust_type: String,
     /// The type without `Option` (what filters and sort keys take).
     pub(crate) value_type: String,
+    /// The model struct holds an `Option`.
     pub(crate) optional: bool,
-    pub(crate) is_key: bool,
-    pub(crate) schema_literal: String,
-    /// How `to_item` reads the value, e.g. `&self.name`.
-    pub(crate) store_expr: String,
-    /// How `from_item` decodes it.
-    pub(crate) decode_expr: String,
-    /// How `create` fills it from `new` (`new.name`), or from the clock and defaults.
-    pub(crate) create_expr: String,
+    /// How `New<Model>` holds it.
+    pub(crate) new_slot: NewSlot,
     /// The type in `New<Model>` (`String`, `Option<UserId>`).
     pub(crate) new_type: String,
-    /// `New<Model>` takes an `Option` and fills `None` in (auto-assigned ids, defaults).
-    pub(crate) defaulted: bool,
-    pub(crate) into_param: bool,
+    /// `<Model>Update` can set it.
+    pub(crate) updatable: bool,
     pub(crate) counter: bool,
-    /// The value type is `Copy`.
-    pub(crate) copy: bool,
     pub(crate) string_set: bool,
+    /// The field's serde attributes (`rename = "userId"`, `default`).
     pub(crate) serde_attrs: Vec<String>,
+    /// How `to_item` reads the value (`&self.name`).
+    pub(crate) store_expr: String,
+    /// How `into_fields` fills it (`&self.name`, `&now`, a default).
+    pub(crate) create_expr: String,
 }
 
 /// A `find_by_<constraint>` method.
@@ -91,7 +138,10 @@ pub(crate) struct FinderView {
     pub(crate) method: String,
     pub(crate) constraint: String,
     pub(crate) constraint_literal: String,
-    pub(crate) field: FieldView,
+    /// The constrained field's attribute name.
+    pub(crate) field: String,
+    /// The type the finder takes.
+    pub(crate) value_type: String,
 }
 
 /// A `get_<related>` method.
@@ -99,8 +149,11 @@ pub(crate) struct FinderView {
 pub(crate) struct RelatedView {
     pub(crate) method: String,
     pub(crate) many_method: String,
-    pub(crate) field: FieldView,
+    /// The RelatedField's attribute name.
+    pub(crate) field: String,
     pub(crate) target_type: String,
+    /// The read of the related item, without `.await`.
+    pub(crate) find_call: String,
     /// The related key of `item`, as an `Option`.
     pub(crate) key_of_item: String,
 }
@@ -113,7 +166,6 @@ pub(crate) struct MappingView {
     pub(crate) target_type: String,
     pub(crate) index: String,
     pub(crate) index_literal: String,
-    pub(crate) partition_expr: String,
     pub(crate) sort_type: String,
     /// The target key of `link`, as an `Option`.
     pub(crate) target_of_link: String,
@@ -122,24 +174,34 @@ pub(crate) struct MappingView {
 /// `link` / `unlink` on a mapping model.
 #[derive(Debug, Serialize)]
 pub(crate) struct LinkView {
-    /// The two RelatedFields, in field order.
-    pub(crate) sides: Vec<FieldView>,
-    pub(crate) side_types: Vec<String>,
+    /// The two sides for docs: "`tagId` and `postId`".
+    pub(crate) sides_doc: String,
+    /// The parameters: the handle and the two sides.
+    pub(crate) params: Vec<String>,
+    /// The new link item (`NewTaggedPost::new(tag_id, post_id)`).
+    pub(crate) new_item: String,
+    /// The link's key and the end of its `let` statement (`TaggedPostKey { tag_id, post_id };`),
+    /// laid out.
+    pub(crate) key: String,
 }
 
 /// A `query_<name>` method.
 #[derive(Debug, Serialize)]
 pub(crate) struct QueryView {
     pub(crate) method: String,
+    /// Called on an item (the index partitions on a RelatedField to this model).
     pub(crate) instance: bool,
     pub(crate) model_type: String,
     pub(crate) index: String,
     pub(crate) index_literal: String,
-    pub(crate) partition_expr: String,
     pub(crate) sort_type: String,
 }
 
-const RUNTIME: &str = "::bao_runtime";
+/// Where the schema literals sit: `const` items at the top level, `SCHEMA` in the `Model` impl,
+/// bodies in functions of an impl.
+const ITEM_INDENT: usize = 0;
+const IMPL_INDENT: usize = 4;
+const BODY_INDENT: usize = 8;
 
 pub(crate) fn models(schema: &Schema) -> Vec<ModelView> {
     schema
@@ -150,81 +212,39 @@ pub(crate) fn models(schema: &Schema) -> Vec<ModelView> {
 }
 
 fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
-    let key_fields = key_field_names(&model.primary_key);
-    let single_key = key_fields.len() == 1;
+    let key_names = key_field_names(&model.primary_key);
     let key_type = key_type_name(model);
     let fields: Vec<FieldView> = model
         .fields
         .iter()
-        .map(|field| {
-            let is_key = key_fields.contains(&field.name.as_str());
-            field_view(
-                schema,
-                model,
-                field,
-                is_key && single_key,
-                is_key,
-                &key_type,
-            )
-        })
+        .map(|field| field_view(schema, model, field, &key_type))
         .collect();
-    let key_views: Vec<FieldView> = key_fields
+    let key_fields: Vec<FieldView> = key_names
         .iter()
         .filter_map(|name| fields.iter().find(|field| field.name == *name).cloned())
         .collect();
-    let key = key_view(model, &key_type, key_views, single_key, schema);
-    let new_required: Vec<FieldView> = fields
-        .iter()
-        .filter(|field| {
-            is_new_field(field) && !field.new_type.starts_with("Option<") && !field.string_set
+    let key = key_view(schema, model, &key_type, key_fields);
+    let new_fields: Vec<FieldView> = [true, false]
+        .into_iter()
+        .flat_map(|required| {
+            fields.iter().filter(move |field| {
+                field.new_slot != NewSlot::Automatic
+                    && (field.new_slot == NewSlot::Required) == required
+            })
         })
-        .cloned()
-        .collect();
-    let new_optional = fields
-        .iter()
-        .filter(|field| {
-            is_new_field(field) && (field.new_type.starts_with("Option<") || field.string_set)
-        })
-        .cloned()
-        .collect();
-    let updatable = fields
-        .iter()
-        .filter(|field| !field.is_key && !is_automatic(&field.field_type))
         .cloned()
         .collect();
     let finders = model
         .methods
         .finders
         .iter()
-        .filter_map(|finder| {
-            let constraint = model
-                .unique_constraints
-                .iter()
-                .find(|c| c.name == finder.constraint)?;
-            let field = fields.iter().find(|f| f.name == constraint.field)?.clone();
-            Some(FinderView {
-                method: finder.method.clone(),
-                constraint: finder.constraint.clone(),
-                constraint_literal: format!("{:?}", finder.constraint),
-                field,
-            })
-        })
+        .filter_map(|finder| finder_view(model, &fields, finder))
         .collect();
     let related = model
         .methods
         .related
         .iter()
-        .filter_map(|getter| {
-            let field = fields.iter().find(|f| f.name == getter.field)?.clone();
-            let target = schema.model(&getter.target_model)?;
-            Some(RelatedView {
-                method: getter.method.clone(),
-                many_method: getter.many_method.clone(),
-                key_of_item: optional_value("item", &field),
-                field,
-                target_type: format!("super::{}::{}", target.module, target.name),
-            })
-        })
+        .filter_map(|getter| related_view(schema, &fields, getter))
         .collect();
     let queries = model
         .methods
@@ -238,37 +258,32 @@ fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
         .iter()
         .filter_map(|getter| mapping_view(schema, getter))
         .collect();
-    let link = link_view(model, &fields, &new_required);
-    let needs_db = fields.iter().any(|field| field.create_expr.contains("db."));
-    let uses_new = fields
-        .iter()
-        .any(|field| field.create_expr.contains("new."));
     ModelView {
         name: model.name.clone(),
-        name_literal: format!("{:?}", model.name),
         module: model.module.clone(),
-        prefix: model.prefix.clone(),
         doc: model_doc(model),
-        schema_literal: schema_literal(model),
+        new_params: new_params(&new_fields),
+        new_body: new_body(&new_fields),
+        create_reads_db: model.fields.iter().any(|field| {
+            field.field_type == FieldType::VersionField
+                || (field.auto_assign && field.field_type == FieldType::UlidField)
+        }),
+        create_reads_clock: model
+            .fields
+            .iter()
+            .any(|field| is_date_stamp(field.field_type)),
+        fields_item: fields_item(model),
+        schema_item: schema_item(model),
+        from_item_body: from_item_body(model, &fields),
+        link: link_view(model, &fields, &new_fields),
         key,
+        new_fields,
         fields,
-        new_required,
-        new_optional,
-        updatable,
         finders,
         related,
         queries,
         mappings,
-        link,
         iterable: model.iteration_buckets.is_some(),
-        needs_db,
-        uses_new,
-        needs_now: model.fields.iter().any(|field| {
-            matches!(
-                field.field_type,
-                FieldType::CreateDateField | FieldType::ModifiedDateField
-            )
-        }),
     }
 }
 
@@ -290,32 +305,82 @@ pub(crate) fn key_type_name(model: &ir::Model) -> String {
     }
 }
 
+/// `super::post::Post`: another model's type, seen from a model module.
+fn model_path(model: &ir::Model) -> String {
+    format!("super::{}::{}", model.module, model.name)
+}
+
+fn key_path(model: &ir::Model) -> String {
+    format!("super::{}::{}", model.module, key_type_name(model))
+}
+
 fn key_view(
+    schema: &Schema,
     model: &ir::Model,
     type_name: &str,
     fields: Vec<FieldView>,
-    single: bool,
-    schema: &Schema,
 ) -> KeyView {
-    let inner = fields
+    let newtype = fields.len() == 1;
+    let ir_field = |view: &FieldView| model.fields.iter().find(|f| f.name == view.name);
+    let inner_type = fields
         .first()
-        .and_then(|field| model.fields.iter().find(|f| f.name == field.name))
+        .and_then(ir_field)
         .map(|field| natural_type(schema, field))
         .unwrap_or_default();
-    let copy = fields.iter().all(|field| {
-        model
-            .fields
-            .iter()
-            .find(|f| f.name == field.name)
-            .is_some_and(|f| is_copy(schema, f))
-    });
+    let copy = fields
+        .iter()
+        .all(|view| ir_field(view).is_some_and(|field| is_copy(schema, field)));
+    let mut derives = vec!["Debug", "Clone"];
+    if copy {
+        derives.push("Copy");
+    }
+    derives.extend(["PartialEq", "Eq", "Hash", "PartialOrd", "Ord"]);
+    let of_self = match newtype {
+        true => {
+            let field = &fields[0];
+            match copy {
+                true => format!("self.{}", field.rust_name),
+                false => format!("self.{}.clone()", field.rust_name),
+            }
+        }
+        false => {
+            let parts = fields.iter().map(|field| {
+                let value = match ir_field(field).is_some_and(|f| is_copy(schema, f)) {
+                    true => format!("self.{}", field.rust_name),
+                    false => format!("self.{}.clone()", field.rust_name),
+                };
+                (field.rust_name.clone(), Expr::atom(value))
+            });
+            Expr::structure(type_name, parts.collect()).layout(BODY_INDENT, BODY_INDENT, "")
+        }
+    };
+    let model_literal = format!("{:?}", model.name);
+    let from_key_item = Expr::call(
+        "Ok",
+        [Expr::structure(
+            "Self",
+            fields
+                .iter()
+                .map(|field| {
+                    let read = format!(
+                        "bao::key_part(&item, {model_literal}, {})?",
+                        field.const_name
+                    );
+                    (field.rust_name.clone(), Expr::atom(read))
+                })
+                .collect(),
+        )],
+    )
+    .layout(BODY_INDENT, BODY_INDENT, "");
     KeyView {
         type_name: type_name.to_owned(),
-        shape: if single { "newtype" } else { "composite" },
-        ulid: single && inner == format!("{RUNTIME}::Ulid"),
-        string_like: single && inner == "String",
-        inner_type: inner,
-        copy,
+        newtype,
+        derives: derives.into_iter().map(str::to_owned).collect(),
+        ulid: newtype && inner_type == "bao::Ulid",
+        string_like: newtype && inner_type == "String",
+        inner_type,
+        of_self,
+        from_key_item,
         fields,
     }
 }
@@ -353,19 +418,20 @@ fn natural_type(schema: &Schema, field: &ir::Field) -> String {
         FieldType::DateTimeField
         | FieldType::CreateDateField
         | FieldType::ModifiedDateField
-        | FieldType::TtlField => format!("{RUNTIME}::Timestamp"),
-        FieldType::UlidField | FieldType::VersionField => format!("{RUNTIME}::Ulid"),
+        | FieldType::TtlField => "bao::Timestamp".into(),
+        FieldType::UlidField | FieldType::VersionField => "bao::Ulid".into(),
         FieldType::RelatedField => field
             .related_model
             .as_deref()
             .and_then(|name| schema.model(name))
-            .map(|target| format!("super::{}::{}", target.module, key_type_name(target)))
+            .map(key_path)
             .unwrap_or_else(|| "String".into()),
-        FieldType::BinaryField => "::std::vec::Vec<u8>".into(),
-        FieldType::StringSetField => "::std::collections::BTreeSet<String>".into(),
+        FieldType::BinaryField => "Vec<u8>".into(),
+        FieldType::StringSetField => "std::collections::BTreeSet<String>".into(),
     }
 }
 
+/// The `FieldKind` variant of a field type.
 fn kind(field_type: FieldType) -> &'static str {
     match field_type {
         FieldType::StringField => "String",
@@ -385,30 +451,25 @@ fn kind(field_type: FieldType) -> &'static str {
     }
 }
 
-/// Fields bao fills itself on every write.
-fn is_automatic(field_type: &str) -> bool {
+/// Creation and modification dates, stamped from the clock on every create.
+fn is_date_stamp(field_type: FieldType) -> bool {
     matches!(
         field_type,
-        "CreateDateField" | "ModifiedDateField" | "VersionField"
+        FieldType::CreateDateField | FieldType::ModifiedDateField
     )
 }
 
-fn is_new_field(field: &FieldView) -> bool {
-    !is_automatic(&field.field_type)
+/// Fields bao fills itself on every write.
+fn is_automatic(field_type: FieldType) -> bool {
+    is_date_stamp(field_type) || field_type == FieldType::VersionField
 }
 
-fn field_view(
-    schema: &Schema,
-    model: &ir::Model,
-    field: &ir::Field,
-    single_key: bool,
-    is_key: bool,
-    key_type: &str,
-) -> FieldView {
-    let value_type = if single_key {
-        key_type.to_owned()
-    } else {
-        natural_type(schema, field)
+fn field_view(schema: &Schema, model: &ir::Model, field: &ir::Field, key_type: &str) -> FieldView {
+    let key_names = key_field_names(&model.primary_key);
+    let is_key = key_names.contains(&field.name.as_str());
+    let value_type = match is_key && key_names.len() == 1 {
+        true => key_type.to_owned(),
+        false => natural_type(schema, field),
     };
     let always_present = field.required
         || matches!(
@@ -422,74 +483,12 @@ fn field_view(
     };
     let bare_name = field.rust_name.trim_start_matches("r#").to_owned();
     let const_name = format!("F_{}", bare_name.to_shouty_snake_case());
-    let model_name = format!("{:?}", model.name);
-    let decode_expr = match (optional, field.field_type) {
-        (true, _) => format!("{RUNTIME}::codec::get_opt(item, {model_name}, &{const_name})?"),
-        (false, FieldType::CounterField | FieldType::StringSetField) => format!(
-            "{RUNTIME}::codec::get_opt(item, {model_name}, &{const_name})?.unwrap_or_default()"
-        ),
-        (false, _) => format!("{RUNTIME}::codec::get(item, {model_name}, &{const_name})?"),
+    let new_slot = new_slot(field, optional);
+    let new_type = match new_slot {
+        NewSlot::Required | NewSlot::Set | NewSlot::Automatic => value_type.clone(),
+        NewSlot::Defaulted | NewSlot::Optional => format!("Option<{value_type}>"),
     };
-    let store_expr = match field.precision {
-        Some(places) if optional => format!(
-            "&self.{}.map(|value| {RUNTIME}::codec::round_to(value, {places}))",
-            field.rust_name
-        ),
-        Some(places) => format!(
-            "&{RUNTIME}::codec::round_to(self.{}, {places})",
-            field.rust_name
-        ),
-        None => format!("&self.{}", field.rust_name),
-    };
-    let default = field.default.as_ref().map(default_literal);
-    let new_type = match field.field_type {
-        FieldType::StringSetField => value_type.clone(),
-        FieldType::CounterField => format!("Option<{value_type}>"),
-        _ if field.auto_assign || default.is_some() || optional => format!("Option<{value_type}>"),
-        _ => value_type.clone(),
-    };
-    let rust_name = &field.rust_name;
-    let create_expr = match field.field_type {
-        FieldType::CreateDateField | FieldType::ModifiedDateField => "&now".to_owned(),
-        FieldType::VersionField => "&db.new_ulid()".to_owned(),
-        _ if field.auto_assign => {
-            let fresh = match single_key {
-                true => format!("{key_type}(db.new_ulid())"),
-                false => "db.new_ulid()".to_owned(),
-            };
-            format!("&new.{rust_name}.unwrap_or_else(|| {fresh})")
-        }
-        FieldType::CounterField => match &default {
-            Some(literal) => format!("&new.{rust_name}.unwrap_or({literal})"),
-            None => format!("&new.{rust_name}.unwrap_or_default()"),
-        },
-        _ => {
-            let lazy = matches!(field.default, Some(DefaultValue::String(_)));
-            match (&default, optional, lazy) {
-                (Some(literal), true, true) => {
-                    format!("&new.{rust_name}.or_else(|| Some({literal}))")
-                }
-                (Some(literal), true, false) => format!("&new.{rust_name}.or(Some({literal}))"),
-                (Some(literal), false, true) => {
-                    format!("&new.{rust_name}.unwrap_or_else(|| {literal})")
-                }
-                (Some(literal), false, false) => format!("&new.{rust_name}.unwrap_or({literal})"),
-                (None, ..) => format!("&new.{rust_name}"),
-            }
-        }
-    };
-    let create_expr = match field.precision {
-        Some(places) if new_type.starts_with("Option<") => format!(
-            "&({}).map(|value| {RUNTIME}::codec::round_to(value, {places}))",
-            create_expr.trim_start_matches('&')
-        ),
-        Some(places) => format!(
-            "&{RUNTIME}::codec::round_to({}, {places})",
-            create_expr.trim_start_matches('&')
-        ),
-        None => create_expr,
-    };
-    let into_param = matches!(field.field_type, FieldType::StringField);
+    let single_key = is_key && key_names.len() == 1;
     let mut serde_attrs = Vec::new();
     if field.name != bare_name {
         serde_attrs.push(format!("rename = {:?}", field.name));
@@ -502,27 +501,81 @@ fn field_view(
         name: field.name.clone(),
         name_literal: format!("{:?}", field.name),
         rust_name: field.rust_name.clone(),
-        bare_name: bare_name.clone(),
+        renamed: field.name != bare_name,
         attr_name: bare_name.to_shouty_snake_case(),
+        store_expr: store_expr(field, optional),
+        create_expr: create_expr(field, optional, single_key.then_some(key_type)),
+        bare_name,
         const_name,
-        field_type: format!("{:?}", field.field_type),
-        kind: kind(field.field_type),
+        field_type: field.field_type,
         doc: field_doc(field),
         rust_type,
         value_type,
         optional,
-        is_key,
-        schema_literal: field_schema_literal(field),
-        store_expr,
-        decode_expr,
-        create_expr,
-        defaulted: new_type.starts_with("Option<") && !optional,
+        new_slot,
         new_type,
-        into_param,
+        updatable: !is_key && !is_automatic(field.field_type),
         counter: field.field_type == FieldType::CounterField,
-        copy: is_copy(schema, field),
         string_set: field.field_type == FieldType::StringSetField,
         serde_attrs,
+    }
+}
+
+fn new_slot(field: &ir::Field, optional: bool) -> NewSlot {
+    match field.field_type {
+        field_type if is_automatic(field_type) => NewSlot::Automatic,
+        FieldType::StringSetField => NewSlot::Set,
+        FieldType::CounterField => NewSlot::Defaulted,
+        _ if field.auto_assign || field.default.is_some() => NewSlot::Defaulted,
+        _ if optional => NewSlot::Optional,
+        _ => NewSlot::Required,
+    }
+}
+
+/// How `to_item` reads a field: by reference, rounded first when it has a precision.
+fn store_expr(field: &ir::Field, optional: bool) -> String {
+    let name = &field.rust_name;
+    match field.precision {
+        Some(places) if optional => {
+            format!("&self.{name}.map(|value| bao::round_to(value, {places}))")
+        }
+        Some(places) => format!("&bao::round_to(self.{name}, {places})"),
+        None => format!("&self.{name}"),
+    }
+}
+
+/// How `into_fields` fills a field from `New<Model>` (`self`), the clock and its default. The
+/// value has the model struct's type: an `Option` exactly when the field is `optional`.
+fn create_expr(field: &ir::Field, optional: bool, key_type: Option<&str>) -> String {
+    let name = &field.rust_name;
+    let default = field.default.as_ref().map(default_literal);
+    // A String default is built only when needed; the other literals cost nothing.
+    let lazy = matches!(field.default, Some(DefaultValue::String(_)));
+    let value = match field.field_type {
+        field_type if is_date_stamp(field_type) => "now".to_owned(),
+        FieldType::VersionField => "db.new_ulid()".to_owned(),
+        _ if field.auto_assign => match key_type {
+            Some(key_type) => format!("self.{name}.unwrap_or_else(|| {key_type}::generate(db))"),
+            None => format!("self.{name}.unwrap_or_else(|| db.new_ulid())"),
+        },
+        FieldType::CounterField => match &default {
+            Some(literal) => format!("self.{name}.unwrap_or({literal})"),
+            None => format!("self.{name}.unwrap_or_default()"),
+        },
+        _ => match (&default, optional, lazy) {
+            (Some(literal), true, true) => format!("self.{name}.or_else(|| Some({literal}))"),
+            (Some(literal), true, false) => format!("self.{name}.or(Some({literal}))"),
+            (Some(literal), false, true) => format!("self.{name}.unwrap_or_else(|| {literal})"),
+            (Some(literal), false, false) => format!("self.{name}.unwrap_or({literal})"),
+            (None, ..) => format!("self.{name}"),
+        },
+    };
+    match field.precision {
+        Some(places) if optional => {
+            format!("&{value}.map(|value| bao::round_to(value, {places}))")
+        }
+        Some(places) => format!("&bao::round_to({value}, {places})"),
+        None => format!("&{value}"),
     }
 }
 
@@ -535,77 +588,148 @@ fn default_literal(value: &DefaultValue) -> String {
     }
 }
 
-fn field_schema_literal(field: &ir::Field) -> String {
-    let base = format!(
-        "{RUNTIME}::schema::FieldSchema::new({:?}, {RUNTIME}::schema::FieldKind::{}, {})",
-        field.name,
-        kind(field.field_type),
-        field.required
+/// `name: impl Into<String>` for strings (and string keys), `name: Type` for the other fields
+/// `new` takes.
+fn new_params(new_fields: &[FieldView]) -> Vec<String> {
+    new_fields
+        .iter()
+        .filter(|field| field.new_slot == NewSlot::Required)
+        .map(|field| match field.field_type {
+            FieldType::StringField => format!("{}: impl Into<{}>", field.rust_name, field.new_type),
+            _ => format!("{}: {}", field.rust_name, field.new_type),
+        })
+        .collect()
+}
+
+fn new_body(new_fields: &[FieldView]) -> String {
+    let fields = new_fields.iter().map(|field| {
+        let value = match field.new_slot {
+            NewSlot::Required if field.field_type == FieldType::StringField => {
+                format!("{}.into()", field.rust_name)
+            }
+            NewSlot::Required => field.rust_name.clone(),
+            NewSlot::Set => "std::collections::BTreeSet::new()".to_owned(),
+            _ => "None".to_owned(),
+        };
+        (field.rust_name.clone(), Expr::atom(value))
+    });
+    Expr::structure("Self", fields.collect()).layout(BODY_INDENT, BODY_INDENT, "")
+}
+
+fn fields_item(model: &ir::Model) -> String {
+    let head = "const FIELDS: &[bao::FieldSchema] = ";
+    let schemas = model.fields.iter().map(field_schema);
+    let laid_out = Expr::Slice(schemas.collect()).layout(ITEM_INDENT, head.len(), ";");
+    format!("{head}{laid_out}")
+}
+
+fn from_item_body(model: &ir::Model, fields: &[FieldView]) -> String {
+    let model_literal = format!("{:?}", model.name);
+    let mut values: Vec<(String, Expr)> = fields
+        .iter()
+        .map(|field| {
+            let read = match (field.optional, field.field_type) {
+                (true, _) => "get_opt",
+                (false, FieldType::CounterField | FieldType::StringSetField) => "get_or_default",
+                (false, _) => "get",
+            };
+            let call = format!("bao::{read}(item, {model_literal}, {})?", field.const_name);
+            (field.rust_name.clone(), Expr::atom(call))
+        })
+        .collect();
+    values.push(("state".into(), Expr::atom("bao::ItemState::default()")));
+    Expr::call("Ok", [Expr::structure("Self", values)]).layout(BODY_INDENT, BODY_INDENT, "")
+}
+
+/// A field's `FieldSchema` literal.
+fn field_schema(field: &ir::Field) -> Expr {
+    let new = Expr::call(
+        "bao::FieldSchema::new",
+        [
+            Expr::atom(format!("{:?}", field.name)),
+            Expr::atom(format!("bao::FieldKind::{}", kind(field.field_type))),
+            Expr::atom(field.required.to_string()),
+        ],
     );
-    let limits: Vec<String> = [
+    let limits: Vec<(String, Expr)> = [
         ("max_length", field.max_length),
         ("max_member_count", field.max_member_count),
         ("max_string_length", field.max_string_length),
     ]
     .into_iter()
-    .filter_map(|(name, value)| value.map(|value| format!("{name}: Some({value})")))
+    .filter_map(|(name, value)| Some((name.to_owned(), Expr::atom(format!("Some({})", value?)))))
     .collect();
     match limits.is_empty() {
-        true => base,
-        false => format!(
-            "{RUNTIME}::schema::FieldSchema {{ {}, ..{base} }}",
-            limits.join(", ")
-        ),
+        true => new,
+        false => Expr::Struct {
+            head: "bao::FieldSchema".into(),
+            fields: limits,
+            rest: Some(new.flat()),
+        },
     }
 }
 
-fn key_part_literal(part: &KeyPart) -> String {
-    match part {
-        KeyPart::ModelPrefix => format!("{RUNTIME}::schema::KeyPart::ModelPrefix"),
-        KeyPart::Field(name) => format!("{RUNTIME}::schema::KeyPart::Field({name:?})"),
-    }
-}
-
-fn key_literal(key: &ir::Key) -> String {
-    format!(
-        "{RUNTIME}::schema::KeySchema {{ partition: {}, sort: {} }}",
-        key_part_literal(&key.partition),
-        key_part_literal(&key.sort)
+fn key_literal(key: &ir::Key) -> Expr {
+    let part = |part: &KeyPart| {
+        Expr::atom(match part {
+            KeyPart::ModelPrefix => "bao::KeyPart::ModelPrefix".to_owned(),
+            KeyPart::Field(name) => format!("bao::KeyPart::Field({name:?})"),
+        })
+    };
+    Expr::structure(
+        "bao::KeySchema",
+        vec![
+            ("partition".into(), part(&key.partition)),
+            ("sort".into(), part(&key.sort)),
+        ],
     )
 }
 
-fn schema_literal(model: &ir::Model) -> String {
-    let indexes: Vec<String> = model
-        .indexes
-        .iter()
-        .map(|index| {
-            format!(
-                "{RUNTIME}::schema::IndexSchema {{ name: {:?}, gsi: {:?}, key: {} }}",
-                index.name,
-                index.gsi,
-                key_literal(&index.key)
-            )
-        })
-        .collect();
-    let constraints: Vec<String> = model
-        .unique_constraints
-        .iter()
-        .map(|constraint| {
-            format!(
-                "{RUNTIME}::schema::UniqueConstraintSchema {{ name: {:?}, id: {}, field: {:?} }}",
-                constraint.name, constraint.id, constraint.field
-            )
-        })
-        .collect();
-    format!(
-        "{RUNTIME}::schema::ModelSchema {{ name: {:?}, prefix: {:?}, fields: FIELDS, primary_key: {}, indexes: &[{}], unique_constraints: &[{}], iteration_buckets: {:?} }}",
-        model.name,
-        model.prefix,
-        key_literal(&model.primary_key),
-        indexes.join(", "),
-        constraints.join(", "),
-        model.iteration_buckets
-    )
+fn schema_item(model: &ir::Model) -> String {
+    let head = "const SCHEMA: &'static bao::ModelSchema = ";
+    let indexes = model.indexes.iter().map(|index| {
+        Expr::structure(
+            "bao::IndexSchema",
+            vec![
+                ("name".into(), Expr::atom(format!("{:?}", index.name))),
+                ("gsi".into(), Expr::atom(format!("{:?}", index.gsi))),
+                ("key".into(), key_literal(&index.key)),
+            ],
+        )
+    });
+    let constraints = model.unique_constraints.iter().map(|constraint| {
+        Expr::structure(
+            "bao::UniqueConstraintSchema",
+            vec![
+                ("name".into(), Expr::atom(format!("{:?}", constraint.name))),
+                ("id".into(), Expr::atom(constraint.id.to_string())),
+                (
+                    "field".into(),
+                    Expr::atom(format!("{:?}", constraint.field)),
+                ),
+            ],
+        )
+    });
+    let literal = Expr::structure(
+        "&bao::ModelSchema",
+        vec![
+            ("name".into(), Expr::atom(format!("{:?}", model.name))),
+            ("prefix".into(), Expr::atom(format!("{:?}", model.prefix))),
+            ("fields".into(), Expr::atom("FIELDS")),
+            ("primary_key".into(), key_literal(&model.primary_key)),
+            ("indexes".into(), Expr::Slice(indexes.collect())),
+            (
+                "unique_constraints".into(),
+                Expr::Slice(constraints.collect()),
+            ),
+            (
+                "iteration_buckets".into(),
+                Expr::atom(format!("{:?}", model.iteration_buckets)),
+            ),
+        ],
+    );
+    let start = IMPL_INDENT + head.len();
+    format!("{head}{}", literal.layout(IMPL_INDENT, start, ";"))
 }
 
 /// The type that sort-key conditions of `index` on `index_model` take.
@@ -616,143 +740,196 @@ fn sort_type(schema: &Schema, index_model: &ir::Model, index: &ir::Index) -> Opt
             let field = index_model.fields.iter().find(|f| f.name == *name)?;
             let keys = key_field_names(&index_model.primary_key);
             match keys.len() == 1 && keys[0] == name {
-                true => format!(
-                    "super::{}::{}",
-                    index_model.module,
-                    key_type_name(index_model)
-                ),
+                true => key_path(index_model),
                 false => natural_type(schema, field),
             }
         }
     })
 }
 
-/// The stored related-field value of this item's key: the partition of an index whose
-/// partition key points to this model.
-fn own_key_partition() -> String {
-    format!(
-        "Some(&{RUNTIME}::FieldValue::to_attr(&{RUNTIME}::Model::key(self), {RUNTIME}::schema::FieldKind::Related).unwrap_or_else(|| {RUNTIME}::AttributeValue::S(String::new())))"
-    )
-}
-
 /// `receiver.field` as an `Option` of its value, cloned unless it is `Copy`.
-fn optional_value(receiver: &str, field: &FieldView) -> String {
-    let value = match field.copy {
+fn optional_value(schema: &Schema, model: &ir::Model, receiver: &str, field: &str) -> String {
+    let Some(field) = model.fields.iter().find(|f| f.name == field) else {
+        return "None".to_owned();
+    };
+    let value = match is_copy(schema, field) {
         true => format!("{receiver}.{}", field.rust_name),
         false => format!("{receiver}.{}.clone()", field.rust_name),
     };
-    match field.optional {
+    let key_names = key_field_names(&model.primary_key);
+    let optional = !field.required && !key_names.contains(&field.name.as_str());
+    match optional {
         true => value,
         false => format!("Some({value})"),
     }
+}
+
+fn finder_view(
+    model: &ir::Model,
+    fields: &[FieldView],
+    finder: &ir::UniqueFinder,
+) -> Option<FinderView> {
+    let constraint = model
+        .unique_constraints
+        .iter()
+        .find(|c| c.name == finder.constraint)?;
+    let field = fields.iter().find(|f| f.name == constraint.field)?;
+    Some(FinderView {
+        method: finder.method.clone(),
+        constraint: finder.constraint.clone(),
+        constraint_literal: format!("{:?}", finder.constraint),
+        field: field.name.clone(),
+        value_type: field.value_type.clone(),
+    })
+}
+
+fn related_view(
+    schema: &Schema,
+    fields: &[FieldView],
+    getter: &ir::RelatedGetter,
+) -> Option<RelatedView> {
+    let field = fields.iter().find(|f| f.name == getter.field)?;
+    let target = schema.model(&getter.target_model)?;
+    let model = schema
+        .models
+        .iter()
+        .find(|model| model.methods.related.contains(getter))?;
+    let find_call = match field.optional {
+        true => format!("bao::find_optional(db, self.{}.as_ref())", field.rust_name),
+        false => format!("bao::find(db, &self.{})", field.rust_name),
+    };
+    Some(RelatedView {
+        method: getter.method.clone(),
+        many_method: getter.many_method.clone(),
+        field: field.name.clone(),
+        target_type: model_path(target),
+        find_call,
+        key_of_item: optional_value(schema, model, "item", &field.name),
+    })
 }
 
 fn mapping_view(schema: &Schema, getter: &ir::MappingGetter) -> Option<MappingView> {
     let mapping = schema.model(&getter.mapping_model)?;
     let index = mapping.indexes.iter().find(|i| i.name == getter.index)?;
     let target = schema.model(&getter.target_model)?;
-    let key_type = key_type_name(mapping);
-    let target_field = mapping
-        .fields
-        .iter()
-        .find(|f| f.name == getter.target_field)?;
-    let keys = key_field_names(&mapping.primary_key);
-    let is_key = keys.contains(&target_field.name.as_str());
-    let view = field_view(
-        schema,
-        mapping,
-        target_field,
-        is_key && keys.len() == 1,
-        is_key,
-        &key_type,
-    );
     Some(MappingView {
         method: getter.method.clone(),
-        mapping_type: format!("super::{}::{}", mapping.module, mapping.name),
-        target_type: format!("super::{}::{}", target.module, target.name),
+        mapping_type: model_path(mapping),
+        target_type: model_path(target),
         index: index.name.clone(),
         index_literal: format!("{:?}", index.name),
-        partition_expr: own_key_partition(),
         sort_type: sort_type(schema, mapping, index)?,
-        target_of_link: optional_value("link", &view),
+        target_of_link: optional_value(schema, mapping, "link", &getter.target_field),
     })
 }
 
 /// `link` / `unlink` for a mapping table whose primary key is exactly its two RelatedFields
 /// and whose new items need nothing else.
-fn link_view(model: &ir::Model, fields: &[FieldView], required: &[FieldView]) -> Option<LinkView> {
+fn link_view(
+    model: &ir::Model,
+    fields: &[FieldView],
+    new_fields: &[FieldView],
+) -> Option<LinkView> {
     if model.table_type != TableType::Mapping {
         return None;
     }
     let keys = key_field_names(&model.primary_key);
-    let sides: Vec<FieldView> = fields
+    let sides: Vec<&FieldView> = fields
         .iter()
-        .filter(|field| field.field_type == "RelatedField")
-        .cloned()
+        .filter(|field| field.field_type == FieldType::RelatedField)
         .collect();
     let is_key_pair = sides.len() == 2
         && keys.len() == 2
         && sides.iter().all(|side| keys.contains(&side.name.as_str()));
-    let only_sides_required = required
+    let only_sides_required = new_fields
         .iter()
+        .filter(|field| field.new_slot == NewSlot::Required)
         .all(|field| sides.iter().any(|side| side.name == field.name));
-    (is_key_pair && only_sides_required).then(|| LinkView {
-        side_types: sides.iter().map(|side| side.value_type.clone()).collect(),
-        sides,
+    if !(is_key_pair && only_sides_required) {
+        return None;
+    }
+    let names: Vec<&str> = sides.iter().map(|side| side.rust_name.as_str()).collect();
+    let mut params = vec!["db: &bao::Db".to_owned()];
+    params.extend(
+        sides
+            .iter()
+            .map(|side| format!("{}: {}", side.rust_name, side.value_type)),
+    );
+    Some(LinkView {
+        sides_doc: format!("`{}` and `{}`", sides[0].name, sides[1].name),
+        params,
+        new_item: format!("New{}::new({})", model.name, names.join(", ")),
+        key: Expr::structure(
+            key_type_name(model),
+            names
+                .iter()
+                .map(|name| (name.to_string(), Expr::atom(*name)))
+                .collect(),
+        )
+        .layout(BODY_INDENT, BODY_INDENT + "let key = ".len(), ";"),
     })
 }
 
 fn query_view(schema: &Schema, query: &ir::QueryMethod) -> Option<QueryView> {
     let index_model = schema.model(&query.index_model)?;
     let index = index_model.indexes.iter().find(|i| i.name == query.index)?;
-    let sort_type = sort_type(schema, index_model, index)?;
-    let instance = query.receiver == QueryReceiver::Instance;
-    let partition_expr = match instance {
-        true => own_key_partition(),
-        false => "None".to_owned(),
-    };
     Some(QueryView {
         method: query.method.clone(),
-        instance,
-        model_type: format!("super::{}::{}", index_model.module, index_model.name),
+        instance: query.receiver == QueryReceiver::Instance,
+        model_type: model_path(index_model),
         index: index.name.clone(),
         index_literal: format!("{:?}", index.name),
-        partition_expr,
-        sort_type,
+        sort_type: sort_type(schema, index_model, index)?,
     })
 }
 
+/// Doc comment lines as printed after `///`: with their leading space, none on a blank line.
 fn doc_lines(text: Option<&str>) -> Vec<String> {
-    text.map(|text| text.lines().map(str::to_owned).collect())
+    text.map(|text| text.lines().map(doc_line).collect())
         .unwrap_or_default()
+}
+
+fn doc_line(line: &str) -> String {
+    match line.is_empty() {
+        true => String::new(),
+        false => format!(" {line}"),
+    }
 }
 
 fn model_doc(model: &ir::Model) -> Vec<String> {
     let mut lines = doc_lines(model.doc.as_deref());
     if lines.is_empty() {
-        lines.push(format!("A `{}` item.", model.name));
+        lines.push(doc_line(&format!("A `{}` item.", model.name)));
     }
     lines.push(String::new());
     let kind = match model.table_type {
         TableType::Standard => "Stored",
         TableType::Mapping => "A mapping table, stored",
     };
-    lines.push(format!(
+    lines.push(doc_line(&format!(
         "{kind} with model prefix `{}`; generated from `{}` line {}.",
         model.prefix,
         file_name(&model.source.file),
         model.source.line
-    ));
+    )));
     lines
 }
 
 fn field_doc(field: &ir::Field) -> Vec<String> {
-    let mut lines = doc_lines(field.doc.as_deref());
-    let summary = format!("`{}`: a {:?}.", field.name, field.field_type);
-    if lines.is_empty() {
-        lines.push(summary);
+    let lines = doc_lines(field.doc.as_deref());
+    if !lines.is_empty() {
+        return lines;
     }
-    lines
+    let type_name = format!("{:?}", field.field_type);
+    // "a UlidField": the U of Ulid sounds like "you".
+    let article = match type_name.starts_with(['A', 'E', 'I', 'O']) {
+        true => "an",
+        false => "a",
+    };
+    vec![doc_line(&format!(
+        "`{}`: {article} {type_name}.",
+        field.name
+    ))]
 }
 
 /// The file name of a schema path: generated code must not depend on where it was generated.

@@ -1,0 +1,344 @@
+//! Line breaking for the few generated constructs whose width depends on the schema's names:
+//! function signatures, calls, attribute lists, struct literals and arrays.
+//!
+//! The templates print final code, laid out exactly as prettyplease lays it out, so codegen
+//! never parses or re-formats its own output. prettyplease keeps a group (an argument list, a
+//! struct literal) on one line when it fits within [`WIDTH`] columns, including the text that
+//! follows it up to the next possible break; otherwise it puts each element on a line of its own,
+//! four columns deeper, and breaks the elements themselves by the same rule. [`Expr`] does that
+//! for the shapes bao generates. The tests check the result against prettyplease on every
+//! fixture and on random schemas.
+
+/// prettyplease's margin.
+pub(crate) const WIDTH: usize = 89;
+
+/// prettyplease breaks a struct literal wider than this (up to its closing brace) even when it
+/// would fit on the line.
+const STRUCT_WIDTH: usize = 34;
+
+const INDENT: usize = 4;
+
+/// A generated expression (or signature, or attribute) that may need breaking.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Expr {
+    /// Text that is never broken.
+    Atom(String),
+    /// `head(arg, arg)`; broken, one argument a line with a trailing comma.
+    Call { head: String, args: Vec<Expr> },
+    /// `#[head(item, item)]`; broken, one item a line without a trailing comma.
+    Attribute { head: String, items: Vec<String> },
+    /// `head { name: value, ..rest }`; broken, one field a line with a trailing comma (none
+    /// after `..rest`).
+    Struct {
+        head: String,
+        fields: Vec<(String, Expr)>,
+        rest: Option<String>,
+    },
+    /// `&[item, item]`; broken, one item a line with a trailing comma.
+    Slice(Vec<Expr>),
+}
+
+impl Expr {
+    /// Text that is never broken.
+    pub(crate) fn atom(text: impl Into<String>) -> Expr {
+        Expr::Atom(text.into())
+    }
+
+    /// `head { fields }`.
+    pub(crate) fn structure(head: impl Into<String>, fields: Vec<(String, Expr)>) -> Expr {
+        Expr::Struct {
+            head: head.into(),
+            fields,
+            rest: None,
+        }
+    }
+
+    /// `head(args)`.
+    pub(crate) fn call(head: impl Into<String>, args: impl IntoIterator<Item = Expr>) -> Expr {
+        Expr::Call {
+            head: head.into(),
+            args: args.into_iter().collect(),
+        }
+    }
+
+    /// The expression on one line.
+    pub(crate) fn flat(&self) -> String {
+        match self {
+            Expr::Atom(text) => text.clone(),
+            Expr::Call { head, args } => format!("{head}({})", join_flat(args)),
+            Expr::Attribute { head, items } => format!("#[{head}({})]", items.join(", ")),
+            Expr::Struct { head, fields, rest } => {
+                let mut parts: Vec<String> = fields
+                    .iter()
+                    .map(|(name, value)| field_flat(name, value))
+                    .collect();
+                parts.extend(rest.iter().map(|rest| format!("..{rest}")));
+                match parts.is_empty() {
+                    true => format!("{head} {{}}"),
+                    false => format!("{head} {{ {} }}", parts.join(", ")),
+                }
+            }
+            Expr::Slice(items) => format!("&[{}]", join_flat(items)),
+        }
+    }
+
+    /// The expression laid out at `indent`, starting after `before` columns of text on its
+    /// first line and followed by `after` on its last.
+    pub(crate) fn layout(&self, indent: usize, before: usize, after: &str) -> String {
+        let flat = self.flat();
+        let narrow = !matches!(self, Expr::Struct { .. }) || flat.len() - 1 <= STRUCT_WIDTH;
+        if (narrow && before + flat.len() + after.len() <= WIDTH) || !self.breakable() {
+            return flat + after;
+        }
+        let inner = indent + INDENT;
+        let pad = " ".repeat(inner);
+        let close = " ".repeat(indent);
+        let mut out = String::new();
+        match self {
+            Expr::Atom(text) => out.push_str(text),
+            // A call of one struct literal keeps its parenthesis on the literal's lines:
+            // `Ok(Self {` ... `})`.
+            Expr::Call { head, args } if matches!(args.as_slice(), [Expr::Struct { .. }]) => {
+                out.push_str(head);
+                out.push('(');
+                let tail = format!("){after}");
+                return out + &args[0].layout(indent, before + head.len() + 1, &tail);
+            }
+            Expr::Call { head, args } => {
+                out.push_str(&format!("{head}(\n"));
+                for arg in args {
+                    let arg = arg.layout(inner, inner, ",");
+                    out.push_str(&format!("{pad}{arg}\n"));
+                }
+                out.push_str(&format!("{close})"));
+            }
+            Expr::Attribute { head, items } => {
+                out.push_str(&format!("#[{head}(\n"));
+                let last = items.len().saturating_sub(1);
+                for (index, item) in items.iter().enumerate() {
+                    let comma = if index < last { "," } else { "" };
+                    out.push_str(&format!("{pad}{item}{comma}\n"));
+                }
+                out.push_str(&format!("{close})]"));
+            }
+            Expr::Struct { head, fields, rest } => {
+                out.push_str(&format!("{head} {{\n"));
+                for (name, value) in fields {
+                    let start = inner + name.len() + 2;
+                    let value = match value.flat() == *name {
+                        true => name.clone() + ",",
+                        false => format!("{name}: {}", value.layout(inner, start, ",")),
+                    };
+                    out.push_str(&format!("{pad}{value}\n"));
+                }
+                if let Some(rest) = rest {
+                    out.push_str(&format!("{pad}..{rest}\n"));
+                }
+                out.push_str(&format!("{close}}}"));
+            }
+            Expr::Slice(items) => {
+                out.push_str("&[\n");
+                for item in items {
+                    out.push_str(&format!("{pad}{}\n", item.layout(inner, inner, ",")));
+                }
+                out.push_str(&format!("{close}]"));
+            }
+        }
+        out + after
+    }
+
+    fn breakable(&self) -> bool {
+        match self {
+            Expr::Atom(_) => false,
+            Expr::Call { args, .. } => !args.is_empty(),
+            Expr::Attribute { items, .. } => !items.is_empty(),
+            Expr::Struct { fields, rest, .. } => !fields.is_empty() || rest.is_some(),
+            Expr::Slice(items) => !items.is_empty(),
+        }
+    }
+}
+
+fn join_flat(items: &[Expr]) -> String {
+    items.iter().map(Expr::flat).collect::<Vec<_>>().join(", ")
+}
+
+/// `name: value`, or the shorthand `name` when the value is a variable of the same name.
+fn field_flat(name: &str, value: &Expr) -> String {
+    let value = value.flat();
+    match value == name {
+        true => value,
+        false => format!("{name}: {value}"),
+    }
+}
+
+/// A function signature at `indent`, through its opening brace: one line when it fits,
+/// otherwise one parameter a line.
+pub(crate) fn signature(indent: usize, head: &str, params: Vec<String>, output: &str) -> String {
+    let after = match output {
+        "" => " {".to_owned(),
+        output => format!(" -> {output} {{"),
+    };
+    let params = params.into_iter().map(Expr::Atom);
+    let laid_out = Expr::call(head, params).layout(indent, indent, &after);
+    let last_line = laid_out.rsplit('\n').next().unwrap_or_default();
+    let column = match laid_out.contains('\n') {
+        true => last_line.len(),
+        false => indent + last_line.len(),
+    };
+    match generic_arguments(output) {
+        // The parameters are broken and the return type still does not fit: prettyplease
+        // breaks its generic arguments next.
+        Some((ty, args)) if column > WIDTH => {
+            let pad = " ".repeat(indent + INDENT);
+            let args: String = args.iter().map(|arg| format!("{pad}{arg},\n")).collect();
+            let close = " ".repeat(indent);
+            let params = laid_out.strip_suffix(after.as_str()).unwrap_or(&laid_out);
+            format!("{params} -> {ty}<\n{args}{close}> {{")
+        }
+        _ => laid_out,
+    }
+}
+
+/// A generic type split into its path and its top-level arguments: `Query<'a, A, B<C, D>>` is
+/// `Query` and `'a`, `A`, `B<C, D>`.
+fn generic_arguments(ty: &str) -> Option<(&str, Vec<&str>)> {
+    let (path, rest) = ty.split_once('<')?;
+    let inner = rest.strip_suffix('>')?;
+    let mut args = Vec::new();
+    let (mut depth, mut start) = (0_i32, 0);
+    for (index, char) in inner.char_indices() {
+        match char {
+            '<' => depth += 1,
+            '>' => depth -= 1,
+            ',' if depth == 0 => {
+                args.push(inner[start..index].trim());
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    args.push(inner[start..].trim());
+    Some((path, args))
+}
+
+/// `#[name(items)]` at `indent`.
+pub(crate) fn attribute(indent: usize, name: &str, items: Vec<String>) -> String {
+    Expr::Attribute {
+        head: name.to_owned(),
+        items,
+    }
+    .layout(indent, indent, "")
+}
+
+/// A call statement or item at `indent` whose text before the parenthesis is `head` and after
+/// the closing parenthesis `after` (`;`, `?,`).
+pub(crate) fn call(indent: usize, head: &str, args: Vec<String>, after: &str) -> String {
+    let args = args.into_iter().map(Expr::Atom);
+    Expr::call(head, args).layout(indent, indent, after)
+}
+
+/// Whether `code` can be printed as it is: every line that is not a comment fits within
+/// [`WIDTH`]. A longer line means a name too long for the layout rules above (prettyplease
+/// would break inside it), so such a module goes through prettyplease instead.
+pub(crate) fn fits(code: &str) -> bool {
+    code.lines().all(|line| {
+        line.len() <= WIDTH || {
+            let text = line.trim_start();
+            text.starts_with("//")
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_that_fits_stays_on_one_line() {
+        let params = vec!["db: &bao::Db".to_owned()];
+        assert_eq!(
+            signature(4, "pub fn find", params, "bao::Result<()>"),
+            "pub fn find(db: &bao::Db) -> bao::Result<()> {"
+        );
+    }
+
+    #[test]
+    fn a_long_signature_puts_each_parameter_on_a_line() {
+        let params = vec![
+            "first_parameter: &bao::Db".to_owned(),
+            "second: u32".to_owned(),
+        ];
+        let output = "bao::Result<Option<super::some_long_module::SomeLongModelName>>";
+        assert_eq!(
+            signature(4, "pub async fn find_something", params, output),
+            format!(
+                "pub async fn find_something(\n        first_parameter: &bao::Db,\n        \
+                 second: u32,\n    ) -> {output} {{"
+            )
+        );
+    }
+
+    #[test]
+    fn a_long_return_type_breaks_its_generic_arguments() {
+        let params = vec!["&self".to_owned(), "db: &'a bao::Db".to_owned()];
+        let output = "bao::MappingQuery<'a, super::tagged_post::TaggedPost, super::post::PostId, \
+                      super::post::Post>";
+        assert_eq!(
+            signature(4, "pub fn get_posts<'a>", params, output),
+            "pub fn get_posts<'a>(\n        &self,\n        db: &'a bao::Db,\n    ) -> \
+             bao::MappingQuery<\n        'a,\n        super::tagged_post::TaggedPost,\n        \
+             super::post::PostId,\n        super::post::Post,\n    > {"
+        );
+    }
+
+    #[test]
+    fn a_struct_literal_wider_than_34_columns_breaks() {
+        let short = Expr::structure("Key", vec![("a".into(), Expr::atom("a"))]);
+        assert_eq!(short.layout(8, 8, ""), "Key { a }");
+        let wide = Expr::structure(
+            "Self",
+            vec![
+                ("name".into(), Expr::atom("name.into()")),
+                ("tag_id".into(), Expr::atom("None")),
+            ],
+        );
+        assert_eq!(
+            wide.layout(8, 8, ""),
+            "Self {\n            name: name.into(),\n            tag_id: None,\n        }"
+        );
+    }
+
+    #[test]
+    fn nested_groups_break_from_the_outside_in() {
+        let inner = Expr::Struct {
+            head: "bao::KeySchema".into(),
+            fields: vec![
+                (
+                    "partition".into(),
+                    Expr::atom("bao::KeyPart::Field(\"aLongFieldName\")"),
+                ),
+                ("sort".into(), Expr::atom("bao::KeyPart::ModelPrefix")),
+            ],
+            rest: None,
+        };
+        let outer = Expr::Struct {
+            head: "&bao::ModelSchema".into(),
+            fields: vec![("primary_key".into(), inner)],
+            rest: None,
+        };
+        let laid_out = outer.layout(4, 50, ";");
+        assert_eq!(
+            laid_out,
+            "&bao::ModelSchema {\n        primary_key: bao::KeySchema {\n            \
+             partition: bao::KeyPart::Field(\"aLongFieldName\"),\n            \
+             sort: bao::KeyPart::ModelPrefix,\n        },\n    };"
+        );
+    }
+
+    #[test]
+    fn only_comments_may_be_wider_than_the_margin() {
+        let wide = "x".repeat(WIDTH + 1);
+        assert!(fits(&format!("    /// {wide}\nfn f() {{}}\n")));
+        assert!(!fits(&format!("const X: &str = \"{wide}\";\n")));
+    }
+}
