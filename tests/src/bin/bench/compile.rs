@@ -1,6 +1,8 @@
 //! Section 3: compile time of generated code. A crate under the target directory depends on
 //! `bao-runtime` by path and holds the generated modules of a synthetic schema; once its
 //! dependencies are built, a full (non-incremental) `cargo build` of just that crate is timed.
+//! The baseline is a crate of the same 100 models written by hand as plain structs with serde
+//! derives only.
 
 use crate::error::{Result, io};
 use crate::paths::{cargo, describe, run, target_dir, workspace};
@@ -32,8 +34,21 @@ pub struct CompileFigures {
 pub struct CompileSection {
     /// One entry per size in [`SIZES`].
     pub sizes: Vec<CompileFigures>,
+    /// The baseline: the 100 models as plain structs with serde derives.
+    pub plain: CompileFigures,
     /// The command timed.
     pub command: String,
+}
+
+impl CompileSection {
+    /// The 100 generated models' build time over the plain structs'.
+    pub fn ratio_vs_plain_structs(&self) -> f64 {
+        let generated = self
+            .sizes
+            .iter()
+            .find(|size| size.models == self.plain.models);
+        generated.map_or(f64::NAN, |size| size.debug_ms / self.plain.debug_ms)
+    }
 }
 
 /// Builds each crate once (dependencies included, not timed), then times rebuilds of the crate.
@@ -44,51 +59,88 @@ pub fn run_all(bao: &Path) -> Result<CompileSection> {
     let mut command = String::new();
     for models in SIZES {
         let dir = root.join(format!("generated-{models}"));
-        write_crate(bao, &dir, models)?;
-        let mut build = cargo();
-        build
-            .current_dir(&dir)
-            .env("CARGO_TARGET_DIR", &shared_target)
-            // Without incremental reuse, each timed build compiles the whole crate.
-            .env("CARGO_INCREMENTAL", "0")
-            .args(["build", "--quiet"]);
-        run(&mut build)?;
-        let lib = dir.join("src").join("lib.rs");
-        let mut runs = Vec::new();
-        for _ in 0..RUNS {
-            touch(&lib)?;
-            let started = Instant::now();
-            run(&mut build)?;
-            runs.push(ms(started.elapsed()));
-        }
-        command = describe(&build);
-        let figures = CompileFigures {
-            models,
-            debug_ms: median(&runs),
-            runs,
-        };
+        write_generated_crate(bao, &dir, models)?;
+        let (figures, build) = time_builds(&dir, &shared_target, models)?;
         println!(
             "  {models:>4} models: cargo build of the generated crate {:>8.0} ms (median of {RUNS})",
             figures.debug_ms
         );
+        command = build;
         sizes.push(figures);
     }
-    Ok(CompileSection { sizes, command })
+    let models = SIZES[SIZES.len() - 1];
+    let dir = root.join(format!("plain-{models}"));
+    write_plain_crate(&dir, models)?;
+    let (plain, _) = time_builds(&dir, &shared_target, models)?;
+    println!(
+        "  {models:>4} models: cargo build of the same plain structs {:>8.0} ms (median of {RUNS})",
+        plain.debug_ms
+    );
+    Ok(CompileSection {
+        sizes,
+        plain,
+        command,
+    })
 }
 
-/// Writes the crate (manifest, lockfile, lib.rs) and generates its models.
-fn write_crate(bao: &Path, dir: &Path, models: usize) -> Result<()> {
+/// Builds the crate in `dir` once (dependencies included), then times [`RUNS`] rebuilds of the
+/// crate alone; returns the figures and the command.
+fn time_builds(dir: &Path, target: &Path, models: usize) -> Result<(CompileFigures, String)> {
+    let mut build = cargo();
+    build
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        // Without incremental reuse, each timed build compiles the whole crate.
+        .env("CARGO_INCREMENTAL", "0")
+        .args(["build", "--quiet"]);
+    run(&mut build)?;
+    let lib = dir.join("src").join("lib.rs");
+    let mut runs = Vec::new();
+    for _ in 0..RUNS {
+        touch(&lib)?;
+        let started = Instant::now();
+        run(&mut build)?;
+        runs.push(ms(started.elapsed()));
+    }
+    let figures = CompileFigures {
+        models,
+        debug_ms: median(&runs),
+        runs,
+    };
+    Ok((figures, describe(&build)))
+}
+
+/// Writes a crate's manifest (with `dependency`) and the workspace's lockfile.
+fn write_manifest(dir: &Path, name: &str, dependency: &str) -> Result<()> {
     let src = dir.join("src");
-    std::fs::create_dir_all(&src).map_err(io("cannot create the generated crate", &src))?;
-    let runtime: PathBuf = workspace().join("bao-runtime");
+    std::fs::create_dir_all(&src).map_err(io("cannot create a benchmark crate", &src))?;
     let manifest = format!(
-        "[package]\nname = \"bench-generated-{models}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\nbao-runtime = {{ path = {runtime:?} }}\n\n[workspace]\n"
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\n{dependency}\n\n[workspace]\n"
     );
     write(&dir.join("Cargo.toml"), &manifest)?;
     // The workspace's lockfile, so the crate builds the same dependency versions.
     let lock = workspace().join("Cargo.lock");
     std::fs::copy(&lock, dir.join("Cargo.lock")).map_err(io("cannot copy the lockfile", &lock))?;
+    Ok(())
+}
+
+/// The baseline crate: the models as plain structs with serde derives.
+fn write_plain_crate(dir: &Path, models: usize) -> Result<()> {
+    let serde = "serde = { version = \"1\", features = [\"derive\"] }";
+    write_manifest(dir, &format!("bench-plain-{models}"), serde)?;
+    write(
+        &dir.join("src").join("lib.rs"),
+        &schemas::plain_structs(models),
+    )
+}
+
+/// Writes the generated crate (manifest, lockfile, lib.rs) and generates its models.
+fn write_generated_crate(bao: &Path, dir: &Path, models: usize) -> Result<()> {
+    let runtime: PathBuf = workspace().join("bao-runtime");
+    let dependency = format!("bao-runtime = {{ path = {runtime:?} }}");
+    write_manifest(dir, &format!("bench-generated-{models}"), &dependency)?;
+    let src = dir.join("src");
     write(
         &src.join("lib.rs"),
         "//! Generated models, compiled for the benchmark.\n\n#[rustfmt::skip]\npub mod models;\n",
@@ -133,6 +185,21 @@ impl CompileSection {
                 runs.join(", ")
             ));
         }
+        let runs: Vec<String> = self
+            .plain
+            .runs
+            .iter()
+            .map(|run| format!("{run:.0}"))
+            .collect();
+        text.push_str(&format!(
+            "| {} as plain structs (serde derives only) | **{:.0}** | {} |\n\n\
+             Generated over plain: **{:.2}** (goal <= 2.0 {}).\n",
+            self.plain.models,
+            self.plain.debug_ms,
+            runs.join(", "),
+            self.ratio_vs_plain_structs(),
+            crate::codegen::verdict(self.ratio_vs_plain_structs() <= 2.0),
+        ));
         text
     }
 }

@@ -4,6 +4,7 @@
 use crate::emulator::{client, fresh_table};
 use crate::error::{BenchError, Result, io};
 use crate::paths::run;
+use std::path::Path;
 use std::process::Command;
 use tests::node::DynamoBao;
 
@@ -12,6 +13,14 @@ pub const NAME: &str = "DynamoBao";
 
 /// The script that runs the workload.
 const SCRIPT: &str = "workload.mjs";
+
+/// DynamoBao's codegen, inside its installed package.
+const CODEGEN_SCRIPT: &str = "node_modules/dynamo-bao/bin/codegen.js";
+
+/// The configuration DynamoBao's codegen reads from its working directory: ES modules, as the
+/// interop suite generates them.
+const CODEGEN_CONFIG: &str = "module.exports = {\n  codegen: { moduleSystem: \"esm\" },\n  \
+                              paths: { generatedModelsManifest: \"./manifest.js\" },\n};\n";
 
 /// An installed DynamoBao and the versions it runs on.
 #[derive(Debug)]
@@ -51,6 +60,22 @@ impl Installed {
     /// `Node.js v20.1.0, dynamo-bao 0.4.2`.
     pub fn versions(&self) -> &str {
         &self.versions
+    }
+
+    /// DynamoBao's own codegen (`bin/codegen.js`, ES modules) of `schema` into `out`, run from
+    /// `dir`, where its configuration file is written.
+    pub fn codegen_command(&self, dir: &Path, schema: &Path, out: &Path) -> Result<Command> {
+        let config = dir.join("dynamo-bao.config.cjs");
+        std::fs::write(&config, CODEGEN_CONFIG)
+            .map_err(io("cannot write DynamoBao's configuration", &config))?;
+        let mut command = Command::new("node");
+        command
+            .arg(self.dynamo_bao.root().join(CODEGEN_SCRIPT))
+            .arg(schema)
+            .arg(out)
+            .current_dir(dir)
+            .env_remove("DYNAMO_BAO_CONFIG");
+        Ok(command)
     }
 
     /// The workload's command against a fresh table of `endpoint`.

@@ -138,11 +138,20 @@ fn measure(sections: &[Section]) -> Result<()> {
     let machine = machine::Machine::detect();
     println!("machine: {}", machine.summary());
     let bao = paths::bao_binary()?;
+    // Installing DynamoBao first: without Node.js the run fails before measuring anything.
+    let dynamo_bao = (wants(Section::Codegen) || wants(Section::Workload))
+        .then(dynamo_bao::Installed::install)
+        .transpose()?;
+    if let Some(installed) = &dynamo_bao {
+        println!("DynamoBao on {}", installed.versions());
+    }
 
-    let codegen = wants(Section::Codegen)
-        .then(|| {
+    let codegen = dynamo_bao
+        .as_ref()
+        .filter(|_| wants(Section::Codegen))
+        .map(|installed| {
             heading(Section::Codegen);
-            codegen::run_all(&bao)
+            codegen::run_all(&bao, installed)
         })
         .transpose()?;
     let watch = wants(Section::Watch)
@@ -185,12 +194,11 @@ fn measure(sections: &[Section]) -> Result<()> {
             block_on(requests::run_all(endpoint))
         })
         .transpose()?;
-    let workload = wants(Section::Workload)
-        .then(|| {
+    let workload = dynamo_bao
+        .as_ref()
+        .filter(|_| wants(Section::Workload))
+        .map(|installed| {
             heading(Section::Workload);
-            // Installing DynamoBao first: without Node.js the section fails before measuring.
-            let installed = dynamo_bao::Installed::install()?;
-            println!("  DynamoBao on {}", installed.versions());
             let bao =
                 workload::measure(workload::BAO, endpoint, || workload::bao_source(endpoint))?;
             let dynamo_bao =

@@ -90,6 +90,37 @@ fn model(yaml: &mut String, index: usize, revision: usize) {
     }
 }
 
+/// The models of [`synthetic`] as plain structs written by hand with serde derives only: the
+/// baseline of the compile-time comparison. Ids are strings and dates epoch milliseconds.
+pub fn plain_structs(models: usize) -> String {
+    let mut rust =
+        String::from("use serde::{Deserialize, Serialize};\nuse std::collections::BTreeSet;\n");
+    for index in 0..models {
+        let variant = match index % 4 {
+            1 => "    pub labels: BTreeSet<String>,\n",
+            2 => "    pub views: i64,\n",
+            3 => "    #[serde(rename = \"dueAt\")]\n    pub due_at: Option<i64>,\n",
+            _ => "    pub notes: Option<String>,\n",
+        };
+        let _ = write!(
+            rust,
+            "\n/// Synthetic model {index}.\n\
+             #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n\
+             pub struct {name} {{\n\
+             \x20   #[serde(rename = \"itemId\")]\n    pub item_id: String,\n\
+             \x20   #[serde(rename = \"ownerId\")]\n    pub owner_id: String,\n\
+             \x20   pub title: String,\n    pub email: String,\n\
+             \x20   pub quantity: Option<i64>,\n    pub price: Option<f64>,\n\
+             \x20   pub active: Option<bool>,\n\
+             \x20   #[serde(rename = \"createdAt\")]\n    pub created_at: i64,\n\
+             \x20   #[serde(rename = \"modifiedAt\")]\n    pub modified_at: i64,\n\
+             {variant}}}\n",
+            name = model_name(index),
+        );
+    }
+    rust
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
