@@ -8,7 +8,7 @@
 # The server runs in memory on a free port, is reached through 127.0.0.1, and is stopped
 # when the script exits.
 #
-# Usage: tests/dynamodb-local.sh [extra `cargo test` arguments, e.g. `--test crud`]
+# Usage: tests/dynamodb-local.sh [extra `cargo test` arguments, e.g. `crud::` for one suite]
 
 set -euo pipefail
 

@@ -1,13 +1,13 @@
 //! Stage 3: the resolved schema that templates render.
 //!
 //! A value of these types is valid by construction: `validate` builds it only from a schema
-//! without errors, so emitters never look anything up fallibly. The IR is serialized into the
-//! template context, which makes its shape part of the `--templates` contract.
+//! without errors, so emitters never look anything up fallibly. Templates do not see it: they
+//! get the typed view that `emit` builds from it.
 
 use serde::Serialize;
 
 /// All models of a schema, sorted by name.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Schema {
     /// Models sorted by `name`.
     pub models: Vec<Model>,
@@ -21,8 +21,7 @@ impl Schema {
 }
 
 /// Whether a model is an ordinary one or a many-to-many mapping table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableType {
     /// `tableType: standard` (the default).
     Standard,
@@ -31,7 +30,7 @@ pub enum TableType {
 }
 
 /// One model.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     /// The name in `models.yaml` (`User`), also the Rust type name.
     pub name: String,
@@ -63,7 +62,7 @@ pub struct Model {
 }
 
 /// A location in a schema file, for generated docs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceRef {
     /// The file name as given (e.g. `models.yaml`).
     pub file: String,
@@ -105,8 +104,7 @@ pub enum FieldType {
 }
 
 /// A `defaultValue`, typed by its field.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DefaultValue {
     /// For StringField.
     String(String),
@@ -119,7 +117,7 @@ pub enum DefaultValue {
 }
 
 /// One field.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     /// The attribute name, exactly as in YAML (`userId`).
     pub name: String,
@@ -148,8 +146,7 @@ pub struct Field {
 }
 
 /// One half of a key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", content = "field", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyPart {
     /// The literal `modelPrefix`.
     ModelPrefix,
@@ -158,7 +155,7 @@ pub enum KeyPart {
 }
 
 /// A partition key and a sort key (the sort key defaults to `modelPrefix`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Key {
     /// Partition key.
     pub partition: KeyPart,
@@ -167,7 +164,7 @@ pub struct Key {
 }
 
 /// A named index.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Index {
     /// The index name in YAML (`postsForUser`).
     pub name: String,
@@ -178,7 +175,7 @@ pub struct Index {
 }
 
 /// A unique constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UniqueConstraint {
     /// The constraint name in YAML (`uniqueEmail`).
     pub name: String,
@@ -189,7 +186,7 @@ pub struct UniqueConstraint {
 }
 
 /// `searchable` options, as DynamoBao defines them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Searchable {
     /// Source fields, in order.
     pub fields: Vec<String>,
@@ -205,7 +202,7 @@ pub struct Searchable {
 ///
 /// Names follow DynamoBao's rules in snake_case; `validate` rejects a schema in which two of
 /// them, or a method and a field, collide.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Methods {
     /// `find_by_<name>` for each unique constraint (`uniqueEmail` -> `find_by_email`).
     pub finders: Vec<UniqueFinder>,
@@ -220,7 +217,7 @@ pub struct Methods {
 }
 
 /// `find_by_<name>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UniqueFinder {
     /// Rust method name (`find_by_email`).
     pub method: String,
@@ -229,8 +226,7 @@ pub struct UniqueFinder {
 }
 
 /// Whether a query method is called on the type or on an instance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QueryReceiver {
     /// `Post::query_all_posts(db, ..)`: the index partition key is the modelPrefix.
     Static,
@@ -240,7 +236,7 @@ pub enum QueryReceiver {
 }
 
 /// A `query_<name>` method.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryMethod {
     /// Rust method name (`query_posts`). DynamoBao's rule: the index name up to `For`, else
     /// the whole index name (`postsForUser` -> `query_posts`, `allPosts` -> `query_all_posts`);
@@ -255,7 +251,7 @@ pub struct QueryMethod {
 }
 
 /// A `get_<related>` method.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RelatedGetter {
     /// Rust method name (`get_user`): the field name without a trailing `Id`.
     pub method: String,
@@ -269,7 +265,7 @@ pub struct RelatedGetter {
 }
 
 /// A mapping-table getter on one side of the mapping.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MappingGetter {
     /// Rust method name: `get_` + the index name up to `For`, snake_case
     /// (`postsForTag` -> `get_posts`).

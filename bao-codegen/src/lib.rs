@@ -7,10 +7,10 @@ mod builder;
 pub mod diagnostic;
 mod emit;
 pub mod ir;
+pub(crate) mod defs;
 pub(crate) mod load;
 pub(crate) mod naming;
 mod output;
-pub(crate) mod schema;
 pub(crate) mod source;
 #[doc(hidden)]
 pub mod validate;

@@ -9,13 +9,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Reporter, Severity};
-use crate::schema::{self, ModelDef};
+use crate::defs::{self, ModelDef};
 use crate::source::SourceFile;
 use crate::yaml;
 
 /// The models of every file of a schema.
 #[derive(Debug, Default)]
-pub(crate) struct Loaded {
+pub(crate) struct Sources {
     /// Every model, in load order; a model defined twice keeps its first definition.
     pub(crate) models: Vec<ModelDef>,
     /// Every file read.
@@ -26,12 +26,12 @@ pub(crate) struct Loaded {
 }
 
 /// Reads a schema path (a file or a directory).
-pub(crate) fn load_path(path: &Path, reporter: &mut Reporter) -> Loaded {
+pub(crate) fn load_path(path: &Path, reporter: &mut Reporter) -> Sources {
     let files = match schema_files(path) {
         Ok(files) => files,
         Err(message) => {
             reporter.push(io_error(message));
-            return Loaded::default();
+            return Sources::default();
         }
     };
     let mut texts = Vec::new();
@@ -61,7 +61,7 @@ pub(crate) fn load_path(path: &Path, reporter: &mut Reporter) -> Loaded {
 }
 
 /// Parses files held in memory, in the given order.
-pub(crate) fn load_texts(texts: Vec<(String, String)>, reporter: &mut Reporter) -> Loaded {
+pub(crate) fn load_texts(texts: Vec<(String, String)>, reporter: &mut Reporter) -> Sources {
     let mut documents = Vec::new();
     let mut complete = true;
     for (name, text) in texts {
@@ -71,7 +71,7 @@ pub(crate) fn load_texts(texts: Vec<(String, String)>, reporter: &mut Reporter) 
             complete = false;
             continue;
         };
-        match schema::decode(&root, reporter) {
+        match defs::decode(&root, reporter) {
             Some(document) => documents.push(document),
             None => complete = false,
         }
@@ -107,7 +107,7 @@ pub(crate) fn load_texts(texts: Vec<(String, String)>, reporter: &mut Reporter) 
             models.push(model);
         }
     }
-    Loaded {
+    Sources {
         models,
         inputs: Vec::new(),
         complete,

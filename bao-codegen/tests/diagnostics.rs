@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use bao_codegen::diagnostic::{Code, Diagnostics};
 use bao_codegen::ir::{FieldType, KeyPart, QueryReceiver};
-use bao_codegen::validate::{Loaded, load_and_validate, validate_source};
+use bao_codegen::validate::{Validated, load_and_validate, validate_source};
 
 const FIXTURES: &str = "tests/fixtures";
 
@@ -37,7 +37,7 @@ fn stem(path: &Path) -> String {
 
 /// Validates a fixture file or directory. Diagnostics name files relative to the crate root
 /// so that snapshots do not depend on where the repository is checked out.
-fn validate(path: &Path) -> (Result<Loaded, Diagnostics>, String) {
+fn validate(path: &Path) -> (Result<Validated, Diagnostics>, String) {
     let relative = path
         .strip_prefix(env!("CARGO_MANIFEST_DIR"))
         .expect("fixtures live in the crate");

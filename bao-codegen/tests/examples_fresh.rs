@@ -1,6 +1,6 @@
 //! The checked-in `examples/src/models` is exactly what the root `models.yaml` generates.
 //!
-//! Regenerate with `BAO_BLESS=1 cargo test -p bao-codegen --test examples_fresh` (or `bao codegen`).
+//! Regenerate with `BAO_BLESS=1 cargo test -p bao-codegen --test integration examples_fresh` (or `bao codegen`).
 
 use std::path::Path;
 

@@ -4,8 +4,7 @@
 //!
 //! A failing case is shrunk and printed as the models.yaml that produces it.
 
-#[path = "support/random_schema.rs"]
-mod random_schema;
+use crate::support::random_schema;
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;

@@ -29,16 +29,23 @@ pub use serde::{self, Deserialize, Serialize};
 pub use ulid::Ulid;
 
 use crate::ops;
+use std::future::Future;
+
+// The operations below return their inner future instead of awaiting it in an `async fn` of
+// their own: each is instantiated once per model in the user's crate, and a second state
+// machine around the first would only add to its compile time.
 
 /// Stores a new item: the fields of `new`, completed from `db` (ids, dates, defaults).
-pub async fn create<N: NewModel>(db: &Db, new: N) -> Result<N::Model> {
-    let fields = new.into_fields(db);
-    ops::create(db, fields).await
+pub fn create<N: NewModel>(db: &Db, new: N) -> impl Future<Output = Result<N::Model>> + '_ {
+    ops::create(db, new.into_fields(db))
 }
 
 /// Reads one item by key with the default options.
-pub async fn find<M: Model>(db: &Db, key: &M::Key) -> Result<Option<M>> {
-    ops::find(db, key, ReadOptions::default()).await
+pub fn find<'a, M: Model>(
+    db: &'a Db,
+    key: &'a M::Key,
+) -> impl Future<Output = Result<Option<M>>> + 'a {
+    ops::find(db, key, ReadOptions::default())
 }
 
 /// Reads a field stored absent when empty (a counter, a string set): its default then.
@@ -59,23 +66,31 @@ pub async fn find_optional<M: Model>(db: &Db, key: Option<&M::Key>) -> Result<Op
 }
 
 /// Reads one item by key with `options`.
-pub async fn find_with<M: Model>(db: &Db, key: &M::Key, options: ReadOptions) -> Result<Option<M>> {
-    ops::find(db, key, options).await
+pub fn find_with<'a, M: Model>(
+    db: &'a Db,
+    key: &'a M::Key,
+    options: ReadOptions,
+) -> impl Future<Output = Result<Option<M>>> + 'a {
+    ops::find(db, key, options)
 }
 
 /// Applies a generated update (`UserUpdate`) to the item with this key.
-pub async fn update<U: ModelUpdate>(
-    db: &Db,
-    key: &<U::Model as Model>::Key,
+pub fn update<'a, U: ModelUpdate>(
+    db: &'a Db,
+    key: &'a <U::Model as Model>::Key,
     update: U,
-) -> Result<U::Model> {
+) -> impl Future<Output = Result<U::Model>> + 'a {
     let (changes, condition) = update.into_parts();
-    ops::update(db, key, changes, condition).await
+    ops::update(db, key, changes, condition)
 }
 
 /// Deletes the item with this key, if `condition` (when given) holds.
-pub async fn delete<M: Model>(db: &Db, key: &M::Key, condition: Option<Condition>) -> Result<M> {
-    ops::delete(db, key, condition).await
+pub fn delete<'a, M: Model>(
+    db: &'a Db,
+    key: &'a M::Key,
+    condition: Option<Condition>,
+) -> impl Future<Output = Result<M>> + 'a {
+    ops::delete(db, key, condition)
 }
 
 /// Finds the owner of `value` in the unique constraint named `constraint`.

@@ -1,5 +1,6 @@
 //! The one error type of the runtime.
 
+use crate::keys::{PK_ATTR, SK_ATTR};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -175,7 +176,7 @@ fn describe_keys(keys: &[HashMap<String, AttributeValue>]) -> String {
     let mut named: Vec<String> = keys
         .iter()
         .take(SHOWN)
-        .map(|key| format!("{} / {}", text(key, "_pk"), text(key, "_sk")))
+        .map(|key| format!("{} / {}", text(key, PK_ATTR), text(key, SK_ATTR)))
         .collect();
     if keys.len() > SHOWN {
         named.push(format!("and {} more", keys.len() - SHOWN));

@@ -7,8 +7,8 @@ use crate::codec::Item;
 use crate::expr::{ExprBuilder, key_condition};
 use crate::keys::{self, ITER_INDEX_NAME, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, SK_ATTR};
 use crate::model::{self, Model};
-use crate::ops::read;
-use crate::scope::{self, CacheKey};
+use crate::fetch::{self, CacheKey};
+use crate::scope;
 use crate::{Db, Error, Result, retry};
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 use futures::{Stream, StreamExt};
@@ -207,7 +207,7 @@ async fn load<M: Model>(db: &Db, keys: Vec<Item>) -> Result<Vec<M>> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let result = read::batch_get(db, keys.clone()).await?;
+    let result = fetch::batch_get(db, keys.clone()).await?;
     scope::record_read(result.capacity);
     if let Some(error) = result.failure() {
         return Err(error);

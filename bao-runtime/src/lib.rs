@@ -14,6 +14,7 @@ pub mod codec;
 pub mod db;
 pub mod error;
 pub mod expr;
+mod fetch;
 pub mod iterate;
 pub mod keys;
 #[cfg(feature = "testing")]

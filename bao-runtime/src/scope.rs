@@ -9,8 +9,8 @@
 
 use crate::capacity::Capacity;
 use crate::codec::Item;
-use crate::ops::layout::{PK, SK};
-use crate::ops::read;
+use crate::keys::{PK_ATTR, SK_ATTR};
+use crate::fetch::{self, CacheKey, Loaded};
 use crate::{Db, Error, Result};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
@@ -50,75 +50,6 @@ struct Batch {
     db: Db,
     keys: Vec<Item>,
     waiters: HashMap<CacheKey, Vec<oneshot::Sender<Result<Loaded>>>>,
-}
-
-/// An item (or its proven absence) and the capacity share of reading it.
-pub(crate) type Loaded = (Option<Item>, Capacity);
-
-/// Identifies one stored item: table, `_pk`, `_sk`. The tenant and model are part of the key.
-/// The three are kept in one string, so making a key is one allocation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CacheKey {
-    /// The table, `_pk` and `_sk`, one after the other.
-    text: String,
-    /// Where `_pk` starts in `text`.
-    pk_at: usize,
-    /// Where `_sk` starts in `text`.
-    sk_at: usize,
-}
-
-impl CacheKey {
-    /// The key of an item that carries `_pk` and `_sk`.
-    pub(crate) fn of(db: &Db, item: &Item) -> CacheKey {
-        let (table, pk, sk) = (db.table(), key_text(item, PK), key_text(item, SK));
-        let mut text = String::with_capacity(table.len() + pk.len() + sk.len());
-        text.push_str(table);
-        text.push_str(pk);
-        text.push_str(sk);
-        CacheKey {
-            text,
-            pk_at: table.len(),
-            sk_at: table.len() + pk.len(),
-        }
-    }
-
-    fn pk(&self) -> &str {
-        &self.text[self.pk_at..self.sk_at]
-    }
-
-    fn sk(&self) -> &str {
-        &self.text[self.sk_at..]
-    }
-
-    /// Whether `item` carries this key's `_pk` and `_sk`.
-    pub(crate) fn matches(&self, item: &Item) -> bool {
-        key_text(item, PK) == self.pk() && key_text(item, SK) == self.sk()
-    }
-
-    /// The `_pk`/`_sk` item this key names.
-    pub(crate) fn key_item(&self) -> Item {
-        Item::from([
-            (PK.to_owned(), AttributeValue::S(self.pk().to_owned())),
-            (SK.to_owned(), AttributeValue::S(self.sk().to_owned())),
-        ])
-    }
-}
-
-/// Hashes `_pk` and `_sk` only: keys of different tables rarely meet in one map, and equal
-/// keys still hash alike.
-impl std::hash::Hash for CacheKey {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.text[self.pk_at..].hash(state);
-        (self.sk_at - self.pk_at).hash(state);
-    }
-}
-
-/// A string attribute of a key item; empty when it is missing or not a string.
-fn key_text<'a>(item: &'a Item, name: &str) -> &'a str {
-    match item.get(name) {
-        Some(AttributeValue::S(value)) => value.as_str(),
-        _ => "",
-    }
 }
 
 impl RequestScope {
@@ -216,7 +147,7 @@ pub(crate) async fn load(db: &Db, key: Item) -> Option<Result<Loaded>> {
     Some(match receiver.await {
         Ok(result) => result,
         // The leading find was dropped before it sent the batch: read this key alone.
-        Err(_) => read::get_item(db, key, false).await,
+        Err(_) => fetch::get_item(db, key, false).await,
     })
 }
 
@@ -242,7 +173,7 @@ async fn send(state: &ScopeState, batch: Batch) {
         keys,
         mut waiters,
     } = batch;
-    match read::batch_get(&db, keys).await {
+    match fetch::batch_get(&db, keys).await {
         Ok(result) => {
             *lock(&state.capacity) += result.capacity;
             let share = result.share();
@@ -279,8 +210,8 @@ mod tests {
 
     fn key(pk: &str, sk: &str) -> Item {
         Item::from([
-            (PK.to_owned(), AttributeValue::S(pk.to_owned())),
-            (SK.to_owned(), AttributeValue::S(sk.to_owned())),
+            (PK_ATTR.to_owned(), AttributeValue::S(pk.to_owned())),
+            (SK_ATTR.to_owned(), AttributeValue::S(sk.to_owned())),
         ])
     }
 

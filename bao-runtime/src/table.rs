@@ -12,6 +12,7 @@
 //! indexes (DynamoBao's `iter_search_index`, say) and the billing mode of an existing table are
 //! left alone.
 
+use crate::keys::{self, ITER_INDEX_NAME, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, SK_ATTR};
 use crate::{Error, Result};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
@@ -24,9 +25,6 @@ use std::time::Duration;
 
 /// The attribute DynamoDB's TTL reads (a `TtlField` must be named like this).
 pub const TTL_ATTRIBUTE: &str = "ttl";
-
-/// The index iteration buckets are written to.
-pub const ITERATION_INDEX: &str = "iter_index";
 
 /// How long to wait for a new table to become `ACTIVE`.
 const TABLE_TIMEOUT: Duration = Duration::from_secs(5 * 60);
@@ -466,21 +464,24 @@ impl WantedIndex {
 }
 
 fn table_key() -> KeyShape {
-    KeyShape::of("_pk", "_sk")
+    KeyShape::of(PK_ATTR, SK_ATTR)
 }
 
 /// gsi1..gsi5 and the iteration index, in the order DynamoBao creates them.
 fn bao_indexes() -> Vec<WantedIndex> {
     let mut indexes: Vec<WantedIndex> = (1..=5)
-        .map(|n| WantedIndex {
-            name: format!("gsi{n}"),
-            key: KeyShape::of(&format!("_gsi{n}_pk"), &format!("_gsi{n}_sk")),
-            projection: IndexProjection::All,
+        .map(|gsi| {
+            let (pk, sk) = keys::gsi_attribute_names(gsi);
+            WantedIndex {
+                name: keys::gsi_index_name(gsi).to_owned(),
+                key: KeyShape::of(pk, sk),
+                projection: IndexProjection::All,
+            }
         })
         .collect();
     indexes.push(WantedIndex {
-        name: ITERATION_INDEX.to_owned(),
-        key: KeyShape::of("_iter_pk", "_iter_sk"),
+        name: ITER_INDEX_NAME.to_owned(),
+        key: KeyShape::of(ITER_PK_ATTR, ITER_SK_ATTR),
         projection: IndexProjection::KeysOnly,
     });
     indexes

@@ -22,8 +22,10 @@ use crate::expr::{Condition, ExprBuilder};
 use crate::model::{Model, ModelKey, ModelUpdate, NewModel};
 use crate::ops::transact::{self, Part, Role};
 use crate::ops::{create, delete, layout, validate, write};
-use crate::scope::{self, CacheKey};
-use crate::{Db, Error, Result, keys};
+use crate::fetch::CacheKey;
+use crate::scope;
+use crate::keys::{self, PK_ATTR};
+use crate::{Db, Error, Result};
 use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem};
 
 pub use crate::ops::MAX_TRANSACTION_ITEMS;
@@ -114,7 +116,7 @@ impl<'a> Transaction<'a> {
         let mut expr = ExprBuilder::new();
         let expression = format!(
             "attribute_exists({}) AND ({})",
-            expr.name(layout::PK),
+            expr.name(PK_ATTR),
             condition.render(&mut expr)
         );
         let (names, values) = expr.into_parts();

@@ -1,6 +1,7 @@
 //! `create`: one conditional write, or one transaction when unique values are claimed.
 
-use super::layout::{self, PK};
+use super::layout;
+use crate::keys::PK_ATTR;
 use super::transact::{self, Part, Role};
 use super::validate;
 use crate::call::{self, Failure};
@@ -8,7 +9,7 @@ use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::model::{self, Model};
 use crate::schema::{ModelSchema, UniqueConstraintSchema};
-use crate::{Db, Error, Result, keys, retry, scope};
+use crate::{Db, Error, Result, fetch, keys, retry, scope};
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{Put, ReturnConsumedCapacity, TransactWriteItem};
 
@@ -23,7 +24,7 @@ pub async fn create<M: Model>(db: &Db, fields: Item) -> Result<M> {
     let id = keys::primary_id(schema, &fields)?;
     let item = layout::stored_item(db, schema, &fields)?;
     validate::item_size(schema, &fields, &item)?;
-    let cache_key = scope::is_inside().then(|| scope::CacheKey::of(db, &item));
+    let cache_key = scope::is_inside().then(|| fetch::CacheKey::of(db, &item));
     let claims = validate::unique_values(schema, &fields);
 
     let capacity = if claims.is_empty() {
@@ -71,7 +72,7 @@ pub(crate) fn transaction_parts(
         .table_name(db.table())
         .set_item(Some(item))
         .condition_expression(CREATE_GUARD)
-        .expression_attribute_names("#pk", PK)
+        .expression_attribute_names("#pk", PK_ATTR)
         .build()
         .map_err(|error| Error::sdk("TransactWriteItems", error))?;
     let mut parts = vec![Part {
@@ -96,7 +97,7 @@ async fn put(db: &Db, model: &'static str, id: &str, item: Item) -> Result<Capac
         .table_name(db.table())
         .set_item(Some(item))
         .condition_expression(CREATE_GUARD)
-        .expression_attribute_names("#pk", PK)
+        .expression_attribute_names("#pk", PK_ATTR)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
     let (result, attempts) = retry::send_request!(db, request, span);
     match result {

@@ -1,15 +1,16 @@
 //! `delete`: one DeleteItem, or a read and one transaction when unique values must be released.
 
-use super::layout::{self, PK};
+use super::layout;
+use crate::keys::PK_ATTR;
 use super::transact::{self, Part, Role};
-use super::{read, validate};
+use super::validate;
 use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::expr::{Condition, ExprBuilder};
 use crate::model::{self, Model, ModelKey};
 use crate::schema::ModelSchema;
-use crate::{Db, Error, Result, keys, retry, scope};
+use crate::{Db, Error, Result, fetch, keys, retry, scope};
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::types::{
     Delete, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
@@ -24,11 +25,11 @@ pub async fn delete<M: Model>(db: &Db, key: &M::Key, condition: Option<Condition
     let key = key.key_item();
     let id = keys::primary_id(schema, &key)?;
     let stored_key = layout::key_of(db, schema, &key)?;
-    let cache_key = scope::CacheKey::of(db, &stored_key);
+    let cache_key = fetch::CacheKey::of(db, &stored_key);
     let (fields, capacity) = if schema.unique_constraints.is_empty() {
         delete_item(db, schema, &id, stored_key, condition.as_ref()).await?
     } else {
-        let (item, read_capacity) = read::get_item(db, stored_key.clone(), true).await?;
+        let (item, read_capacity) = fetch::get_item(db, stored_key.clone(), true).await?;
         scope::record_read(read_capacity);
         let Some(item) = item else {
             return Err(Error::NotFound {
@@ -58,7 +59,7 @@ pub async fn delete_loaded<M: Model>(db: &Db, item: M) -> Result<M> {
     let key = item.key().key_item();
     let id = keys::primary_id(schema, &key)?;
     let stored_key = layout::key_of(db, schema, &key)?;
-    let cache_key = scope::CacheKey::of(db, &stored_key);
+    let cache_key = fetch::CacheKey::of(db, &stored_key);
     let (fields, capacity) = if schema.unique_constraints.is_empty() {
         delete_item(db, schema, &id, stored_key, None).await?
     } else {
@@ -116,7 +117,7 @@ pub(crate) fn transaction_parts(
 }
 
 fn guard(condition: Option<&Condition>, expr: &mut ExprBuilder, extra: Vec<String>) -> String {
-    let mut guards = vec![format!("attribute_exists({})", expr.name(PK))];
+    let mut guards = vec![format!("attribute_exists({})", expr.name(PK_ATTR))];
     guards.extend(extra);
     if let Some(condition) = condition {
         guards.push(format!("({})", condition.render(expr)));

@@ -1,25 +1,17 @@
 //! Where a model's fields go in DynamoDB: key, index, iteration and unique-constraint attributes.
 
 use crate::codec::Item;
-use crate::keys::{self, PrimaryKey};
+use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, PrimaryKey, SK_ATTR};
 use crate::schema::{ModelSchema, UniqueConstraintSchema};
 use crate::{Db, Result};
 use aws_sdk_dynamodb::types::AttributeValue;
-
-/// The table's partition-key attribute.
-pub(crate) const PK: &str = "_pk";
-/// The table's sort-key attribute.
-pub(crate) const SK: &str = "_sk";
-/// The iteration index's key attributes.
-pub(crate) const ITER_PK: &str = "_iter_pk";
-pub(crate) const ITER_SK: &str = "_iter_sk";
 
 /// `{_pk, _sk}` of the item with these key fields.
 pub(crate) fn key_of(db: &Db, schema: &ModelSchema, key_fields: &Item) -> Result<Item> {
     let PrimaryKey { pk, sk } = keys::primary_key(schema, db.tenant(), key_fields)?;
     Ok(Item::from([
-        (PK.to_owned(), AttributeValue::S(pk)),
-        (SK.to_owned(), AttributeValue::S(sk)),
+        (PK_ATTR.to_owned(), AttributeValue::S(pk)),
+        (SK_ATTR.to_owned(), AttributeValue::S(sk)),
     ]))
 }
 
@@ -36,8 +28,8 @@ pub(crate) fn stored_item(db: &Db, schema: &ModelSchema, fields: &Item) -> Resul
         }
     }
     if let Some((pk, sk)) = keys::iteration_keys(schema, db.tenant(), fields)? {
-        item.insert(ITER_PK.to_owned(), AttributeValue::S(pk));
-        item.insert(ITER_SK.to_owned(), AttributeValue::S(sk));
+        item.insert(ITER_PK_ATTR.to_owned(), AttributeValue::S(pk));
+        item.insert(ITER_SK_ATTR.to_owned(), AttributeValue::S(sk));
     }
     Ok(item)
 }
@@ -63,14 +55,14 @@ pub(crate) fn unique_key(
     keys::check_size(
         schema,
         constraint.field,
-        PK,
+        PK_ATTR,
         &pk,
         keys::MAX_PARTITION_KEY_BYTES,
     )?;
     Ok(Item::from([
-        (PK.to_owned(), AttributeValue::S(pk)),
+        (PK_ATTR.to_owned(), AttributeValue::S(pk)),
         (
-            SK.to_owned(),
+            SK_ATTR.to_owned(),
             AttributeValue::S(keys::UNIQUE_CONSTRAINT_SK.to_owned()),
         ),
     ]))

@@ -13,7 +13,8 @@ pub(crate) mod write;
 
 pub use create::create;
 pub use delete::{delete, delete_loaded};
-pub use read::{MAX_BATCH_GET_KEYS, ReadOptions, find, find_by_unique, find_many, find_related};
+pub use crate::fetch::MAX_BATCH_GET_KEYS;
+pub use read::{ReadOptions, find, find_by_unique, find_many, find_related};
 pub use transact::MAX_TRANSACTION_ITEMS;
 pub use validate::MAX_ITEM_BYTES;
 pub use write::{save, update};

@@ -1,6 +1,7 @@
 //! TransactWriteItems with a role for every part, so a cancellation says which part failed.
 
-use super::layout::{self, PK};
+use super::layout;
+use crate::keys::PK_ATTR;
 use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::codec::Item;
@@ -249,7 +250,7 @@ pub(crate) fn claim(
     related_id: &str,
 ) -> Result<Part> {
     let mut item = layout::unique_key(db, schema, constraint, value)?;
-    let unique_value = item[PK].clone();
+    let unique_value = item[PK_ATTR].clone();
     item.insert("uniqueValue".into(), unique_value);
     item.insert("relatedId".into(), AttributeValue::S(related_id.to_owned()));
     item.insert(
@@ -268,7 +269,7 @@ pub(crate) fn claim(
         .condition_expression(
             "attribute_not_exists(#pk) OR (relatedId = :relatedId AND relatedModel = :modelName)",
         )
-        .expression_attribute_names("#pk", PK)
+        .expression_attribute_names("#pk", PK_ATTR)
         .set_expression_attribute_values(Some(owner_values(schema, related_id)))
         .build()
         .map_err(|error| Error::sdk("TransactWriteItems", error))?;

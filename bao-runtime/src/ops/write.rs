@@ -1,9 +1,10 @@
 //! `save` and `update`: one UpdateItem of just the changed fields, or one transaction when a
 //! unique value moves.
 
-use super::layout::{self, ITER_PK, ITER_SK, PK};
+use super::layout;
+use crate::keys::{ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR};
 use super::transact::{self, Part, Role, TxFailure};
-use super::{read, validate};
+use super::validate;
 use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::changes::{Change, Changes};
@@ -11,7 +12,7 @@ use crate::codec::{FieldValue, Item};
 use crate::expr::{AttributeNames, AttributeValues, Condition, ExprBuilder, UpdateExpr};
 use crate::model::{self, Model, ModelKey};
 use crate::schema::{FieldKind, IndexSchema, KeyPart, ModelSchema, UniqueConstraintSchema};
-use crate::{Db, Error, Result, keys, retry, scope};
+use crate::{Db, Error, Result, fetch, keys, retry, scope};
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
@@ -56,7 +57,7 @@ pub async fn update<M: Model>(
     let known = match moves_unique {
         true => {
             let stored_key = layout::key_of(db, schema, &key)?;
-            let (item, capacity) = read::get_item(db, stored_key, true).await?;
+            let (item, capacity) = fetch::get_item(db, stored_key, true).await?;
             scope::record_read(capacity);
             let item = item.ok_or_else(|| not_found(schema, &key))?;
             Some(model::fields_only_of(schema, item))
@@ -156,11 +157,11 @@ impl Plan {
             )?;
         }
         if let Some((pk, sk)) = keys::iteration_keys(schema, db.tenant(), &key)? {
-            update.set(ITER_PK, AttributeValue::S(pk));
-            update.set(ITER_SK, AttributeValue::S(sk));
+            update.set(ITER_PK_ATTR, AttributeValue::S(pk));
+            update.set(ITER_SK_ATTR, AttributeValue::S(sk));
         }
 
-        let mut guards = vec![format!("attribute_exists({})", expr.name(PK))];
+        let mut guards = vec![format!("attribute_exists({})", expr.name(PK_ATTR))];
         if let (Some(field), Some(version)) =
             (schema.field_of_kind(FieldKind::Version), &expected_version)
         {
@@ -235,7 +236,7 @@ pub(crate) fn transaction_part(
     key: Item,
     changes: Changes,
     condition: Option<&Condition>,
-) -> Result<(Part, scope::CacheKey)> {
+) -> Result<(Part, fetch::CacheKey)> {
     if let Some(constraint) = schema
         .unique_constraints
         .iter()
@@ -253,7 +254,7 @@ pub(crate) fn transaction_part(
     let plan = Plan::new(db, schema, key, changes, None, condition)?;
     Ok((
         plan.main_part(db)?,
-        scope::CacheKey::of(db, &plan.stored_key),
+        fetch::CacheKey::of(db, &plan.stored_key),
     ))
 }
 
@@ -267,7 +268,7 @@ async fn apply(
     condition: Option<Condition>,
 ) -> Result<(Item, Capacity)> {
     let plan = Plan::new(db, schema, key, changes, known, condition.as_ref())?;
-    let cache_key = scope::is_inside().then(|| scope::CacheKey::of(db, &plan.stored_key));
+    let cache_key = scope::is_inside().then(|| fetch::CacheKey::of(db, &plan.stored_key));
     let result = if plan.moves.is_empty() {
         update_item(db, schema, plan).await
     } else {

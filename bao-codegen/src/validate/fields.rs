@@ -1,0 +1,390 @@
+//! Fields: names, types, options, related models and default values.
+
+use super::*;
+
+impl<'d> Checker<'_, 'd> {
+    pub(super) fn fields(&mut self, resolved: &mut Resolved<'d>) {
+        let def = resolved.def;
+        let model = &def.name.value;
+        let fields = def
+            .fields
+            .as_ref()
+            .filter(|fields| !fields.value.is_empty());
+        let Some(fields) = fields else {
+            if def.fields.is_none() && def.written.contains("fields") {
+                return;
+            }
+            let span = def
+                .fields
+                .as_ref()
+                .map_or(def.name.span, |fields| fields.span);
+            self.reporter
+                .error(
+                    Code::NoFields,
+                    span,
+                    format!("model `{model}` has no fields"),
+                    "expected at least one field",
+                )
+                .help("add fields under `fields:`, e.g. `name: {type: StringField}`");
+            return;
+        };
+        let mapping_defaults = def.mapping.as_ref().is_some_and(|mapping| mapping.value);
+        let mut rust_names: BTreeMap<String, Span> = BTreeMap::new();
+        for field in &fields.value {
+            resolved.declared.insert(field.name.value.as_str());
+            let rust_name = self.field_name(model, field, &mut rust_names);
+            let Some(field_type) = self.field_type(model, field, mapping_defaults) else {
+                continue;
+            };
+            let resolved_field = self.field_options(model, field, field_type, rust_name);
+            resolved.model.fields.push(resolved_field);
+            resolved.field_spans.push(field.name.span);
+        }
+    }
+
+    pub(super) fn field_name(
+        &mut self,
+        model: &str,
+        field: &FieldDef,
+        rust_names: &mut BTreeMap<String, Span>,
+    ) -> String {
+        let name = &field.name;
+        if name.value.starts_with('_') {
+            self.reporter
+                .error(
+                    Code::LeadingUnderscore,
+                    name.span,
+                    format!("field name `{}` of `{model}` starts with `_`", name.value),
+                    "names starting with `_` are reserved for DynamoBao's attributes",
+                )
+                .help(format!(
+                    "rename the field, e.g. `{}`",
+                    name.value.trim_start_matches('_')
+                ));
+        }
+        let Some(rust_name) = naming::field_ident(&name.value) else {
+            self.reporter
+                .error(
+                    Code::InvalidIdentifier,
+                    name.span,
+                    format!(
+                        "field name `{}` of `{model}` has no Rust identifier form",
+                        name.value
+                    ),
+                    "expected ASCII letters, digits and `_`",
+                )
+                .help("rename the field; Rust names are the snake_case of the field name");
+            return String::new();
+        };
+        if let Some(&first) = rust_names.get(&rust_name) {
+            self.reporter
+                .error(
+                    Code::FieldNameCollision,
+                    name.span,
+                    format!(
+                        "field `{}` of `{model}` has the same Rust name `{rust_name}` as another field",
+                        name.value
+                    ),
+                    format!("also `{rust_name}` in Rust"),
+                )
+                .secondary(first, format!("`{rust_name}` in Rust"))
+                .help("rename one of the fields so that their snake_case names differ");
+        } else {
+            rust_names.insert(rust_name.clone(), name.span);
+        }
+        rust_name
+    }
+
+    pub(super) fn field_type(
+        &mut self,
+        model: &str,
+        field: &FieldDef,
+        mapping_defaults: bool,
+    ) -> Option<FieldType> {
+        let Some(type_name) = &field.field_type else {
+            if field.written.contains("type") {
+                return None;
+            }
+            if mapping_defaults {
+                return Some(FieldType::RelatedField);
+            }
+            self.reporter
+                .error(
+                    Code::MissingKey,
+                    field.name.span,
+                    format!("field `{}` of `{model}` has no `type`", field.name.value),
+                    "expected `type: ...`",
+                )
+                .help("give the field a type, e.g. `{type: StringField}`");
+            return None;
+        };
+        let found = FIELD_TYPES
+            .iter()
+            .find(|(name, _)| *name == type_name.value)
+            .map(|(_, field_type)| *field_type);
+        if found.is_none() {
+            let help = diagnostic::suggestion(
+                &type_name.value,
+                FIELD_TYPES.iter().map(|(name, _)| *name),
+                || {
+                    Some(format!(
+                        "the field types are {}",
+                        diagnostic::list(FIELD_TYPES.iter().map(|(name, _)| *name))
+                    ))
+                },
+            );
+            self.reporter
+                .error(
+                    Code::UnknownFieldType,
+                    type_name.span,
+                    format!("unknown field type `{}`", type_name.value),
+                    "not a bao field type",
+                )
+                .help_opt(help);
+        }
+        found
+    }
+
+    pub(super) fn field_options(
+        &mut self,
+        model: &str,
+        field: &FieldDef,
+        field_type: FieldType,
+        rust_name: String,
+    ) -> ir::Field {
+        use FieldType as T;
+        let name = &field.name.value;
+        if field_type == T::TtlField && name != "ttl" {
+            self.reporter
+                .error(
+                    Code::TtlFieldName,
+                    field.name.span,
+                    format!("TtlField `{name}` of `{model}` must be named `ttl`"),
+                    "the table's time-to-live attribute is `ttl`",
+                )
+                .help("rename the field to `ttl`");
+        }
+        let allowed = |option: &str| option_applies(option, field_type);
+        let options: [(&str, Option<Span>); 6] = [
+            ("autoAssign", field.auto_assign.as_ref().map(|o| o.span)),
+            ("defaultValue", field.default_value.as_ref().map(|o| o.span)),
+            ("maxLength", field.max_length.as_ref().map(|o| o.span)),
+            ("precision", field.precision.as_ref().map(|o| o.span)),
+            (
+                "maxStringLength",
+                field.max_string_length.as_ref().map(|o| o.span),
+            ),
+            (
+                "maxMemberCount",
+                field.max_member_count.as_ref().map(|o| o.span),
+            ),
+        ];
+        for (option, span) in options {
+            if let Some(span) = span
+                && !allowed(option)
+            {
+                let owners = FIELD_TYPES
+                    .iter()
+                    .filter(|(_, owner)| option_applies(option, *owner))
+                    .map(|(name, _)| *name);
+                self.reporter
+                    .error(
+                        Code::OptionNotAllowed,
+                        span,
+                        format!(
+                            "`{option}` does not apply to {} `{name}`",
+                            type_name(field_type)
+                        ),
+                        format!("not an option of {}", type_name(field_type)),
+                    )
+                    .help(format!(
+                        "`{option}` applies to {}; remove it here",
+                        diagnostic::list(owners)
+                    ));
+            }
+        }
+        if let Some(model_option) = &field.model
+            && field_type != T::RelatedField
+        {
+            self.reporter
+                .error(
+                    Code::ModelOnNonRelatedField,
+                    model_option.span,
+                    format!(
+                        "`model` does not apply to {} `{name}`",
+                        type_name(field_type)
+                    ),
+                    "only a RelatedField names a model",
+                )
+                .help("remove `model`, or make the field `type: RelatedField`");
+        }
+        let related_model = if field_type == T::RelatedField {
+            self.related_model(model, field)
+        } else {
+            None
+        };
+        let implied_required = matches!(
+            field_type,
+            T::CreateDateField | T::ModifiedDateField | T::VersionField | T::UlidField
+        );
+        ir::Field {
+            name: name.clone(),
+            rust_name,
+            field_type,
+            required: implied_required || field.required.as_ref().is_some_and(|r| r.value),
+            auto_assign: allowed("autoAssign")
+                && field.auto_assign.as_ref().is_some_and(|a| a.value),
+            default: field
+                .default_value
+                .as_ref()
+                .filter(|_| allowed("defaultValue"))
+                .and_then(|value| self.default_value(name, field_type, value)),
+            max_length: self.non_negative(
+                field.max_length.as_ref().filter(|_| allowed("maxLength")),
+                "maxLength",
+            ),
+            precision: self.precision(field.precision.as_ref().filter(|_| allowed("precision"))),
+            max_string_length: self.non_negative(
+                field
+                    .max_string_length
+                    .as_ref()
+                    .filter(|_| allowed("maxStringLength")),
+                "maxStringLength",
+            ),
+            max_member_count: self.non_negative(
+                field
+                    .max_member_count
+                    .as_ref()
+                    .filter(|_| allowed("maxMemberCount")),
+                "maxMemberCount",
+            ),
+            related_model,
+            doc: field.doc.clone(),
+        }
+    }
+
+    pub(super) fn related_model(&mut self, model: &str, field: &FieldDef) -> Option<String> {
+        let Some(target) = &field.model else {
+            self.reporter
+                .error(
+                    Code::MissingRelatedModel,
+                    field.name.span,
+                    format!(
+                        "RelatedField `{}` of `{model}` has no `model`",
+                        field.name.value
+                    ),
+                    "which model does this field point to?",
+                )
+                .help("name the related model, e.g. `{type: RelatedField, model: User}`");
+            return None;
+        };
+        if self.complete && !self.model_names.contains(target.value.as_str()) {
+            let names = self.model_names.clone();
+            let help = diagnostic::suggestion(&target.value, names.iter().copied(), || {
+                Some(format!(
+                    "the models are {}",
+                    diagnostic::list(names.iter().copied())
+                ))
+            });
+            self.reporter
+                .error(
+                    Code::UnknownRelatedModel,
+                    target.span,
+                    format!(
+                        "RelatedField `{}` of `{model}` points to unknown model `{}`",
+                        field.name.value, target.value
+                    ),
+                    format!("no model named `{}`", target.value),
+                )
+                .help_opt(help);
+        }
+        Some(target.value.clone())
+    }
+
+    pub(super) fn default_value(
+        &mut self,
+        field: &str,
+        field_type: FieldType,
+        node: &Node,
+    ) -> Option<ir::DefaultValue> {
+        use FieldType as T;
+        let value = match (field_type, &node.value) {
+            (T::StringField, Value::Str(text)) => Some(ir::DefaultValue::String(text.clone())),
+            (T::IntegerField | T::CounterField, Value::Int(number)) => {
+                i64::try_from(*number).ok().map(ir::DefaultValue::Integer)
+            }
+            #[allow(clippy::cast_precision_loss)]
+            (T::FloatField, Value::Int(number)) => Some(ir::DefaultValue::Float(*number as f64)),
+            (T::FloatField, Value::Float(number)) => Some(ir::DefaultValue::Float(*number)),
+            (T::BooleanField, Value::Bool(flag)) => Some(ir::DefaultValue::Boolean(*flag)),
+            _ => None,
+        };
+        if value.is_none() {
+            let expected = match field_type {
+                T::StringField => "a string",
+                T::IntegerField | T::CounterField => "an integer that fits in 64 bits",
+                T::FloatField => "a number",
+                _ => "`true` or `false`",
+            };
+            self.reporter
+                .error(
+                    Code::DefaultValueType,
+                    node.span,
+                    format!(
+                        "`defaultValue` of {} `{field}` must be {expected}, found {}",
+                        type_name(field_type),
+                        node.value.describe()
+                    ),
+                    format!("expected {expected}"),
+                )
+                .help(match node.value {
+                    Value::Str(_) => "write the value without quotes".to_owned(),
+                    _ if field_type == T::StringField => {
+                        "quote the value to make it a string".to_owned()
+                    }
+                    _ => format!(
+                        "give a default of the field's type ({})",
+                        type_name(field_type)
+                    ),
+                });
+        }
+        value
+    }
+
+    pub(super) fn non_negative(&mut self, option: Option<&Located<i128>>, name: &str) -> Option<u64> {
+        let option = option?;
+        let value = u64::try_from(option.value).ok();
+        if value.is_none() {
+            self.reporter
+                .error(
+                    Code::OptionOutOfRange,
+                    option.span,
+                    format!("`{name}` must not be negative, found `{}`", option.value),
+                    "expected 0 or more",
+                )
+                .help(format!("give `{name}` as a count of characters or items"));
+        }
+        value
+    }
+
+    pub(super) fn precision(&mut self, option: Option<&Located<i128>>) -> Option<u32> {
+        let option = option?;
+        let value = u32::try_from(option.value)
+            .ok()
+            .filter(|value| i128::from(*value) <= MAX_PRECISION);
+        if value.is_none() {
+            self.reporter
+                .error(
+                    Code::OptionOutOfRange,
+                    option.span,
+                    format!(
+                        "`precision` must be between 0 and {MAX_PRECISION}, found `{}`",
+                        option.value
+                    ),
+                    "the number of decimal places kept on write",
+                )
+                .help(format!("use a `precision` between 0 and {MAX_PRECISION}"));
+        }
+        value
+    }
+}

@@ -1,0 +1,282 @@
+//! Names across models: prefixes, modules, and the generated methods of every model, with
+//! the methods other models' indexes contribute, checked for collisions.
+
+use super::*;
+
+impl<'d> Checker<'_, 'd> {
+    pub(super) fn prefixes(&mut self, resolved: &[Resolved<'d>]) {
+        let mut seen: BTreeMap<&str, (&str, Span)> = BTreeMap::new();
+        for model in resolved {
+            let Some(prefix) = &model.def.model_prefix else {
+                continue;
+            };
+            if prefix.value.is_empty() {
+                continue;
+            }
+            if let Some((first, span)) = seen.get(prefix.value.as_str()) {
+                self.reporter
+                    .error(
+                        Code::DuplicateModelPrefix,
+                        prefix.span,
+                        format!(
+                            "models `{first}` and `{}` have the same `modelPrefix` `{}`",
+                            model.def.name.value, prefix.value
+                        ),
+                        "used again here",
+                    )
+                    .secondary(*span, format!("used by `{first}`"))
+                    .help("every model needs its own prefix: items of both would share keys");
+            } else {
+                seen.insert(
+                    prefix.value.as_str(),
+                    (model.def.name.value.as_str(), prefix.span),
+                );
+            }
+        }
+    }
+
+    pub(super) fn modules(&mut self, resolved: &[Resolved<'d>]) {
+        let mut seen: BTreeMap<&str, (&str, Span)> = BTreeMap::new();
+        for model in resolved {
+            let module = model.model.module.as_str();
+            if module.is_empty() {
+                continue;
+            }
+            if let Some((first, span)) = seen.get(module) {
+                self.reporter
+                    .error(
+                        Code::ModuleNameCollision,
+                        model.def.name.span,
+                        format!(
+                            "models `{first}` and `{}` have the same module name `{module}`",
+                            model.def.name.value
+                        ),
+                        format!("module `{module}`"),
+                    )
+                    .secondary(*span, format!("also module `{module}`"))
+                    .help("rename one of the models so that their snake_case names differ");
+            } else {
+                seen.insert(module, (model.def.name.value.as_str(), model.def.name.span));
+            }
+        }
+    }
+
+    /// Computes every model's methods, then reports collisions.
+    pub(super) fn methods(&mut self, resolved: &mut [Resolved<'d>]) {
+        let mut order: Vec<usize> = (0..resolved.len()).collect();
+        order.sort_by(|&a, &b| resolved[a].model.name.cmp(&resolved[b].model.name));
+        let mut incoming: BTreeMap<String, Incoming> = BTreeMap::new();
+        for &index in &order {
+            contribute(&resolved[index], &mut incoming);
+        }
+        for target in resolved.iter_mut() {
+            let from_others = incoming.remove(&target.model.name).unwrap_or_default();
+            let (methods, sites) = methods_of(target, from_others);
+            self.collisions(target, &sites);
+            target.model.methods = methods;
+        }
+    }
+
+    pub(super) fn collisions(&mut self, target: &Resolved<'d>, sites: &[MethodSite]) {
+        let model = &target.model.name;
+        let mut seen: BTreeMap<&str, &MethodSite> = BTreeMap::new();
+        for site in sites {
+            if let Some(first) = seen.get(site.name.as_str()) {
+                // The label goes on whichever comes later in the files.
+                let (earlier, later) = if first.span <= site.span {
+                    (*first, site)
+                } else {
+                    (site, *first)
+                };
+                self.reporter
+                    .error(
+                        Code::MethodNameCollision,
+                        later.span,
+                        format!(
+                            "two methods named `{}` are generated on `{model}`",
+                            site.name
+                        ),
+                        format!("{} generates `{model}::{}`", later.origin, site.name),
+                    )
+                    .secondary(earlier.span, format!("{} generates it too", earlier.origin))
+                    .help("rename one of them so that their method names differ");
+            } else {
+                seen.insert(&site.name, site);
+            }
+        }
+        for (field, span) in target.model.fields.iter().zip(&target.field_spans) {
+            let rust_name = field.rust_name.trim_start_matches("r#");
+            if naming::RESERVED_METHODS.contains(&rust_name) {
+                self.reporter
+                    .error(
+                        Code::FieldMethodCollision,
+                        *span,
+                        format!(
+                            "field `{}` of `{model}` has the same name as the method `{rust_name}`",
+                            field.name
+                        ),
+                        format!("`{model}::{rust_name}` is a method of every model"),
+                    )
+                    .help(format!(
+                        "rename the field; these names are taken by every model: {}",
+                        diagnostic::list(naming::RESERVED_METHODS.iter().copied())
+                    ));
+            } else if let Some(site) = seen.get(rust_name) {
+                self.reporter
+                    .error(
+                        Code::FieldMethodCollision,
+                        *span,
+                        format!(
+                            "field `{}` of `{model}` has the same name as the method `{rust_name}`",
+                            field.name
+                        ),
+                        format!("`{model}::{rust_name}` is also a method"),
+                    )
+                    .secondary(
+                        site.span,
+                        format!("{} generates `{rust_name}`", site.origin),
+                    )
+                    .help(format!("rename the field, or the {}", site.origin));
+            }
+        }
+    }
+}
+
+/// The methods that a model receives from indexes of other models (or of itself) whose
+/// partition key is a RelatedField pointing to it.
+#[derive(Default)]
+struct Incoming {
+    queries: Vec<(ir::QueryMethod, MethodSite)>,
+    mappings: Vec<(ir::MappingGetter, MethodSite)>,
+}
+
+/// Adds the instance queries and mapping getters that the indexes of `source` generate on the
+/// models their partition keys point to.
+fn contribute(source: &Resolved<'_>, incoming: &mut BTreeMap<String, Incoming>) {
+    for (index, span) in source.model.indexes.iter().zip(&source.index_spans) {
+        let Some((source_field, target)) = source.related_key(&index.key.partition) else {
+            continue;
+        };
+        let receiving = incoming.entry(target.to_owned()).or_default();
+        if let Some(method) = naming::query_method(&index.name) {
+            let site = MethodSite {
+                name: method.clone(),
+                span: *span,
+                origin: format!("index `{}` of `{}`", index.name, source.model.name),
+            };
+            let query = ir::QueryMethod {
+                method,
+                receiver: ir::QueryReceiver::Instance,
+                index_model: source.model.name.clone(),
+                index: index.name.clone(),
+            };
+            receiving.queries.push((query, site));
+        }
+        if source.model.table_type != ir::TableType::Mapping {
+            continue;
+        }
+        // The other side: the first RelatedField to another model, else the other field.
+        let related = || {
+            source
+                .model
+                .fields
+                .iter()
+                .filter_map(|field| Some((field, field.related_model.as_deref()?)))
+        };
+        let other_side = related()
+            .find(|(_, model)| *model != target)
+            .or_else(|| related().find(|(field, _)| field.name != source_field));
+        if let Some((target_field, target_model)) = other_side
+            && let Some(method) = naming::mapping_getter(&index.name)
+        {
+            let site = MethodSite {
+                name: method.clone(),
+                span: *span,
+                origin: format!(
+                    "index `{}` of mapping table `{}`",
+                    index.name, source.model.name
+                ),
+            };
+            let getter = ir::MappingGetter {
+                method,
+                mapping_model: source.model.name.clone(),
+                index: index.name.clone(),
+                source_field: source_field.to_owned(),
+                target_field: target_field.name.clone(),
+                target_model: target_model.to_owned(),
+            };
+            receiving.mappings.push((getter, site));
+        }
+    }
+}
+
+/// The methods generated on `target`, and where each comes from.
+fn methods_of(target: &Resolved<'_>, incoming: Incoming) -> (ir::Methods, Vec<MethodSite>) {
+    let name = target.model.name.as_str();
+    let mut methods = ir::Methods::default();
+    let mut sites = Vec::new();
+    for (constraint, span) in target
+        .model
+        .unique_constraints
+        .iter()
+        .zip(&target.constraint_spans)
+    {
+        if let Some(method) = naming::finder_method(&constraint.name) {
+            sites.push(MethodSite {
+                name: method.clone(),
+                span: *span,
+                origin: format!("unique constraint `{}`", constraint.name),
+            });
+            methods.finders.push(ir::UniqueFinder {
+                method,
+                constraint: constraint.name.clone(),
+            });
+        }
+    }
+    for (index, span) in target.model.indexes.iter().zip(&target.index_spans) {
+        if index.key.partition == KeyPart::ModelPrefix
+            && let Some(method) = naming::query_method(&index.name)
+        {
+            sites.push(MethodSite {
+                name: method.clone(),
+                span: *span,
+                origin: format!("index `{}`", index.name),
+            });
+            methods.queries.push(ir::QueryMethod {
+                method,
+                receiver: ir::QueryReceiver::Static,
+                index_model: name.to_owned(),
+                index: index.name.clone(),
+            });
+        }
+    }
+    for (query, site) in incoming.queries {
+        methods.queries.push(query);
+        sites.push(site);
+    }
+    for (field, span) in target.model.fields.iter().zip(&target.field_spans) {
+        if let Some(related) = &field.related_model
+            && let Some(method) = naming::related_getter(&field.name)
+        {
+            let many_method = format!("{method}_for_each");
+            for name in [&method, &many_method] {
+                sites.push(MethodSite {
+                    name: name.clone(),
+                    span: *span,
+                    origin: format!("RelatedField `{}`", field.name),
+                });
+            }
+            methods.related.push(ir::RelatedGetter {
+                method,
+                many_method,
+                field: field.name.clone(),
+                target_model: related.clone(),
+            });
+        }
+    }
+    for (getter, site) in incoming.mappings {
+        methods.mappings.push(getter);
+        sites.push(site);
+    }
+    (methods, sites)
+}

@@ -1,0 +1,270 @@
+//! Stage 2 (validate): the raw schema -> [`ir::Schema`], or every diagnostic at once.
+//!
+//! Checks run over the whole schema and never stop early: each model is resolved as far as it
+//! can be, problems are reported as they are found, and only at the end does any error reject
+//! the schema. Names of generated methods are computed for every model (including the
+//! instance queries and mapping getters that other models contribute) before collisions are
+//! checked.
+//!
+//! [`load_and_validate`] and [`validate_source`] are the entry points of the front half of the
+//! compiler. They are public for the crate's own integration tests and are not a stable API.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{self, Code, Diagnostic, Diagnostics, Reporter};
+use crate::ir::{self, FieldType, KeyPart};
+use crate::load;
+use crate::naming;
+use crate::defs::{
+    ConstraintDef, FieldDef, IndexBody, IndexDef, KeyDef, ModelDef, SearchableDef,
+};
+use crate::source::{Located, Span};
+use crate::yaml::{Node, Value};
+
+mod fields;
+mod keys;
+mod methods;
+mod options;
+#[cfg(test)]
+mod tests;
+
+/// A valid schema and what was learned while reading it.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    /// The resolved schema.
+    pub schema: ir::Schema,
+    /// Warnings, sorted by file and position.
+    pub warnings: Vec<Diagnostic>,
+    /// Every file read (for `cargo:rerun-if-changed` and `bao watch`).
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Loads a schema file or directory and validates it. On failure, the [`Diagnostics`] hold
+/// every error and warning.
+pub fn load_and_validate(path: &Path) -> Result<Validated, Diagnostics> {
+    let mut reporter = Reporter::default();
+    let loaded = load::load_path(path, &mut reporter);
+    finish(loaded, reporter)
+}
+
+/// Validates one schema held in memory; `file_name` is used in diagnostics.
+pub fn validate_source(file_name: &str, text: &str) -> Result<Validated, Diagnostics> {
+    let mut reporter = Reporter::default();
+    let loaded = load::load_texts(vec![(file_name.to_owned(), text.to_owned())], &mut reporter);
+    finish(loaded, reporter)
+}
+
+fn finish(loaded: load::Sources, mut reporter: Reporter) -> Result<Validated, Diagnostics> {
+    let schema = validate(&loaded.models, loaded.complete, &mut reporter);
+    let diagnostics = Diagnostics::new(reporter.finish());
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(Validated {
+            schema,
+            warnings: diagnostics.into_iter().collect(),
+            inputs: loaded.inputs,
+        })
+    }
+}
+
+/// Resolves every model. The result is meaningful only when no error was reported.
+pub(crate) fn validate(models: &[ModelDef], complete: bool, reporter: &mut Reporter) -> ir::Schema {
+    let mut checker = Checker {
+        reporter,
+        complete,
+        model_names: models
+            .iter()
+            .map(|model| model.name.value.as_str())
+            .collect(),
+    };
+    let mut resolved: Vec<Resolved<'_>> = models.iter().map(|model| checker.model(model)).collect();
+    checker.prefixes(&resolved);
+    checker.modules(&resolved);
+    checker.methods(&mut resolved);
+    let mut models: Vec<ir::Model> = resolved.into_iter().map(|r| r.model).collect();
+    models.sort_by(|a, b| a.name.cmp(&b.name));
+    ir::Schema { models }
+}
+
+const FIELD_TYPES: &[(&str, FieldType)] = &[
+    ("StringField", FieldType::StringField),
+    ("IntegerField", FieldType::IntegerField),
+    ("FloatField", FieldType::FloatField),
+    ("BooleanField", FieldType::BooleanField),
+    ("DateTimeField", FieldType::DateTimeField),
+    ("CreateDateField", FieldType::CreateDateField),
+    ("ModifiedDateField", FieldType::ModifiedDateField),
+    ("UlidField", FieldType::UlidField),
+    ("RelatedField", FieldType::RelatedField),
+    ("CounterField", FieldType::CounterField),
+    ("BinaryField", FieldType::BinaryField),
+    ("VersionField", FieldType::VersionField),
+    ("TtlField", FieldType::TtlField),
+    ("StringSetField", FieldType::StringSetField),
+];
+
+/// The YAML spelling of a field type.
+fn type_name(field_type: FieldType) -> &'static str {
+    FIELD_TYPES
+        .iter()
+        .find(|(_, candidate)| *candidate == field_type)
+        .map_or("?", |(name, _)| name)
+}
+
+/// Whether a field option applies to a field type (`required` and `model` are checked
+/// apart).
+fn option_applies(option: &str, field_type: FieldType) -> bool {
+    use FieldType as T;
+    match option {
+        "autoAssign" => field_type == T::UlidField,
+        "defaultValue" => matches!(
+            field_type,
+            T::StringField | T::IntegerField | T::FloatField | T::BooleanField | T::CounterField
+        ),
+        "maxLength" => field_type == T::StringField,
+        "precision" => field_type == T::FloatField,
+        "maxStringLength" | "maxMemberCount" => field_type == T::StringSetField,
+        _ => true,
+    }
+}
+
+/// Characters that DynamoBao uses as separators inside keys.
+const PREFIX_FORBIDDEN: &[char] = &['#', '[', ']', ':'];
+/// The `_pk` prefix (and `_sk`) of DynamoBao's unique-constraint items.
+const UNIQUE_CONSTRAINT_PREFIX: &str = "_raft_uc";
+
+const DEFAULT_ITERATION_BUCKETS: u32 = 10;
+const MAX_ITERATION_BUCKETS: i128 = 1000;
+const MAX_PRECISION: i128 = 100;
+
+/// A model resolved as far as its definition allows.
+struct Resolved<'d> {
+    def: &'d ModelDef,
+    model: ir::Model,
+    /// Every declared field name, including fields that failed to resolve.
+    declared: BTreeSet<&'d str>,
+    /// The name span of each field of `model.fields`.
+    field_spans: Vec<Span>,
+    /// The name span of each index of `model.indexes`.
+    index_spans: Vec<Span>,
+    /// The name span of each constraint of `model.unique_constraints`.
+    constraint_spans: Vec<Span>,
+}
+
+impl Resolved<'_> {
+    fn field(&self, name: &str) -> Option<&ir::Field> {
+        self.model.fields.iter().find(|field| field.name == name)
+    }
+
+    /// The RelatedField that a key part names, with its target model.
+    fn related_key(&self, part: &KeyPart) -> Option<(&str, &str)> {
+        let KeyPart::Field(name) = part else {
+            return None;
+        };
+        let field = self.field(name)?;
+        Some((field.name.as_str(), field.related_model.as_deref()?))
+    }
+}
+
+/// A generated method and where it comes from.
+struct MethodSite {
+    name: String,
+    span: Span,
+    origin: String,
+}
+
+/// How a key part is used, for messages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Partition,
+    Sort,
+}
+
+impl Role {
+    fn describe(self) -> &'static str {
+        match self {
+            Role::Partition => "partition key",
+            Role::Sort => "sort key",
+        }
+    }
+}
+
+struct Checker<'r, 'd> {
+    reporter: &'r mut Reporter,
+    complete: bool,
+    model_names: BTreeSet<&'d str>,
+}
+
+
+impl<'d> Checker<'_, 'd> {
+    fn model(&mut self, def: &'d ModelDef) -> Resolved<'d> {
+        let name = &def.name;
+        self.model_name(name);
+        let (file, line) = self.reporter.sources().line_of(name.span);
+        let source = ir::SourceRef {
+            file: file.to_owned(),
+            line,
+        };
+        let mut resolved = Resolved {
+            def,
+            model: ir::Model {
+                name: name.value.clone(),
+                module: naming::module_name(&name.value).unwrap_or_default(),
+                prefix: self.prefix(def),
+                doc: def.doc.clone(),
+                fields: Vec::new(),
+                primary_key: ir::Key {
+                    partition: KeyPart::ModelPrefix,
+                    sort: KeyPart::ModelPrefix,
+                },
+                indexes: Vec::new(),
+                unique_constraints: Vec::new(),
+                iteration_buckets: None,
+                table_type: self.table_type(def),
+                searchable: None,
+                methods: ir::Methods::default(),
+                source,
+            },
+            declared: BTreeSet::new(),
+            field_spans: Vec::new(),
+            index_spans: Vec::new(),
+            constraint_spans: Vec::new(),
+        };
+        if let Some(methods) = def.methods {
+            self.reporter
+                .warning(
+                    Code::MethodsIgnored,
+                    methods,
+                    format!("`methods` of model `{}` is ignored", name.value),
+                    "DynamoBao does not use this key either",
+                )
+                .help("remove the `methods` key");
+        }
+        self.fields(&mut resolved);
+        self.primary_key(&mut resolved);
+        self.indexes(&mut resolved);
+        self.constraints(&mut resolved);
+        self.iteration(&mut resolved);
+        self.searchable(&mut resolved);
+        self.mapping_table(&resolved);
+        resolved
+    }
+
+    fn model_name(&mut self, name: &Located<String>) {
+        if let Some(problem) = naming::model_name_problem(&name.value) {
+            let help = naming::model_name_suggestion(&name.value)
+                .map(|suggestion| format!("{problem}, e.g. `{suggestion}`"))
+                .unwrap_or_else(|| problem.to_owned());
+            self.reporter
+                .error(
+                    Code::InvalidModelName,
+                    name.span,
+                    format!("invalid model name `{}`", name.value),
+                    "not a PascalCase Rust type name",
+                )
+                .help(help);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! bao-codegen's integration tests, one module per area in one test binary: every test binary
+//! links the whole crate, so one binary links it once.
+
+#[cfg(feature = "cli")]
+mod cli;
+mod diagnostics;
+mod examples_fresh;
+mod features;
+mod generated_code;
+mod load_fuzz;
+mod random_schemas;
+mod support;
+#[cfg(feature = "cli")]
+mod watch;

@@ -1,0 +1,323 @@
+//! Reading items by their stored key: one GetItem, or BatchGetItem calls of at most 100 keys
+//! with unprocessed keys and throttled calls retried. Below the request scope, which batches
+//! and caches through it, and below the operations, which read through the scope or directly.
+
+use crate::capacity::Capacity;
+use crate::codec::Item;
+use crate::keys::{PK_ATTR, SK_ATTR};
+use crate::{Db, Error, Result, call, retry};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnConsumedCapacity};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use tracing::Instrument;
+
+/// BatchGetItem's limit on keys per call.
+pub const MAX_BATCH_GET_KEYS: usize = 100;
+
+/// An item (or its proven absence) and the capacity share of reading it.
+pub(crate) type Loaded = (Option<Item>, Capacity);
+
+/// Identifies one stored item: table, `_pk`, `_sk`. The tenant and model are part of the key.
+/// The three are kept in one string, so making a key is one allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CacheKey {
+    /// The table, `_pk` and `_sk`, one after the other.
+    text: String,
+    /// Where `_pk` starts in `text`.
+    pk_at: usize,
+    /// Where `_sk` starts in `text`.
+    sk_at: usize,
+}
+
+impl CacheKey {
+    /// The key of an item that carries `_pk` and `_sk`.
+    pub(crate) fn of(db: &Db, item: &Item) -> CacheKey {
+        let (table, pk, sk) = (db.table(), key_text(item, PK_ATTR), key_text(item, SK_ATTR));
+        let mut text = String::with_capacity(table.len() + pk.len() + sk.len());
+        text.push_str(table);
+        text.push_str(pk);
+        text.push_str(sk);
+        CacheKey {
+            text,
+            pk_at: table.len(),
+            sk_at: table.len() + pk.len(),
+        }
+    }
+
+    fn pk(&self) -> &str {
+        &self.text[self.pk_at..self.sk_at]
+    }
+
+    fn sk(&self) -> &str {
+        &self.text[self.sk_at..]
+    }
+
+    /// Whether `item` carries this key's `_pk` and `_sk`.
+    pub(crate) fn matches(&self, item: &Item) -> bool {
+        key_text(item, PK_ATTR) == self.pk() && key_text(item, SK_ATTR) == self.sk()
+    }
+
+    /// The `_pk`/`_sk` item this key names.
+    pub(crate) fn key_item(&self) -> Item {
+        Item::from([
+            (PK_ATTR.to_owned(), AttributeValue::S(self.pk().to_owned())),
+            (SK_ATTR.to_owned(), AttributeValue::S(self.sk().to_owned())),
+        ])
+    }
+}
+
+/// Hashes `_pk` and `_sk` only: keys of different tables rarely meet in one map, and equal
+/// keys still hash alike.
+impl std::hash::Hash for CacheKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text[self.pk_at..].hash(state);
+        (self.sk_at - self.pk_at).hash(state);
+    }
+}
+
+/// A string attribute of a key item; empty when it is missing or not a string.
+fn key_text<'a>(item: &'a Item, name: &str) -> &'a str {
+    match item.get(name) {
+        Some(AttributeValue::S(value)) => value.as_str(),
+        _ => "",
+    }
+}
+
+/// One GetItem.
+pub(crate) async fn get_item(db: &Db, key: Item, consistent: bool) -> Result<Loaded> {
+    let span = call::span("GetItem", db.table(), None);
+    let request = db
+        .client()
+        .get_item()
+        .table_name(db.table())
+        .set_key(Some(key.clone()))
+        .consistent_read(consistent)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total);
+    let (result, attempts) = retry::send_request!(db, request, span);
+    let output = result.map_err(|error| {
+        match call::classify("GetItem", attempts, error, |_| None).into_error("GetItem") {
+            Error::Throttled {
+                operation,
+                attempts,
+                ..
+            } => Error::Throttled {
+                operation,
+                attempts,
+                keys: vec![key],
+            },
+            other => other,
+        }
+    })?;
+    let capacity = Capacity::read_from(output.consumed_capacity());
+    call::record(&span, usize::from(output.item.is_some()), capacity);
+    Ok((output.item, capacity))
+}
+
+/// What a set of batch reads found.
+#[derive(Debug, Default)]
+pub(crate) struct BatchResult {
+    /// Items found, by key.
+    pub(crate) found: HashMap<CacheKey, Item>,
+    /// The key of every item asked for, in the order asked, duplicates included.
+    pub(crate) keys: Vec<CacheKey>,
+    /// Keys DynamoDB left unprocessed after every retry.
+    pub(crate) unprocessed: Vec<Item>,
+    /// Keys of chunks DynamoDB throttled on every attempt.
+    pub(crate) throttled: Vec<Item>,
+    /// Keys requested (after deduplication).
+    pub(crate) requested: usize,
+    /// Most calls made for one chunk.
+    pub(crate) attempts: u32,
+    /// Capacity of every call, retries included.
+    pub(crate) capacity: Capacity,
+}
+
+impl BatchResult {
+    /// Each requested key's even share of the capacity.
+    pub(crate) fn share(&self) -> Capacity {
+        let keys = self.requested.max(1) as f64;
+        Capacity {
+            read: self.capacity.read / keys,
+            write: 0.0,
+        }
+    }
+
+    /// Like [`outcome`](Self::outcome), moving the item out instead of copying it.
+    pub(crate) fn take(&mut self, key: &CacheKey, share: Capacity) -> Result<Loaded> {
+        match self.found.remove(key) {
+            Some(item) => Ok((Some(item), share)),
+            None => self.outcome(key, share),
+        }
+    }
+
+    /// The outcome for one key: found, proven absent, or left unread (throttled or
+    /// unprocessed), which is an error naming that key alone.
+    pub(crate) fn outcome(&self, key: &CacheKey, share: Capacity) -> Result<Loaded> {
+        if let Some(item) = self.found.get(key) {
+            return Ok((Some(item.clone()), share));
+        }
+        let unread = |keys: &[Item]| -> Vec<Item> {
+            keys.iter()
+                .filter(|candidate| key.matches(candidate))
+                .cloned()
+                .collect()
+        };
+        let throttled = unread(&self.throttled);
+        if !throttled.is_empty() {
+            return Err(self.throttled_error(throttled));
+        }
+        let unprocessed = unread(&self.unprocessed);
+        if !unprocessed.is_empty() {
+            return Err(Error::UnprocessedKeys {
+                keys: unprocessed,
+                attempts: self.attempts,
+            });
+        }
+        Ok((None, share))
+    }
+
+    /// The error for the whole read when any key was left unread: [`Error::Throttled`] when a
+    /// chunk was throttled (naming every unread key), else [`Error::UnprocessedKeys`].
+    pub(crate) fn failure(&self) -> Option<Error> {
+        if !self.throttled.is_empty() {
+            let mut keys = self.throttled.clone();
+            keys.extend(self.unprocessed.iter().cloned());
+            return Some(self.throttled_error(keys));
+        }
+        (!self.unprocessed.is_empty()).then(|| Error::UnprocessedKeys {
+            keys: self.unprocessed.clone(),
+            attempts: self.attempts,
+        })
+    }
+
+    fn throttled_error(&self, keys: Vec<Item>) -> Error {
+        Error::Throttled {
+            operation: "BatchGetItem",
+            attempts: self.attempts,
+            keys,
+        }
+    }
+}
+
+/// Reads `keys` (`_pk`/`_sk` items; deduplicated) in concurrent BatchGetItem calls of at most
+/// 100 keys, retrying unprocessed keys with the handle's [`RetryPolicy`](crate::RetryPolicy).
+pub(crate) async fn batch_get(db: &Db, keys: Vec<Item>) -> Result<BatchResult> {
+    let names: Vec<CacheKey> = keys.iter().map(|key| CacheKey::of(db, key)).collect();
+    let mut seen = HashSet::with_capacity(names.len());
+    let mut chunks = Vec::with_capacity(names.len().div_ceil(MAX_BATCH_GET_KEYS));
+    let mut chunk = (Vec::new(), Vec::new());
+    for (key, name) in keys.into_iter().zip(&names) {
+        if !seen.insert(name) {
+            continue;
+        }
+        chunk.0.push(key);
+        chunk.1.push(name);
+        if chunk.0.len() == MAX_BATCH_GET_KEYS {
+            chunks.push(std::mem::take(&mut chunk));
+        }
+    }
+    if !chunk.0.is_empty() {
+        chunks.push(chunk);
+    }
+    let requested = seen.len();
+    drop(seen);
+    let calls = chunks
+        .into_iter()
+        .map(|(keys, names)| batch_get_chunk(db, keys, names));
+    let mut total = BatchResult {
+        requested,
+        ..BatchResult::default()
+    };
+    for chunk in futures::future::try_join_all(calls).await? {
+        if total.found.is_empty() {
+            total.found = chunk.found;
+        } else {
+            total.found.extend(chunk.found);
+        }
+        total.unprocessed.extend(chunk.unprocessed);
+        total.throttled.extend(chunk.throttled);
+        total.attempts = total.attempts.max(chunk.attempts);
+        total.capacity += chunk.capacity;
+    }
+    total.keys = names;
+    Ok(total)
+}
+
+/// Reads one chunk, retrying unprocessed keys and throttled calls alike with the handle's
+/// policy: every call counts as an attempt. `names` are the keys' [`CacheKey`]s: a call
+/// consumes the keys it sends, and a throttled call's keys are rebuilt from their names.
+async fn batch_get_chunk(
+    db: &Db,
+    mut keys: Vec<Item>,
+    names: Vec<&CacheKey>,
+) -> Result<BatchResult> {
+    let mut result = BatchResult {
+        found: HashMap::with_capacity(keys.len()),
+        ..BatchResult::default()
+    };
+    let mut sending: Vec<Cow<'_, CacheKey>> = names.into_iter().map(Cow::Borrowed).collect();
+    let policy = *db.retry();
+    loop {
+        result.attempts += 1;
+        let span = call::span("BatchGetItem", db.table(), None);
+        let request = KeysAndAttributes::builder()
+            .set_keys(Some(keys))
+            .build()
+            .map_err(|error| Error::sdk("BatchGetItem", error))?;
+        let sent = db
+            .client()
+            .batch_get_item()
+            .request_items(db.table(), request)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .customize()
+            .config_override(retry::overrides())
+            .send()
+            .instrument(span.clone())
+            .await;
+        let output = match sent {
+            Ok(output) => output,
+            Err(error) if retry::is_throttling(&error) => {
+                keys = sending.iter().map(|name| name.key_item()).collect();
+                if result.attempts >= policy.max_attempts {
+                    result.throttled = keys;
+                    return Ok(result);
+                }
+                tokio::time::sleep(policy.delay(result.attempts)).await;
+                continue;
+            }
+            Err(error) => {
+                return Err(
+                    call::classify("BatchGetItem", result.attempts, error, |_| None)
+                        .into_error("BatchGetItem"),
+                );
+            }
+        };
+        let capacity = Capacity::read_from(output.consumed_capacity());
+        result.capacity += capacity;
+        let items = output
+            .responses
+            .and_then(|mut responses| responses.remove(db.table()))
+            .unwrap_or_default();
+        call::record(&span, items.len(), capacity);
+        for item in items {
+            result.found.insert(CacheKey::of(db, &item), item);
+        }
+        keys = output
+            .unprocessed_keys
+            .and_then(|mut unprocessed| unprocessed.remove(db.table()))
+            .map(|request| request.keys)
+            .unwrap_or_default();
+        if keys.is_empty() {
+            return Ok(result);
+        }
+        if result.attempts >= policy.max_attempts {
+            result.unprocessed = keys;
+            return Ok(result);
+        }
+        sending = keys
+            .iter()
+            .map(|key| Cow::Owned(CacheKey::of(db, key)))
+            .collect();
+        tokio::time::sleep(policy.delay(result.attempts)).await;
+    }
+}
