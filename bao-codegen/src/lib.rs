@@ -4,10 +4,10 @@
 //! `bao` CLI, `build.rs`, tests) goes through [`Builder`].
 
 mod builder;
+pub(crate) mod defs;
 pub mod diagnostic;
 mod emit;
 pub mod ir;
-pub(crate) mod defs;
 pub(crate) mod load;
 pub(crate) mod naming;
 mod output;

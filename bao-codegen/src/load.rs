@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostic::{Code, Diagnostic, Reporter, Severity};
 use crate::defs::{self, ModelDef};
+use crate::diagnostic::{Code, Diagnostic, Reporter, Severity};
 use crate::source::SourceFile;
 use crate::yaml;
 

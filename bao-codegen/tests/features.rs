@@ -26,8 +26,21 @@ const CLI_ONLY: &[&str] = &[
 #[test]
 fn without_default_features_bao_codegen_builds_no_cli_crate() {
     let output = Command::new(env!("CARGO"))
-        .args(["tree", "--locked", "-p", "bao-codegen", "--no-default-features"])
-        .args(["--edges", "normal,build", "--prefix", "none", "--format", "{p}"])
+        .args([
+            "tree",
+            "--locked",
+            "-p",
+            "bao-codegen",
+            "--no-default-features",
+        ])
+        .args([
+            "--edges",
+            "normal,build",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo runs");
@@ -46,5 +59,8 @@ fn without_default_features_bao_codegen_builds_no_cli_crate() {
         .iter()
         .filter(|name| crates.contains(name))
         .collect();
-    assert!(found.is_empty(), "{found:?} in the build-script tree:\n{tree}");
+    assert!(
+        found.is_empty(),
+        "{found:?} in the build-script tree:\n{tree}"
+    );
 }

@@ -321,3 +321,43 @@ async fn batch_get_chunk(
         tokio::time::sleep(policy.delay(result.attempts)).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
+
+    fn db(table: &str) -> Db {
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .build();
+        Db::new(aws_sdk_dynamodb::Client::from_conf(config), table)
+    }
+
+    fn key(pk: &str, sk: &str) -> Item {
+        Item::from([
+            (PK_ATTR.to_owned(), AttributeValue::S(pk.to_owned())),
+            (SK_ATTR.to_owned(), AttributeValue::S(sk.to_owned())),
+        ])
+    }
+
+    #[test]
+    fn keys_differ_where_the_parts_are_split_differently() {
+        let a = CacheKey::of(&db("t"), &key("u#1", "u"));
+        assert_eq!(a, CacheKey::of(&db("t"), &key("u#1", "u")));
+        assert_ne!(a, CacheKey::of(&db("tu"), &key("#1", "u")));
+        assert_ne!(a, CacheKey::of(&db("t"), &key("u#", "1u")));
+        assert_ne!(a, CacheKey::of(&db("t2"), &key("u#1", "u")));
+    }
+
+    #[test]
+    fn a_key_names_the_item_it_was_made_of() {
+        let item = key("[acme]#u#01J", "u");
+        let cache_key = CacheKey::of(&db("table"), &item);
+        assert_eq!(cache_key.key_item(), item);
+        assert!(cache_key.matches(&item));
+        assert!(!cache_key.matches(&key("[acme]#u#01J", "x")));
+        assert!(!cache_key.matches(&key("u#01J", "u")));
+    }
+}

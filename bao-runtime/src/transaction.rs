@@ -19,12 +19,12 @@
 use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::expr::{Condition, ExprBuilder};
+use crate::fetch::CacheKey;
+use crate::keys::{self, PK_ATTR};
 use crate::model::{Model, ModelKey, ModelUpdate, NewModel};
 use crate::ops::transact::{self, Part, Role};
 use crate::ops::{create, delete, layout, validate, write};
-use crate::fetch::CacheKey;
 use crate::scope;
-use crate::keys::{self, PK_ATTR};
 use crate::{Db, Error, Result};
 use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem};
 

@@ -351,7 +351,11 @@ impl<'d> Checker<'_, 'd> {
         value
     }
 
-    pub(super) fn non_negative(&mut self, option: Option<&Located<i128>>, name: &str) -> Option<u64> {
+    pub(super) fn non_negative(
+        &mut self,
+        option: Option<&Located<i128>>,
+        name: &str,
+    ) -> Option<u64> {
         let option = option?;
         let value = u64::try_from(option.value).ok();
         if value.is_none() {

@@ -173,7 +173,12 @@ impl<'d> Checker<'_, 'd> {
         None
     }
 
-    pub(super) fn unindexable(&mut self, part: &Located<String>, field_type: FieldType, role: &str) {
+    pub(super) fn unindexable(
+        &mut self,
+        part: &Located<String>,
+        field_type: FieldType,
+        role: &str,
+    ) {
         self.reporter
             .error(
                 Code::UnindexableField,

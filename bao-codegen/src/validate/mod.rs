@@ -12,13 +12,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::defs::{ConstraintDef, FieldDef, IndexBody, IndexDef, KeyDef, ModelDef, SearchableDef};
 use crate::diagnostic::{self, Code, Diagnostic, Diagnostics, Reporter};
 use crate::ir::{self, FieldType, KeyPart};
 use crate::load;
 use crate::naming;
-use crate::defs::{
-    ConstraintDef, FieldDef, IndexBody, IndexDef, KeyDef, ModelDef, SearchableDef,
-};
 use crate::source::{Located, Span};
 use crate::yaml::{Node, Value};
 
@@ -196,7 +194,6 @@ struct Checker<'r, 'd> {
     complete: bool,
     model_names: BTreeSet<&'d str>,
 }
-
 
 impl<'d> Checker<'_, 'd> {
     fn model(&mut self, def: &'d ModelDef) -> Resolved<'d> {

@@ -12,38 +12,38 @@ fn schema(text: &str) -> ir::Schema {
 const BLOG: &str = "
 models:
   User:
-modelPrefix: u
-fields:
-  userId: {type: UlidField, autoAssign: true}
-  email: {type: StringField}
-primaryKey: {partitionKey: userId}
-uniqueConstraints:
-  uniqueEmail: {field: email, uniqueConstraintId: uc1}
+    modelPrefix: u
+    fields:
+      userId: {type: UlidField, autoAssign: true}
+      email: {type: StringField}
+    primaryKey: {partitionKey: userId}
+    uniqueConstraints:
+      uniqueEmail: {field: email, uniqueConstraintId: uc1}
   Post:
-modelPrefix: p
-fields:
-  postId: {type: UlidField, autoAssign: true}
-  userId: {type: RelatedField, model: User}
-  title: {type: StringField}
-primaryKey: {partitionKey: postId}
-indexes:
-  allPosts: {partitionKey: modelPrefix, sortKey: postId, indexId: gsi1}
-  postsForUser: {partitionKey: userId, sortKey: postId, indexId: gsi2}
+    modelPrefix: p
+    fields:
+      postId: {type: UlidField, autoAssign: true}
+      userId: {type: RelatedField, model: User}
+      title: {type: StringField}
+    primaryKey: {partitionKey: postId}
+    indexes:
+      allPosts: {partitionKey: modelPrefix, sortKey: postId, indexId: gsi1}
+      postsForUser: {partitionKey: userId, sortKey: postId, indexId: gsi2}
   Tag:
-modelPrefix: t
-fields:
-  tagId: {type: UlidField, autoAssign: true}
-primaryKey: {partitionKey: tagId}
+    modelPrefix: t
+    fields:
+      tagId: {type: UlidField, autoAssign: true}
+    primaryKey: {partitionKey: tagId}
   TaggedPost:
-modelPrefix: tp
-tableType: mapping
-fields:
-  tagId: {type: RelatedField, model: Tag}
-  postId: {type: RelatedField, model: Post}
-primaryKey: {partitionKey: tagId, sortKey: postId}
-indexes:
-  postsForTag: primaryKey
-  tagsForPost: {partitionKey: postId, sortKey: tagId, indexId: gsi1}
+    modelPrefix: tp
+    tableType: mapping
+    fields:
+      tagId: {type: RelatedField, model: Tag}
+      postId: {type: RelatedField, model: Post}
+    primaryKey: {partitionKey: tagId, sortKey: postId}
+    indexes:
+      postsForTag: primaryKey
+      tagsForPost: {partitionKey: postId, sortKey: tagId, indexId: gsi1}
 ";
 
 fn method_names(model: &ir::Model) -> Vec<&str> {
@@ -135,20 +135,20 @@ fn a_self_mapping_targets_the_other_field() {
         "
 models:
   User:
-modelPrefix: u
-fields: {userId: {type: UlidField}}
-primaryKey: {partitionKey: userId}
-iterable: true
+    modelPrefix: u
+    fields: {userId: {type: UlidField}}
+    primaryKey: {partitionKey: userId}
+    iterable: true
   Friendship:
-modelPrefix: f
-tableType: mapping
-mapping: true
-fields:
-  userId: {model: User}
-  friendId: {model: User}
-primaryKey: {partitionKey: userId, sortKey: friendId}
-indexes:
-  friendsForUser: primaryKey
+    modelPrefix: f
+    tableType: mapping
+    mapping: true
+    fields:
+      userId: {model: User}
+      friendId: {model: User}
+    primaryKey: {partitionKey: userId, sortKey: friendId}
+    indexes:
+      friendsForUser: primaryKey
 ",
     );
     let user = schema.model("User").expect("User");
@@ -170,12 +170,12 @@ models:
   # A user of the app.
   # Second line.
   User:
-modelPrefix: u
-fields:
-  # The id.
-  userId: {type: UlidField}
-  name: {type: StringField}  # Display name.
-primaryKey: {partitionKey: userId}
+    modelPrefix: u
+    fields:
+      # The id.
+      userId: {type: UlidField}
+      name: {type: StringField}  # Display name.
+    primaryKey: {partitionKey: userId}
 ",
     );
     let user = schema.model("User").expect("User");

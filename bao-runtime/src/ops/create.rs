@@ -1,12 +1,12 @@
 //! `create`: one conditional write, or one transaction when unique values are claimed.
 
 use super::layout;
-use crate::keys::PK_ATTR;
 use super::transact::{self, Part, Role};
 use super::validate;
 use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::codec::Item;
+use crate::keys::PK_ATTR;
 use crate::model::{self, Model};
 use crate::schema::{ModelSchema, UniqueConstraintSchema};
 use crate::{Db, Error, Result, fetch, keys, retry, scope};

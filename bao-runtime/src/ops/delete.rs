@@ -1,13 +1,13 @@
 //! `delete`: one DeleteItem, or a read and one transaction when unique values must be released.
 
 use super::layout;
-use crate::keys::PK_ATTR;
 use super::transact::{self, Part, Role};
 use super::validate;
 use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::expr::{Condition, ExprBuilder};
+use crate::keys::PK_ATTR;
 use crate::model::{self, Model, ModelKey};
 use crate::schema::ModelSchema;
 use crate::{Db, Error, Result, fetch, keys, retry, scope};

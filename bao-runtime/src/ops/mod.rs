@@ -11,9 +11,9 @@ pub(crate) mod transact;
 pub(crate) mod validate;
 pub(crate) mod write;
 
+pub use crate::fetch::MAX_BATCH_GET_KEYS;
 pub use create::create;
 pub use delete::{delete, delete_loaded};
-pub use crate::fetch::MAX_BATCH_GET_KEYS;
 pub use read::{ReadOptions, find, find_by_unique, find_many, find_related};
 pub use transact::MAX_TRANSACTION_ITEMS;
 pub use validate::MAX_ITEM_BYTES;

@@ -1,20 +1,14 @@
 //! `find` and `find_many`: GetItem outside a scope, coalesced BatchGetItem inside one.
 
 use super::layout;
-use crate::call;
-use crate::capacity::Capacity;
-use crate::codec::{FieldValue, Item};
+use crate::codec::FieldValue;
+use crate::fetch::{self, CacheKey};
 use crate::keys;
 use crate::model::{self, Model, ModelKey};
 use crate::schema::FieldKind;
-use crate::fetch::{self, CacheKey, MAX_BATCH_GET_KEYS};
 use crate::scope;
-use crate::{Db, Error, Result, retry};
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnConsumedCapacity};
-use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
-use tracing::Instrument;
-
+use crate::{Db, Error, Result};
+use aws_sdk_dynamodb::types::AttributeValue;
 
 /// How to read one item.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,11 +1,11 @@
 //! TransactWriteItems with a role for every part, so a cancellation says which part failed.
 
 use super::layout;
-use crate::keys::PK_ATTR;
 use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::error::CancellationReason;
+use crate::keys::PK_ATTR;
 use crate::schema::{ModelSchema, UniqueConstraintSchema};
 use crate::{Db, Error, Result, retry};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;

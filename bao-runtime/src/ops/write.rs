@@ -2,7 +2,6 @@
 //! unique value moves.
 
 use super::layout;
-use crate::keys::{ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR};
 use super::transact::{self, Part, Role, TxFailure};
 use super::validate;
 use crate::call::{self, Failure};
@@ -10,6 +9,7 @@ use crate::capacity::Capacity;
 use crate::changes::{Change, Changes};
 use crate::codec::{FieldValue, Item};
 use crate::expr::{AttributeNames, AttributeValues, Condition, ExprBuilder, UpdateExpr};
+use crate::keys::{ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR};
 use crate::model::{self, Model, ModelKey};
 use crate::schema::{FieldKind, IndexSchema, KeyPart, ModelSchema, UniqueConstraintSchema};
 use crate::{Db, Error, Result, fetch, keys, retry, scope};
