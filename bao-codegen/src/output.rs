@@ -3,7 +3,7 @@
 use crate::diagnostic::Diagnostics;
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -103,10 +103,12 @@ pub(crate) fn write(generated: &GeneratedFiles, dir: &Path) -> io::Result<WriteS
     let mut changed = 0;
     for (name, contents) in &generated.files {
         let path = dir.join(name);
-        if fs::read(&path).ok().as_deref() == Some(contents.as_bytes()) {
-            continue;
+        match fs::read(&path) {
+            Ok(bytes) if bytes == contents.as_bytes() => continue,
+            Ok(_) => replace(&path, contents)?,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => create(&path, contents)?,
+            Err(error) => return Err(error),
         }
-        replace(&path, contents)?;
         changed += 1;
     }
     let stale = stale_files(dir, generated)?;
@@ -152,6 +154,17 @@ pub(crate) fn write_if_changed(path: &Path, contents: &str) -> io::Result<bool> 
     }
     replace(path, contents)?;
     Ok(true)
+}
+
+/// Writes a file that does not exist yet, in place: no reader has it open, so the rename that
+/// [`replace`] needs is saved on every file of a first generation. A failed write removes the
+/// part written.
+fn create(path: &Path, contents: &str) -> io::Result<()> {
+    let mut file = fs::File::create_new(path)?;
+    file.write_all(contents.as_bytes()).inspect_err(|_| {
+        // The write error is the one to report; the removal only tidies up.
+        let _ = fs::remove_file(path);
+    })
 }
 
 /// Replaces a file through a temporary sibling and a rename, so a reader never sees half a file.

@@ -244,7 +244,7 @@ fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
         .methods
         .related
         .iter()
-        .filter_map(|getter| related_view(schema, &fields, getter))
+        .filter_map(|getter| related_view(schema, model, &fields, getter))
         .collect();
     let queries = model
         .methods
@@ -785,15 +785,12 @@ fn finder_view(
 
 fn related_view(
     schema: &Schema,
+    model: &ir::Model,
     fields: &[FieldView],
     getter: &ir::RelatedGetter,
 ) -> Option<RelatedView> {
     let field = fields.iter().find(|f| f.name == getter.field)?;
     let target = schema.model(&getter.target_model)?;
-    let model = schema
-        .models
-        .iter()
-        .find(|model| model.methods.related.contains(getter))?;
     let find_call = match field.optional {
         true => format!("bao::find_optional(db, self.{}.as_ref())", field.rust_name),
         false => format!("bao::find(db, &self.{})", field.rust_name),
