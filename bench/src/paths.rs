@@ -7,8 +7,8 @@ use std::process::{Command, Output};
 
 /// The workspace root (the directory holding `models.yaml`).
 pub fn workspace() -> PathBuf {
-    let tests = Path::new(env!("CARGO_MANIFEST_DIR"));
-    tests.parent().unwrap_or(tests).to_owned()
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR"));
+    bench.parent().unwrap_or(bench).to_owned()
 }
 
 /// Cargo's target directory: `CARGO_TARGET_DIR`, else the one this binary was built into.

@@ -15,7 +15,7 @@ use crate::watch::WatchFigures;
 use crate::workload::{WorkloadFigures, WorkloadSection};
 
 /// The command that produces the report.
-pub const COMMAND: &str = "cargo run --release -p tests --bin bench";
+pub const COMMAND: &str = "cargo run --release -p bench";
 
 /// Every figure of one run.
 #[derive(Debug, Clone)]
@@ -172,7 +172,7 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
     format!(
         "# Benchmarks\n\n\
          Measured in one run on one machine with\n\n```sh\n{COMMAND}\n```\n\n\
-         (source: `tests/src/bin/bench/`; a few minutes once its dependencies are built). Every \
+         (source: `bench/src/`; a few minutes once its dependencies are built). Every \
          figure is the median of several runs, and every ratio compares figures taken in the same \
          run. Run the command again to regenerate this page and the chart.\n\n\
          ![CPU ratios and codegen times](docs/benchmarks.svg)\n\n\

@@ -3,8 +3,8 @@
 //! `docs/benchmarks.svg` at the workspace root.
 //!
 //! ```sh
-//! cargo run --release -p tests --bin bench                     # every section, then the report
-//! cargo run --release -p tests --bin bench -- --only cpu,requests   # some sections, no report
+//! cargo run --release -p bench                     # every section, then the report
+//! cargo run --release -p bench -- --only cpu,requests   # some sections, no report
 //! ```
 
 mod codegen;
