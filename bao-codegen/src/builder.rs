@@ -1,10 +1,11 @@
 //! The one front door: the CLI, `build.rs` and tests all configure a [`Builder`].
 
 use crate::diagnostic::Diagnostics;
-use crate::emit::{self, EmitError, Layout};
+use crate::emit::{self, EmitError, Layout, RenderCache};
 use crate::output::{self, CheckReport, GeneratedFiles, Timings, WriteSummary};
 use crate::validate;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Why code could not be generated.
@@ -55,6 +56,7 @@ pub struct Builder {
     templates_dir: Option<PathBuf>,
     emit_rerun_if_changed: bool,
     format: bool,
+    render_cache: Option<Arc<RenderCache>>,
 }
 
 impl Builder {
@@ -66,6 +68,7 @@ impl Builder {
             templates_dir: None,
             emit_rerun_if_changed: std::env::var_os("CARGO").is_some(),
             format: false,
+            render_cache: None,
         }
     }
 
@@ -93,6 +96,13 @@ impl Builder {
     /// [`templates_dir`](Self::templates_dir).
     pub fn format(&mut self, format: bool) -> &mut Self {
         self.format = format;
+        self
+    }
+
+    /// Reuses the modules of earlier runs that share `cache` where a model is unchanged (see
+    /// [`RenderCache`]).
+    pub fn render_cache(&mut self, cache: Arc<RenderCache>) -> &mut Self {
+        self.render_cache = Some(cache);
         self
     }
 
@@ -173,6 +183,7 @@ impl Builder {
         let options = emit::Options {
             templates_dir: self.templates_dir.as_deref(),
             format: self.format,
+            cache: self.render_cache.as_deref(),
         };
         let files = emit::render(&loaded.schema, &schema_name, options, layout)?;
         let timings = Timings {

@@ -17,5 +17,5 @@ pub mod validate;
 pub(crate) mod yaml;
 
 pub use builder::{Builder, Error, compile};
-pub use emit::EmitError;
+pub use emit::{EmitError, RenderCache};
 pub use output::{CheckReport, GeneratedFiles, Timings, WriteSummary};

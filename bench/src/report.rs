@@ -194,8 +194,9 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
          ## 2. `bao watch` latency\n\n\
          `bao watch` runs on a synthetic schema; the schema file is rewritten with one model's \
          comment changed, and the time until that model's generated module holds the new comment \
-         is measured (its 200 ms debounce included). Every save loads, validates and renders the \
-         whole schema again and rewrites only the files whose bytes changed.\n\n{watch}\n\
+         is measured (its 50 ms debounce included). Every save loads and validates the whole \
+         schema again, renders only the models whose view changed (the watcher keeps the others' \
+         modules) and rewrites only the files whose bytes changed.\n\n{watch}\n\
          ## 3. Compile time of generated code\n\n\
          A crate under the target directory depends on `bao-runtime` by path and holds the \
          generated modules of the 10- and 100-model schemas; another crate holds the same 100 \

@@ -1,5 +1,5 @@
 //! Section 2: `bao watch` latency, from rewriting the schema to the regenerated module holding
-//! the new content (the 200 ms debounce included).
+//! the new content (the 50 ms debounce included).
 
 use crate::error::{BenchError, Result, io};
 use crate::paths::scratch;

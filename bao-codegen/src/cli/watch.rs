@@ -2,21 +2,24 @@
 //!
 //! It watches the schema's directory (not recursively), bao.toml's directory and the template
 //! directory, filters events down to those inputs, and never reacts to the output directory.
-//! A broken save prints its diagnostics and leaves the last good output in place.
+//! A broken save prints its diagnostics and leaves the last good output in place. Every cycle
+//! shares one [`RenderCache`], so only the modules of changed models are rendered again.
 
 use super::config::Config;
 use super::generate::{self, GenerateArgs, Paths, relative};
 use super::shell::Shell;
 use super::{Failure, on_interrupt};
+use bao_codegen::RenderCache;
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-/// How long the file system must be quiet before a cycle runs.
-const DEBOUNCE: Duration = Duration::from_millis(200);
+/// How long the file system must be quiet before a cycle runs: long enough to see an editor's
+/// save (a write, or a temporary file and a rename) as one change, as watchexec's default.
+const DEBOUNCE: Duration = Duration::from_millis(50);
 
 enum Message {
     Changed(DebounceEventResult),
@@ -36,7 +39,8 @@ pub fn run(shell: &Shell, args: &GenerateArgs) -> Result<(), Failure> {
     let mut roots = BTreeMap::new();
     watch_roots(&mut debouncer, &mut roots, &paths)?;
 
-    cycle(shell, &paths);
+    let cache = Arc::new(RenderCache::default());
+    cycle(shell, &paths, &cache);
     shell.status("Watching", describe(&paths));
 
     while let Ok(message) = messages.recv() {
@@ -69,15 +73,17 @@ pub fn run(shell: &Shell, args: &GenerateArgs) -> Result<(), Failure> {
                 }
             }
         }
-        cycle(shell, &paths);
+        cycle(shell, &paths, &cache);
     }
     shell.status("Stopped", "watching");
     Ok(())
 }
 
 /// Generates once; a failure is reported and watching goes on with the last good output.
-fn cycle(shell: &Shell, paths: &Paths) {
-    if let Err(failure) = generate::generate(shell, &paths.builder(), &paths.out) {
+fn cycle(shell: &Shell, paths: &Paths, cache: &Arc<RenderCache>) {
+    let mut builder = paths.builder();
+    builder.render_cache(Arc::clone(cache));
+    if let Err(failure) = generate::generate(shell, &builder, &paths.out) {
         shell.error(&failure);
     }
 }

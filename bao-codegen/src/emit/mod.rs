@@ -14,8 +14,9 @@ mod view;
 
 use crate::ir::Schema;
 use minijinja::{Environment, UndefinedBehavior, value::Serde};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 /// The default templates, embedded at build time.
 const DEFAULT_TEMPLATES: [(&str, &str); 2] = [
@@ -53,6 +54,49 @@ pub enum EmitError {
     },
 }
 
+/// The rendered modules of the last generation, by model, for a long-lived generator.
+///
+/// `bao watch` hands the same cache to every run: a model whose view (every name, type and
+/// snippet its module prints) is unchanged is not rendered again, so a save that edits one
+/// model renders one module. The output is the same bytes either way. Only the built-in
+/// templates are cached; a run with `--templates` or `--format` renders everything.
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    modules: Mutex<HashMap<String, (view::ModelView, String)>>,
+}
+
+impl RenderCache {
+    /// How many modules the cache holds.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether the cache holds no module.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (view::ModelView, String)>> {
+        self.modules.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The module rendered for `model` last time, if its view is the same.
+    fn get(&self, model: &view::ModelView) -> Option<String> {
+        let modules = self.lock();
+        let (previous, code) = modules.get(&model.module)?;
+        (previous == model).then(|| code.clone())
+    }
+
+    /// Keeps the modules of a successful run, and only those.
+    fn replace(&self, models: &[view::ModelView], codes: &[String]) {
+        *self.lock() = models
+            .iter()
+            .zip(codes)
+            .map(|(model, code)| (model.module.clone(), (model.clone(), code.clone())))
+            .collect();
+    }
+}
+
 /// The names of the templates a templates directory may override.
 pub(crate) fn template_names() -> impl Iterator<Item = &'static str> {
     DEFAULT_TEMPLATES.iter().map(|(name, _)| *name)
@@ -77,6 +121,8 @@ pub(crate) struct Options<'a> {
     pub(crate) templates_dir: Option<&'a Path>,
     /// Run every file through prettyplease (for hand-written templates).
     pub(crate) format: bool,
+    /// The modules of earlier runs, reused where a model's view is unchanged.
+    pub(crate) cache: Option<&'a RenderCache>,
 }
 
 /// Renders every file for `schema`: relative path -> contents.
@@ -99,8 +145,12 @@ pub(crate) fn render(
         "mod.rs.jinja",
         minijinja::context! { models => Serde(&models), declare },
     )?;
+    // Custom templates or formatting change what a view renders to: no reuse then.
+    let cache = options
+        .cache
+        .filter(|_| options.templates_dir.is_none() && !options.format);
     match layout {
-        Layout::Files => files(&env, finish, &header, &models, &index),
+        Layout::Files => files(&env, finish, cache, &header, &models, &index),
         Layout::Single => single_file(&env, finish, &header, &models, &index),
     }
 }
@@ -131,16 +181,24 @@ impl Finish {
 fn files(
     env: &Environment<'_>,
     finish: Finish,
+    cache: Option<&RenderCache>,
     header: &str,
     models: &[view::ModelView],
     index: &str,
 ) -> Result<BTreeMap<String, String>, EmitError> {
-    let modules = on_every_core(models, |model| {
-        let code = finish.apply("model.rs.jinja", render_model(env, model)?)?;
-        Ok((format!("{}.rs", model.module), format!("{header}{code}")))
+    let modules = on_every_core(models, |model| match cache.and_then(|c| c.get(model)) {
+        Some(code) => Ok(code),
+        None => finish.apply("model.rs.jinja", render_model(env, model)?),
     })?;
     let index = finish.apply("mod.rs.jinja", index.to_owned())?;
-    let mut files: BTreeMap<String, String> = modules.into_iter().collect();
+    if let Some(cache) = cache {
+        cache.replace(models, &modules);
+    }
+    let mut files: BTreeMap<String, String> = models
+        .iter()
+        .zip(modules)
+        .map(|(model, code)| (format!("{}.rs", model.module), format!("{header}{code}")))
+        .collect();
     files.insert("mod.rs".to_owned(), format!("{header}{index}"));
     Ok(files)
 }
@@ -275,5 +333,61 @@ fn template_error(name: &str, error: &minijinja::Error) -> EmitError {
     EmitError::Template {
         template: name.to_owned(),
         message: format!("{error:#}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: &str = "models:\n  Note:\n    modelPrefix: n\n    fields:\n      noteId: {type: UlidField, autoAssign: true}\n    primaryKey: {partitionKey: noteId}\n";
+
+    fn render_with(schema: &Schema, cache: &RenderCache) -> BTreeMap<String, String> {
+        let options = Options {
+            cache: Some(cache),
+            ..Options::default()
+        };
+        render(schema, "models.yaml", options, Layout::Files).expect("renders")
+    }
+
+    #[test]
+    fn an_unchanged_model_is_taken_from_the_cache() {
+        let schema = crate::validate::validate_source("models.yaml", SCHEMA)
+            .expect("the schema is valid")
+            .schema;
+        let cache = RenderCache::default();
+        let first = render_with(&schema, &cache);
+        assert_eq!(cache.len(), 1);
+        // Only a cache hit can put this marker in the output.
+        for (_, code) in cache.lock().values_mut() {
+            code.push_str("// from the cache\n");
+        }
+        let second = render_with(&schema, &cache);
+        assert_eq!(
+            second["note.rs"],
+            format!("{}// from the cache\n", first["note.rs"])
+        );
+        assert_eq!(second["mod.rs"], first["mod.rs"]);
+    }
+
+    #[test]
+    fn a_changed_model_is_rendered_again() {
+        let parse = |text: &str| {
+            crate::validate::validate_source("models.yaml", text)
+                .expect("the schema is valid")
+                .schema
+        };
+        let cache = RenderCache::default();
+        render_with(&parse(SCHEMA), &cache);
+        let edited = SCHEMA.replace("  Note:", "  # A note.\n  Note:");
+        let rendered = render_with(&parse(&edited), &cache);
+        let fresh = render(
+            &parse(&edited),
+            "models.yaml",
+            Options::default(),
+            Layout::Files,
+        );
+        assert_eq!(rendered, fresh.expect("renders"));
+        assert!(rendered["note.rs"].contains("/// A note."));
     }
 }

@@ -12,7 +12,7 @@ use heck::ToShoutySnakeCase;
 use serde::Serialize;
 
 /// The context of one model module.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct ModelView {
     /// The model's type name (`User`).
     pub(crate) name: String,
@@ -51,7 +51,7 @@ pub(crate) struct ModelView {
 }
 
 /// The primary-key type of a model.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct KeyView {
     /// `UserId` (one key field) or `TaggedPostKey` (two).
     pub(crate) type_name: String,
@@ -90,7 +90,7 @@ pub(crate) enum NewSlot {
 }
 
 /// One field, with every snippet the templates need.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct FieldView {
     /// The attribute name (`userId`).
     pub(crate) name: String,
@@ -133,7 +133,7 @@ pub(crate) struct FieldView {
 }
 
 /// A `find_by_<constraint>` method.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct FinderView {
     pub(crate) method: String,
     pub(crate) constraint: String,
@@ -145,7 +145,7 @@ pub(crate) struct FinderView {
 }
 
 /// A `get_<related>` method.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct RelatedView {
     pub(crate) method: String,
     pub(crate) many_method: String,
@@ -159,7 +159,7 @@ pub(crate) struct RelatedView {
 }
 
 /// A mapping-table `get_<name>` method.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct MappingView {
     pub(crate) method: String,
     pub(crate) mapping_type: String,
@@ -172,7 +172,7 @@ pub(crate) struct MappingView {
 }
 
 /// `link` / `unlink` on a mapping model.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct LinkView {
     /// The two sides for docs: "`tagId` and `postId`".
     pub(crate) sides_doc: String,
@@ -186,7 +186,7 @@ pub(crate) struct LinkView {
 }
 
 /// A `query_<name>` method.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct QueryView {
     pub(crate) method: String,
     /// Called on an item (the index partitions on a RelatedField to this model).
