@@ -4,7 +4,8 @@
 use bao_runtime::Db;
 use bao_runtime::local::LocalServer;
 
-/// The generated models (prettyplease-formatted; `rustfmt::skip` keeps `cargo fmt` off them).
+/// The generated models (laid out as prettyplease lays out code; `rustfmt::skip` keeps
+/// `cargo fmt` off them).
 #[rustfmt::skip]
 pub mod models;
 
