@@ -7,9 +7,10 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-/// Methods that every generated model has, whatever its schema.
+/// Methods that every generated model (or its `New<Model>` and `<Model>Update`) has, whatever
+/// its schema, and the methods of iterable models. A test keeps the list equal to what the
+/// templates generate.
 pub(crate) const RESERVED_METHODS: &[&str] = &[
-    "builder",
     "consumed_capacity",
     "create",
     "delete",
@@ -22,6 +23,7 @@ pub(crate) const RESERVED_METHODS: &[&str] = &[
     "iterate_bucket",
     "key",
     "new",
+    "only_if",
     "primary_id",
     "save",
     "save_if",

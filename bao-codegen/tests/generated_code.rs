@@ -152,3 +152,71 @@ fn the_templates_print_what_prettyplease_would() {
         }
     }
 }
+
+/// The names of the inherent methods `code` defines on `types`.
+fn methods_of(code: &str, types: &[String]) -> std::collections::BTreeSet<String> {
+    let file = syn::parse_file(code).expect("the generated module parses");
+    let mut methods = std::collections::BTreeSet::new();
+    for item in file.items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        if block.trait_.is_some() {
+            continue;
+        }
+        let syn::Type::Path(path) = block.self_ty.as_ref() else {
+            continue;
+        };
+        let name = path.path.segments.last().map(|s| s.ident.to_string());
+        if !name.is_some_and(|name| types.contains(&name)) {
+            continue;
+        }
+        for member in block.items {
+            if let syn::ImplItem::Fn(function) = member {
+                methods.insert(function.sig.ident.to_string());
+            }
+        }
+    }
+    methods
+}
+
+#[test]
+fn the_reserved_method_names_are_the_methods_every_model_has() {
+    // An iterable model with only its key: every method it has comes with every model.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let schema = dir.path().join("models.yaml");
+    std::fs::write(
+        &schema,
+        "models:\n  Note:\n    modelPrefix: n\n    iterable: true\n    fields:\n      \
+         noteId: {type: UlidField, autoAssign: true}\n    primaryKey: {partitionKey: noteId}\n",
+    )
+    .expect("writes the schema");
+    let generated = bao_codegen::Builder::new(&schema)
+        .generate()
+        .expect("generates");
+    let types = ["Note", "NewNote", "NoteUpdate"].map(str::to_owned);
+    let mut generated_methods = methods_of(&generated.files()["note.rs"], &types);
+    // `with_note_id` sets the key field; `key` is `Model::key`, which a field may not shadow
+    // in DynamoBao either.
+    generated_methods.remove("with_note_id");
+    generated_methods.insert("key".to_owned());
+    let message = bao_codegen::validate::validate_source(
+        "models.yaml",
+        "models:\n  Note:\n    modelPrefix: n\n    fields:\n      \
+         noteId: {type: UlidField, autoAssign: true}\n      \
+         consumedCapacity: {type: StringField}\n    primaryKey: {partitionKey: noteId}\n",
+    )
+    .expect_err("a field named like a reserved method is refused")
+    .render(false);
+    let listed: std::collections::BTreeSet<String> = message
+        .split("taken by every model: ")
+        .nth(1)
+        .expect("the help lists the reserved names")
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split(", ")
+        .map(|name| name.trim_matches('`').to_owned())
+        .collect();
+    assert_eq!(listed, generated_methods);
+}

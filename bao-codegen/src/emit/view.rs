@@ -637,7 +637,7 @@ fn from_item_body(model: &ir::Model, fields: &[FieldView]) -> String {
             (field.rust_name.clone(), Expr::atom(call))
         })
         .collect();
-    values.push(("state".into(), Expr::atom("bao::ItemState::default()")));
+    values.push(("_state".into(), Expr::atom("bao::ItemState::default()")));
     Expr::call("Ok", [Expr::structure("Self", values)]).layout(BODY_INDENT, BODY_INDENT, "")
 }
 

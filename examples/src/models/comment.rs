@@ -21,8 +21,9 @@ pub struct Comment {
     /// `createdAt`: a CreateDateField.
     #[serde(rename = "createdAt")]
     pub created_at: bao::Timestamp,
+    /// What bao remembers of this item; no schema field's name starts with `_`.
     #[serde(skip)]
-    state: bao::ItemState,
+    _state: bao::ItemState,
 }
 /// The primary key of a [`Comment`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -272,7 +273,7 @@ impl Comment {
     }
     /// Capacity consumed to load or write this value.
     pub fn consumed_capacity(&self) -> bao::Capacity {
-        self.state.capacity()
+        self._state.capacity()
     }
 }
 impl bao::Model for Comment {
@@ -320,13 +321,13 @@ impl bao::Model for Comment {
             author_id: bao::get(item, "Comment", F_AUTHOR_ID)?,
             text: bao::get(item, "Comment", F_TEXT)?,
             created_at: bao::get(item, "Comment", F_CREATED_AT)?,
-            state: bao::ItemState::default(),
+            _state: bao::ItemState::default(),
         })
     }
     fn state(&self) -> &bao::ItemState {
-        &self.state
+        &self._state
     }
     fn state_mut(&mut self) -> &mut bao::ItemState {
-        &mut self.state
+        &mut self._state
     }
 }

@@ -20,8 +20,9 @@ pub struct Document {
     /// `modifiedAt`: a ModifiedDateField.
     #[serde(rename = "modifiedAt")]
     pub modified_at: bao::Timestamp,
+    /// What bao remembers of this item; no schema field's name starts with `_`.
     #[serde(skip)]
-    state: bao::ItemState,
+    _state: bao::ItemState,
 }
 /// The primary key of a [`Document`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -239,7 +240,7 @@ impl Document {
     }
     /// Capacity consumed to load or write this value.
     pub fn consumed_capacity(&self) -> bao::Capacity {
-        self.state.capacity()
+        self._state.capacity()
     }
 }
 impl bao::Model for Document {
@@ -275,13 +276,13 @@ impl bao::Model for Document {
             body: bao::get_opt(item, "Document", F_BODY)?,
             version: bao::get(item, "Document", F_VERSION)?,
             modified_at: bao::get(item, "Document", F_MODIFIED_AT)?,
-            state: bao::ItemState::default(),
+            _state: bao::ItemState::default(),
         })
     }
     fn state(&self) -> &bao::ItemState {
-        &self.state
+        &self._state
     }
     fn state_mut(&mut self) -> &mut bao::ItemState {
-        &mut self.state
+        &mut self._state
     }
 }

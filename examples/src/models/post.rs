@@ -22,8 +22,9 @@ pub struct Post {
     /// `createdAt`: a CreateDateField.
     #[serde(rename = "createdAt")]
     pub created_at: bao::Timestamp,
+    /// What bao remembers of this item; no schema field's name starts with `_`.
     #[serde(skip)]
-    state: bao::ItemState,
+    _state: bao::ItemState,
 }
 /// The primary key of a [`Post`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -323,7 +324,7 @@ impl Post {
     }
     /// Capacity consumed to load or write this value.
     pub fn consumed_capacity(&self) -> bao::Capacity {
-        self.state.capacity()
+        self._state.capacity()
     }
 }
 impl bao::Model for Post {
@@ -378,13 +379,13 @@ impl bao::Model for Post {
             content: bao::get(item, "Post", F_CONTENT)?,
             views: bao::get_or_default(item, "Post", F_VIEWS)?,
             created_at: bao::get(item, "Post", F_CREATED_AT)?,
-            state: bao::ItemState::default(),
+            _state: bao::ItemState::default(),
         })
     }
     fn state(&self) -> &bao::ItemState {
-        &self.state
+        &self._state
     }
     fn state_mut(&mut self) -> &mut bao::ItemState {
-        &mut self.state
+        &mut self._state
     }
 }

@@ -13,8 +13,9 @@ pub struct Setting {
     /// `value`: a StringField.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// What bao remembers of this item; no schema field's name starts with `_`.
     #[serde(skip)]
-    state: bao::ItemState,
+    _state: bao::ItemState,
 }
 /// The primary key of a [`Setting`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -203,7 +204,7 @@ impl Setting {
     }
     /// Capacity consumed to load or write this value.
     pub fn consumed_capacity(&self) -> bao::Capacity {
-        self.state.capacity()
+        self._state.capacity()
     }
 }
 impl bao::Model for Setting {
@@ -242,13 +243,13 @@ impl bao::Model for Setting {
         Ok(Self {
             name: bao::get(item, "Setting", F_NAME)?,
             value: bao::get_opt(item, "Setting", F_VALUE)?,
-            state: bao::ItemState::default(),
+            _state: bao::ItemState::default(),
         })
     }
     fn state(&self) -> &bao::ItemState {
-        &self.state
+        &self._state
     }
     fn state_mut(&mut self) -> &mut bao::ItemState {
-        &mut self.state
+        &mut self._state
     }
 }

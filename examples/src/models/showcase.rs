@@ -46,8 +46,9 @@ pub struct Showcase {
     pub ttl: Option<bao::Timestamp>,
     /// `labels`: a StringSetField.
     pub labels: std::collections::BTreeSet<String>,
+    /// What bao remembers of this item; no schema field's name starts with `_`.
     #[serde(skip)]
-    state: bao::ItemState,
+    _state: bao::ItemState,
 }
 /// The primary key of a [`Showcase`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -519,7 +520,7 @@ impl Showcase {
     }
     /// Capacity consumed to load or write this value.
     pub fn consumed_capacity(&self) -> bao::Capacity {
-        self.state.capacity()
+        self._state.capacity()
     }
 }
 impl bao::Model for Showcase {
@@ -573,13 +574,13 @@ impl bao::Model for Showcase {
             version: bao::get(item, "Showcase", F_VERSION)?,
             ttl: bao::get_opt(item, "Showcase", F_TTL)?,
             labels: bao::get_or_default(item, "Showcase", F_LABELS)?,
-            state: bao::ItemState::default(),
+            _state: bao::ItemState::default(),
         })
     }
     fn state(&self) -> &bao::ItemState {
-        &self.state
+        &self._state
     }
     fn state_mut(&mut self) -> &mut bao::ItemState {
-        &mut self.state
+        &mut self._state
     }
 }

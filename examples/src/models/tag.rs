@@ -12,8 +12,9 @@ pub struct Tag {
     pub tag_id: TagId,
     /// `name`: a StringField.
     pub name: String,
+    /// What bao remembers of this item; no schema field's name starts with `_`.
     #[serde(skip)]
-    state: bao::ItemState,
+    _state: bao::ItemState,
 }
 /// The primary key of a [`Tag`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -217,7 +218,7 @@ impl Tag {
     }
     /// Capacity consumed to load or write this value.
     pub fn consumed_capacity(&self) -> bao::Capacity {
-        self.state.capacity()
+        self._state.capacity()
     }
 }
 impl bao::Model for Tag {
@@ -247,13 +248,13 @@ impl bao::Model for Tag {
         Ok(Self {
             tag_id: bao::get(item, "Tag", F_TAG_ID)?,
             name: bao::get(item, "Tag", F_NAME)?,
-            state: bao::ItemState::default(),
+            _state: bao::ItemState::default(),
         })
     }
     fn state(&self) -> &bao::ItemState {
-        &self.state
+        &self._state
     }
     fn state_mut(&mut self) -> &mut bao::ItemState {
-        &mut self.state
+        &mut self._state
     }
 }

@@ -16,8 +16,9 @@ pub struct TaggedPost {
     /// `createdAt`: a CreateDateField.
     #[serde(rename = "createdAt")]
     pub created_at: bao::Timestamp,
+    /// What bao remembers of this item; no schema field's name starts with `_`.
     #[serde(skip)]
-    state: bao::ItemState,
+    _state: bao::ItemState,
 }
 /// The primary key of a [`TaggedPost`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -236,7 +237,7 @@ impl TaggedPost {
     }
     /// Capacity consumed to load or write this value.
     pub fn consumed_capacity(&self) -> bao::Capacity {
-        self.state.capacity()
+        self._state.capacity()
     }
 }
 impl bao::Model for TaggedPost {
@@ -288,13 +289,13 @@ impl bao::Model for TaggedPost {
             tag_id: bao::get(item, "TaggedPost", F_TAG_ID)?,
             post_id: bao::get(item, "TaggedPost", F_POST_ID)?,
             created_at: bao::get(item, "TaggedPost", F_CREATED_AT)?,
-            state: bao::ItemState::default(),
+            _state: bao::ItemState::default(),
         })
     }
     fn state(&self) -> &bao::ItemState {
-        &self.state
+        &self._state
     }
     fn state_mut(&mut self) -> &mut bao::ItemState {
-        &mut self.state
+        &mut self._state
     }
 }

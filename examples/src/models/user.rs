@@ -30,8 +30,9 @@ pub struct User {
     /// `role`: a StringField.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// What bao remembers of this item; no schema field's name starts with `_`.
     #[serde(skip)]
-    state: bao::ItemState,
+    _state: bao::ItemState,
 }
 /// The primary key of a [`User`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -310,7 +311,7 @@ impl User {
     }
     /// Capacity consumed to load or write this value.
     pub fn consumed_capacity(&self) -> bao::Capacity {
-        self.state.capacity()
+        self._state.capacity()
     }
 }
 impl bao::Model for User {
@@ -356,13 +357,13 @@ impl bao::Model for User {
             created_at: bao::get(item, "User", F_CREATED_AT)?,
             modified_at: bao::get(item, "User", F_MODIFIED_AT)?,
             role: bao::get_opt(item, "User", F_ROLE)?,
-            state: bao::ItemState::default(),
+            _state: bao::ItemState::default(),
         })
     }
     fn state(&self) -> &bao::ItemState {
-        &self.state
+        &self._state
     }
     fn state_mut(&mut self) -> &mut bao::ItemState {
-        &mut self.state
+        &mut self._state
     }
 }
