@@ -7,9 +7,10 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-/// Methods that every generated model (or its `New<Model>` and `<Model>Update`) has, whatever
-/// its schema, and the methods of iterable models. A test keeps the list equal to what the
-/// templates generate.
+/// Methods that every model (or its `New<Model>` and `<Model>Update`) has, whatever its
+/// schema: the generated ones, the methods of iterable models and the operations of the
+/// runtime's `Model` trait (a generated method of the same name would hide the operation). A
+/// test keeps the list equal to what the templates generate plus what the trait provides.
 pub(crate) const RESERVED_METHODS: &[&str] = &[
     "consumed_capacity",
     "create",

@@ -36,6 +36,18 @@ fn generated_modules_match_their_snapshots() {
 }
 
 #[test]
+fn the_readme_user_module_is_at_most_250_lines() {
+    // The generated methods are thin (the operations live in the runtime's `Model` trait), so
+    // the module of DynamoBao's quick-start User stays short, a doc comment on every item.
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ok/readme_user.yaml");
+    let generated = bao_codegen::Builder::new(&schema)
+        .generate()
+        .expect("generates");
+    let lines = generated.files()["user.rs"].lines().count();
+    assert!(lines <= 250, "user.rs has {lines} lines");
+}
+
+#[test]
 fn generation_is_deterministic() {
     for fixture in fixtures() {
         let first = bao_codegen::Builder::new(&fixture)
@@ -180,9 +192,36 @@ fn methods_of(code: &str, types: &[String]) -> std::collections::BTreeSet<String
     methods
 }
 
+/// The names of the provided methods of the runtime's `Model` trait: the operations every
+/// model has without generating them.
+fn model_trait_operations() -> std::collections::BTreeSet<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../bao-runtime/src/model.rs");
+    let source = std::fs::read_to_string(path).expect("reads the runtime's model.rs");
+    let file = syn::parse_file(&source).expect("model.rs parses");
+    let model = file
+        .items
+        .into_iter()
+        .find_map(|item| match item {
+            syn::Item::Trait(model) if model.ident == "Model" => Some(model),
+            _ => None,
+        })
+        .expect("model.rs defines the Model trait");
+    model
+        .items
+        .into_iter()
+        .filter_map(|item| match item {
+            syn::TraitItem::Fn(function) if function.default.is_some() => {
+                Some(function.sig.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn the_reserved_method_names_are_the_methods_every_model_has() {
-    // An iterable model with only its key: every method it has comes with every model.
+    // An iterable model with only its key: every method it has comes with every model, from
+    // the generated module or from the `Model` trait.
     let dir = tempfile::tempdir().expect("a temporary directory");
     let schema = dir.path().join("models.yaml");
     std::fs::write(
@@ -200,6 +239,7 @@ fn the_reserved_method_names_are_the_methods_every_model_has() {
     // in DynamoBao either.
     generated_methods.remove("with_note_id");
     generated_methods.insert("key".to_owned());
+    generated_methods.extend(model_trait_operations());
     let message = bao_codegen::validate::validate_source(
         "models.yaml",
         "models:\n  Note:\n    modelPrefix: n\n    fields:\n      \

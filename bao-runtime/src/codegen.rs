@@ -16,9 +16,8 @@ pub use crate::iterate::Iteration;
 pub use crate::keys::KeyValue;
 pub use crate::model::{
     ItemState, KeyNewtype, Model, ModelKey, ModelUpdate, NewModel, key_item_from_primary_id,
-    primary_id,
 };
-pub use crate::ops::{ReadOptions, delete_loaded, find_many, find_related, save};
+pub use crate::ops::find_related;
 pub use crate::query::{MappingQuery, Query};
 pub use crate::schema::{
     FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, UniqueConstraintSchema,
@@ -28,7 +27,78 @@ pub use jiff::Timestamp;
 pub use serde::{self, Deserialize, Serialize};
 pub use ulid::Ulid;
 
-use crate::ops;
+use crate::ops::{self, ReadOptions};
+
+/// The impls of a generated key newtype, `UserId(Ulid)`:
+/// `key_newtype!(UserId(bao::Ulid), User, F_USER_ID)` implements `Display` and `FromStr` (as
+/// the value's), `From<Value>`, `Debug` and [`KeyNewtype`]. A trailing `ulid` adds
+/// `generate(db)` and prints the id in `Debug` as its text (not the ULID's 128-bit number); a
+/// trailing `string` adds `From<&str>`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __key_newtype {
+    ($name:ident($value:ty), $model:ty, $field:expr, ulid) => {
+        $crate::__key_newtype!(@impls $name($value), $model, $field);
+        impl $name {
+            /// A new id, stamped with the handle's clock.
+            pub fn generate(db: &$crate::Db) -> Self {
+                Self(db.new_ulid())
+            }
+        }
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.0)
+            }
+        }
+    };
+    ($name:ident($value:ty), $model:ty, $field:expr, string) => {
+        $crate::__key_newtype!($name($value), $model, $field);
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self(value.to_owned())
+            }
+        }
+    };
+    ($name:ident($value:ty), $model:ty, $field:expr) => {
+        $crate::__key_newtype!(@impls $name($value), $model, $field);
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.0).finish()
+            }
+        }
+    };
+    (@impls $name:ident($value:ty), $model:ty, $field:expr) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+        impl ::std::str::FromStr for $name {
+            type Err = <$value as ::std::str::FromStr>::Err;
+            fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+                text.parse().map(Self)
+            }
+        }
+        impl ::std::convert::From<$value> for $name {
+            fn from(value: $value) -> Self {
+                Self(value)
+            }
+        }
+        impl $crate::KeyNewtype for $name {
+            type Model = $model;
+            type Value = $value;
+            const FIELD: &'static $crate::schema::FieldSchema = $field;
+            fn value(&self) -> &$value {
+                &self.0
+            }
+            fn from_value(value: $value) -> Self {
+                Self(value)
+            }
+        }
+    };
+}
+pub use crate::__key_newtype as key_newtype;
+
 use std::future::Future;
 
 // The operations below return their inner future instead of awaiting it in an `async fn` of
@@ -63,25 +133,6 @@ pub async fn find_optional<M: Model>(db: &Db, key: Option<&M::Key>) -> Result<Op
         Some(key) => find(db, key).await,
         None => Ok(None),
     }
-}
-
-/// Reads one item by key with `options`.
-pub fn find_with<'a, M: Model>(
-    db: &'a Db,
-    key: &'a M::Key,
-    options: ReadOptions,
-) -> impl Future<Output = Result<Option<M>>> + 'a {
-    ops::find(db, key, options)
-}
-
-/// Applies a generated update (`UserUpdate`) to the item with this key.
-pub fn update<'a, U: ModelUpdate>(
-    db: &'a Db,
-    key: &'a <U::Model as Model>::Key,
-    update: U,
-) -> impl Future<Output = Result<U::Model>> + 'a {
-    let (changes, condition) = update.into_parts();
-    ops::update(db, key, changes, condition)
 }
 
 /// Deletes the item with this key, if `condition` (when given) holds.

@@ -2,7 +2,8 @@
 //! as DynamoBao does.
 //!
 //! Generated models call into this crate through one hidden module, `__codegen`; applications
-//! use [`Db`], [`RequestScope`], [`Capacity`] and [`Error`] directly.
+//! use [`Db`], [`RequestScope`], [`Capacity`] and [`Error`] directly, and call the operations
+//! every model shares through the [`Model`] trait (`use bao_runtime::Model;`).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -38,6 +39,7 @@ pub use db::{Clock, Db, DbBuilder, RetryPolicy, SystemClock};
 pub use error::{Error, Result};
 pub use expr::{Attr, Condition, SortKey, SortKeyCondition};
 pub use model::{ItemState, KeyNewtype, Model, ModelKey, ModelUpdate, NewModel};
+pub use ops::ReadOptions;
 pub use scope::RequestScope;
 pub use tenant::Tenant;
 pub use transaction::Transaction;

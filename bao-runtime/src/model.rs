@@ -1,14 +1,24 @@
 //! The traits generated models implement, and the bookkeeping each loaded model carries.
 
+use crate::Db;
 use crate::capacity::Capacity;
 use crate::codec::{FieldValue, Item};
+use crate::expr::Condition;
 use crate::keys;
+use crate::ops::{self, ReadOptions};
 use crate::schema::{FieldKind, FieldSchema, KeyPart, ModelSchema};
 use aws_sdk_dynamodb::types::AttributeValue;
+use std::future::Future;
 use std::sync::Arc;
 
-/// A generated model. The runtime's operations are generic over it; users call the typed
-/// methods generated on each model instead.
+/// A generated model, and the operations every model has.
+///
+/// Generated code implements the required items (the key, the schema and the item codec);
+/// the operations are provided methods, so `use bao_runtime::Model;` brings
+/// `User::find(&db, &id)`, `user.save(&db)` and the rest into scope. Being generic, each is
+/// compiled only for the models that call it: a crate of many models does not pay for
+/// operations it never uses. What differs from model to model (unique finders, index queries,
+/// related loaders) is generated on the model itself.
 pub trait Model: Sized + Send + Sync + 'static {
     /// The primary-key type (`UserId`, `TaggedPostKey`).
     type Key: ModelKey;
@@ -30,6 +40,94 @@ pub trait Model: Sized + Send + Sync + 'static {
 
     /// The bookkeeping of this item, mutably.
     fn state_mut(&mut self) -> &mut ItemState;
+
+    /// Stores a new item in one write (one transaction when it claims unique values). Fails
+    /// with [`Error::AlreadyExists`](crate::Error::AlreadyExists) when the key is taken and
+    /// [`Error::UniqueViolation`](crate::Error::UniqueViolation) when a unique value is.
+    fn create<N: NewModel<Model = Self>>(
+        db: &Db,
+        new: N,
+    ) -> impl Future<Output = crate::Result<Self>> + Send {
+        ops::create(db, new.into_fields(db))
+    }
+
+    /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
+    fn find(db: &Db, key: &Self::Key) -> impl Future<Output = crate::Result<Option<Self>>> + Send {
+        ops::find(db, key, ReadOptions::default())
+    }
+
+    /// Reads one item by key with explicit options (e.g. a strongly consistent read).
+    fn find_with(
+        db: &Db,
+        key: &Self::Key,
+        options: ReadOptions,
+    ) -> impl Future<Output = crate::Result<Option<Self>>> + Send {
+        ops::find(db, key, options)
+    }
+
+    /// Reads many items by key, in order; `None` where an item does not exist.
+    fn find_many(
+        db: &Db,
+        keys: &[Self::Key],
+    ) -> impl Future<Output = crate::Result<Vec<Option<Self>>>> + Send {
+        ops::find_many(db, keys)
+    }
+
+    /// Writes the fields changed since this item was loaded; sends nothing when none changed.
+    fn save(&mut self, db: &Db) -> impl Future<Output = crate::Result<()>> + Send {
+        ops::save(db, self, None)
+    }
+
+    /// Like [`save`](Self::save), only if `condition` holds for the stored item.
+    fn save_if(
+        &mut self,
+        db: &Db,
+        condition: Condition,
+    ) -> impl Future<Output = crate::Result<()>> + Send {
+        ops::save(db, self, Some(condition))
+    }
+
+    /// Applies `update` (a generated `UserUpdate`) to the item with this key in one request,
+    /// without reading it first, and returns the item as stored afterwards.
+    fn update<U: ModelUpdate<Model = Self>>(
+        db: &Db,
+        key: &Self::Key,
+        update: U,
+    ) -> impl Future<Output = crate::Result<Self>> + Send {
+        let (changes, condition) = update.into_parts();
+        ops::update(db, key, changes, condition)
+    }
+
+    /// Deletes the item with this key and returns it as it was.
+    fn delete(db: &Db, key: &Self::Key) -> impl Future<Output = crate::Result<Self>> + Send {
+        ops::delete(db, key, None)
+    }
+
+    /// Like [`delete`](Self::delete), only if `condition` holds for the stored item.
+    fn delete_if(
+        db: &Db,
+        key: &Self::Key,
+        condition: Condition,
+    ) -> impl Future<Output = crate::Result<Self>> + Send {
+        ops::delete(db, key, Some(condition))
+    }
+
+    /// Deletes this loaded item in one request and returns it as it was: its unique values (as
+    /// loaded) are released in the same transaction, without reading it first.
+    fn delete_loaded(self, db: &Db) -> impl Future<Output = crate::Result<Self>> + Send {
+        ops::delete_loaded(db, self)
+    }
+
+    /// The primary id: the key as DynamoBao writes it into related fields (`01J...`, or
+    /// `<partition>##__SK__##<sort>` for a composite key).
+    fn primary_id(&self) -> String {
+        primary_id_of(Self::SCHEMA, &self.key().key_item())
+    }
+
+    /// Capacity consumed to load or write this value.
+    fn consumed_capacity(&self) -> Capacity {
+        self.state().capacity()
+    }
 }
 
 /// The fields of a new item (`NewUser`), ready to be stored by `create` or a
@@ -166,12 +264,6 @@ pub(crate) fn fields_only<M: Model>(item: Item) -> Item {
 pub(crate) fn fields_only_of(schema: &ModelSchema, mut item: Item) -> Item {
     item.retain(|name, _| schema.field(name).is_some());
     item
-}
-
-/// The primary id of a model value: its key as DynamoBao writes it into related fields
-/// (`01J...`, or `<partition>##__SK__##<sort>` for a composite key).
-pub fn primary_id<M: Model>(model: &M) -> String {
-    primary_id_of(M::SCHEMA, &model.key().key_item())
 }
 
 /// The primary id of the item with these key fields. Key values always encode (the schema

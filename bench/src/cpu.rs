@@ -7,7 +7,7 @@ use crate::emulator::{client, fresh_table};
 use crate::error::{BenchError, Result, bao};
 use crate::sdk::{Store, UserRow, new_ulid};
 use crate::stats::{geometric_mean, median, process_cpu};
-use bao_runtime::{Db, Timestamp, Ulid};
+use bao_runtime::{Db, Model, Timestamp, Ulid};
 use examples::models::{NewPost, NewUser, Post, User, UserId};
 use std::time::Instant;
 

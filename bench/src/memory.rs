@@ -7,7 +7,7 @@ use crate::error::{BenchError, Result, bao};
 use crate::paths::run;
 use crate::sdk::{Store, new_ulid};
 use crate::stats::{median, mib, peak_rss_bytes};
-use bao_runtime::{Db, Timestamp};
+use bao_runtime::{Db, Model, Timestamp};
 use examples::models::{NewPost, NewUser, Post, User};
 use std::process::Command;
 

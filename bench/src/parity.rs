@@ -9,7 +9,7 @@ use crate::sdk::{PostRow, Store, UserRow, new_ulid};
 use bao_runtime::aws_sdk_dynamodb::Client;
 use bao_runtime::aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
 use bao_runtime::aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
-use bao_runtime::{Clock, Db, Timestamp, Ulid};
+use bao_runtime::{Clock, Db, Model, Timestamp, Ulid};
 use examples::models::{NewPost, NewUser, Post, User, UserId};
 use std::sync::{Arc, Mutex, PoisonError};
 

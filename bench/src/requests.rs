@@ -4,7 +4,7 @@
 use crate::emulator::{config, fresh_table};
 use crate::error::{BenchError, Result, bao};
 use bao_runtime::aws_sdk_dynamodb::Client;
-use bao_runtime::{Db, RequestScope};
+use bao_runtime::{Db, Model, RequestScope};
 use examples::models::{NewPost, NewUser, Post, PostUpdate, User};
 use futures::future::join_all;
 use std::collections::BTreeMap;

@@ -11,7 +11,7 @@ use crate::paths::{describe, run};
 use crate::stats::{median, mib, ms, peak_rss_bytes, process_cpu};
 use ::tests::Requests;
 use bao_runtime::aws_sdk_dynamodb::Client;
-use bao_runtime::{Db, RequestScope};
+use bao_runtime::{Db, Model, RequestScope};
 use examples::models::{NewPost, NewUser, Post, User};
 use futures::future::join_all;
 use futures::{StreamExt, TryStreamExt};

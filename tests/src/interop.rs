@@ -5,7 +5,7 @@
 
 use crate::node::DynamoBao;
 use bao_runtime::testing::TestDb;
-use bao_runtime::{Db, Timestamp, Ulid};
+use bao_runtime::{Db, Model, Timestamp, Ulid};
 use examples::models::{
     Comment, CommentKey, Document, DocumentId, NewComment, NewDocument, NewPost, NewSetting,
     NewShowcase, NewTag, NewTaggedPost, NewUser, Post, PostId, Setting, SettingId, Showcase,

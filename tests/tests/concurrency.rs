@@ -2,7 +2,7 @@
 //! refused with a version conflict, counter increments are exact, and a unique value goes to
 //! exactly one of many racing creates without leaving orphan constraint items.
 
-use bao_runtime::{Db, Result};
+use bao_runtime::{Db, Model, Result};
 use examples::models::{
     Document, DocumentId, NewDocument, NewPost, NewUser, Post, PostUpdate, User, UserId,
 };

@@ -4,7 +4,7 @@
 
 use bao_runtime::aws_sdk_dynamodb::types::AttributeValue;
 use bao_runtime::schema::{FieldKind, FieldSchema};
-use bao_runtime::{Changes, Error, Item, Timestamp};
+use bao_runtime::{Changes, Error, Item, Model, Timestamp};
 use examples::models::{
     Comment, CommentKey, CommentUpdate, Document, NewComment, NewDocument, NewPost, NewSetting,
     NewShowcase, NewUser, Post, PostId, PostUpdate, Setting, SettingId, SettingUpdate, Showcase,

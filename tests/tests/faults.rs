@@ -7,7 +7,7 @@
 
 use bao_runtime::local::{LocalOptions, LocalServer};
 use bao_runtime::testing::faults::{EVERY_CALL, Faults, Injected, Keys, Throttling};
-use bao_runtime::{Capacity, Db, Error, Item, RequestScope};
+use bao_runtime::{Capacity, Db, Error, Item, Model, RequestScope};
 use examples::models::{
     NewPost, NewTag, NewUser, Post, PostUpdate, Tag, TagId, User, UserId, UserUpdate,
 };

@@ -11,6 +11,7 @@
 //! Needs `node` (18 or newer) and `npm` on `PATH`; the first run installs DynamoBao into
 //! `${XDG_CACHE_HOME:-$HOME/.cache}/bao-interop`.
 
+use bao_runtime::Model;
 use bao_runtime::aws_sdk_dynamodb::types::AttributeValue;
 use examples::models::{
     Comment, Document, DocumentUpdate, NewComment, NewDocument, NewPost, NewSetting, NewTag,

@@ -1,7 +1,7 @@
 //! Tenant isolation: data written under tenant B is never returned under tenant A (or without
 //! a tenant) by any generated read method, and a cursor from B is refused under A.
 
-use bao_runtime::{Db, Error, RequestScope};
+use bao_runtime::{Db, Error, Model, RequestScope};
 use examples::models::{
     Comment, NewComment, NewPost, NewSetting, NewTag, NewUser, Post, Setting, Tag, TaggedPost, User,
 };

@@ -13,7 +13,7 @@ pub mod keys_schema {
 
 use bao_runtime::aws_sdk_dynamodb::types::AttributeValue;
 use bao_runtime::query::Query;
-use bao_runtime::{Db, Error, RequestScope};
+use bao_runtime::{Db, Error, Model, RequestScope};
 use examples::models::{NewSetting, NewUser, Setting, SettingId, User};
 use keys_schema::{Entry, EntryKey, EntryUpdate, NewEntry, NewSlug, Slug, SlugId};
 use std::collections::{BTreeMap, BTreeSet, HashSet};

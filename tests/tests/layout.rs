@@ -4,7 +4,7 @@
 
 use bao_runtime::aws_sdk_dynamodb::primitives::Blob;
 use bao_runtime::aws_sdk_dynamodb::types::AttributeValue;
-use bao_runtime::{Db, Timestamp, Ulid};
+use bao_runtime::{Db, Model, Timestamp, Ulid};
 use examples::models::{
     Comment, NewComment, NewPost, NewSetting, NewShowcase, NewTaggedPost, NewUser, Post, PostId,
     PostUpdate, Setting, SettingId, Showcase, TagId, TaggedPost, User, UserId,

@@ -6,7 +6,7 @@
 use bao_runtime::ops::{MAX_BATCH_GET_KEYS, MAX_ITEM_BYTES};
 use bao_runtime::testing::TestDb;
 use bao_runtime::testing::faults::Faults;
-use bao_runtime::{Clock, Db, Error, Timestamp};
+use bao_runtime::{Clock, Db, Error, Model, Timestamp};
 use examples::models::{
     NewPost, NewTag, NewUser, Post, PostId, PostUpdate, Tag, TagId, User, UserId, UserUpdate,
 };

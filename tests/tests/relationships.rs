@@ -1,7 +1,7 @@
 //! Relationships: mapping tables (`link`, `unlink`, `get_<name>` on both sides), the related
 //! items of many items at once, and the iteration filter.
 
-use bao_runtime::{Error, RequestScope};
+use bao_runtime::{Error, Model, RequestScope};
 use examples::models::{
     NewPost, NewTag, NewUser, Post, PostId, Tag, TagId, TaggedPost, TaggedPostKey, User, UserId,
 };

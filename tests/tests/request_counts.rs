@@ -5,7 +5,7 @@
 //! The counts come from [`tests::Requests`] (the `X-Amz-Target` of each request sent);
 //! `the_test_call_log_names_each_operation` checks that `TestDb::calls()` agrees.
 
-use bao_runtime::{Capacity, Db, Error, RequestScope};
+use bao_runtime::{Capacity, Db, Error, Model, RequestScope};
 use examples::models::{
     Document, DocumentUpdate, NewDocument, NewPost, NewTag, NewUser, Post, PostUpdate, Tag, TagId,
     TagUpdate, User, UserId,

@@ -1,7 +1,7 @@
 //! User transactions: creates, updates, deletes and condition checks across models in one
 //! TransactWriteItems, all or nothing.
 
-use bao_runtime::Error;
+use bao_runtime::{Error, Model};
 use examples::models::{
     NewDocument, NewPost, NewTag, NewUser, Post, PostUpdate, Tag, TagUpdate, User,
 };

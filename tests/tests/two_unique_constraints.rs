@@ -5,6 +5,7 @@ pub mod blog {
     include!(concat!(env!("OUT_DIR"), "/blog/bao_models.rs"));
 }
 
+use bao_runtime::Model;
 use blog::{NewUser, User};
 use tests::{start_logged, text_of, unique_items};
 

@@ -2,7 +2,7 @@
 //! released, the new one is claimed), refusing a taken value without changing anything, and
 //! releasing the value on delete. Constraint items are checked with a plain Scan.
 
-use bao_runtime::Error;
+use bao_runtime::{Error, Model};
 use examples::models::{NewUser, User, UserUpdate};
 use tests::{RawItem, s, start, stored, text_of, unique_items};
 

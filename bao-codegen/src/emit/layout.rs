@@ -237,6 +237,46 @@ pub(crate) fn call(indent: usize, head: &str, args: Vec<String>, after: &str) ->
     Expr::call(head, args).layout(indent, indent, after)
 }
 
+/// A macro call in item position, `head(args)` then `after`, laid out as prettyplease lays out
+/// the tokens of a macro it does not know: on one line when it fits, otherwise the tokens
+/// filled onto indented lines between the parentheses (breaking only after a comma).
+pub(crate) fn macro_call(indent: usize, head: &str, args: Vec<String>, after: &str) -> String {
+    let flat = format!("{head}({}){after}", args.join(", "));
+    if indent + flat.len() <= WIDTH {
+        return flat;
+    }
+    let inner = indent + INDENT;
+    let last = args.len().saturating_sub(1);
+    let mut text = format!("{head}(\n{}", " ".repeat(inner));
+    let mut column = inner;
+    for (index, arg) in args.iter().enumerate() {
+        let word = match index == last {
+            true => arg.clone(),
+            false => format!("{arg},"),
+        };
+        if index > 0 {
+            match column + 1 + word.len() <= WIDTH {
+                true => {
+                    text.push(' ');
+                    column += 1;
+                }
+                false => {
+                    text.push('\n');
+                    text.push_str(&" ".repeat(inner));
+                    column = inner;
+                }
+            }
+        }
+        text.push_str(&word);
+        column += word.len();
+    }
+    text.push('\n');
+    text.push_str(&" ".repeat(indent));
+    text.push(')');
+    text.push_str(after);
+    text
+}
+
 /// Whether `code` can be printed as it is: every line that is not a comment fits within
 /// [`WIDTH`]. A longer line means a name too long for the layout rules above (prettyplease
 /// would break inside it), so such a module goes through prettyplease instead.
@@ -252,6 +292,20 @@ pub(crate) fn fits(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_macro_call_that_does_not_fit_fills_its_tokens_between_the_parentheses() {
+        let args = |names: &[&str]| names.iter().map(|name| name.to_string()).collect();
+        assert_eq!(
+            macro_call(0, "m!", args(&["A(b)", "C", "D"]), ";"),
+            "m!(A(b), C, D);"
+        );
+        let long = "x".repeat(40);
+        assert_eq!(
+            macro_call(0, "m!", args(&[&long, &long, "tail"]), ";"),
+            format!("m!(\n    {long}, {long},\n    tail\n);")
+        );
+    }
 
     #[test]
     fn a_signature_that_fits_stays_on_one_line() {

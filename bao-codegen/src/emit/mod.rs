@@ -303,6 +303,7 @@ fn environment(templates_dir: Option<&Path>) -> Result<Environment<'static>, Emi
     env.add_function("sig", layout::signature);
     env.add_function("call", layout::call);
     env.add_function("attr", layout::attribute);
+    env.add_function("mac", layout::macro_call);
     for (name, source) in DEFAULT_TEMPLATES {
         let source = match templates_dir.map(|dir| dir.join(name)) {
             Some(path) if path.exists() => {

@@ -59,12 +59,12 @@ pub(crate) struct KeyView {
     pub(crate) newtype: bool,
     /// The key fields.
     pub(crate) fields: Vec<FieldView>,
-    /// The standard derives of the key type (serde's follow on their own line).
+    /// The standard derives of the key type (serde's follow on their own line). A newtype's
+    /// `Debug` comes from `key_newtype!`, which prints the value as its `Display` does.
     pub(crate) derives: Vec<String>,
-    /// A newtype over a ULID: it has `generate(db)`.
-    pub(crate) ulid: bool,
-    /// A newtype over a `String`: it converts from `&str`.
-    pub(crate) string_like: bool,
+    /// The trailing arguments of a newtype's `key_newtype!`: `ulid` adds `generate(db)`,
+    /// `string` adds `From<&str>`.
+    pub(crate) newtype_extras: Vec<String>,
     /// The wrapped type of a newtype.
     pub(crate) inner_type: String,
     /// `Model::key`'s body: the key of `self`, laid out.
@@ -100,7 +100,8 @@ pub(crate) struct FieldView {
     pub(crate) rust_name: String,
     /// The identifier without `r#`, for composed names (`with_type`).
     pub(crate) bare_name: String,
-    /// The Rust name differs from the attribute name, so serde renames it.
+    /// serde's `rename_all = "camelCase"` (on every generated struct) does not turn the Rust
+    /// name into the attribute name, so the field is renamed on its own.
     pub(crate) renamed: bool,
     /// The field's schema constant (`F_USER_ID`).
     pub(crate) const_name: String,
@@ -330,7 +331,10 @@ fn key_view(
     let copy = fields
         .iter()
         .all(|view| ir_field(view).is_some_and(|field| is_copy(schema, field)));
-    let mut derives = vec!["Debug", "Clone"];
+    let mut derives = match newtype {
+        true => vec!["Clone"],
+        false => vec!["Debug", "Clone"],
+    };
     if copy {
         derives.push("Copy");
     }
@@ -376,8 +380,12 @@ fn key_view(
         type_name: type_name.to_owned(),
         newtype,
         derives: derives.into_iter().map(str::to_owned).collect(),
-        ulid: newtype && inner_type == "bao::Ulid",
-        string_like: newtype && inner_type == "String",
+        newtype_extras: match inner_type.as_str() {
+            _ if !newtype => vec![],
+            "bao::Ulid" => vec!["ulid".to_owned()],
+            "String" => vec!["string".to_owned()],
+            _ => vec![],
+        },
         inner_type,
         of_self,
         from_key_item,
@@ -489,8 +497,9 @@ fn field_view(schema: &Schema, model: &ir::Model, field: &ir::Field, key_type: &
         NewSlot::Defaulted | NewSlot::Optional => format!("Option<{value_type}>"),
     };
     let single_key = is_key && key_names.len() == 1;
+    let renamed = serde_camel_case(&bare_name).as_deref() != Some(field.name.as_str());
     let mut serde_attrs = Vec::new();
-    if field.name != bare_name {
+    if renamed {
         serde_attrs.push(format!("rename = {:?}", field.name));
     }
     if optional {
@@ -501,7 +510,7 @@ fn field_view(schema: &Schema, model: &ir::Model, field: &ir::Field, key_type: &
         name: field.name.clone(),
         name_literal: format!("{:?}", field.name),
         rust_name: field.rust_name.clone(),
-        renamed: field.name != bare_name,
+        renamed,
         attr_name: bare_name.to_shouty_snake_case(),
         store_expr: store_expr(field, optional),
         create_expr: create_expr(field, optional, single_key.then_some(key_type)),
@@ -935,4 +944,29 @@ fn file_name(path: &str) -> &str {
         .file_name()
         .and_then(|name| name.to_str())
         .unwrap_or(path)
+}
+
+/// The name serde's `rename_all = "camelCase"` gives a field named `rust_name`, by serde's own
+/// rule (drop each `_` and capitalise what follows, then lowercase the first letter); `None`
+/// where serde's rule would not apply cleanly (non-ASCII, no letters), and the field is renamed
+/// explicitly instead.
+fn serde_camel_case(rust_name: &str) -> Option<String> {
+    if !rust_name.is_ascii() {
+        return None;
+    }
+    let mut pascal = String::with_capacity(rust_name.len());
+    let mut capitalize = true;
+    for ch in rust_name.chars() {
+        match ch {
+            '_' => capitalize = true,
+            _ if capitalize => {
+                pascal.push(ch.to_ascii_uppercase());
+                capitalize = false;
+            }
+            _ => pascal.push(ch),
+        }
+    }
+    let mut chars = pascal.chars();
+    let first = chars.next()?;
+    Some(format!("{}{}", first.to_ascii_lowercase(), chars.as_str()))
 }

@@ -1,5 +1,6 @@
 //! Iterating over every user through the iteration buckets, without a Scan.
 
+use bao_runtime::Model;
 use examples::models::{NewUser, User};
 use futures::TryStreamExt;
 

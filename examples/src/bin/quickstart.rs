@@ -4,7 +4,7 @@
 //! Runs against an in-process DynamoDB by default; see [`examples::connect`] for pointing it
 //! elsewhere.
 
-use bao_runtime::{Capacity, RequestScope};
+use bao_runtime::{Capacity, Model, RequestScope};
 use examples::models::{Document, NewDocument, NewPost, NewUser, Post, PostUpdate, User};
 
 #[tokio::main(flavor = "current_thread")]

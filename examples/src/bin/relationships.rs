@@ -1,7 +1,7 @@
 //! DynamoBao's README example 2 in Rust: a unique email, posts related to their user, the
 //! `postsForUser` index, and a filtered query.
 
-use bao_runtime::RequestScope;
+use bao_runtime::{Model, RequestScope};
 use examples::models::{NewPost, NewUser, Post, User};
 
 #[tokio::main(flavor = "current_thread")]

@@ -1,5 +1,6 @@
 //! A mapping table: tags linked to posts through `TaggedPost`, read from both sides.
 
+use bao_runtime::Model;
 use examples::models::{NewPost, NewTag, Post, Tag, TaggedPost, UserId};
 
 #[tokio::main(flavor = "current_thread")]

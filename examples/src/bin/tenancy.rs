@@ -1,5 +1,6 @@
 //! Multi-tenancy: one table, a tenant-scoped handle per customer, nothing shared.
 
+use bao_runtime::Model;
 use examples::models::{NewSetting, NewUser, Setting, User};
 
 #[tokio::main(flavor = "current_thread")]

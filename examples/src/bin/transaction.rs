@@ -1,6 +1,6 @@
 //! A user transaction: writes across models, all or nothing, in one TransactWriteItems.
 
-use bao_runtime::Error;
+use bao_runtime::{Error, Model};
 use examples::models::{NewPost, NewUser, Post, PostUpdate, User};
 
 #[tokio::main(flavor = "current_thread")]

@@ -5,21 +5,17 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `c`; generated from `models.yaml` line 62.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
-#[serde(crate = "bao::serde")]
+#[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Comment {
     /// `postId`: a RelatedField.
-    #[serde(rename = "postId")]
     pub post_id: super::post::PostId,
     /// `commentId`: a UlidField.
-    #[serde(rename = "commentId")]
     pub comment_id: bao::Ulid,
     /// `authorId`: a RelatedField.
-    #[serde(rename = "authorId")]
     pub author_id: super::user::UserId,
     /// `text`: a StringField.
     pub text: String,
     /// `createdAt`: a CreateDateField.
-    #[serde(rename = "createdAt")]
     pub created_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
     #[serde(skip)]
@@ -28,13 +24,11 @@ pub struct Comment {
 /// The primary key of a [`Comment`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(bao::Serialize, bao::Deserialize)]
-#[serde(crate = "bao::serde")]
+#[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct CommentKey {
     /// `postId`.
-    #[serde(rename = "postId")]
     pub post_id: super::post::PostId,
     /// `commentId`.
-    #[serde(rename = "commentId")]
     pub comment_id: bao::Ulid,
 }
 impl bao::ModelKey for CommentKey {
@@ -66,7 +60,7 @@ impl bao::FieldValue for CommentKey {
         })
     }
 }
-/// The fields of a new [`Comment`], for [`Comment::create`].
+/// The fields of a new [`Comment`], for [`Comment::create`](bao::Model::create).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewComment {
     /// `postId`.
@@ -116,8 +110,8 @@ impl bao::NewModel for NewComment {
         item
     }
 }
-/// Changes to a stored [`Comment`], for [`Comment::update`]: applied in one request,
-/// without reading the item first.
+/// Changes to a stored [`Comment`], for [`Comment::update`](bao::Model::update): applied
+/// in one request, without reading the item first.
 #[derive(Debug, Clone, Default)]
 #[must_use = "an update does nothing until it is passed to `update`"]
 pub struct CommentUpdate {
@@ -177,66 +171,6 @@ impl Comment {
     pub const TEXT: bao::Attr<String> = bao::Attr::of(F_TEXT);
     /// `createdAt`, for conditions and filters.
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
-    /// Stores a new item in one write (one transaction when it claims unique values).
-    pub async fn create(db: &bao::Db, new: NewComment) -> bao::Result<Self> {
-        bao::create(db, new).await
-    }
-    /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
-    pub async fn find(db: &bao::Db, key: &CommentKey) -> bao::Result<Option<Self>> {
-        bao::find(db, key).await
-    }
-    /// Reads one item by key with explicit options (e.g. a strongly consistent read).
-    pub async fn find_with(
-        db: &bao::Db,
-        key: &CommentKey,
-        options: bao::ReadOptions,
-    ) -> bao::Result<Option<Self>> {
-        bao::find_with(db, key, options).await
-    }
-    /// Reads many items by key, in order; `None` where an item does not exist.
-    pub async fn find_many(
-        db: &bao::Db,
-        keys: &[CommentKey],
-    ) -> bao::Result<Vec<Option<Self>>> {
-        bao::find_many(db, keys).await
-    }
-    /// Writes the fields changed since this item was loaded; sends nothing when none changed.
-    pub async fn save(&mut self, db: &bao::Db) -> bao::Result<()> {
-        bao::save(db, self, None).await
-    }
-    /// Like [`save`](Self::save), only if `condition` holds for the stored item.
-    pub async fn save_if(
-        &mut self,
-        db: &bao::Db,
-        condition: bao::Condition,
-    ) -> bao::Result<()> {
-        bao::save(db, self, Some(condition)).await
-    }
-    /// Applies `update` to the item with this key and returns the item as stored afterwards.
-    pub async fn update(
-        db: &bao::Db,
-        key: &CommentKey,
-        update: CommentUpdate,
-    ) -> bao::Result<Self> {
-        bao::update(db, key, update).await
-    }
-    /// Deletes the item with this key and returns it as it was.
-    pub async fn delete(db: &bao::Db, key: &CommentKey) -> bao::Result<Self> {
-        bao::delete(db, key, None).await
-    }
-    /// Deletes this loaded item in one request and returns it as it was: its unique values (as
-    /// loaded) are released in the same transaction, without reading it first.
-    pub async fn delete_loaded(self, db: &bao::Db) -> bao::Result<Self> {
-        bao::delete_loaded(db, self).await
-    }
-    /// Like [`delete`](Self::delete), only if `condition` holds for the stored item.
-    pub async fn delete_if(
-        db: &bao::Db,
-        key: &CommentKey,
-        condition: bao::Condition,
-    ) -> bao::Result<Self> {
-        bao::delete(db, key, Some(condition)).await
-    }
     /// Loads the [`super::post::Post`] this item's `postId` points to (through the request scope).
     pub async fn get_post(
         &self,
@@ -266,14 +200,6 @@ impl Comment {
         items: &[Self],
     ) -> bao::Result<Vec<Option<super::user::User>>> {
         bao::find_related(db, items, |item| Some(item.author_id)).await
-    }
-    /// The primary id: the key as DynamoBao writes it into related fields.
-    pub fn primary_id(&self) -> String {
-        bao::primary_id(self)
-    }
-    /// Capacity consumed to load or write this value.
-    pub fn consumed_capacity(&self) -> bao::Capacity {
-        self._state.capacity()
     }
 }
 impl bao::Model for Comment {

@@ -5,10 +5,9 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `doc`; generated from `models.yaml` line 76.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
-#[serde(crate = "bao::serde")]
+#[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Document {
     /// `documentId`: a UlidField.
-    #[serde(rename = "documentId")]
     pub document_id: DocumentId,
     /// `title`: a StringField.
     pub title: String,
@@ -18,51 +17,18 @@ pub struct Document {
     /// `version`: a VersionField.
     pub version: bao::Ulid,
     /// `modifiedAt`: a ModifiedDateField.
-    #[serde(rename = "modifiedAt")]
     pub modified_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
     #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`Document`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", transparent)]
 pub struct DocumentId(pub bao::Ulid);
-impl DocumentId {
-    /// A new id, stamped with the handle's clock.
-    pub fn generate(db: &bao::Db) -> Self {
-        Self(db.new_ulid())
-    }
-}
-impl std::fmt::Display for DocumentId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
-impl std::str::FromStr for DocumentId {
-    type Err = <bao::Ulid as std::str::FromStr>::Err;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        text.parse().map(Self)
-    }
-}
-impl From<bao::Ulid> for DocumentId {
-    fn from(value: bao::Ulid) -> Self {
-        Self(value)
-    }
-}
-impl bao::KeyNewtype for DocumentId {
-    type Model = Document;
-    type Value = bao::Ulid;
-    const FIELD: &'static bao::FieldSchema = F_DOCUMENT_ID;
-    fn value(&self) -> &bao::Ulid {
-        &self.0
-    }
-    fn from_value(value: bao::Ulid) -> Self {
-        Self(value)
-    }
-}
-/// The fields of a new [`Document`], for [`Document::create`].
+bao::key_newtype!(DocumentId(bao::Ulid), Document, F_DOCUMENT_ID, ulid);
+/// The fields of a new [`Document`], for [`Document::create`](bao::Model::create).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewDocument {
     /// `title`.
@@ -111,8 +77,8 @@ impl bao::NewModel for NewDocument {
         item
     }
 }
-/// Changes to a stored [`Document`], for [`Document::update`]: applied in one request,
-/// without reading the item first.
+/// Changes to a stored [`Document`], for [`Document::update`](bao::Model::update): applied
+/// in one request, without reading the item first.
 #[derive(Debug, Clone, Default)]
 #[must_use = "an update does nothing until it is passed to `update`"]
 pub struct DocumentUpdate {
@@ -174,74 +140,6 @@ impl Document {
     pub const VERSION: bao::Attr<bao::Ulid> = bao::Attr::of(F_VERSION);
     /// `modifiedAt`, for conditions and filters.
     pub const MODIFIED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_MODIFIED_AT);
-    /// Stores a new item in one write (one transaction when it claims unique values).
-    pub async fn create(db: &bao::Db, new: NewDocument) -> bao::Result<Self> {
-        bao::create(db, new).await
-    }
-    /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
-    pub async fn find(db: &bao::Db, key: &DocumentId) -> bao::Result<Option<Self>> {
-        bao::find(db, key).await
-    }
-    /// Reads one item by key with explicit options (e.g. a strongly consistent read).
-    pub async fn find_with(
-        db: &bao::Db,
-        key: &DocumentId,
-        options: bao::ReadOptions,
-    ) -> bao::Result<Option<Self>> {
-        bao::find_with(db, key, options).await
-    }
-    /// Reads many items by key, in order; `None` where an item does not exist.
-    pub async fn find_many(
-        db: &bao::Db,
-        keys: &[DocumentId],
-    ) -> bao::Result<Vec<Option<Self>>> {
-        bao::find_many(db, keys).await
-    }
-    /// Writes the fields changed since this item was loaded; sends nothing when none changed.
-    pub async fn save(&mut self, db: &bao::Db) -> bao::Result<()> {
-        bao::save(db, self, None).await
-    }
-    /// Like [`save`](Self::save), only if `condition` holds for the stored item.
-    pub async fn save_if(
-        &mut self,
-        db: &bao::Db,
-        condition: bao::Condition,
-    ) -> bao::Result<()> {
-        bao::save(db, self, Some(condition)).await
-    }
-    /// Applies `update` to the item with this key and returns the item as stored afterwards.
-    pub async fn update(
-        db: &bao::Db,
-        key: &DocumentId,
-        update: DocumentUpdate,
-    ) -> bao::Result<Self> {
-        bao::update(db, key, update).await
-    }
-    /// Deletes the item with this key and returns it as it was.
-    pub async fn delete(db: &bao::Db, key: &DocumentId) -> bao::Result<Self> {
-        bao::delete(db, key, None).await
-    }
-    /// Deletes this loaded item in one request and returns it as it was: its unique values (as
-    /// loaded) are released in the same transaction, without reading it first.
-    pub async fn delete_loaded(self, db: &bao::Db) -> bao::Result<Self> {
-        bao::delete_loaded(db, self).await
-    }
-    /// Like [`delete`](Self::delete), only if `condition` holds for the stored item.
-    pub async fn delete_if(
-        db: &bao::Db,
-        key: &DocumentId,
-        condition: bao::Condition,
-    ) -> bao::Result<Self> {
-        bao::delete(db, key, Some(condition)).await
-    }
-    /// The primary id: the key as DynamoBao writes it into related fields.
-    pub fn primary_id(&self) -> String {
-        bao::primary_id(self)
-    }
-    /// Capacity consumed to load or write this value.
-    pub fn consumed_capacity(&self) -> bao::Capacity {
-        self._state.capacity()
-    }
 }
 impl bao::Model for Document {
     type Key = DocumentId;

@@ -5,13 +5,11 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `p`; generated from `models.yaml` line 23.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
-#[serde(crate = "bao::serde")]
+#[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Post {
     /// `postId`: a UlidField.
-    #[serde(rename = "postId")]
     pub post_id: PostId,
     /// `userId`: a RelatedField.
-    #[serde(rename = "userId")]
     pub user_id: super::user::UserId,
     /// `title`: a StringField.
     pub title: String,
@@ -20,51 +18,18 @@ pub struct Post {
     /// Changed atomically with `PostUpdate::add_views`.
     pub views: i64,
     /// `createdAt`: a CreateDateField.
-    #[serde(rename = "createdAt")]
     pub created_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
     #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`Post`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", transparent)]
 pub struct PostId(pub bao::Ulid);
-impl PostId {
-    /// A new id, stamped with the handle's clock.
-    pub fn generate(db: &bao::Db) -> Self {
-        Self(db.new_ulid())
-    }
-}
-impl std::fmt::Display for PostId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
-impl std::str::FromStr for PostId {
-    type Err = <bao::Ulid as std::str::FromStr>::Err;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        text.parse().map(Self)
-    }
-}
-impl From<bao::Ulid> for PostId {
-    fn from(value: bao::Ulid) -> Self {
-        Self(value)
-    }
-}
-impl bao::KeyNewtype for PostId {
-    type Model = Post;
-    type Value = bao::Ulid;
-    const FIELD: &'static bao::FieldSchema = F_POST_ID;
-    fn value(&self) -> &bao::Ulid {
-        &self.0
-    }
-    fn from_value(value: bao::Ulid) -> Self {
-        Self(value)
-    }
-}
-/// The fields of a new [`Post`], for [`Post::create`].
+bao::key_newtype!(PostId(bao::Ulid), Post, F_POST_ID, ulid);
+/// The fields of a new [`Post`], for [`Post::create`](bao::Model::create).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPost {
     /// `userId`.
@@ -124,8 +89,8 @@ impl bao::NewModel for NewPost {
         item
     }
 }
-/// Changes to a stored [`Post`], for [`Post::update`]: applied in one request,
-/// without reading the item first.
+/// Changes to a stored [`Post`], for [`Post::update`](bao::Model::update): applied
+/// in one request, without reading the item first.
 #[derive(Debug, Clone, Default)]
 #[must_use = "an update does nothing until it is passed to `update`"]
 pub struct PostUpdate {
@@ -201,66 +166,6 @@ impl Post {
     pub const VIEWS: bao::Attr<i64> = bao::Attr::of(F_VIEWS);
     /// `createdAt`, for conditions and filters.
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
-    /// Stores a new item in one write (one transaction when it claims unique values).
-    pub async fn create(db: &bao::Db, new: NewPost) -> bao::Result<Self> {
-        bao::create(db, new).await
-    }
-    /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
-    pub async fn find(db: &bao::Db, key: &PostId) -> bao::Result<Option<Self>> {
-        bao::find(db, key).await
-    }
-    /// Reads one item by key with explicit options (e.g. a strongly consistent read).
-    pub async fn find_with(
-        db: &bao::Db,
-        key: &PostId,
-        options: bao::ReadOptions,
-    ) -> bao::Result<Option<Self>> {
-        bao::find_with(db, key, options).await
-    }
-    /// Reads many items by key, in order; `None` where an item does not exist.
-    pub async fn find_many(
-        db: &bao::Db,
-        keys: &[PostId],
-    ) -> bao::Result<Vec<Option<Self>>> {
-        bao::find_many(db, keys).await
-    }
-    /// Writes the fields changed since this item was loaded; sends nothing when none changed.
-    pub async fn save(&mut self, db: &bao::Db) -> bao::Result<()> {
-        bao::save(db, self, None).await
-    }
-    /// Like [`save`](Self::save), only if `condition` holds for the stored item.
-    pub async fn save_if(
-        &mut self,
-        db: &bao::Db,
-        condition: bao::Condition,
-    ) -> bao::Result<()> {
-        bao::save(db, self, Some(condition)).await
-    }
-    /// Applies `update` to the item with this key and returns the item as stored afterwards.
-    pub async fn update(
-        db: &bao::Db,
-        key: &PostId,
-        update: PostUpdate,
-    ) -> bao::Result<Self> {
-        bao::update(db, key, update).await
-    }
-    /// Deletes the item with this key and returns it as it was.
-    pub async fn delete(db: &bao::Db, key: &PostId) -> bao::Result<Self> {
-        bao::delete(db, key, None).await
-    }
-    /// Deletes this loaded item in one request and returns it as it was: its unique values (as
-    /// loaded) are released in the same transaction, without reading it first.
-    pub async fn delete_loaded(self, db: &bao::Db) -> bao::Result<Self> {
-        bao::delete_loaded(db, self).await
-    }
-    /// Like [`delete`](Self::delete), only if `condition` holds for the stored item.
-    pub async fn delete_if(
-        db: &bao::Db,
-        key: &PostId,
-        condition: bao::Condition,
-    ) -> bao::Result<Self> {
-        bao::delete(db, key, Some(condition)).await
-    }
     /// Loads the [`super::user::User`] this item's `userId` points to (through the request scope).
     pub async fn get_user(
         &self,
@@ -317,14 +222,6 @@ impl Post {
     /// The items of one iteration bucket, a page at a time.
     pub fn iterate_bucket(db: &bao::Db, bucket: u32) -> bao::Iteration<'_, Self> {
         bao::Iteration::bucket(db, bucket)
-    }
-    /// The primary id: the key as DynamoBao writes it into related fields.
-    pub fn primary_id(&self) -> String {
-        bao::primary_id(self)
-    }
-    /// Capacity consumed to load or write this value.
-    pub fn consumed_capacity(&self) -> bao::Capacity {
-        self._state.capacity()
     }
 }
 impl bao::Model for Post {

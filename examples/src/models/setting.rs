@@ -6,7 +6,7 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `set`; generated from `models.yaml` line 110.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
-#[serde(crate = "bao::serde")]
+#[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Setting {
     /// `name`: a StringField.
     pub name: SettingId,
@@ -18,43 +18,12 @@ pub struct Setting {
     _state: bao::ItemState,
 }
 /// The primary key of a [`Setting`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", transparent)]
 pub struct SettingId(pub String);
-impl std::fmt::Display for SettingId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
-impl std::str::FromStr for SettingId {
-    type Err = <String as std::str::FromStr>::Err;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        text.parse().map(Self)
-    }
-}
-impl From<String> for SettingId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-impl From<&str> for SettingId {
-    fn from(value: &str) -> Self {
-        Self(value.to_owned())
-    }
-}
-impl bao::KeyNewtype for SettingId {
-    type Model = Setting;
-    type Value = String;
-    const FIELD: &'static bao::FieldSchema = F_NAME;
-    fn value(&self) -> &String {
-        &self.0
-    }
-    fn from_value(value: String) -> Self {
-        Self(value)
-    }
-}
-/// The fields of a new [`Setting`], for [`Setting::create`].
+bao::key_newtype!(SettingId(String), Setting, F_NAME, string);
+/// The fields of a new [`Setting`], for [`Setting::create`](bao::Model::create).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewSetting {
     /// `name`.
@@ -86,8 +55,8 @@ impl bao::NewModel for NewSetting {
         item
     }
 }
-/// Changes to a stored [`Setting`], for [`Setting::update`]: applied in one request,
-/// without reading the item first.
+/// Changes to a stored [`Setting`], for [`Setting::update`](bao::Model::update): applied
+/// in one request, without reading the item first.
 #[derive(Debug, Clone, Default)]
 #[must_use = "an update does nothing until it is passed to `update`"]
 pub struct SettingUpdate {
@@ -132,79 +101,11 @@ impl Setting {
     pub const NAME: bao::Attr<SettingId> = bao::Attr::of(F_NAME);
     /// `value`, for conditions and filters.
     pub const VALUE: bao::Attr<String> = bao::Attr::of(F_VALUE);
-    /// Stores a new item in one write (one transaction when it claims unique values).
-    pub async fn create(db: &bao::Db, new: NewSetting) -> bao::Result<Self> {
-        bao::create(db, new).await
-    }
-    /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
-    pub async fn find(db: &bao::Db, key: &SettingId) -> bao::Result<Option<Self>> {
-        bao::find(db, key).await
-    }
-    /// Reads one item by key with explicit options (e.g. a strongly consistent read).
-    pub async fn find_with(
-        db: &bao::Db,
-        key: &SettingId,
-        options: bao::ReadOptions,
-    ) -> bao::Result<Option<Self>> {
-        bao::find_with(db, key, options).await
-    }
-    /// Reads many items by key, in order; `None` where an item does not exist.
-    pub async fn find_many(
-        db: &bao::Db,
-        keys: &[SettingId],
-    ) -> bao::Result<Vec<Option<Self>>> {
-        bao::find_many(db, keys).await
-    }
-    /// Writes the fields changed since this item was loaded; sends nothing when none changed.
-    pub async fn save(&mut self, db: &bao::Db) -> bao::Result<()> {
-        bao::save(db, self, None).await
-    }
-    /// Like [`save`](Self::save), only if `condition` holds for the stored item.
-    pub async fn save_if(
-        &mut self,
-        db: &bao::Db,
-        condition: bao::Condition,
-    ) -> bao::Result<()> {
-        bao::save(db, self, Some(condition)).await
-    }
-    /// Applies `update` to the item with this key and returns the item as stored afterwards.
-    pub async fn update(
-        db: &bao::Db,
-        key: &SettingId,
-        update: SettingUpdate,
-    ) -> bao::Result<Self> {
-        bao::update(db, key, update).await
-    }
-    /// Deletes the item with this key and returns it as it was.
-    pub async fn delete(db: &bao::Db, key: &SettingId) -> bao::Result<Self> {
-        bao::delete(db, key, None).await
-    }
-    /// Deletes this loaded item in one request and returns it as it was: its unique values (as
-    /// loaded) are released in the same transaction, without reading it first.
-    pub async fn delete_loaded(self, db: &bao::Db) -> bao::Result<Self> {
-        bao::delete_loaded(db, self).await
-    }
-    /// Like [`delete`](Self::delete), only if `condition` holds for the stored item.
-    pub async fn delete_if(
-        db: &bao::Db,
-        key: &SettingId,
-        condition: bao::Condition,
-    ) -> bao::Result<Self> {
-        bao::delete(db, key, Some(condition)).await
-    }
     /// Queries [`super::setting::Setting`] items through the index `allSettings`.
     pub fn query_all_settings(
         db: &bao::Db,
     ) -> bao::Query<'_, super::setting::Setting, super::setting::SettingId> {
         bao::query(db, "allSettings")
-    }
-    /// The primary id: the key as DynamoBao writes it into related fields.
-    pub fn primary_id(&self) -> String {
-        bao::primary_id(self)
-    }
-    /// Capacity consumed to load or write this value.
-    pub fn consumed_capacity(&self) -> bao::Capacity {
-        self._state.capacity()
     }
 }
 impl bao::Model for Setting {

@@ -5,10 +5,9 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `sc`; generated from `models.yaml` line 88.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
-#[serde(crate = "bao::serde")]
+#[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Showcase {
     /// `showcaseId`: a UlidField.
-    #[serde(rename = "showcaseId")]
     pub showcase_id: ShowcaseId,
     /// `label`: a StringField.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23,16 +22,14 @@ pub struct Showcase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// `happenedAt`: a DateTimeField.
-    #[serde(rename = "happenedAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub happened_at: Option<bao::Timestamp>,
     /// `createdAt`: a CreateDateField.
-    #[serde(rename = "createdAt")]
     pub created_at: bao::Timestamp,
     /// `modifiedAt`: a ModifiedDateField.
-    #[serde(rename = "modifiedAt")]
     pub modified_at: bao::Timestamp,
     /// `ownerId`: a RelatedField.
-    #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<super::user::UserId>,
     /// `hits`: a CounterField.
     pub hits: i64,
@@ -51,44 +48,12 @@ pub struct Showcase {
     _state: bao::ItemState,
 }
 /// The primary key of a [`Showcase`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", transparent)]
 pub struct ShowcaseId(pub bao::Ulid);
-impl ShowcaseId {
-    /// A new id, stamped with the handle's clock.
-    pub fn generate(db: &bao::Db) -> Self {
-        Self(db.new_ulid())
-    }
-}
-impl std::fmt::Display for ShowcaseId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
-impl std::str::FromStr for ShowcaseId {
-    type Err = <bao::Ulid as std::str::FromStr>::Err;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        text.parse().map(Self)
-    }
-}
-impl From<bao::Ulid> for ShowcaseId {
-    fn from(value: bao::Ulid) -> Self {
-        Self(value)
-    }
-}
-impl bao::KeyNewtype for ShowcaseId {
-    type Model = Showcase;
-    type Value = bao::Ulid;
-    const FIELD: &'static bao::FieldSchema = F_SHOWCASE_ID;
-    fn value(&self) -> &bao::Ulid {
-        &self.0
-    }
-    fn from_value(value: bao::Ulid) -> Self {
-        Self(value)
-    }
-}
-/// The fields of a new [`Showcase`], for [`Showcase::create`].
+bao::key_newtype!(ShowcaseId(bao::Ulid), Showcase, F_SHOWCASE_ID, ulid);
+/// The fields of a new [`Showcase`], for [`Showcase::create`](bao::Model::create).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewShowcase {
     /// `showcaseId`; its default when `None`.
@@ -232,8 +197,8 @@ impl Default for NewShowcase {
         Self::new()
     }
 }
-/// Changes to a stored [`Showcase`], for [`Showcase::update`]: applied in one request,
-/// without reading the item first.
+/// Changes to a stored [`Showcase`], for [`Showcase::update`](bao::Model::update): applied
+/// in one request, without reading the item first.
 #[derive(Debug, Clone, Default)]
 #[must_use = "an update does nothing until it is passed to `update`"]
 pub struct ShowcaseUpdate {
@@ -439,66 +404,6 @@ impl Showcase {
     pub const LABELS: bao::Attr<std::collections::BTreeSet<String>> = bao::Attr::of(
         F_LABELS,
     );
-    /// Stores a new item in one write (one transaction when it claims unique values).
-    pub async fn create(db: &bao::Db, new: NewShowcase) -> bao::Result<Self> {
-        bao::create(db, new).await
-    }
-    /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
-    pub async fn find(db: &bao::Db, key: &ShowcaseId) -> bao::Result<Option<Self>> {
-        bao::find(db, key).await
-    }
-    /// Reads one item by key with explicit options (e.g. a strongly consistent read).
-    pub async fn find_with(
-        db: &bao::Db,
-        key: &ShowcaseId,
-        options: bao::ReadOptions,
-    ) -> bao::Result<Option<Self>> {
-        bao::find_with(db, key, options).await
-    }
-    /// Reads many items by key, in order; `None` where an item does not exist.
-    pub async fn find_many(
-        db: &bao::Db,
-        keys: &[ShowcaseId],
-    ) -> bao::Result<Vec<Option<Self>>> {
-        bao::find_many(db, keys).await
-    }
-    /// Writes the fields changed since this item was loaded; sends nothing when none changed.
-    pub async fn save(&mut self, db: &bao::Db) -> bao::Result<()> {
-        bao::save(db, self, None).await
-    }
-    /// Like [`save`](Self::save), only if `condition` holds for the stored item.
-    pub async fn save_if(
-        &mut self,
-        db: &bao::Db,
-        condition: bao::Condition,
-    ) -> bao::Result<()> {
-        bao::save(db, self, Some(condition)).await
-    }
-    /// Applies `update` to the item with this key and returns the item as stored afterwards.
-    pub async fn update(
-        db: &bao::Db,
-        key: &ShowcaseId,
-        update: ShowcaseUpdate,
-    ) -> bao::Result<Self> {
-        bao::update(db, key, update).await
-    }
-    /// Deletes the item with this key and returns it as it was.
-    pub async fn delete(db: &bao::Db, key: &ShowcaseId) -> bao::Result<Self> {
-        bao::delete(db, key, None).await
-    }
-    /// Deletes this loaded item in one request and returns it as it was: its unique values (as
-    /// loaded) are released in the same transaction, without reading it first.
-    pub async fn delete_loaded(self, db: &bao::Db) -> bao::Result<Self> {
-        bao::delete_loaded(db, self).await
-    }
-    /// Like [`delete`](Self::delete), only if `condition` holds for the stored item.
-    pub async fn delete_if(
-        db: &bao::Db,
-        key: &ShowcaseId,
-        condition: bao::Condition,
-    ) -> bao::Result<Self> {
-        bao::delete(db, key, Some(condition)).await
-    }
     /// Loads the [`super::user::User`] this item's `ownerId` points to (through the request scope).
     pub async fn get_owner(
         &self,
@@ -513,14 +418,6 @@ impl Showcase {
         items: &[Self],
     ) -> bao::Result<Vec<Option<super::user::User>>> {
         bao::find_related(db, items, |item| item.owner_id).await
-    }
-    /// The primary id: the key as DynamoBao writes it into related fields.
-    pub fn primary_id(&self) -> String {
-        bao::primary_id(self)
-    }
-    /// Capacity consumed to load or write this value.
-    pub fn consumed_capacity(&self) -> bao::Capacity {
-        self._state.capacity()
     }
 }
 impl bao::Model for Showcase {

@@ -5,10 +5,9 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `t`; generated from `models.yaml` line 40.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
-#[serde(crate = "bao::serde")]
+#[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Tag {
     /// `tagId`: a UlidField.
-    #[serde(rename = "tagId")]
     pub tag_id: TagId,
     /// `name`: a StringField.
     pub name: String,
@@ -17,44 +16,12 @@ pub struct Tag {
     _state: bao::ItemState,
 }
 /// The primary key of a [`Tag`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", transparent)]
 pub struct TagId(pub bao::Ulid);
-impl TagId {
-    /// A new id, stamped with the handle's clock.
-    pub fn generate(db: &bao::Db) -> Self {
-        Self(db.new_ulid())
-    }
-}
-impl std::fmt::Display for TagId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
-impl std::str::FromStr for TagId {
-    type Err = <bao::Ulid as std::str::FromStr>::Err;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        text.parse().map(Self)
-    }
-}
-impl From<bao::Ulid> for TagId {
-    fn from(value: bao::Ulid) -> Self {
-        Self(value)
-    }
-}
-impl bao::KeyNewtype for TagId {
-    type Model = Tag;
-    type Value = bao::Ulid;
-    const FIELD: &'static bao::FieldSchema = F_TAG_ID;
-    fn value(&self) -> &bao::Ulid {
-        &self.0
-    }
-    fn from_value(value: bao::Ulid) -> Self {
-        Self(value)
-    }
-}
-/// The fields of a new [`Tag`], for [`Tag::create`].
+bao::key_newtype!(TagId(bao::Ulid), Tag, F_TAG_ID, ulid);
+/// The fields of a new [`Tag`], for [`Tag::create`](bao::Model::create).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewTag {
     /// `name`.
@@ -90,8 +57,8 @@ impl bao::NewModel for NewTag {
         item
     }
 }
-/// Changes to a stored [`Tag`], for [`Tag::update`]: applied in one request,
-/// without reading the item first.
+/// Changes to a stored [`Tag`], for [`Tag::update`](bao::Model::update): applied
+/// in one request, without reading the item first.
 #[derive(Debug, Clone, Default)]
 #[must_use = "an update does nothing until it is passed to `update`"]
 pub struct TagUpdate {
@@ -131,66 +98,6 @@ impl Tag {
     pub const TAG_ID: bao::Attr<TagId> = bao::Attr::of(F_TAG_ID);
     /// `name`, for conditions and filters.
     pub const NAME: bao::Attr<String> = bao::Attr::of(F_NAME);
-    /// Stores a new item in one write (one transaction when it claims unique values).
-    pub async fn create(db: &bao::Db, new: NewTag) -> bao::Result<Self> {
-        bao::create(db, new).await
-    }
-    /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
-    pub async fn find(db: &bao::Db, key: &TagId) -> bao::Result<Option<Self>> {
-        bao::find(db, key).await
-    }
-    /// Reads one item by key with explicit options (e.g. a strongly consistent read).
-    pub async fn find_with(
-        db: &bao::Db,
-        key: &TagId,
-        options: bao::ReadOptions,
-    ) -> bao::Result<Option<Self>> {
-        bao::find_with(db, key, options).await
-    }
-    /// Reads many items by key, in order; `None` where an item does not exist.
-    pub async fn find_many(
-        db: &bao::Db,
-        keys: &[TagId],
-    ) -> bao::Result<Vec<Option<Self>>> {
-        bao::find_many(db, keys).await
-    }
-    /// Writes the fields changed since this item was loaded; sends nothing when none changed.
-    pub async fn save(&mut self, db: &bao::Db) -> bao::Result<()> {
-        bao::save(db, self, None).await
-    }
-    /// Like [`save`](Self::save), only if `condition` holds for the stored item.
-    pub async fn save_if(
-        &mut self,
-        db: &bao::Db,
-        condition: bao::Condition,
-    ) -> bao::Result<()> {
-        bao::save(db, self, Some(condition)).await
-    }
-    /// Applies `update` to the item with this key and returns the item as stored afterwards.
-    pub async fn update(
-        db: &bao::Db,
-        key: &TagId,
-        update: TagUpdate,
-    ) -> bao::Result<Self> {
-        bao::update(db, key, update).await
-    }
-    /// Deletes the item with this key and returns it as it was.
-    pub async fn delete(db: &bao::Db, key: &TagId) -> bao::Result<Self> {
-        bao::delete(db, key, None).await
-    }
-    /// Deletes this loaded item in one request and returns it as it was: its unique values (as
-    /// loaded) are released in the same transaction, without reading it first.
-    pub async fn delete_loaded(self, db: &bao::Db) -> bao::Result<Self> {
-        bao::delete_loaded(db, self).await
-    }
-    /// Like [`delete`](Self::delete), only if `condition` holds for the stored item.
-    pub async fn delete_if(
-        db: &bao::Db,
-        key: &TagId,
-        condition: bao::Condition,
-    ) -> bao::Result<Self> {
-        bao::delete(db, key, Some(condition)).await
-    }
     /// Queries [`super::tagged_post::TaggedPost`] items through the index `postsForTag`.
     pub fn query_posts<'a>(
         &self,
@@ -211,14 +118,6 @@ impl Tag {
         super::post::Post,
     > {
         bao::query_mapped(db, "postsForTag", self, |link| Some(link.post_id))
-    }
-    /// The primary id: the key as DynamoBao writes it into related fields.
-    pub fn primary_id(&self) -> String {
-        bao::primary_id(self)
-    }
-    /// Capacity consumed to load or write this value.
-    pub fn consumed_capacity(&self) -> bao::Capacity {
-        self._state.capacity()
     }
 }
 impl bao::Model for Tag {

@@ -5,16 +5,13 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// A mapping table, stored with model prefix `tp`; generated from `models.yaml` line 49.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
-#[serde(crate = "bao::serde")]
+#[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct TaggedPost {
     /// `tagId`: a RelatedField.
-    #[serde(rename = "tagId")]
     pub tag_id: super::tag::TagId,
     /// `postId`: a RelatedField.
-    #[serde(rename = "postId")]
     pub post_id: super::post::PostId,
     /// `createdAt`: a CreateDateField.
-    #[serde(rename = "createdAt")]
     pub created_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
     #[serde(skip)]
@@ -23,13 +20,11 @@ pub struct TaggedPost {
 /// The primary key of a [`TaggedPost`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(bao::Serialize, bao::Deserialize)]
-#[serde(crate = "bao::serde")]
+#[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct TaggedPostKey {
     /// `tagId`.
-    #[serde(rename = "tagId")]
     pub tag_id: super::tag::TagId,
     /// `postId`.
-    #[serde(rename = "postId")]
     pub post_id: super::post::PostId,
 }
 impl bao::ModelKey for TaggedPostKey {
@@ -61,7 +56,7 @@ impl bao::FieldValue for TaggedPostKey {
         })
     }
 }
-/// The fields of a new [`TaggedPost`], for [`TaggedPost::create`].
+/// The fields of a new [`TaggedPost`], for [`TaggedPost::create`](bao::Model::create).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewTaggedPost {
     /// `tagId`.
@@ -86,8 +81,8 @@ impl bao::NewModel for NewTaggedPost {
         item
     }
 }
-/// Changes to a stored [`TaggedPost`], for [`TaggedPost::update`]: applied in one request,
-/// without reading the item first.
+/// Changes to a stored [`TaggedPost`], for [`TaggedPost::update`](bao::Model::update): applied
+/// in one request, without reading the item first.
 #[derive(Debug, Clone, Default)]
 #[must_use = "an update does nothing until it is passed to `update`"]
 pub struct TaggedPostUpdate {
@@ -126,66 +121,6 @@ impl TaggedPost {
     pub const POST_ID: bao::Attr<super::post::PostId> = bao::Attr::of(F_POST_ID);
     /// `createdAt`, for conditions and filters.
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
-    /// Stores a new item in one write (one transaction when it claims unique values).
-    pub async fn create(db: &bao::Db, new: NewTaggedPost) -> bao::Result<Self> {
-        bao::create(db, new).await
-    }
-    /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
-    pub async fn find(db: &bao::Db, key: &TaggedPostKey) -> bao::Result<Option<Self>> {
-        bao::find(db, key).await
-    }
-    /// Reads one item by key with explicit options (e.g. a strongly consistent read).
-    pub async fn find_with(
-        db: &bao::Db,
-        key: &TaggedPostKey,
-        options: bao::ReadOptions,
-    ) -> bao::Result<Option<Self>> {
-        bao::find_with(db, key, options).await
-    }
-    /// Reads many items by key, in order; `None` where an item does not exist.
-    pub async fn find_many(
-        db: &bao::Db,
-        keys: &[TaggedPostKey],
-    ) -> bao::Result<Vec<Option<Self>>> {
-        bao::find_many(db, keys).await
-    }
-    /// Writes the fields changed since this item was loaded; sends nothing when none changed.
-    pub async fn save(&mut self, db: &bao::Db) -> bao::Result<()> {
-        bao::save(db, self, None).await
-    }
-    /// Like [`save`](Self::save), only if `condition` holds for the stored item.
-    pub async fn save_if(
-        &mut self,
-        db: &bao::Db,
-        condition: bao::Condition,
-    ) -> bao::Result<()> {
-        bao::save(db, self, Some(condition)).await
-    }
-    /// Applies `update` to the item with this key and returns the item as stored afterwards.
-    pub async fn update(
-        db: &bao::Db,
-        key: &TaggedPostKey,
-        update: TaggedPostUpdate,
-    ) -> bao::Result<Self> {
-        bao::update(db, key, update).await
-    }
-    /// Deletes the item with this key and returns it as it was.
-    pub async fn delete(db: &bao::Db, key: &TaggedPostKey) -> bao::Result<Self> {
-        bao::delete(db, key, None).await
-    }
-    /// Deletes this loaded item in one request and returns it as it was: its unique values (as
-    /// loaded) are released in the same transaction, without reading it first.
-    pub async fn delete_loaded(self, db: &bao::Db) -> bao::Result<Self> {
-        bao::delete_loaded(db, self).await
-    }
-    /// Like [`delete`](Self::delete), only if `condition` holds for the stored item.
-    pub async fn delete_if(
-        db: &bao::Db,
-        key: &TaggedPostKey,
-        condition: bao::Condition,
-    ) -> bao::Result<Self> {
-        bao::delete(db, key, Some(condition)).await
-    }
     /// Loads the [`super::tag::Tag`] this item's `tagId` points to (through the request scope).
     pub async fn get_tag(&self, db: &bao::Db) -> bao::Result<Option<super::tag::Tag>> {
         bao::find(db, &self.tag_id).await
@@ -220,7 +155,7 @@ impl TaggedPost {
         tag_id: super::tag::TagId,
         post_id: super::post::PostId,
     ) -> bao::Result<Self> {
-        Self::create(db, NewTaggedPost::new(tag_id, post_id)).await
+        bao::create(db, NewTaggedPost::new(tag_id, post_id)).await
     }
     /// Removes the link between `tagId` and `postId` and returns it as it was.
     pub async fn unlink(
@@ -229,15 +164,7 @@ impl TaggedPost {
         post_id: super::post::PostId,
     ) -> bao::Result<Self> {
         let key = TaggedPostKey { tag_id, post_id };
-        Self::delete(db, &key).await
-    }
-    /// The primary id: the key as DynamoBao writes it into related fields.
-    pub fn primary_id(&self) -> String {
-        bao::primary_id(self)
-    }
-    /// Capacity consumed to load or write this value.
-    pub fn consumed_capacity(&self) -> bao::Capacity {
-        self._state.capacity()
+        bao::delete(db, &key, None).await
     }
 }
 impl bao::Model for TaggedPost {

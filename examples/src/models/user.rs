@@ -5,27 +5,20 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `u`; generated from `models.yaml` line 5.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
-#[serde(crate = "bao::serde")]
+#[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct User {
     /// `userId`: a UlidField.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// `name`: a StringField.
     pub name: String,
     /// Unique across users (see uniqueEmail).
     pub email: String,
     /// `profilePictureUrl`: a StringField.
-    #[serde(
-        rename = "profilePictureUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_picture_url: Option<String>,
     /// `createdAt`: a CreateDateField.
-    #[serde(rename = "createdAt")]
     pub created_at: bao::Timestamp,
     /// `modifiedAt`: a ModifiedDateField.
-    #[serde(rename = "modifiedAt")]
     pub modified_at: bao::Timestamp,
     /// `role`: a StringField.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,44 +28,12 @@ pub struct User {
     _state: bao::ItemState,
 }
 /// The primary key of a [`User`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", transparent)]
 pub struct UserId(pub bao::Ulid);
-impl UserId {
-    /// A new id, stamped with the handle's clock.
-    pub fn generate(db: &bao::Db) -> Self {
-        Self(db.new_ulid())
-    }
-}
-impl std::fmt::Display for UserId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
-impl std::str::FromStr for UserId {
-    type Err = <bao::Ulid as std::str::FromStr>::Err;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        text.parse().map(Self)
-    }
-}
-impl From<bao::Ulid> for UserId {
-    fn from(value: bao::Ulid) -> Self {
-        Self(value)
-    }
-}
-impl bao::KeyNewtype for UserId {
-    type Model = User;
-    type Value = bao::Ulid;
-    const FIELD: &'static bao::FieldSchema = F_USER_ID;
-    fn value(&self) -> &bao::Ulid {
-        &self.0
-    }
-    fn from_value(value: bao::Ulid) -> Self {
-        Self(value)
-    }
-}
-/// The fields of a new [`User`], for [`User::create`].
+bao::key_newtype!(UserId(bao::Ulid), User, F_USER_ID, ulid);
+/// The fields of a new [`User`], for [`User::create`](bao::Model::create).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewUser {
     /// `name`.
@@ -135,8 +96,8 @@ impl bao::NewModel for NewUser {
         item
     }
 }
-/// Changes to a stored [`User`], for [`User::update`]: applied in one request,
-/// without reading the item first.
+/// Changes to a stored [`User`], for [`User::update`](bao::Model::update): applied
+/// in one request, without reading the item first.
 #[derive(Debug, Clone, Default)]
 #[must_use = "an update does nothing until it is passed to `update`"]
 pub struct UserUpdate {
@@ -223,66 +184,6 @@ impl User {
     pub const MODIFIED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_MODIFIED_AT);
     /// `role`, for conditions and filters.
     pub const ROLE: bao::Attr<String> = bao::Attr::of(F_ROLE);
-    /// Stores a new item in one write (one transaction when it claims unique values).
-    pub async fn create(db: &bao::Db, new: NewUser) -> bao::Result<Self> {
-        bao::create(db, new).await
-    }
-    /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
-    pub async fn find(db: &bao::Db, key: &UserId) -> bao::Result<Option<Self>> {
-        bao::find(db, key).await
-    }
-    /// Reads one item by key with explicit options (e.g. a strongly consistent read).
-    pub async fn find_with(
-        db: &bao::Db,
-        key: &UserId,
-        options: bao::ReadOptions,
-    ) -> bao::Result<Option<Self>> {
-        bao::find_with(db, key, options).await
-    }
-    /// Reads many items by key, in order; `None` where an item does not exist.
-    pub async fn find_many(
-        db: &bao::Db,
-        keys: &[UserId],
-    ) -> bao::Result<Vec<Option<Self>>> {
-        bao::find_many(db, keys).await
-    }
-    /// Writes the fields changed since this item was loaded; sends nothing when none changed.
-    pub async fn save(&mut self, db: &bao::Db) -> bao::Result<()> {
-        bao::save(db, self, None).await
-    }
-    /// Like [`save`](Self::save), only if `condition` holds for the stored item.
-    pub async fn save_if(
-        &mut self,
-        db: &bao::Db,
-        condition: bao::Condition,
-    ) -> bao::Result<()> {
-        bao::save(db, self, Some(condition)).await
-    }
-    /// Applies `update` to the item with this key and returns the item as stored afterwards.
-    pub async fn update(
-        db: &bao::Db,
-        key: &UserId,
-        update: UserUpdate,
-    ) -> bao::Result<Self> {
-        bao::update(db, key, update).await
-    }
-    /// Deletes the item with this key and returns it as it was.
-    pub async fn delete(db: &bao::Db, key: &UserId) -> bao::Result<Self> {
-        bao::delete(db, key, None).await
-    }
-    /// Deletes this loaded item in one request and returns it as it was: its unique values (as
-    /// loaded) are released in the same transaction, without reading it first.
-    pub async fn delete_loaded(self, db: &bao::Db) -> bao::Result<Self> {
-        bao::delete_loaded(db, self).await
-    }
-    /// Like [`delete`](Self::delete), only if `condition` holds for the stored item.
-    pub async fn delete_if(
-        db: &bao::Db,
-        key: &UserId,
-        condition: bao::Condition,
-    ) -> bao::Result<Self> {
-        bao::delete(db, key, Some(condition)).await
-    }
     /// Finds the item that owns this `email` (unique constraint `uniqueEmail`).
     pub async fn find_by_email(
         db: &bao::Db,
@@ -304,14 +205,6 @@ impl User {
     /// The items of one iteration bucket, a page at a time.
     pub fn iterate_bucket(db: &bao::Db, bucket: u32) -> bao::Iteration<'_, Self> {
         bao::Iteration::bucket(db, bucket)
-    }
-    /// The primary id: the key as DynamoBao writes it into related fields.
-    pub fn primary_id(&self) -> String {
-        bao::primary_id(self)
-    }
-    /// Capacity consumed to load or write this value.
-    pub fn consumed_capacity(&self) -> bao::Capacity {
-        self._state.capacity()
     }
 }
 impl bao::Model for User {
