@@ -38,11 +38,11 @@ impl Clock for SystemClock {
 ///   [`Error::Throttled`], which names the keys a read left unread. A throttled request was not
 ///   executed, so retrying a write is safe and nothing is left half-written.
 /// - The **SDK's own retry strategy** (the client's `RetryConfig`) would retry throttling too;
-///   bao switches that off for its own calls (a retry classifier added per call), so the two
-///   never multiply and `max_attempts` is the exact number of requests. The SDK still retries
-///   transient failures (HTTP 5xx, timeouts, I/O errors) as the client is configured to; when
-///   those outlast it, the error is [`Error::Sdk`]. Calls made directly through
-///   [`Db::client`] keep the SDK's behaviour.
+///   bao switches that off for its own calls (a retry classifier on its copy of the client, set
+///   once when the handle is built), so the two never multiply and `max_attempts` is the exact
+///   number of requests. The SDK still retries transient failures (HTTP 5xx, timeouts, I/O
+///   errors) as the client is configured to; when those outlast it, the error is
+///   [`Error::Sdk`]. Calls made directly through [`Db::client`] keep the SDK's behaviour.
 /// - **Unprocessed keys** of a BatchGetItem (partial results: throttled partitions, the 16 MB
 ///   response limit) are sent again, alone, with the same delays; each call of a chunk counts
 ///   as one attempt, throttled or not. Keys still unread after `max_attempts` calls fail with
@@ -111,7 +111,11 @@ pub struct Db {
 }
 
 struct Shared {
+    /// The client as given, for [`Db::client`].
     client: Client,
+    /// The same client (connections, credentials, interceptors) with bao's retry classifier,
+    /// for bao's own calls: configured once here rather than overridden on every request.
+    calls: Client,
     table: String,
     clock: Arc<dyn Clock>,
     retry: RetryPolicy,
@@ -191,6 +195,11 @@ impl Db {
         Ulid::from_parts(millis, rand::random())
     }
 
+    /// The client bao's own calls go through: the handle's client with bao's retry classifier.
+    pub(crate) fn calls(&self) -> &Client {
+        &self.shared.calls
+    }
+
     pub(crate) fn retry(&self) -> &RetryPolicy {
         &self.shared.retry
     }
@@ -243,8 +252,10 @@ impl DbBuilder {
 
     /// The handle.
     pub fn build(self) -> Db {
+        let calls = crate::retry::bao_calls(&self.client);
         Db {
             shared: Arc::new(Shared {
+                calls,
                 client: self.client,
                 table: self.table,
                 clock: self.clock,

@@ -87,7 +87,7 @@ fn key_text<'a>(item: &'a Item, name: &str) -> &'a str {
 pub(crate) async fn get_item(db: &Db, key: Item, consistent: bool) -> Result<Loaded> {
     let span = call::span("GetItem", db.table(), None);
     let request = db
-        .client()
+        .calls()
         .get_item()
         .table_name(db.table())
         .set_key(Some(key.clone()))
@@ -265,12 +265,10 @@ async fn batch_get_chunk(
             .build()
             .map_err(|error| Error::sdk("BatchGetItem", error))?;
         let sent = db
-            .client()
+            .calls()
             .batch_get_item()
             .request_items(db.table(), request)
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
-            .customize()
-            .config_override(retry::overrides())
             .send()
             .instrument(span.clone())
             .await;

@@ -175,7 +175,7 @@ async fn query_keys(
     let (names, values) = expr.into_parts();
     let span = call::span("Query", db.table(), Some(ITER_INDEX_NAME));
     let request = db
-        .client()
+        .calls()
         .query()
         .table_name(db.table())
         .index_name(ITER_INDEX_NAME)

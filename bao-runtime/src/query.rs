@@ -323,7 +323,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         let (names, values) = expr.into_parts();
         let request = self
             .db
-            .client()
+            .calls()
             .query()
             .table_name(self.db.table())
             .set_index_name(index_name.map(str::to_owned))

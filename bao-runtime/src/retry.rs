@@ -4,7 +4,7 @@
 
 use crate::Db;
 use crate::call::THROTTLING_CODES;
-use aws_sdk_dynamodb::config::Builder as ConfigOverride;
+use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::retries::classifiers::{
@@ -13,11 +13,11 @@ use aws_smithy_runtime_api::client::retries::classifiers::{
 use std::future::Future;
 
 /// Sends a request until it is not throttled or the policy's attempts are used up, sleeping the
-/// policy's jittered delay between attempts. `attempt` sends one request with the per-call
-/// configuration it is given. Returns the last outcome and the attempts made.
+/// policy's jittered delay between attempts. `attempt` sends one request. Returns the last
+/// outcome and the attempts made.
 pub(crate) async fn send<T, E, R, Fut>(
     db: &Db,
-    mut attempt: impl FnMut(ConfigOverride) -> Fut,
+    mut attempt: impl FnMut() -> Fut,
 ) -> (Result<T, SdkError<E, R>>, u32)
 where
     Fut: Future<Output = Result<T, SdkError<E, R>>>,
@@ -26,7 +26,7 @@ where
     let policy = *db.retry();
     let mut attempts = 1;
     loop {
-        let result = attempt(overrides()).await;
+        let result = attempt().await;
         match &result {
             Err(error) if is_throttling(error) && attempts < policy.max_attempts => {
                 tokio::time::sleep(policy.delay(attempts)).await;
@@ -42,13 +42,7 @@ where
 macro_rules! send_request {
     ($db:expr, $request:expr, $span:expr) => {
         ::tracing::Instrument::instrument(
-            $crate::retry::send($db, |overrides| {
-                $request
-                    .clone()
-                    .customize()
-                    .config_override(overrides)
-                    .send()
-            }),
+            $crate::retry::send($db, || $request.clone().send()),
             $span.clone(),
         )
         .await
@@ -63,10 +57,16 @@ pub(crate) fn is_throttling<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) 
         .is_some_and(|code| THROTTLING_CODES.contains(&code))
 }
 
-/// The configuration every call of bao is sent with: the SDK's own retry strategy keeps
-/// retrying transient errors, but not throttling.
-pub(crate) fn overrides() -> ConfigOverride {
-    ConfigOverride::default().retry_classifier(LeaveThrottlingToBao)
+/// `client` as bao's calls use it: the SDK's own retry strategy keeps retrying transient
+/// errors, but not throttling. Built once per handle; the connections, credentials and
+/// interceptors are `client`'s own.
+pub(crate) fn bao_calls(client: &Client) -> Client {
+    let config = client
+        .config()
+        .to_builder()
+        .retry_classifier(LeaveThrottlingToBao)
+        .build();
+    Client::from_conf(config)
 }
 
 /// Forbids the SDK's retry of a throttled response; it runs after the SDK's classifiers.

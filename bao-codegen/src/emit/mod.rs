@@ -138,7 +138,8 @@ pub(crate) fn render(
         format: options.format,
     };
     let header = header(schema_name);
-    let models = view::models(schema);
+    // Building a view is a third of emitting a module, so it runs on every core too.
+    let models = on_every_core(&schema.models, |model| Ok(view::model_view(schema, model)))?;
     let declare = layout == Layout::Files;
     let index = render_template(
         &env,
@@ -253,9 +254,9 @@ fn render_model(env: &Environment<'_>, model: &view::ModelView) -> Result<String
 
 /// Maps `render` over `models` on every available core. The results come back in model order,
 /// so the output does not depend on the number of threads.
-fn on_every_core<T: Send>(
-    models: &[view::ModelView],
-    render: impl Fn(&view::ModelView) -> Result<T, EmitError> + Sync,
+fn on_every_core<M: Sync, T: Send>(
+    models: &[M],
+    render: impl Fn(&M) -> Result<T, EmitError> + Sync,
 ) -> Result<Vec<T>, EmitError> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)

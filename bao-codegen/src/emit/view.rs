@@ -204,15 +204,8 @@ const ITEM_INDENT: usize = 0;
 const IMPL_INDENT: usize = 4;
 const BODY_INDENT: usize = 8;
 
-pub(crate) fn models(schema: &Schema) -> Vec<ModelView> {
-    schema
-        .models
-        .iter()
-        .map(|model| model_view(schema, model))
-        .collect()
-}
-
-fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
+/// The view of one model: every name, type and laid-out snippet its module prints.
+pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
     let key_names = key_field_names(&model.primary_key);
     let key_type = key_type_name(model);
     let fields: Vec<FieldView> = model

@@ -92,7 +92,7 @@ pub(crate) fn transaction_parts(
 async fn put(db: &Db, model: &'static str, id: &str, item: Item) -> Result<Capacity> {
     let span = call::span("PutItem", db.table(), None);
     let request = db
-        .client()
+        .calls()
         .put_item()
         .table_name(db.table())
         .set_item(Some(item))

@@ -137,7 +137,7 @@ async fn delete_item(
     let (names, values) = expr.into_parts();
     let span = call::span("DeleteItem", db.table(), None);
     let request = db
-        .client()
+        .calls()
         .delete_item()
         .table_name(db.table())
         .set_key(Some(key))

@@ -160,7 +160,7 @@ pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailu
     let (items, roles): (Vec<_>, Vec<_>) = parts.into_iter().map(|p| (p.item, p.role)).unzip();
     let count = items.len();
     let request = db
-        .client()
+        .calls()
         .transact_write_items()
         .set_transact_items(Some(items))
         .return_consumed_capacity(ReturnConsumedCapacity::Total);

@@ -311,7 +311,7 @@ async fn update_item(
 ) -> Result<(Item, Capacity)> {
     let span = call::span("UpdateItem", db.table(), None);
     let request = db
-        .client()
+        .calls()
         .update_item()
         .table_name(db.table())
         .set_key(Some(plan.stored_key))
