@@ -172,6 +172,7 @@ impl Comment {
     /// `createdAt`, for conditions and filters.
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
     /// Loads the [`super::post::Post`] this item's `postId` points to (through the request scope).
+    #[inline]
     pub async fn get_post(
         &self,
         db: &bao::Db,
@@ -180,6 +181,7 @@ impl Comment {
     }
     /// Loads the [`super::post::Post`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
+    #[inline]
     pub async fn get_post_for_each(
         db: &bao::Db,
         items: &[Self],
@@ -187,6 +189,7 @@ impl Comment {
         bao::find_related(db, items, |item| Some(item.post_id)).await
     }
     /// Loads the [`super::user::User`] this item's `authorId` points to (through the request scope).
+    #[inline]
     pub async fn get_author(
         &self,
         db: &bao::Db,
@@ -195,6 +198,7 @@ impl Comment {
     }
     /// Loads the [`super::user::User`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
+    #[inline]
     pub async fn get_author_for_each(
         db: &bao::Db,
         items: &[Self],

@@ -167,6 +167,7 @@ impl Post {
     /// `createdAt`, for conditions and filters.
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
     /// Loads the [`super::user::User`] this item's `userId` points to (through the request scope).
+    #[inline]
     pub async fn get_user(
         &self,
         db: &bao::Db,
@@ -175,6 +176,7 @@ impl Post {
     }
     /// Loads the [`super::user::User`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
+    #[inline]
     pub async fn get_user_for_each(
         db: &bao::Db,
         items: &[Self],

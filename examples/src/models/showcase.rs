@@ -405,6 +405,7 @@ impl Showcase {
         F_LABELS,
     );
     /// Loads the [`super::user::User`] this item's `ownerId` points to (through the request scope).
+    #[inline]
     pub async fn get_owner(
         &self,
         db: &bao::Db,
@@ -413,6 +414,7 @@ impl Showcase {
     }
     /// Loads the [`super::user::User`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
+    #[inline]
     pub async fn get_owner_for_each(
         db: &bao::Db,
         items: &[Self],

@@ -122,11 +122,13 @@ impl TaggedPost {
     /// `createdAt`, for conditions and filters.
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
     /// Loads the [`super::tag::Tag`] this item's `tagId` points to (through the request scope).
+    #[inline]
     pub async fn get_tag(&self, db: &bao::Db) -> bao::Result<Option<super::tag::Tag>> {
         bao::find(db, &self.tag_id).await
     }
     /// Loads the [`super::tag::Tag`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
+    #[inline]
     pub async fn get_tag_for_each(
         db: &bao::Db,
         items: &[Self],
@@ -134,6 +136,7 @@ impl TaggedPost {
         bao::find_related(db, items, |item| Some(item.tag_id)).await
     }
     /// Loads the [`super::post::Post`] this item's `postId` points to (through the request scope).
+    #[inline]
     pub async fn get_post(
         &self,
         db: &bao::Db,
@@ -142,6 +145,7 @@ impl TaggedPost {
     }
     /// Loads the [`super::post::Post`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
+    #[inline]
     pub async fn get_post_for_each(
         db: &bao::Db,
         items: &[Self],
