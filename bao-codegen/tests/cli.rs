@@ -147,10 +147,30 @@ fn init_creates_a_subdirectory_and_refuses_bad_names() {
     assert!(dir.path().join("app/bao.toml").is_file());
     assert!(dir.path().join("app/src/models").is_dir());
 
+    // A malformed flag value is a usage error, as `--help` lists it.
     let output = run(bao(dir.path()).args(["init", "bad", "--no-table", "--table", "a b"]));
-    assert_exit(&output, 1);
+    assert_exit(&output, 2);
     assert!(stderr(&output).contains("--table"), "{}", stderr(&output));
     assert!(!dir.path().join("bad/bao.toml").exists());
+}
+
+#[test]
+fn a_missing_schema_or_table_is_a_usage_error() {
+    let dir = temp_dir();
+    let output = run(bao(dir.path()).arg("codegen"));
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("pass --schema"),
+        "{}",
+        stderr(&output)
+    );
+    let output = run(bao(dir.path()).args(["table", "describe"]));
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("pass --table"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

@@ -65,7 +65,7 @@ impl Paths {
                 .map(|path| cwd.join(path))
                 .or_else(|| configured.map(|path| cwd.join(path)))
                 .ok_or_else(|| {
-                    Failure::user(format!(
+                    Failure::usage(format!(
                         "no {what}: pass --{what}, or run where a {} exists (`bao init` writes one)",
                         config::FILE_NAME
                     ))

@@ -89,9 +89,9 @@ fn write_config(shell: &Shell, args: &InitArgs) -> Result<Config, Failure> {
         Some(table) => table.clone(),
         None => ask("Table name", config::DEFAULT_TABLE)?,
     };
-    config::check_table_name(&table).map_err(|m| Failure::user(format!("--table: {m}")))?;
+    config::check_table_name(&table).map_err(|m| Failure::usage(format!("--table: {m}")))?;
     if let Some(endpoint) = &args.endpoint {
-        config::check_endpoint(endpoint).map_err(|m| Failure::user(format!("--endpoint: {m}")))?;
+        config::check_endpoint(endpoint).map_err(|m| Failure::usage(format!("--endpoint: {m}")))?;
     }
     let region = args.region.clone().or_else(|| {
         ["AWS_REGION", "AWS_DEFAULT_REGION"]

@@ -96,6 +96,15 @@ impl Failure {
         }
     }
 
+    /// The command line is incomplete or a flag's value is malformed (exit 2, as clap's own
+    /// usage errors).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+
     /// Something outside the user's input failed (exit 2).
     pub fn internal(message: impl Into<String>) -> Self {
         Failure {

@@ -57,16 +57,16 @@ impl Connection {
             .clone()
             .or_else(|| config.map(|c| c.table.name.clone()))
             .ok_or_else(|| {
-                Failure::user(format!(
+                Failure::usage(format!(
                     "no table name: pass --table NAME, or run where a {} exists (`bao init` \
                      writes one)",
                     config::FILE_NAME
                 ))
             })?;
-        config::check_table_name(&table).map_err(|m| Failure::user(format!("--table: {m}")))?;
+        config::check_table_name(&table).map_err(|m| Failure::usage(format!("--table: {m}")))?;
         if let Some(endpoint) = &args.endpoint {
             config::check_endpoint(endpoint)
-                .map_err(|m| Failure::user(format!("--endpoint: {m}")))?;
+                .map_err(|m| Failure::usage(format!("--endpoint: {m}")))?;
         }
         let endpoint = args.endpoint.clone().or_else(|| {
             if env_endpoint().is_some() {
