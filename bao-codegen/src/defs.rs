@@ -10,6 +10,7 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{self, Code, Reporter};
+use crate::field_types;
 use crate::source::{Located, Span};
 use crate::yaml::{Entry, Node, Value};
 
@@ -164,17 +165,6 @@ const MODEL_KEYS: &[&str] = &[
     "searchable",
     "tableType",
     "uniqueConstraints",
-];
-const FIELD_KEYS: &[&str] = &[
-    "autoAssign",
-    "defaultValue",
-    "maxLength",
-    "maxMemberCount",
-    "maxStringLength",
-    "model",
-    "precision",
-    "required",
-    "type",
 ];
 const KEY_KEYS: &[&str] = &["partitionKey", "sortKey"];
 const INDEX_KEYS: &[&str] = &["indexId", "partitionKey", "sortKey"];
@@ -405,7 +395,7 @@ impl Decoder<'_> {
                 "model" => field.model = self.string(value, &key),
                 _ => self.unknown_key(
                     &key,
-                    FIELD_KEYS,
+                    &field_types::field_keys(),
                     &format!("in {context}"),
                     "not a field option",
                 ),

@@ -7,6 +7,8 @@ mod builder;
 pub(crate) mod defs;
 pub mod diagnostic;
 mod emit;
+#[doc(hidden)]
+pub mod field_types;
 pub mod ir;
 pub(crate) mod load;
 pub(crate) mod naming;

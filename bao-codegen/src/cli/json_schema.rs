@@ -3,6 +3,7 @@
 
 use super::Failure;
 use super::shell::print_stdout;
+use bao_codegen::field_types::{FIELD_TYPES, FieldOption, OptionValue};
 use serde_json::{Value, json};
 
 /// Prints the schema on stdout.
@@ -13,101 +14,26 @@ pub fn run() -> Result<(), Failure> {
     print_stdout(&text).map_err(|e| Failure::io("cannot write to stdout", e))
 }
 
-/// One field type: its name, what it stores, and its own options (besides `type` and
-/// `required`).
-struct FieldType {
-    name: &'static str,
-    description: &'static str,
-    options: fn() -> Value,
+/// The JSON Schema of one option of a field type.
+fn option_schema(option: &FieldOption) -> Value {
+    let mut schema = match option.value {
+        OptionValue::Boolean => json!({ "type": "boolean" }),
+        OptionValue::String => json!({ "type": "string" }),
+        OptionValue::Number => json!({ "type": "number" }),
+        OptionValue::Integer { minimum, maximum } => {
+            let mut integer = json!({ "type": "integer" });
+            if let Some(minimum) = minimum {
+                integer["minimum"] = json!(minimum);
+            }
+            if let Some(maximum) = maximum {
+                integer["maximum"] = json!(maximum);
+            }
+            integer
+        }
+    };
+    schema["description"] = json!(option.description);
+    schema
 }
-
-const FIELD_TYPES: [FieldType; 14] = [
-    FieldType {
-        name: "StringField",
-        description: "A string (`S`). Rust type `String`.",
-        options: || {
-            json!({
-                "defaultValue": { "type": "string", "description": "Value of a new item when none is given." },
-                "maxLength": { "type": "integer", "minimum": 0, "description": "Longest accepted value, in characters (enforced)." }
-            })
-        },
-    },
-    FieldType {
-        name: "IntegerField",
-        description: "An integer (`N`), zero-padded to 20 characters in keys. Rust type `i64`.",
-        options: || json!({ "defaultValue": { "type": "integer", "description": "Value of a new item when none is given." } }),
-    },
-    FieldType {
-        name: "FloatField",
-        description: "A floating-point number (`N`). Rust type `f64`.",
-        options: || {
-            json!({
-                "defaultValue": { "type": "number", "description": "Value of a new item when none is given." },
-                "precision": { "type": "integer", "minimum": 0, "maximum": 100, "description": "Digits after the decimal point kept on write." }
-            })
-        },
-    },
-    FieldType {
-        name: "BooleanField",
-        description: "A boolean (`BOOL`), `1` / `0` in keys. Rust type `bool`.",
-        options: || json!({ "defaultValue": { "type": "boolean", "description": "Value of a new item when none is given." } }),
-    },
-    FieldType {
-        name: "DateTimeField",
-        description: "A point in time, stored as epoch milliseconds (`N`).",
-        options: || json!({}),
-    },
-    FieldType {
-        name: "CreateDateField",
-        description: "Set to the creation time on create and never changed; epoch milliseconds (`N`).",
-        options: || json!({}),
-    },
-    FieldType {
-        name: "ModifiedDateField",
-        description: "Set to the current time by every write; epoch milliseconds (`N`).",
-        options: || json!({}),
-    },
-    FieldType {
-        name: "UlidField",
-        description: "A ULID (`S`), e.g. an id.",
-        options: || json!({ "autoAssign": { "type": "boolean", "description": "Generate a new ULID on create when none is given." } }),
-    },
-    FieldType {
-        name: "RelatedField",
-        description: "The primary id of an item of another model (`S`); generates `get_<name>`.",
-        options: || json!({ "model": { "type": "string", "description": "The related model's name, as it appears under `models`." } }),
-    },
-    FieldType {
-        name: "CounterField",
-        description: "An integer (`N`) changed atomically with `ADD`.",
-        options: || json!({ "defaultValue": { "type": "integer", "description": "Value of a new item when none is given (0)." } }),
-    },
-    FieldType {
-        name: "BinaryField",
-        description: "Bytes (`B`). Cannot be part of a key.",
-        options: || json!({}),
-    },
-    FieldType {
-        name: "VersionField",
-        description: "A ULID (`S`) replaced by every write; `save` checks it (optimistic locking).",
-        options: || json!({}),
-    },
-    FieldType {
-        name: "TtlField",
-        description: "When DynamoDB may delete the item, as epoch seconds (`N`). Must be named `ttl`.",
-        options: || json!({}),
-    },
-    FieldType {
-        name: "StringSetField",
-        description: "A set of strings (`SS`); an empty set is stored as no attribute. Cannot be part of a key.",
-        options: || {
-            json!({
-                "maxStringLength": { "type": "integer", "minimum": 0, "description": "Longest accepted member, in characters." },
-                "maxMemberCount": { "type": "integer", "minimum": 0, "description": "Most members accepted." }
-            })
-        },
-    },
-];
 
 /// The JSON Schema of `models.yaml`.
 pub fn models_schema() -> Value {
@@ -275,7 +201,11 @@ fn field_schema() -> Value {
                 "if": { "properties": { "type": { "const": field_type.name } }, "required": ["type"] },
                 "then": {
                     "description": field_type.description,
-                    "properties": (field_type.options)()
+                    "properties": field_type
+                        .options
+                        .iter()
+                        .map(|option| (option.name.to_owned(), option_schema(option)))
+                        .collect::<serde_json::Map<_, _>>()
                 }
             })
         })

@@ -118,18 +118,15 @@ impl<'d> Checker<'_, 'd> {
                 .help("give the field a type, e.g. `{type: StringField}`");
             return None;
         };
-        let found = FIELD_TYPES
-            .iter()
-            .find(|(name, _)| *name == type_name.value)
-            .map(|(_, field_type)| *field_type);
+        let found = field_types::by_name(&type_name.value).map(|spec| spec.field_type);
         if found.is_none() {
             let help = diagnostic::suggestion(
                 &type_name.value,
-                FIELD_TYPES.iter().map(|(name, _)| *name),
+                FIELD_TYPES.iter().map(|spec| spec.name),
                 || {
                     Some(format!(
                         "the field types are {}",
-                        diagnostic::list(FIELD_TYPES.iter().map(|(name, _)| *name))
+                        diagnostic::list(FIELD_TYPES.iter().map(|spec| spec.name))
                     ))
                 },
             );
@@ -164,7 +161,7 @@ impl<'d> Checker<'_, 'd> {
                 )
                 .help("rename the field to `ttl`");
         }
-        let allowed = |option: &str| option_applies(option, field_type);
+        let allowed = |option: &str| field_types::option_applies(option, field_type);
         let options: [(&str, Option<Span>); 6] = [
             ("autoAssign", field.auto_assign.as_ref().map(|o| o.span)),
             ("defaultValue", field.default_value.as_ref().map(|o| o.span)),
@@ -185,8 +182,8 @@ impl<'d> Checker<'_, 'd> {
             {
                 let owners = FIELD_TYPES
                     .iter()
-                    .filter(|(_, owner)| option_applies(option, *owner))
-                    .map(|(name, _)| *name);
+                    .filter(|owner| field_types::option_applies(option, owner.field_type))
+                    .map(|owner| owner.name);
                 self.reporter
                     .error(
                         Code::OptionNotAllowed,

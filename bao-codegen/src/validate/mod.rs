@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::defs::{ConstraintDef, FieldDef, IndexBody, IndexDef, KeyDef, ModelDef, SearchableDef};
 use crate::diagnostic::{self, Code, Diagnostic, Diagnostics, Reporter};
+use crate::field_types::{self, FIELD_TYPES};
 use crate::ir::{self, FieldType, KeyPart};
 use crate::load;
 use crate::naming;
@@ -86,46 +87,9 @@ pub(crate) fn validate(models: &[ModelDef], complete: bool, reporter: &mut Repor
     ir::Schema { models }
 }
 
-const FIELD_TYPES: &[(&str, FieldType)] = &[
-    ("StringField", FieldType::StringField),
-    ("IntegerField", FieldType::IntegerField),
-    ("FloatField", FieldType::FloatField),
-    ("BooleanField", FieldType::BooleanField),
-    ("DateTimeField", FieldType::DateTimeField),
-    ("CreateDateField", FieldType::CreateDateField),
-    ("ModifiedDateField", FieldType::ModifiedDateField),
-    ("UlidField", FieldType::UlidField),
-    ("RelatedField", FieldType::RelatedField),
-    ("CounterField", FieldType::CounterField),
-    ("BinaryField", FieldType::BinaryField),
-    ("VersionField", FieldType::VersionField),
-    ("TtlField", FieldType::TtlField),
-    ("StringSetField", FieldType::StringSetField),
-];
-
 /// The YAML spelling of a field type.
 fn type_name(field_type: FieldType) -> &'static str {
-    FIELD_TYPES
-        .iter()
-        .find(|(_, candidate)| *candidate == field_type)
-        .map_or("?", |(name, _)| name)
-}
-
-/// Whether a field option applies to a field type (`required` and `model` are checked
-/// apart).
-fn option_applies(option: &str, field_type: FieldType) -> bool {
-    use FieldType as T;
-    match option {
-        "autoAssign" => field_type == T::UlidField,
-        "defaultValue" => matches!(
-            field_type,
-            T::StringField | T::IntegerField | T::FloatField | T::BooleanField | T::CounterField
-        ),
-        "maxLength" => field_type == T::StringField,
-        "precision" => field_type == T::FloatField,
-        "maxStringLength" | "maxMemberCount" => field_type == T::StringSetField,
-        _ => true,
-    }
+    field_types::spec(field_type).name
 }
 
 /// Characters that DynamoBao uses as separators inside keys.
@@ -135,7 +99,7 @@ const UNIQUE_CONSTRAINT_PREFIX: &str = "_raft_uc";
 
 const DEFAULT_ITERATION_BUCKETS: u32 = 10;
 const MAX_ITERATION_BUCKETS: i128 = 1000;
-const MAX_PRECISION: i128 = 100;
+const MAX_PRECISION: i128 = field_types::MAX_PRECISION as i128;
 
 /// A model resolved as far as its definition allows.
 struct Resolved<'d> {

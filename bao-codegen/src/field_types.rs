@@ -1,0 +1,313 @@
+//! The field types of `models.yaml` and the options each takes, defined once.
+//!
+//! The decoder's list of field keys (for "did you mean"), validation (type names, and which
+//! option applies to which type) and the JSON Schema printed by `bao schema` all read
+//! [`FIELD_TYPES`], so a new type or option is added here and nowhere else in those three.
+
+use crate::ir::FieldType;
+
+/// One field type: its YAML name, what it stores, and the options it takes besides `type` and
+/// `required`.
+#[derive(Debug)]
+pub struct FieldTypeSpec {
+    /// The type.
+    pub field_type: FieldType,
+    /// Its YAML spelling (`StringField`).
+    pub name: &'static str,
+    /// What it stores, for the JSON Schema.
+    pub description: &'static str,
+    /// The options only this type takes.
+    pub options: &'static [FieldOption],
+}
+
+/// An option of a field type (`maxLength: 200`).
+#[derive(Debug)]
+pub struct FieldOption {
+    /// Its YAML key.
+    pub name: &'static str,
+    /// The value it takes.
+    pub value: OptionValue,
+    /// What it does, for the JSON Schema.
+    pub description: &'static str,
+}
+
+/// The value an option takes, as the JSON Schema describes it (validation checks the ranges
+/// itself, with messages of its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionValue {
+    /// `true` / `false`.
+    Boolean,
+    /// A string.
+    String,
+    /// Any number.
+    Number,
+    /// An integer within bounds.
+    Integer {
+        /// The smallest value accepted.
+        minimum: Option<i64>,
+        /// The largest value accepted.
+        maximum: Option<i64>,
+    },
+}
+
+/// The most digits a FloatField's `precision` keeps.
+pub const MAX_PRECISION: i64 = 100;
+
+const DEFAULT_DESCRIPTION: &str = "Value of a new item when none is given.";
+const NON_NEGATIVE: OptionValue = OptionValue::Integer {
+    minimum: Some(0),
+    maximum: None,
+};
+const INTEGER: OptionValue = OptionValue::Integer {
+    minimum: None,
+    maximum: None,
+};
+
+/// Every field type, in the order the diagnostics and the JSON Schema list them.
+pub const FIELD_TYPES: &[FieldTypeSpec] = &[
+    FieldTypeSpec {
+        field_type: FieldType::StringField,
+        name: "StringField",
+        description: "A string (`S`). Rust type `String`.",
+        options: &[
+            FieldOption {
+                name: "defaultValue",
+                value: OptionValue::String,
+                description: DEFAULT_DESCRIPTION,
+            },
+            FieldOption {
+                name: "maxLength",
+                value: NON_NEGATIVE,
+                description: "Longest accepted value, in characters (enforced).",
+            },
+        ],
+    },
+    FieldTypeSpec {
+        field_type: FieldType::IntegerField,
+        name: "IntegerField",
+        description: "An integer (`N`), zero-padded to 20 characters in keys. Rust type `i64`.",
+        options: &[FieldOption {
+            name: "defaultValue",
+            value: INTEGER,
+            description: DEFAULT_DESCRIPTION,
+        }],
+    },
+    FieldTypeSpec {
+        field_type: FieldType::FloatField,
+        name: "FloatField",
+        description: "A floating-point number (`N`). Rust type `f64`.",
+        options: &[
+            FieldOption {
+                name: "defaultValue",
+                value: OptionValue::Number,
+                description: DEFAULT_DESCRIPTION,
+            },
+            FieldOption {
+                name: "precision",
+                value: OptionValue::Integer {
+                    minimum: Some(0),
+                    maximum: Some(MAX_PRECISION),
+                },
+                description: "Digits after the decimal point kept on write.",
+            },
+        ],
+    },
+    FieldTypeSpec {
+        field_type: FieldType::BooleanField,
+        name: "BooleanField",
+        description: "A boolean (`BOOL`), `1` / `0` in keys. Rust type `bool`.",
+        options: &[FieldOption {
+            name: "defaultValue",
+            value: OptionValue::Boolean,
+            description: DEFAULT_DESCRIPTION,
+        }],
+    },
+    FieldTypeSpec {
+        field_type: FieldType::DateTimeField,
+        name: "DateTimeField",
+        description: "A point in time, stored as epoch milliseconds (`N`).",
+        options: &[],
+    },
+    FieldTypeSpec {
+        field_type: FieldType::CreateDateField,
+        name: "CreateDateField",
+        description: "Set to the creation time on create and never changed; epoch milliseconds (`N`).",
+        options: &[],
+    },
+    FieldTypeSpec {
+        field_type: FieldType::ModifiedDateField,
+        name: "ModifiedDateField",
+        description: "Set to the current time by every write; epoch milliseconds (`N`).",
+        options: &[],
+    },
+    FieldTypeSpec {
+        field_type: FieldType::UlidField,
+        name: "UlidField",
+        description: "A ULID (`S`), e.g. an id.",
+        options: &[FieldOption {
+            name: "autoAssign",
+            value: OptionValue::Boolean,
+            description: "Generate a new ULID on create when none is given.",
+        }],
+    },
+    FieldTypeSpec {
+        field_type: FieldType::RelatedField,
+        name: "RelatedField",
+        description: "The primary id of an item of another model (`S`); generates `get_<name>`.",
+        options: &[FieldOption {
+            name: "model",
+            value: OptionValue::String,
+            description: "The related model's name, as it appears under `models`.",
+        }],
+    },
+    FieldTypeSpec {
+        field_type: FieldType::CounterField,
+        name: "CounterField",
+        description: "An integer (`N`) changed atomically with `ADD`.",
+        options: &[FieldOption {
+            name: "defaultValue",
+            value: INTEGER,
+            description: "Value of a new item when none is given (0).",
+        }],
+    },
+    FieldTypeSpec {
+        field_type: FieldType::BinaryField,
+        name: "BinaryField",
+        description: "Bytes (`B`). Cannot be part of a key.",
+        options: &[],
+    },
+    FieldTypeSpec {
+        field_type: FieldType::VersionField,
+        name: "VersionField",
+        description: "A ULID (`S`) replaced by every write; `save` checks it (optimistic locking).",
+        options: &[],
+    },
+    FieldTypeSpec {
+        field_type: FieldType::TtlField,
+        name: "TtlField",
+        description: "When DynamoDB may delete the item, as epoch seconds (`N`). Must be named `ttl`.",
+        options: &[],
+    },
+    FieldTypeSpec {
+        field_type: FieldType::StringSetField,
+        name: "StringSetField",
+        description: "A set of strings (`SS`); an empty set is stored as no attribute. Cannot be part of a key.",
+        options: &[
+            FieldOption {
+                name: "maxStringLength",
+                value: NON_NEGATIVE,
+                description: "Longest accepted member, in characters.",
+            },
+            FieldOption {
+                name: "maxMemberCount",
+                value: NON_NEGATIVE,
+                description: "Most members accepted.",
+            },
+        ],
+    },
+];
+
+/// The keys every field takes, whatever its type.
+pub const COMMON_FIELD_KEYS: &[&str] = &["required", "type"];
+
+/// The type named `name` in YAML.
+pub fn by_name(name: &str) -> Option<&'static FieldTypeSpec> {
+    FIELD_TYPES.iter().find(|spec| spec.name == name)
+}
+
+/// The entry of `field_type`.
+pub fn spec(field_type: FieldType) -> &'static FieldTypeSpec {
+    FIELD_TYPES
+        .iter()
+        .find(|spec| spec.field_type == field_type)
+        .unwrap_or(&FIELD_TYPES[0])
+}
+
+/// Whether `option` is one of the options `field_type` takes.
+pub fn option_applies(option: &str, field_type: FieldType) -> bool {
+    spec(field_type)
+        .options
+        .iter()
+        .any(|candidate| candidate.name == option)
+}
+
+/// Every key a field may have, sorted: the common ones and every type's options.
+pub fn field_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&str> = COMMON_FIELD_KEYS.to_vec();
+    keys.extend(
+        FIELD_TYPES
+            .iter()
+            .flat_map(|spec| spec.options.iter().map(|option| option.name)),
+    );
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_type_is_listed_once_and_found_by_its_name() {
+        for spec in FIELD_TYPES {
+            assert_eq!(format!("{:?}", spec.field_type), spec.name);
+            assert_eq!(
+                by_name(spec.name).map(|found| found.field_type),
+                Some(spec.field_type)
+            );
+            assert_eq!(self::spec(spec.field_type).name, spec.name);
+        }
+    }
+
+    #[test]
+    fn the_field_keys_are_the_common_keys_and_every_option() {
+        assert_eq!(
+            field_keys(),
+            [
+                "autoAssign",
+                "defaultValue",
+                "maxLength",
+                "maxMemberCount",
+                "maxStringLength",
+                "model",
+                "precision",
+                "required",
+                "type",
+            ]
+        );
+        assert!(option_applies("maxLength", FieldType::StringField));
+        assert!(!option_applies("maxLength", FieldType::IntegerField));
+    }
+
+    #[test]
+    fn the_decoder_reads_every_option_of_every_type() {
+        for spec in FIELD_TYPES {
+            for option in spec.options {
+                let value = match option.value {
+                    OptionValue::Boolean => "true",
+                    OptionValue::String if option.name == "model" => "Note",
+                    OptionValue::String => "x",
+                    OptionValue::Number | OptionValue::Integer { .. } => "1",
+                };
+                let yaml = format!(
+                    "models:\n  Note:\n    modelPrefix: n\n    fields:\n      \
+                     noteId: {{type: UlidField}}\n      \
+                     other: {{type: {}, {}: {value}}}\n    \
+                     primaryKey: {{partitionKey: noteId}}\n",
+                    spec.name, option.name
+                );
+                if let Err(diagnostics) = crate::validate::validate_source("models.yaml", &yaml) {
+                    let rendered = diagnostics.render(false);
+                    assert!(
+                        !rendered.contains("not a field option")
+                            && !rendered.contains("does not apply"),
+                        "{} `{}`: {rendered}",
+                        spec.name,
+                        option.name
+                    );
+                }
+            }
+        }
+    }
+}
