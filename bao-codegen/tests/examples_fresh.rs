@@ -1,4 +1,5 @@
-//! The checked-in `examples/src/models` is exactly what the root `models.yaml` generates.
+//! The checked-in `examples/src/models` is exactly what the root `models.yaml` generates, and
+//! the first-app example's models are what its own `models.yaml` generates.
 //!
 //! Regenerate with `BAO_BLESS=1 cargo test -p bao-codegen --test integration examples_fresh` (or `bao codegen`).
 
@@ -7,16 +8,27 @@ use std::path::Path;
 #[test]
 fn examples_match_the_root_schema() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let out = root.join("examples/src/models");
-    let builder = bao_codegen::Builder::new(root.join("models.yaml"));
+    assert_fresh(&root.join("models.yaml"), &root.join("examples/src/models"));
+}
+
+#[test]
+fn the_first_app_matches_its_schema() {
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/src/bin/first_app");
+    assert_fresh(&app.join("models.yaml"), &app.join("models"));
+}
+
+/// `out` holds exactly what `schema` generates (written first under `BAO_BLESS`).
+fn assert_fresh(schema: &Path, out: &Path) {
+    let builder = bao_codegen::Builder::new(schema);
     if std::env::var_os("BAO_BLESS").is_some() {
-        builder
-            .write_to(&out)
-            .expect("the root models.yaml generates");
+        builder.write_to(out).expect("the schema generates");
     }
-    let report = builder.check(&out).expect("the root models.yaml generates");
+    let report = builder.check(out).expect("the schema generates");
     assert!(
         report.is_fresh(),
-        "examples/src/models is stale; run `cargo run -p bao-codegen -- codegen`: {report:?}"
+        "{} is stale; run `cargo run -p bao-codegen -- codegen --schema {} --out {}`: {report:?}",
+        out.display(),
+        schema.display(),
+        out.display()
     );
 }

@@ -225,7 +225,7 @@ fn single_file(
         .zip(&modules)
         .map(|(model, code)| {
             format!(
-                "/// The `{}` model.\npub mod {} {{\n{code}}}\n",
+                "/// The `{}` model.\n#[allow(dead_code, reason = \"an app uses some generated items\")]\npub mod {} {{\n{code}}}\n",
                 model.name, model.module
             )
         })
