@@ -1,5 +1,6 @@
 //! The `Db` handle: a DynamoDB client, a table, an optional tenant, and the seams tests control.
 
+use crate::config;
 use crate::tenant::Tenant;
 use crate::{Error, Result};
 use aws_sdk_dynamodb::Client;
@@ -10,7 +11,7 @@ use std::time::Duration;
 use ulid::Ulid;
 
 /// The environment variable that names the table when none is given in code.
-pub const TABLE_ENV: &str = "BAO_TABLE";
+pub use crate::config::TABLE_ENV;
 
 /// A source of the current time. Generated code stamps dates, versions and ULIDs through it, so
 /// tests can pin time.
@@ -143,14 +144,31 @@ impl Db {
         DbBuilder::new(client, table)
     }
 
-    /// A handle from aws-config's standard chain (environment, profile, SSO, IMDS;
-    /// `AWS_ENDPOINT_URL_DYNAMODB` for a local endpoint) on the table named by `BAO_TABLE`.
+    /// A handle configured as the `bao` CLI is: the table, endpoint and region from the
+    /// environment (`BAO_TABLE`, `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_REGION`) over the nearest
+    /// `bao.toml` (the one `bao init` writes), credentials from aws-config's standard chain, and
+    /// dummy credentials for an endpoint on this machine. See [`config`](crate::config) for
+    /// the order.
     pub async fn from_env() -> Result<Db> {
-        let table = std::env::var(TABLE_ENV).map_err(|_| Error::Table {
-            table: String::new(),
-            message: format!("no table name given: set {TABLE_ENV} or use Db::new"),
+        let cwd = std::env::current_dir().map_err(|error| Error::Config {
+            path: std::path::PathBuf::from("."),
+            message: format!("cannot read the current directory: {error}"),
         })?;
-        Ok(Db::new(client_from_env().await, table))
+        let file = config::find_table_config(&cwd)?;
+        let connection = config::Connection::resolve(
+            &config::Settings::default(),
+            file.as_ref().map(|(_, table)| table),
+            config::env_var,
+        )
+        .ok_or_else(|| Error::Table {
+            table: String::new(),
+            message: format!(
+                "no table name given: set {TABLE_ENV}, or run where a {} exists (`bao init` \
+                 writes one)",
+                config::FILE_NAME
+            ),
+        })?;
+        Ok(Db::new(connection.client().await, connection.table))
     }
 
     /// The same table, scoped to one tenant: every key written or read is prefixed `[id]#`.

@@ -143,6 +143,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// `bao.toml` could not be read, or is not valid.
+    #[error("{}: {message}", path.display())]
+    Config {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// Any other DynamoDB or transport error.
     #[error("DynamoDB {operation} failed: {source}")]
     Sdk {

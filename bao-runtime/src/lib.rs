@@ -12,6 +12,7 @@ mod call;
 pub mod capacity;
 pub mod changes;
 pub mod codec;
+pub mod config;
 pub mod db;
 pub mod error;
 pub mod expr;

@@ -25,13 +25,13 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 /// The access key id the [`LocalServer::client`] signs with (any value works locally).
-pub const ACCESS_KEY_ID: &str = "fakeMyKeyId";
+pub const ACCESS_KEY_ID: &str = crate::config::LOCAL_ACCESS_KEY_ID;
 
 /// The secret access key the [`LocalServer::client`] signs with.
-pub const SECRET_ACCESS_KEY: &str = "fakeSecretAccessKey";
+pub const SECRET_ACCESS_KEY: &str = crate::config::LOCAL_SECRET_ACCESS_KEY;
 
 /// The region the [`LocalServer::client`] uses.
-pub const REGION: &str = "us-east-1";
+pub const REGION: &str = crate::config::LOCAL_REGION;
 
 /// How long [`LocalServer::stop`] waits for requests in flight before it gives up on them.
 const STOP_TIMEOUT: Duration = Duration::from_secs(5);

@@ -7,8 +7,7 @@ use serde::Deserialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// The config file's name.
-pub const FILE_NAME: &str = "bao.toml";
+pub use bao_runtime::config::{FILE_NAME, TableConfig};
 
 /// DynamoBao's default table name.
 pub const DEFAULT_TABLE: &str = "dynamo-bao-dev";
@@ -28,18 +27,6 @@ pub struct Config {
     pub table: TableConfig,
     /// The codegen section, with paths resolved against the file's directory.
     pub codegen: CodegenConfig,
-}
-
-/// `[table]`: the DynamoDB table and how to reach it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TableConfig {
-    /// Table name.
-    pub name: String,
-    /// AWS region; the standard chain (`AWS_REGION`, profile) decides when absent.
-    pub region: Option<String>,
-    /// Endpoint URL, e.g. `http://127.0.0.1:8000` for a local DynamoDB.
-    pub endpoint: Option<String>,
 }
 
 /// `[codegen]`: the schema and where the generated modules go.

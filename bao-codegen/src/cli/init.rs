@@ -2,7 +2,7 @@
 
 use super::config::{self, Config, NewConfig};
 use super::shell::Shell;
-use super::table::{self, Connection, TableArgs};
+use super::table::{self, TableArgs};
 use super::{Failure, block_on};
 use clap::Args;
 use std::io::{BufRead, IsTerminal, Write};
@@ -43,7 +43,7 @@ pub fn run(shell: &Shell, args: InitArgs) -> Result<(), Failure> {
     if args.no_table {
         return Ok(());
     }
-    let connection = Connection::resolve(&TableArgs::default(), Some(&config))?;
+    let connection = table::connection(&TableArgs::default(), Some(&config))?;
     block_on(async {
         let client = connection.client().await;
         let report = table::create(&client, &connection.table)

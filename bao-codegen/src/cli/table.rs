@@ -4,18 +4,18 @@ use super::config::{self, Config};
 use super::shell::{Shell, print_stdout};
 use super::{Failure, block_on};
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::config::Credentials;
+use bao_runtime::config::{self as runtime_config, Connection, Settings};
 use bao_runtime::table::{self as runtime_table, TableReport, TtlChange};
 use clap::{Args, Subcommand};
 
-/// Which table, and how to reach it. Flags win over bao.toml.
+/// Which table, and how to reach it. Flags win over the environment, which wins over bao.toml.
 #[derive(Debug, Clone, Default, Args)]
 pub struct TableArgs {
-    /// The table name [default: bao.toml's table.name].
+    /// The table name [default: BAO_TABLE, then bao.toml's table.name].
     #[arg(long, value_name = "NAME")]
     pub table: Option<String>,
-    /// The AWS region [default: bao.toml's table.region, then the AWS chain: AWS_REGION,
-    /// profile].
+    /// The AWS region [default: AWS_REGION, then bao.toml's table.region, then us-east-1 for a
+    /// local endpoint or the AWS profile].
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     /// The DynamoDB endpoint, e.g. http://127.0.0.1:8000 [default: AWS_ENDPOINT_URL_DYNAMODB,
@@ -38,110 +38,36 @@ pub enum TableCommand {
     Describe(TableArgs),
 }
 
-/// Where the table is and how to reach it, resolved from flags, environment and bao.toml.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Connection {
-    /// Table name.
-    pub table: String,
-    /// Region to set explicitly.
-    pub region: Option<String>,
-    /// Endpoint to set explicitly (`None`: the AWS chain decides).
-    pub endpoint: Option<String>,
-}
-
-impl Connection {
-    /// Resolves flags over bao.toml; the environment's endpoint wins over bao.toml's.
-    pub fn resolve(args: &TableArgs, config: Option<&Config>) -> Result<Connection, Failure> {
-        let table = args
-            .table
-            .clone()
-            .or_else(|| config.map(|c| c.table.name.clone()))
-            .ok_or_else(|| {
-                Failure::usage(format!(
-                    "no table name: pass --table NAME, or run where a {} exists (`bao init` \
-                     writes one)",
-                    config::FILE_NAME
-                ))
-            })?;
-        config::check_table_name(&table).map_err(|m| Failure::usage(format!("--table: {m}")))?;
-        if let Some(endpoint) = &args.endpoint {
-            config::check_endpoint(endpoint)
-                .map_err(|m| Failure::usage(format!("--endpoint: {m}")))?;
-        }
-        let endpoint = args.endpoint.clone().or_else(|| {
-            if env_endpoint().is_some() {
-                None
-            } else {
-                config.and_then(|c| c.table.endpoint.clone())
-            }
-        });
-        let region = args
-            .region
-            .clone()
-            .or_else(|| config.and_then(|c| c.table.region.clone()));
-        Ok(Connection {
-            table,
-            region,
-            endpoint,
-        })
+/// Where the table is and how to reach it: the flags over the environment over bao.toml, in
+/// the order [`bao_runtime::config`] gives (the app's `Db::from_env` resolves it the same way).
+pub fn connection(args: &TableArgs, config: Option<&Config>) -> Result<Connection, Failure> {
+    if let Some(table) = &args.table {
+        config::check_table_name(table).map_err(|m| Failure::usage(format!("--table: {m}")))?;
     }
-
-    /// A client from aws-config's standard chain with this connection's region and endpoint.
-    ///
-    /// For an endpoint on this machine (`bao local`, DynamoDB Local), the region defaults to
-    /// `us-east-1` and, unless `AWS_ACCESS_KEY_ID` or `AWS_PROFILE` is set, dummy credentials
-    /// are used: local servers accept any.
-    pub async fn client(&self) -> Client {
-        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-        let effective_endpoint = self.endpoint.clone().or_else(env_endpoint);
-        let local = effective_endpoint.as_deref().is_some_and(is_loopback);
-        if let Some(endpoint) = &self.endpoint {
-            loader = loader.endpoint_url(endpoint);
-        }
-        match &self.region {
-            Some(region) => loader = loader.region(aws_config::Region::new(region.clone())),
-            None if local && !env_set("AWS_REGION") && !env_set("AWS_DEFAULT_REGION") => {
-                loader = loader.region(aws_config::Region::from_static(bao_runtime::local::REGION));
-            }
-            None => {}
-        }
-        if local && !env_set("AWS_ACCESS_KEY_ID") && !env_set("AWS_PROFILE") {
-            loader = loader.credentials_provider(Credentials::new(
-                bao_runtime::local::ACCESS_KEY_ID,
-                bao_runtime::local::SECRET_ACCESS_KEY,
-                None,
-                None,
-                "bao-local",
-            ));
-        }
-        Client::new(&loader.load().await)
+    if let Some(endpoint) = &args.endpoint {
+        config::check_endpoint(endpoint).map_err(|m| Failure::usage(format!("--endpoint: {m}")))?;
     }
-}
-
-fn env_set(name: &str) -> bool {
-    std::env::var_os(name).is_some_and(|value| !value.is_empty())
-}
-
-fn env_endpoint() -> Option<String> {
-    ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"]
-        .into_iter()
-        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
-}
-
-/// Whether `endpoint` names this machine.
-fn is_loopback(endpoint: &str) -> bool {
-    let rest = endpoint
-        .split_once("://")
-        .map_or(endpoint, |(_, rest)| rest);
-    let authority = rest.split('/').next().unwrap_or(rest);
-    let host = match authority.strip_prefix('[') {
-        Some(bracketed) => bracketed.split(']').next().unwrap_or(bracketed),
-        None => authority.split(':').next().unwrap_or(authority),
+    let settings = Settings {
+        table: args.table.clone(),
+        region: args.region.clone(),
+        endpoint: args.endpoint.clone(),
     };
-    host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    let connection = Connection::resolve(
+        &settings,
+        config.map(|config| &config.table),
+        runtime_config::env_var,
+    )
+    .ok_or_else(|| {
+        Failure::usage(format!(
+            "no table name: pass --table NAME, set {}, or run where a {} exists (`bao init` \
+             writes one)",
+            runtime_config::TABLE_ENV,
+            config::FILE_NAME
+        ))
+    })?;
+    config::check_table_name(&connection.table)
+        .map_err(|m| Failure::usage(format!("{}: {m}", runtime_config::TABLE_ENV)))?;
+    Ok(connection)
 }
 
 /// Runs a table command.
@@ -150,7 +76,7 @@ pub fn run(shell: &Shell, command: TableCommand) -> Result<(), Failure> {
     let config = Config::discover(&cwd)?;
     let (TableCommand::Create(args) | TableCommand::Update(args) | TableCommand::Describe(args)) =
         &command;
-    let connection = Connection::resolve(args, config.as_ref())?;
+    let connection = connection(args, config.as_ref())?;
     block_on(async {
         let client = connection.client().await;
         match command {
@@ -203,18 +129,5 @@ pub fn print_report(shell: &Shell, report: &TableReport) {
         shell.warn(report);
     } else {
         shell.status("Ready", report);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn loopback_endpoints() {
-        assert!(is_loopback("http://127.0.0.1:8000"));
-        assert!(is_loopback("http://localhost:8000/"));
-        assert!(is_loopback("http://[::1]:8000"));
-        assert!(!is_loopback("https://dynamodb.us-east-1.amazonaws.com"));
     }
 }
