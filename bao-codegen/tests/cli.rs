@@ -140,6 +140,52 @@ fn init_writes_the_project_and_never_overwrites_without_force() {
 }
 
 #[test]
+fn init_without_aws_credentials_sets_up_bao_local_and_says_what_to_do_next() {
+    let dir = temp_dir();
+    let output = run(bao(dir.path()).args(["init", "app"]));
+    assert_exit(&output, 0);
+    let err = stderr(&output);
+    assert!(err.contains("no AWS credentials found"), "{err}");
+    let config = std::fs::read_to_string(dir.path().join("app/bao.toml")).expect("bao.toml");
+    assert!(
+        config.contains("\nendpoint = \"http://127.0.0.1:8000\""),
+        "{config}"
+    );
+    let next = err.split("Next steps:").nth(1).expect("next steps");
+    for step in [
+        "cd app",
+        "bao local",
+        "bao codegen",
+        "cargo add bao-runtime",
+        "Db::from_env()",
+    ] {
+        assert!(next.contains(step), "`{step}` missing from:{next}");
+    }
+}
+
+#[test]
+fn init_never_creates_a_table_in_aws_unless_asked() {
+    let dir = temp_dir();
+    // Credentials but no endpoint: the table would be in an AWS account. Nothing is sent (no
+    // endpoint answers here), and stdin is not a terminal, so nobody is asked.
+    let output = run(bao(dir.path())
+        .args(["init", "--table", "app-prod"])
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_REGION", "eu-west-1"));
+    assert_exit(&output, 0);
+    let err = stderr(&output);
+    assert!(err.contains("Skipped the table"), "{err}");
+    assert!(err.contains("bao table create"), "{err}");
+    let config = std::fs::read_to_string(dir.path().join("bao.toml")).expect("bao.toml");
+    assert!(config.contains("# endpoint = "), "{config}");
+    assert!(config.contains("region = \"eu-west-1\""), "{config}");
+
+    let output = run(bao(dir.path()).args(["init", "--no-table", "--create-table"]));
+    assert_exit(&output, 2);
+}
+
+#[test]
 fn init_creates_a_subdirectory_and_refuses_bad_names() {
     let dir = temp_dir();
     let output = run(bao(dir.path()).args(["init", "app", "--no-table"]));

@@ -139,14 +139,16 @@ impl NewConfig {
     /// The commented `bao.toml` text.
     pub fn render(&self) -> String {
         let mut text = String::from(
-            "# bao configuration. Relative paths are relative to this file.\n\
-             # Command-line flags (--schema, --out, --templates, --table) win over these values.\n\n\
+            "# bao configuration, read by the `bao` CLI and by the app's `Db::from_env()`.\n\
+             # Relative paths are relative to this file. The environment (BAO_TABLE,\n\
+             # AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION) wins over [table]; command-line flags\n\
+             # (--table, --endpoint, --region, --schema, --out) win over both.\n\n\
              [table]\n\
              # The DynamoDB table every model lives in (DynamoBao's single-table layout).\n",
         );
         let _ = writeln!(text, "name = {}", quote(&self.table));
         text.push_str(
-            "# AWS region; without it the standard chain (AWS_REGION, profile) decides.\n",
+            "# AWS region; without it AWS_REGION or the AWS profile decides (us-east-1 locally).\n",
         );
         match &self.region {
             Some(region) => {
@@ -155,7 +157,7 @@ impl NewConfig {
             None => text.push_str("# region = \"us-east-1\"\n"),
         }
         text.push_str(
-            "# Endpoint of a local DynamoDB (`bao local`); AWS_ENDPOINT_URL_DYNAMODB wins over it.\n",
+            "# Endpoint of a local DynamoDB (`bao local`); without it, DynamoDB in your AWS account.\n",
         );
         match &self.endpoint {
             Some(endpoint) => {

@@ -1,9 +1,14 @@
 //! `bao init`: bao.toml, a starter models.yaml, the output folder, and the table.
+//!
+//! It never creates anything in an AWS account unless asked: with no endpoint and no AWS
+//! credentials the project is set up for `bao local`; a table in AWS is created only with
+//! `--create-table` or a yes on a terminal. It always ends with the next steps.
 
 use super::config::{self, Config, NewConfig};
 use super::shell::Shell;
 use super::table::{self, TableArgs};
 use super::{Failure, block_on};
+use bao_runtime::config::{self as runtime_config, Connection};
 use clap::Args;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -30,9 +35,16 @@ pub struct InitArgs {
     #[arg(long)]
     force: bool,
     /// Write the files only; do not create the table.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "create_table")]
     no_table: bool,
+    /// Create the table even in an AWS account (without it, `bao init` asks on a terminal and
+    /// otherwise creates tables only on a local endpoint).
+    #[arg(long)]
+    create_table: bool,
 }
+
+/// The endpoint `bao local` serves by default.
+const LOCAL_ENDPOINT: &str = "http://127.0.0.1:8000";
 
 /// Runs `bao init`.
 pub fn run(shell: &Shell, args: InitArgs) -> Result<(), Failure> {
@@ -40,23 +52,103 @@ pub fn run(shell: &Shell, args: InitArgs) -> Result<(), Failure> {
     let config = write_config(shell, &args)?;
     write_starter_models(shell, &config.codegen.schema, args.force)?;
     create_dir(shell, &config.codegen.out)?;
-    if args.no_table {
-        return Ok(());
-    }
     let connection = table::connection(&TableArgs::default(), Some(&config))?;
-    block_on(async {
+    let table_ready = match args.no_table {
+        true => false,
+        false => create_table(shell, &args, &connection)?,
+    };
+    print_next_steps(shell, &args.dir, &connection, table_ready);
+    Ok(())
+}
+
+/// Creates the table where that cannot surprise: on a local endpoint, or in AWS when asked.
+/// Returns whether the table is ready.
+fn create_table(shell: &Shell, args: &InitArgs, connection: &Connection) -> Result<bool, Failure> {
+    let asked = args.create_table
+        || (!connection.is_local()
+            && confirm(&format!(
+                "Create table `{}` in your AWS account{}?",
+                connection.table,
+                connection
+                    .region
+                    .as_deref()
+                    .map(|region| format!(" ({region})"))
+                    .unwrap_or_default()
+            ))?);
+    if !connection.is_local() && !asked {
+        shell.status(
+            "Skipped",
+            format!(
+                "the table: `{}` would be created in your AWS account (`bao table create` \
+                 creates it)",
+                connection.table
+            ),
+        );
+        return Ok(false);
+    }
+    let created = block_on(async {
         let client = connection.client().await;
-        let report = table::create(&client, &connection.table)
-            .await
-            .map_err(|failure| {
-                failure.with_help(
-                    "the files are written; run `bao table create` once DynamoDB is reachable, \
-                 or `bao init --no-table` to skip the table",
-                )
-            })?;
-        table::print_report(shell, &report);
-        Ok(())
-    })
+        table::create(&client, &connection.table).await
+    });
+    match created {
+        Ok(report) => {
+            table::print_report(shell, &report);
+            Ok(true)
+        }
+        // A local server that is not running yet is the usual first step, not an error; a
+        // table of the wrong shape is.
+        Err(failure) if !args.create_table && !failure.is_user_error() => {
+            shell.warn(format!(
+                "the table is not created yet at {}: {failure}",
+                connection.endpoint.as_deref().unwrap_or("the endpoint")
+            ));
+            Ok(false)
+        }
+        Err(failure) => Err(failure.with_help(
+            "the files are written; run `bao table create` once DynamoDB is reachable, or \
+             `bao init --no-table` to skip the table",
+        )),
+    }
+}
+
+/// What to run next, in order, for the project in `dir`.
+fn print_next_steps(shell: &Shell, dir: &Path, connection: &Connection, table_ready: bool) {
+    let mut steps = Vec::new();
+    if dir != Path::new(".") {
+        steps.push(format!("cd {}", dir.display()));
+    }
+    if connection.is_local() {
+        steps.push(
+            "bao local                  # in another terminal: DynamoDB on this machine".to_owned(),
+        );
+    }
+    if !table_ready {
+        steps.push("bao table create           # the table, in DynamoBao's layout".to_owned());
+    }
+    steps
+        .push("bao codegen                # models.yaml -> src/models (or `bao watch`)".to_owned());
+    let cargo_toml = dir.join("Cargo.toml");
+    let has_runtime =
+        std::fs::read_to_string(&cargo_toml).is_ok_and(|manifest| manifest.contains("bao-runtime"));
+    if !cargo_toml.is_file() {
+        steps.push("cargo init                 # a Rust project around it".to_owned());
+    }
+    if !has_runtime {
+        steps.push(
+            "cargo add bao-runtime tokio --features tokio/macros,tokio/rt-multi-thread".to_owned(),
+        );
+    }
+    let mut text = String::from("\nNext steps:\n");
+    for step in steps {
+        text.push_str(&format!("  {step}\n"));
+    }
+    text.push_str(
+        "\nThen declare the models in src/main.rs and connect as bao.toml says:\n\n  \
+         #[rustfmt::skip]\n  mod models;\n\n  \
+         use bao_runtime::{Db, Model};\n  \
+         let db = Db::from_env().await?;\n",
+    );
+    shell.note(&text);
 }
 
 /// Writes bao.toml unless it exists (and `--force` is not given); returns the config in effect.
@@ -98,10 +190,24 @@ fn write_config(shell: &Shell, args: &InitArgs) -> Result<Config, Failure> {
             .into_iter()
             .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
     });
+    let endpoint = args.endpoint.clone().or_else(|| {
+        let local = runtime_config::env_var("AWS_ENDPOINT_URL_DYNAMODB").is_none()
+            && runtime_config::env_var("AWS_ENDPOINT_URL").is_none()
+            && !has_aws_credentials();
+        local.then(|| {
+            shell.status(
+                "Local",
+                format!(
+                    "no AWS credentials found: bao.toml points at `bao local` ({LOCAL_ENDPOINT})"
+                ),
+            );
+            LOCAL_ENDPOINT.to_owned()
+        })
+    });
     let text = NewConfig {
         table,
         region,
-        endpoint: args.endpoint.clone(),
+        endpoint,
     }
     .render();
     write_file(shell, &path, &text)?;
@@ -148,9 +254,47 @@ fn create_dir(shell: &Shell, dir: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Whether aws-config could find credentials: in the environment, or in a shared config or
+/// credentials file (a profile, SSO). Without any, a new project is set up for `bao local`.
+fn has_aws_credentials() -> bool {
+    if [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_PROFILE",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ]
+    .into_iter()
+    .any(|name| runtime_config::env_var(name).is_some())
+    {
+        return true;
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let file = |env: &str, default: &str| {
+        runtime_config::env_var(env)
+            .map(PathBuf::from)
+            .or_else(|| home.as_ref().map(|home| home.join(".aws").join(default)))
+    };
+    [
+        file("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+        file("AWS_CONFIG_FILE", "config"),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|path| path.is_file())
+}
+
 /// `path` without a leading `./`.
 fn shown(path: &Path) -> &Path {
     path.strip_prefix(".").unwrap_or(path)
+}
+
+/// Asks a yes/no question on a terminal, no by default; never asks (no) when stdin is not a
+/// terminal.
+fn confirm(question: &str) -> Result<bool, Failure> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    let answer = ask(&format!("{question} (y/N)"), "n")?;
+    Ok(matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes"))
 }
 
 /// Asks on a terminal, with a default; never asks when stdin is not a terminal.

@@ -128,6 +128,11 @@ impl Failure {
         }
     }
 
+    /// Whether the user's input is wrong (exit 1), not the network or the machine.
+    pub fn is_user_error(&self) -> bool {
+        self.code == 1
+    }
+
     /// Adds a hint on the next line.
     pub fn with_help(mut self, help: impl fmt::Display) -> Self {
         self.message = format!("{}\n  help: {help}", self.message);

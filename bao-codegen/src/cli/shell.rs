@@ -72,6 +72,11 @@ impl Shell {
 
     /// Rendered warnings, unless quiet.
     pub fn warnings(&self, text: &str) {
+        self.note(text);
+    }
+
+    /// Plain text for the user (next steps), unless quiet.
+    pub fn note(&self, text: &str) {
         if !self.quiet {
             self.raw(text);
         }
