@@ -1,6 +1,7 @@
 //! A build script that depends on bao-codegen with `default-features = false` (as the README
 //! says) compiles none of the CLI's crates: no argument parser, file watcher, terminal UI,
-//! async runtime or AWS SDK. `cargo tree` resolves the crate as such a user gets it.
+//! async runtime or AWS SDK. `cargo tree` resolves the crate as such a user gets it. And the
+//! workspace's `rust-version` is at least what every locked dependency declares.
 
 use std::process::Command;
 
@@ -62,5 +63,50 @@ fn without_default_features_bao_codegen_builds_no_cli_crate() {
     assert!(
         found.is_empty(),
         "{found:?} in the build-script tree:\n{tree}"
+    );
+}
+
+/// A `1.94.1`-style version as comparable numbers.
+fn version(text: &str) -> Vec<u64> {
+    text.split('.')
+        .map(|part| part.parse().expect("a numeric version part"))
+        .chain(std::iter::repeat(0))
+        .take(3)
+        .collect()
+}
+
+#[test]
+fn no_locked_dependency_needs_a_newer_rust_than_the_workspace_declares() {
+    let output = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
+    let declared = version(env!("CARGO_PKG_RUST_VERSION"));
+    let packages = metadata["packages"].as_array().expect("packages");
+    let newer: Vec<String> = packages
+        .iter()
+        .filter(|package| !package["source"].is_null())
+        .filter_map(|package| {
+            let wanted = package["rust_version"].as_str()?;
+            (version(wanted) > declared).then(|| format!("{} {wanted}", package["name"]))
+        })
+        .collect();
+    assert!(
+        newer.is_empty(),
+        "rust-version {} is older than these dependencies need: {newer:?}",
+        env!("CARGO_PKG_RUST_VERSION")
+    );
+    assert!(
+        packages.len() > 100,
+        "an unexpected metadata: {} packages",
+        packages.len()
     );
 }
