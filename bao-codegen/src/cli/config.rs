@@ -124,64 +124,51 @@ impl Config {
     }
 }
 
-/// The settings `bao init` writes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewConfig {
-    /// Table name.
-    pub table: String,
-    /// AWS region.
-    pub region: Option<String>,
-    /// Endpoint URL.
-    pub endpoint: Option<String>,
-}
-
-impl NewConfig {
-    /// The commented `bao.toml` text.
-    pub fn render(&self) -> String {
-        let mut text = String::from(
-            "# bao configuration, read by the `bao` CLI and by the app's `Db::from_env()`.\n\
-             # Relative paths are relative to this file. The environment (BAO_TABLE,\n\
-             # AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION) wins over [table]; command-line flags\n\
-             # (--table, --endpoint, --region, --schema, --out) win over both.\n\n\
-             [table]\n\
-             # The DynamoDB table every model lives in (DynamoBao's single-table layout).\n",
-        );
-        let _ = writeln!(text, "name = {}", quote(&self.table));
-        text.push_str(
-            "# AWS region; without it AWS_REGION or the AWS profile decides (us-east-1 locally).\n",
-        );
-        match &self.region {
-            Some(region) => {
-                let _ = writeln!(text, "region = {}", quote(region));
-            }
-            None => text.push_str("# region = \"us-east-1\"\n"),
+/// The commented `bao.toml` text `bao init` writes for `table`, with the default `[codegen]`.
+pub fn render_new(table: &TableConfig) -> String {
+    let mut text = String::from(
+        "# bao configuration, read by the `bao` CLI and by the app's `Db::from_env()`.\n\
+         # Relative paths are relative to this file. The environment (BAO_TABLE,\n\
+         # AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION) wins over [table]; command-line flags\n\
+         # (--table, --endpoint, --region, --schema, --out) win over both.\n\n\
+         [table]\n\
+         # The DynamoDB table every model lives in (DynamoBao's single-table layout).\n",
+    );
+    let _ = writeln!(text, "name = {}", quote(&table.name));
+    text.push_str(
+        "# AWS region; without it AWS_REGION or the AWS profile decides (us-east-1 locally).\n",
+    );
+    match &table.region {
+        Some(region) => {
+            let _ = writeln!(text, "region = {}", quote(region));
         }
-        text.push_str(
-            "# Endpoint of a local DynamoDB (`bao local`); without it, DynamoDB in your AWS account.\n",
-        );
-        match &self.endpoint {
-            Some(endpoint) => {
-                let _ = writeln!(text, "endpoint = {}", quote(endpoint));
-            }
-            None => text.push_str("# endpoint = \"http://127.0.0.1:8000\"\n"),
-        }
-        let _ = write!(
-            text,
-            "\n[codegen]\n\
-             # models.yaml, or a directory of *.yaml files.\n\
-             schema = {}\n\
-             # Where the generated modules go; add `mod models;` next to it.\n\
-             out = {}\n\
-             # A directory of templates overriding the built-in ones.\n\
-             # templates = \"templates\"\n\n\
-             [tenancy]\n\
-             # DynamoBao's flag; in Rust, tenancy is chosen per handle with `Db::with_tenant`.\n\
-             enabled = false\n",
-            quote(DEFAULT_SCHEMA),
-            quote(DEFAULT_OUT),
-        );
-        text
+        None => text.push_str("# region = \"us-east-1\"\n"),
     }
+    text.push_str(
+        "# Endpoint of a local DynamoDB (`bao local`); without it, DynamoDB in your AWS account.\n",
+    );
+    match &table.endpoint {
+        Some(endpoint) => {
+            let _ = writeln!(text, "endpoint = {}", quote(endpoint));
+        }
+        None => text.push_str("# endpoint = \"http://127.0.0.1:8000\"\n"),
+    }
+    let _ = write!(
+        text,
+        "\n[codegen]\n\
+         # models.yaml, or a directory of *.yaml files.\n\
+         schema = {}\n\
+         # Where the generated modules go; add `mod models;` next to it.\n\
+         out = {}\n\
+         # A directory of templates overriding the built-in ones.\n\
+         # templates = \"templates\"\n\n\
+         [tenancy]\n\
+         # DynamoBao's flag; in Rust, tenancy is chosen per handle with `Db::with_tenant`.\n\
+         enabled = false\n",
+        quote(DEFAULT_SCHEMA),
+        quote(DEFAULT_OUT),
+    );
+    text
 }
 
 fn quote(value: &str) -> String {
@@ -223,12 +210,12 @@ mod tests {
 
     #[test]
     fn rendered_config_parses_back() {
-        let new = NewConfig {
-            table: "app-dev".to_owned(),
+        let new = TableConfig {
+            name: "app-dev".to_owned(),
             region: Some("eu-west-2".to_owned()),
             endpoint: None,
         };
-        let config = Config::parse(Path::new("/p/bao.toml"), &new.render()).expect("parses");
+        let config = Config::parse(Path::new("/p/bao.toml"), &render_new(&new)).expect("parses");
         assert_eq!(config.table.name, "app-dev");
         assert_eq!(config.table.region.as_deref(), Some("eu-west-2"));
         assert_eq!(config.table.endpoint, None);

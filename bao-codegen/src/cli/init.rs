@@ -4,7 +4,7 @@
 //! credentials the project is set up for `bao local`; a table in AWS is created only with
 //! `--create-table` or a yes on a terminal. It always ends with the next steps.
 
-use super::config::{self, Config, NewConfig};
+use super::config::{self, Config, TableConfig};
 use super::shell::Shell;
 use super::table::{self, TableArgs};
 use super::{Failure, block_on};
@@ -204,12 +204,11 @@ fn write_config(shell: &Shell, args: &InitArgs) -> Result<Config, Failure> {
             LOCAL_ENDPOINT.to_owned()
         })
     });
-    let text = NewConfig {
-        table,
+    let text = config::render_new(&TableConfig {
+        name: table,
         region,
         endpoint,
-    }
-    .render();
+    });
     write_file(shell, &path, &text)?;
     Config::parse(&path, &text)
 }
