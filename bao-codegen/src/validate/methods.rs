@@ -106,15 +106,18 @@ impl<'d> Checker<'_, 'd> {
         }
         for (field, span) in target.model.fields.iter().zip(&target.field_spans) {
             let rust_name = field.rust_name.trim_start_matches("r#");
+            let message = || {
+                format!(
+                    "field `{}` of `{model}` has the same name as the method `{rust_name}`",
+                    field.name
+                )
+            };
             if naming::RESERVED_METHODS.contains(&rust_name) {
                 self.reporter
                     .error(
                         Code::FieldMethodCollision,
                         *span,
-                        format!(
-                            "field `{}` of `{model}` has the same name as the method `{rust_name}`",
-                            field.name
-                        ),
+                        message(),
                         format!("`{model}::{rust_name}` is a method of every model"),
                     )
                     .help(format!(
@@ -126,10 +129,7 @@ impl<'d> Checker<'_, 'd> {
                     .error(
                         Code::FieldMethodCollision,
                         *span,
-                        format!(
-                            "field `{}` of `{model}` has the same name as the method `{rust_name}`",
-                            field.name
-                        ),
+                        message(),
                         format!("`{model}::{rust_name}` is also a method"),
                     )
                     .secondary(
