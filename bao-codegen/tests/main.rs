@@ -8,6 +8,8 @@ mod examples_fresh;
 mod features;
 mod generated_code;
 mod load_fuzz;
+#[cfg(feature = "cli")]
+mod new_app;
 mod random_schemas;
 mod support;
 #[cfg(feature = "cli")]

@@ -13,6 +13,7 @@ mod cpu;
 mod dynamo_bao;
 mod emulator;
 mod error;
+mod install;
 mod machine;
 mod memory;
 mod parity;
@@ -47,11 +48,13 @@ pub enum Section {
     Requests,
     /// 7. The DynamoBao-comparable workload.
     Workload,
+    /// 8. Installing the CLI.
+    Install,
 }
 
 impl Section {
     /// Every section, in order.
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::Codegen,
         Section::Watch,
         Section::Compile,
@@ -59,11 +62,12 @@ impl Section {
         Section::Memory,
         Section::Requests,
         Section::Workload,
+        Section::Install,
     ];
 
     /// The names `--only` takes, in order.
-    pub const NAMES: [&'static str; 7] = [
-        "codegen", "watch", "compile", "cpu", "memory", "requests", "workload",
+    pub const NAMES: [&'static str; 8] = [
+        "codegen", "watch", "compile", "cpu", "memory", "requests", "workload", "install",
     ];
 
     fn name(self) -> &'static str {
@@ -88,6 +92,7 @@ impl Section {
             Section::Memory => "5. peak client memory",
             Section::Requests => "6. requests per logical operation",
             Section::Workload => "7. the same workload through bao and DynamoBao (Node.js)",
+            Section::Install => "8. installing the CLI from a clone",
         }
     }
 }
@@ -210,6 +215,13 @@ fn measure(sections: &[Section]) -> Result<()> {
         })
         .transpose()?;
     drop(emulator);
+    // Last: it builds the CLI from nothing on every core.
+    let install = wants(Section::Install)
+        .then(|| {
+            heading(Section::Install);
+            install::run_all()
+        })
+        .transpose()?;
 
     let (
         Some(codegen),
@@ -219,7 +231,10 @@ fn measure(sections: &[Section]) -> Result<()> {
         Some(memory),
         Some(requests),
         Some(workload),
-    ) = (codegen, watch, compile, cpu, memory, requests, workload)
+        Some(install),
+    ) = (
+        codegen, watch, compile, cpu, memory, requests, workload, install,
+    )
     else {
         println!("\nBENCHMARKS.md is written only after a run of every section.");
         return Ok(());
@@ -233,6 +248,7 @@ fn measure(sections: &[Section]) -> Result<()> {
         memory,
         requests,
         workload,
+        install,
     };
     let keys = report::write(&figures)?;
     println!("\nwrote BENCHMARKS.md and docs/benchmarks.svg");

@@ -128,15 +128,15 @@ fn print_next_steps(shell: &Shell, dir: &Path, connection: &Connection, table_re
     steps
         .push("bao codegen                # models.yaml -> src/models (or `bao watch`)".to_owned());
     let cargo_toml = dir.join("Cargo.toml");
-    let has_runtime =
-        std::fs::read_to_string(&cargo_toml).is_ok_and(|manifest| manifest.contains("bao-runtime"));
+    let manifest = std::fs::read_to_string(&cargo_toml).unwrap_or_default();
     if !cargo_toml.is_file() {
         steps.push("cargo init                 # a Rust project around it".to_owned());
     }
-    if !has_runtime {
-        steps.push(
-            "cargo add bao-runtime tokio --features tokio/macros,tokio/rt-multi-thread".to_owned(),
-        );
+    if !manifest.contains("bao-runtime") {
+        steps.push(add_runtime());
+    }
+    if !manifest.contains("tokio") {
+        steps.push("cargo add tokio --features macros,rt-multi-thread".to_owned());
     }
     let mut text = String::from("\nNext steps:\n");
     for step in steps {
@@ -149,6 +149,18 @@ fn print_next_steps(shell: &Shell, dir: &Path, connection: &Connection, table_re
          let db = Db::from_env().await?;\n",
     );
     shell.note(&text);
+}
+
+/// The `cargo add` line for the runtime: from the clone this `bao` was installed from, when it
+/// was (`cargo install --path`), else from the registry.
+fn add_runtime() -> String {
+    let clone_runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bao-runtime");
+    match std::fs::canonicalize(&clone_runtime) {
+        Ok(path) if path.join("Cargo.toml").is_file() => {
+            format!("cargo add bao-runtime --path {}", path.display())
+        }
+        _ => "cargo add bao-runtime".to_owned(),
+    }
 }
 
 /// Writes bao.toml unless it exists (and `--force` is not given); returns the config in effect.
