@@ -1,16 +1,19 @@
 //! Stage 1 (parse): YAML text -> a tree of located nodes, with the comments of mapping entries.
 //!
-//! serde-saphyr parses the text; every node keeps its [`Span`] through
-//! [`serde_saphyr::Spanned`], and every mapping value keeps the comment written directly above
-//! its key (or after it on the same line) through [`serde_saphyr::Commented`]. The tree is
-//! untyped on purpose: `schema` reads it and reports every unknown key and every value of the
-//! wrong type at once, where a typed deserializer would stop at the first one.
+//! granit-parser turns the text into events, each with its source span and comments as events
+//! of their own; [`TreeBuilder`] folds them into [`Node`]s that keep their byte spans and give
+//! every mapping entry the comment written directly above its key (or after it on the same
+//! line). Plain scalars resolve by the YAML 1.2 core schema, with only `true` and `false` as
+//! booleans. The tree is untyped on purpose: `schema` reads it and reports every unknown key
+//! and every value of the wrong type at once, where a typed deserializer would stop at the
+//! first one.
 
-use std::fmt;
+use std::borrow::Cow;
+use std::collections::HashMap;
 
-use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{Commented, Spanned};
+use granit_parser::{
+    Event, Marker, Parser, Placement, ScalarStyle, ScanError, StructureStyle, Tag,
+};
 
 use crate::diagnostic::{Code, Reporter};
 use crate::source::{FileId, SourceFile, Span};
@@ -76,67 +79,63 @@ pub(crate) fn parse(
     file: &SourceFile,
     reporter: &mut Reporter,
 ) -> Result<Node, YamlError> {
-    let options = serde_saphyr::options! {
-        strict_booleans: true,
-        with_snippet: false,
-    };
-    match serde_saphyr::from_str_with_options::<Spanned<RawNode>>(file.text(), options) {
-        Ok(raw) => Ok(Converter { id, file }.node(raw)),
-        Err(error) => {
-            report_error(id, file, &error, reporter);
-            Err(YamlError)
+    let mut tree = TreeBuilder::new(id, file);
+    for event in Parser::new_from_str(file.text()) {
+        let outcome = match event {
+            Ok((event, span)) => tree.push(event, span),
+            Err(error) => Err(Problem::Syntax(error)),
+        };
+        if let Err(problem) = outcome {
+            report(id, file, problem, reporter);
+            return Err(YamlError);
         }
     }
+    Ok(tree.finish())
 }
 
 /// The file is not YAML; a diagnostic was reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct YamlError;
 
-fn report_error(
-    id: FileId,
-    file: &SourceFile,
-    error: &serde_saphyr::Error,
-    reporter: &mut Reporter,
-) {
-    let error = error.without_snippet();
-    let offset = error.location().map_or(0, |location| {
-        location.span().byte_offset().map_or_else(
-            || file.offset(to_usize(location.line()), to_usize(location.column())),
-            to_usize,
-        )
-    });
-    let span = point(id, file, offset);
-    match error {
-        serde_saphyr::Error::DuplicateMappingKey { key, .. } => {
-            let key = key.as_deref().unwrap_or("?");
-            let span = key_span(span, file, key);
+/// Why a file is not a schema's YAML.
+#[derive(Debug)]
+enum Problem {
+    /// The text is not YAML.
+    Syntax(ScanError),
+    /// A mapping holds a key twice; the span is the second one's.
+    DuplicateKey { key: String, at: Span },
+    /// A second document starts at this offset.
+    SecondDocument(usize),
+}
+
+fn report(id: FileId, file: &SourceFile, problem: Problem, reporter: &mut Reporter) {
+    match problem {
+        Problem::DuplicateKey { key, at } => {
             reporter
                 .error(
                     Code::DuplicateKey,
-                    span,
+                    at,
                     format!("duplicate key `{key}`"),
                     "this key is already in the mapping",
                 )
                 .help("remove one of the two entries");
         }
-        serde_saphyr::Error::MultipleDocuments { .. } => {
+        Problem::SecondDocument(offset) => {
             reporter
                 .error(
                     Code::YamlSyntax,
-                    span,
+                    point(id, file, offset),
                     "a schema file must hold a single YAML document",
                     "a second document starts here",
                 )
                 .help("remove the `---` separator, or move each document into its own file");
         }
-        other => {
-            use serde_saphyr::MessageFormatter;
-            let message = serde_saphyr::UserMessageFormatter.format_message(other);
+        Problem::Syntax(error) => {
+            let offset = byte_offset(file, error.marker());
             reporter.error(
                 Code::YamlSyntax,
-                span,
-                tidy_message(&message),
+                point(id, file, offset),
+                tidy_message(&error.info()),
                 "invalid YAML",
             );
         }
@@ -172,181 +171,399 @@ fn point(id: FileId, file: &SourceFile, offset: usize) -> Span {
     }
 }
 
-/// The whole key at `at`, when the source spells it plainly there.
-fn key_span(at: Span, file: &SourceFile, key: &str) -> Span {
-    if file.text()[at.start..].starts_with(key) {
-        Span {
-            end: at.start + key.len(),
-            ..at
-        }
-    } else {
-        at
-    }
+/// The byte offset of a parser position in `file`.
+fn byte_offset(file: &SourceFile, marker: &Marker) -> usize {
+    marker
+        .byte_offset()
+        .unwrap_or_else(|| file.offset(marker.line(), marker.col() + 1))
+        .min(file.text().len())
 }
 
-fn to_usize(value: u64) -> usize {
-    usize::try_from(value).unwrap_or(usize::MAX)
+/// A collection being built, innermost last on the builder's stack.
+#[derive(Debug)]
+enum Open {
+    Seq {
+        items: Vec<Node>,
+        span: Span,
+        flow: bool,
+        anchor: usize,
+    },
+    Map {
+        entries: Vec<Entry>,
+        /// The key read, waiting for its value, and its comment.
+        key: Option<(Node, Option<String>)>,
+        span: Span,
+        anchor: usize,
+    },
 }
 
-/// Converts serde-saphyr locations (characters, 1-based) into byte spans of one file.
-struct Converter<'a> {
+/// Folds parser events into the tree.
+struct TreeBuilder<'a> {
     id: FileId,
     file: &'a SourceFile,
+    stack: Vec<Open>,
+    root: Option<Node>,
+    /// Anchored nodes by the parser's anchor id, for aliases.
+    anchors: HashMap<usize, Node>,
+    /// Own-line comments directly above the next token.
+    above: Vec<String>,
+    documents: usize,
 }
 
-impl Converter<'_> {
-    fn node(&self, raw: Spanned<RawNode>) -> Node {
-        let span = self.span(&raw.referenced);
-        let value = match raw.value {
-            RawNode::Null => Value::Null,
-            RawNode::Bool(value) => Value::Bool(value),
-            RawNode::Int(value) => Value::Int(value),
-            RawNode::Float(value) => Value::Float(value),
-            RawNode::Str(value) => Value::Str(value),
-            RawNode::Seq(items) => {
-                Value::Seq(items.into_iter().map(|item| self.node(item)).collect())
+impl<'a> TreeBuilder<'a> {
+    fn new(id: FileId, file: &'a SourceFile) -> Self {
+        Self {
+            id,
+            file,
+            stack: Vec::new(),
+            root: None,
+            anchors: HashMap::new(),
+            above: Vec::new(),
+            documents: 0,
+        }
+    }
+
+    fn push(&mut self, event: Event<'_>, span: granit_parser::Span) -> Result<(), Problem> {
+        let span = self.span(span);
+        match event {
+            Event::DocumentStart(..) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(Problem::SecondDocument(span.start));
+                }
             }
-            RawNode::Map(entries) => Value::Map(
-                entries
-                    .into_iter()
-                    .map(|entry| Entry {
-                        key: self.node(entry.key),
-                        value: self.node(entry.value),
-                        comment: entry.comment,
-                    })
-                    .collect(),
-            ),
+            Event::Comment(text, placement) => self.comment(&text, placement),
+            Event::Scalar(text, style, anchor, tag) => {
+                self.drop_comments_unless_at_key();
+                let value = resolve(text, style, tag.as_deref());
+                self.add(Node { value, span }, anchor);
+            }
+            Event::Alias(anchor) => {
+                self.drop_comments_unless_at_key();
+                // The parser refuses an alias without its anchor, so the lookup succeeds.
+                let value = self
+                    .anchors
+                    .get(&anchor)
+                    .map_or(Value::Null, |node| node.value.clone());
+                self.add(Node { value, span }, 0);
+            }
+            Event::SequenceStart(style, anchor, _) => {
+                self.stack.push(Open::Seq {
+                    items: Vec::new(),
+                    span: Span {
+                        end: span.start,
+                        ..span
+                    },
+                    flow: style == StructureStyle::Flow,
+                    anchor,
+                });
+            }
+            Event::MappingStart(_, anchor, _) => {
+                self.stack.push(Open::Map {
+                    entries: Vec::new(),
+                    key: None,
+                    span: Span {
+                        end: span.start,
+                        ..span
+                    },
+                    anchor,
+                });
+            }
+            Event::SequenceEnd => {
+                if let Some(Open::Seq {
+                    items,
+                    span: start,
+                    flow,
+                    anchor,
+                }) = self.stack.pop()
+                {
+                    // A flow list is located by its brackets, a block list (like a block
+                    // mapping) by where it starts.
+                    let span = match flow {
+                        true => Span {
+                            end: span.end.max(start.start),
+                            ..start
+                        },
+                        false => start,
+                    };
+                    self.add(
+                        Node {
+                            value: Value::Seq(items),
+                            span,
+                        },
+                        anchor,
+                    );
+                }
+            }
+            Event::MappingEnd => {
+                if let Some(Open::Map {
+                    entries,
+                    span,
+                    anchor,
+                    ..
+                }) = self.stack.pop()
+                {
+                    let entries = merge_keys(entries);
+                    check_duplicates(&entries)?;
+                    self.add(
+                        Node {
+                            value: Value::Map(entries),
+                            span,
+                        },
+                        anchor,
+                    );
+                }
+            }
+            // Stream and document ends, and anchor names (aliases refer to anchors by id).
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Places a complete node: as the root, a list item, a mapping key or a mapping value.
+    fn add(&mut self, node: Node, anchor: usize) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Open::Seq { items, .. }) => items.push(node),
+            Some(Open::Map { entries, key, .. }) => match key.take() {
+                None => {
+                    let comment = joined(&mut self.above);
+                    *key = Some((node, comment));
+                }
+                Some((key, comment)) => {
+                    entries.push(Entry {
+                        key,
+                        value: node,
+                        comment,
+                    });
+                }
+            },
+        }
+    }
+
+    /// Keeps a comment for the entry it belongs to: above a key, or after a key or value on
+    /// its line.
+    fn comment(&mut self, text: &str, placement: Placement) {
+        let text = text.trim();
+        match placement {
+            Placement::Above => self.above.push(text.to_owned()),
+            Placement::Right => {
+                if text.is_empty() {
+                    return;
+                }
+                let target = match self.stack.last_mut() {
+                    Some(Open::Map {
+                        key: Some((_, comment)),
+                        ..
+                    }) => Some(comment),
+                    Some(Open::Map { entries, .. }) => entries.last_mut().map(|e| &mut e.comment),
+                    _ => None,
+                };
+                if let Some(comment) = target {
+                    match comment {
+                        Some(existing) => {
+                            existing.push('\n');
+                            existing.push_str(text);
+                        }
+                        None => *comment = Some(text.to_owned()),
+                    }
+                }
+            }
+            _ => self.above.clear(),
+        }
+    }
+
+    /// Comments above a scalar that is not a mapping key belong to nothing. (Collections
+    /// starting or ending leave them alone: a comment above the first key of a block mapping
+    /// comes before the mapping's start, one above the key after a nested mapping before its
+    /// end.)
+    fn drop_comments_unless_at_key(&mut self) {
+        if !matches!(self.stack.last(), Some(Open::Map { key: None, .. })) {
+            self.above.clear();
+        }
+    }
+
+    fn finish(self) -> Node {
+        self.root.unwrap_or(Node {
+            value: Value::Null,
+            span: Span {
+                file: self.id,
+                start: 0,
+                end: 0,
+            },
+        })
+    }
+
+    fn span(&self, span: granit_parser::Span) -> Span {
+        let start = byte_offset(self.file, &span.start);
+        let end = byte_offset(self.file, &span.end).max(start);
+        Span {
+            file: self.id,
+            start,
+            end,
+        }
+    }
+}
+
+/// The comment lines gathered, as one comment (or none).
+fn joined(lines: &mut Vec<String>) -> Option<String> {
+    let comment = lines.join("\n");
+    lines.clear();
+    let comment = comment.trim();
+    (!comment.is_empty()).then(|| comment.to_owned())
+}
+
+/// Expands YAML merge keys (`<<: *base`, `<<: [*a, *b]`) in place: the merged entries whose
+/// keys the mapping does not set itself, the first merged mapping winning.
+fn merge_keys(entries: Vec<Entry>) -> Vec<Entry> {
+    if !entries.iter().any(is_merge) {
+        return entries;
+    }
+    let own: Vec<String> = entries
+        .iter()
+        .filter(|entry| !is_merge(entry))
+        .filter_map(|entry| key_text(&entry.key))
+        .collect();
+    let mut merged_keys: Vec<String> = Vec::new();
+    let mut result = Vec::with_capacity(entries.len());
+    for entry in entries {
+        if !is_merge(&entry) {
+            result.push(entry);
+            continue;
+        }
+        let sources = match entry.value.value {
+            Value::Map(entries) => vec![entries],
+            Value::Seq(items) => items
+                .into_iter()
+                .filter_map(|item| match item.value {
+                    Value::Map(entries) => Some(entries),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
         };
-        Node { value, span }
-    }
-
-    fn span(&self, location: &serde_saphyr::Location) -> Span {
-        let span = location.span();
-        match (span.byte_offset(), span.byte_len()) {
-            (Some(start), Some(len)) => {
-                let start = to_usize(start).min(self.file.text().len());
-                let end = start
-                    .saturating_add(to_usize(len))
-                    .min(self.file.text().len());
-                Span {
-                    file: self.id,
-                    start,
-                    end,
-                }
-            }
-            _ => {
-                let start = self
-                    .file
-                    .offset(to_usize(location.line()), to_usize(location.column()));
-                Span {
-                    file: self.id,
-                    start,
-                    end: start,
+        for source in sources {
+            for merged in source {
+                let Some(key) = key_text(&merged.key) else {
+                    continue;
+                };
+                if !own.contains(&key) && !merged_keys.contains(&key) {
+                    merged_keys.push(key);
+                    result.push(merged);
                 }
             }
         }
     }
+    result
 }
 
-/// The tree as serde-saphyr delivers it.
-enum RawNode {
-    Null,
-    Bool(bool),
-    Int(i128),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Spanned<RawNode>>),
-    Map(Vec<RawEntry>),
+fn is_merge(entry: &Entry) -> bool {
+    matches!(&entry.key.value, Value::Str(key) if key == "<<")
 }
 
-struct RawEntry {
-    key: Spanned<RawNode>,
-    value: Spanned<RawNode>,
-    comment: Option<String>,
-}
-
-impl<'de> Deserialize<'de> for RawNode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RawNodeVisitor)
+/// A key as text, for comparing keys.
+fn key_text(key: &Node) -> Option<String> {
+    match &key.value {
+        Value::Str(text) => Some(text.clone()),
+        Value::Int(value) => Some(value.to_string()),
+        Value::Bool(value) => Some(value.to_string()),
+        Value::Null => Some("null".to_owned()),
+        _ => None,
     }
 }
 
-struct RawNodeVisitor;
-
-impl<'de> Visitor<'de> for RawNodeVisitor {
-    type Value = RawNode;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<RawNode, E> {
-        Ok(RawNode::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<RawNode, E> {
-        Ok(RawNode::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<RawNode, D::Error> {
-        RawNode::deserialize(deserializer)
-    }
-
-    fn visit_bool<E: de::Error>(self, value: bool) -> Result<RawNode, E> {
-        Ok(RawNode::Bool(value))
-    }
-
-    fn visit_i64<E: de::Error>(self, value: i64) -> Result<RawNode, E> {
-        Ok(RawNode::Int(value.into()))
-    }
-
-    fn visit_i128<E: de::Error>(self, value: i128) -> Result<RawNode, E> {
-        Ok(RawNode::Int(value))
-    }
-
-    fn visit_u64<E: de::Error>(self, value: u64) -> Result<RawNode, E> {
-        Ok(RawNode::Int(value.into()))
-    }
-
-    fn visit_u128<E: de::Error>(self, value: u128) -> Result<RawNode, E> {
-        i128::try_from(value)
-            .map(RawNode::Int)
-            .map_err(|_| E::custom("integer out of range"))
-    }
-
-    fn visit_f64<E: de::Error>(self, value: f64) -> Result<RawNode, E> {
-        Ok(RawNode::Float(value))
-    }
-
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<RawNode, E> {
-        Ok(RawNode::Str(value.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, value: String) -> Result<RawNode, E> {
-        Ok(RawNode::Str(value))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawNode, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
+/// The first key, in source order, that repeats an earlier key of the mapping.
+fn check_duplicates(entries: &[Entry]) -> Result<(), Problem> {
+    let mut seen: HashMap<&str, ()> = HashMap::with_capacity(entries.len());
+    let mut duplicate: Option<&Entry> = None;
+    for entry in entries {
+        let Value::Str(key) = &entry.key.value else {
+            continue;
+        };
+        if seen.insert(key, ()).is_some()
+            && duplicate.is_none_or(|first| entry.key.span.start < first.key.span.start)
+        {
+            duplicate = Some(entry);
         }
-        Ok(RawNode::Seq(items))
     }
+    match duplicate {
+        Some(entry) => Err(Problem::DuplicateKey {
+            key: key_text(&entry.key).unwrap_or_default(),
+            at: entry.key.span,
+        }),
+        None => Ok(()),
+    }
+}
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawNode, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Spanned<RawNode>>()? {
-            let value: Spanned<Commented<RawNode>> = map.next_value()?;
-            let Commented(inner, comment) = value.value;
-            entries.push(RawEntry {
-                key,
-                value: Spanned::new(inner, value.referenced, value.defined),
-                comment: (!comment.trim().is_empty()).then(|| comment.trim().to_owned()),
-            });
-        }
-        Ok(RawNode::Map(entries))
+/// The value of a scalar: a quoted, block or `!!str` scalar is a string; a plain one resolves
+/// by the YAML 1.2 core schema (null, `true`/`false`, integers, floats, else a string).
+fn resolve(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Value {
+    let is_str_tag = tag.is_some_and(|tag| tag.is_yaml_core_schema_tag("str"));
+    if style != ScalarStyle::Plain || is_str_tag {
+        return Value::Str(text.into_owned());
     }
+    match text.as_ref() {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    if let Some(value) = core_int(&text) {
+        return Value::Int(value);
+    }
+    if let Some(value) = core_float(&text) {
+        return Value::Float(value);
+    }
+    Value::Str(text.into_owned())
+}
+
+/// `[-+]?[0-9]+`, `0o[0-7]+` or `0x[0-9a-fA-F]+`.
+fn core_int(text: &str) -> Option<i128> {
+    if let Some(octal) = text.strip_prefix("0o") {
+        return i128::from_str_radix(octal, 8)
+            .ok()
+            .filter(|_| !octal.is_empty());
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        return i128::from_str_radix(hex, 16)
+            .ok()
+            .filter(|_| !hex.is_empty());
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, `[-+]?\.inf` or `\.nan` (in the three
+/// spellings of each).
+fn core_float(text: &str) -> Option<f64> {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let sign = if text.starts_with('-') { -1.0 } else { 1.0 };
+    match unsigned {
+        ".inf" | ".Inf" | ".INF" => return Some(sign * f64::INFINITY),
+        ".nan" | ".NaN" | ".NAN" if unsigned.len() == text.len() => return Some(f64::NAN),
+        _ => {}
+    }
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (&unsigned[..at], Some(&unsigned[at + 1..])),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok =
+        digits(whole) && digits(fraction) && (!whole.is_empty() || !fraction.is_empty());
+    let exponent_ok = exponent.is_none_or(|exponent| {
+        let exponent = exponent.strip_prefix(['-', '+']).unwrap_or(exponent);
+        !exponent.is_empty() && digits(exponent)
+    });
+    (mantissa_ok && exponent_ok)
+        .then(|| text.parse().ok())
+        .flatten()
 }
 
 #[cfg(test)]
@@ -419,5 +636,85 @@ mod tests {
         let (_, diagnostics) = parse_text("a: 1\na: 2\n");
         assert_eq!(diagnostics[0].code(), Code::DuplicateKey);
         assert_eq!(diagnostics[0].message(), "duplicate key `a`");
+        let (_, diagnostics) = parse_text("a: 1\nb: 2\nc: 3\nb: 4\na: 5\n");
+        let label = diagnostics[0].primary().expect("a location");
+        assert_eq!(diagnostics[0].message(), "duplicate key `b`");
+        assert_eq!((label.line(), label.column()), (4, 1));
+    }
+
+    #[test]
+    fn plain_scalars_resolve_by_the_core_schema() {
+        let (node, _) = parse_text(
+            "[~, null, '', true, False, 12, -7, 0x1F, 0o17, 1.5, -.5, 1e3, .inf, \
+             'true', \"12\", 1_000, 0b11, 12abc, .nan]\n",
+        );
+        let Value::Seq(items) = node.expect("valid YAML").value else {
+            panic!("not a list")
+        };
+        let values: Vec<Value> = items.into_iter().map(|item| item.value).collect();
+        let text = |s: &str| Value::Str(s.to_owned());
+        assert_eq!(
+            values[..18],
+            [
+                Value::Null,
+                Value::Null,
+                text(""),
+                Value::Bool(true),
+                Value::Bool(false),
+                Value::Int(12),
+                Value::Int(-7),
+                Value::Int(31),
+                Value::Int(15),
+                Value::Float(1.5),
+                Value::Float(-0.5),
+                Value::Float(1000.0),
+                Value::Float(f64::INFINITY),
+                text("true"),
+                text("12"),
+                text("1_000"),
+                text("0b11"),
+                text("12abc"),
+            ]
+        );
+        assert!(matches!(values[18], Value::Float(value) if value.is_nan()));
+    }
+
+    #[test]
+    fn aliases_and_merge_keys_expand() {
+        let text = "base: &base {type: StringField, required: true}\n\
+                    copy: *base\n\
+                    merged:\n  <<: *base\n  required: false\n";
+        let (node, diagnostics) = parse_text(text);
+        assert!(diagnostics.is_empty());
+        let node = node.expect("valid YAML");
+        let entries = map(&node);
+        assert_eq!(map(&entries[1].value), map(&entries[0].value));
+        assert_eq!(&text[entries[1].value.span.range()], "*base");
+        let merged: Vec<(String, Value)> = map(&entries[2].value)
+            .iter()
+            .map(|entry| {
+                (
+                    key_text(&entry.key).unwrap_or_default(),
+                    entry.value.value.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            merged,
+            [
+                ("type".to_owned(), Value::Str("StringField".into())),
+                ("required".to_owned(), Value::Bool(false)),
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_above_a_key_after_a_nested_mapping_stay_with_it() {
+        let text = "models:\n  A:\n    x: 1\n  # about B\n  B: {}\n";
+        let (node, _) = parse_text(text);
+        let node = node.expect("valid YAML");
+        let models = map(&map(&node)[0].value);
+        assert_eq!(models[0].comment, None);
+        assert_eq!(models[1].comment.as_deref(), Some("about B"));
     }
 }

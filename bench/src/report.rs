@@ -263,9 +263,9 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
          The README's install from a clone, into a scratch root, from an empty target \
          directory with the registry cache warm (one run):\n\n\
          ```sh\n{install_command}\n```\n\n{install}\n\
-         The `dist` profile builds the crates codegen runs in (bao-codegen, minijinja, \
-         serde-saphyr and its parser) at opt-level 3 and every other dependency (the AWS SDK, the \
-         emulator of `bao local`) at opt-level 1.\n\n\
+         The `dist` profile builds the AWS SDK, the emulator of `bao local` and the C \
+         libraries under them (TLS, SQLite) unoptimised, and everything else, codegen included, \
+         at opt-level 3.\n\n\
          ## Machine-readable\n\n\
          `cpu_ratio_vs_sdk` is the worst ratio across the operations of section 4; \
          `cpu_ratio_vs_sdk_geomean` is their geometric mean. The `*_vs_dynamobao` ratios are \
