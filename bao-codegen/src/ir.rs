@@ -230,11 +230,14 @@ pub struct UniqueFinder {
     pub constraint: String,
 }
 
-/// Whether a query method is called on the type or on an instance.
+/// Whether a query method is called on the type or on an instance, and what it takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QueryReceiver {
     /// `Post::query_all_posts(db, ..)`: the index partition key is the modelPrefix.
     Static,
+    /// `Order::query_by_status(db, value)`: the index partition key is this plain field of
+    /// the model (not a RelatedField).
+    Value(String),
     /// `user.query_posts(db, ..)`: the index partition key is a RelatedField of
     /// `index_model` pointing to this model.
     Instance,

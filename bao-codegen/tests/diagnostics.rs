@@ -230,10 +230,18 @@ fn the_blog_fixture_resolves_like_dynamo_bao() {
     assert_eq!(user.fields[3].rust_name, "profile_picture_url");
     assert!(!user.fields[3].required);
     assert_eq!(user.methods.finders[0].method, "find_by_email");
-    let query = &user.methods.queries[0];
+    let queries: Vec<(&str, QueryReceiver)> = user
+        .methods
+        .queries
+        .iter()
+        .map(|query| (query.method.as_str(), query.receiver.clone()))
+        .collect();
     assert_eq!(
-        (query.method.as_str(), query.receiver.clone()),
-        ("query_posts", QueryReceiver::Instance)
+        queries,
+        [
+            ("query_by_role", QueryReceiver::Value("role".into())),
+            ("query_posts", QueryReceiver::Instance)
+        ]
     );
     let post = schema.model("Post").expect("Post");
     assert_eq!(post.primary_key.partition, KeyPart::Field("postId".into()));

@@ -168,6 +168,24 @@ pub fn query_related<'a, M: Model, S: KeyValue>(
     Query::new(db, index, Some(&related_id(owner)))
 }
 
+/// A query of `M` through an index partitioned on a plain field (`byStatus`): the items whose
+/// field holds `value`, encoded as the item's own write encodes it.
+pub fn query_by_value<'a, M: Model, S: KeyValue, T: FieldValue>(
+    db: &'a Db,
+    index: &str,
+    value: T,
+) -> Query<'a, M, S> {
+    let schema = M::SCHEMA;
+    let kind = schema
+        .index(index)
+        .and_then(|index| match index.key.partition {
+            KeyPart::Field(name) => schema.field(name),
+            KeyPart::ModelPrefix => None,
+        })
+        .map_or(FieldKind::String, |field| field.kind);
+    Query::new(db, index, value.to_attr(kind).as_ref())
+}
+
 /// The items linked to `owner` through the mapping model `L`'s index `index`; `target` reads a
 /// link's key of the other side.
 pub fn query_mapped<'a, L: Model, S: KeyValue, T: Model>(

@@ -30,3 +30,58 @@ fn generated_schemas_carry_the_yaml_layout() {
         .expect("postsForUser is generated");
     assert_eq!(posts.gsi, Some(2));
 }
+
+/// An index partitioned on a plain field gets a static query taking the field's value, and a
+/// `primaryKey` alias a query of one partition; each reads exactly the items written with it.
+#[tokio::test(flavor = "current_thread")]
+async fn indexes_on_plain_fields_query_by_value() {
+    use bao_runtime::{Model, Timestamp};
+    use key_shapes::{NewOrder, NewSetting, Order, Setting};
+
+    let test = tests::start().await;
+    let db = test.db();
+    let day = |n: i64| Timestamp::from_second(1_700_000_000 + n * 86_400).expect("a time");
+    for (tenant, at, status, kind) in [
+        ("acme", 1, "open", "retail"),
+        ("acme", 2, "shipped", "retail"),
+        ("initech", 3, "paid", "wholesale"),
+    ] {
+        let new = NewOrder::new(tenant, day(at))
+            .with_status(status)
+            .with_type(kind);
+        Order::create(db, new).await.expect("creates the order");
+    }
+    for (name, enabled) in [("dark", true), ("beta", false), ("sync", true)] {
+        let new = NewSetting::new(name).with_enabled(enabled);
+        Setting::create(db, new).await.expect("creates the setting");
+    }
+
+    let shipped = Order::query_by_status(db, "shipped").all().await.unwrap();
+    assert_eq!(shipped.len(), 1);
+    assert_eq!(shipped[0].ordered_at, day(2));
+    let retail: Vec<Timestamp> = Order::query_by_type(db, "retail")
+        .all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|order| order.ordered_at)
+        .collect();
+    assert_eq!(retail, [day(1), day(2)]);
+    let acme = Order::query_orders_by_tenant(db, "acme").count().await;
+    assert_eq!(acme.unwrap(), 2);
+    assert!(
+        Order::query_by_status(db, "lost")
+            .all()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let enabled: Vec<String> = Setting::query_settings_by_state(db, true)
+        .all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|setting| setting.key_name.0)
+        .collect();
+    assert_eq!(enabled, ["dark", "sync"]);
+}

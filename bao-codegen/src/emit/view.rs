@@ -192,6 +192,9 @@ pub(crate) struct QueryView {
     pub(crate) method: String,
     /// Called on an item (the index partitions on a RelatedField to this model).
     pub(crate) instance: bool,
+    /// The field the index partitions on and the type of the value the method takes, when it
+    /// is a plain field of the model.
+    pub(crate) by_value: Option<(String, String)>,
     pub(crate) model_type: String,
     pub(crate) index: String,
     pub(crate) index_literal: String,
@@ -872,9 +875,22 @@ fn link_view(
 fn query_view(schema: &Schema, query: &ir::QueryMethod) -> Option<QueryView> {
     let index_model = schema.model(&query.index_model)?;
     let index = index_model.indexes.iter().find(|i| i.name == query.index)?;
+    let by_value = match &query.receiver {
+        QueryReceiver::Value(field) => {
+            let field = index_model.fields.iter().find(|f| &f.name == field)?;
+            // As the model's fields hold it: the key type for a single-field key.
+            let value_type = match key_field_names(&index_model.primary_key)[..] == [&field.name] {
+                true => key_type_name(index_model),
+                false => natural_type(schema, field),
+            };
+            Some((field.name.clone(), value_type))
+        }
+        QueryReceiver::Static | QueryReceiver::Instance => None,
+    };
     Some(QueryView {
         method: query.method.clone(),
         instance: query.receiver == QueryReceiver::Instance,
+        by_value,
         model_type: model_path(index_model),
         index: index.name.clone(),
         index_literal: format!("{:?}", index.name),

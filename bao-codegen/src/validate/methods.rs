@@ -234,9 +234,15 @@ fn methods_of(target: &Resolved<'_>, incoming: Incoming) -> (ir::Methods, Vec<Me
         }
     }
     for (index, span) in target.model.indexes.iter().zip(&target.index_spans) {
-        if index.key.partition == KeyPart::ModelPrefix
-            && let Some(method) = naming::query_method(&index.name)
-        {
+        // Indexes on a RelatedField give the related model an instance method instead.
+        let receiver = match &index.key.partition {
+            KeyPart::ModelPrefix => ir::QueryReceiver::Static,
+            KeyPart::Field(field) if target.related_key(&index.key.partition).is_none() => {
+                ir::QueryReceiver::Value(field.clone())
+            }
+            KeyPart::Field(_) => continue,
+        };
+        if let Some(method) = naming::query_method(&index.name) {
             sites.push(MethodSite {
                 name: method.clone(),
                 span: *span,
@@ -244,7 +250,7 @@ fn methods_of(target: &Resolved<'_>, incoming: Incoming) -> (ir::Methods, Vec<Me
             });
             methods.queries.push(ir::QueryMethod {
                 method,
-                receiver: ir::QueryReceiver::Static,
+                receiver,
                 index_model: name.to_owned(),
                 index: index.name.clone(),
             });
