@@ -7,30 +7,6 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-/// Methods that every model (or its `New<Model>` and `<Model>Update`) has, whatever its
-/// schema: the generated ones, the methods of iterable models and the operations of the
-/// runtime's `Model` trait (a generated method of the same name would hide the operation). A
-/// test keeps the list equal to what the templates generate plus what the trait provides.
-pub(crate) const RESERVED_METHODS: &[&str] = &[
-    "consumed_capacity",
-    "create",
-    "delete",
-    "delete_if",
-    "delete_loaded",
-    "find",
-    "find_many",
-    "find_with",
-    "iterate_all",
-    "iterate_bucket",
-    "key",
-    "new",
-    "only_if",
-    "primary_id",
-    "save",
-    "save_if",
-    "update",
-];
-
 /// Type names of the Rust prelude (and `Self`): a model with one of these names would shadow
 /// it inside generated code.
 const PRELUDE_TYPES: &[&str] = &[

@@ -18,6 +18,7 @@ fixture!(all_field_types);
 fixture!(blog);
 fixture!(key_shapes);
 fixture!(mapping);
+fixture!(method_like_names);
 
 #[test]
 fn generated_schemas_carry_the_yaml_layout() {
@@ -84,4 +85,38 @@ async fn indexes_on_plain_fields_query_by_value() {
         .map(|setting| setting.key_name.0)
         .collect();
     assert_eq!(enabled, ["dark", "sync"]);
+}
+
+/// Fields named like methods and keywords round-trip and stay usable: `key` is the key, the
+/// `Model` operations still work beside fields called `find` and `save`, and `new` is set with
+/// `set_new`.
+#[tokio::test(flavor = "current_thread")]
+async fn fields_named_like_methods_and_keywords_work() {
+    use bao_runtime::Model;
+    use method_like_names::{Entry, EntryUpdate, NewEntry};
+
+    let test = tests::start().await;
+    let db = test.db();
+    let new = NewEntry::new("e-1")
+        .with_find("found")
+        .with_save(true)
+        .with_new("fresh")
+        .with_type("note")
+        .with_self_("me");
+    let created = Entry::create(db, new).await.expect("creates the entry");
+    assert_eq!(created.key.0, "e-1");
+    let found = Entry::find(db, &created.key)
+        .await
+        .unwrap()
+        .expect("found by its key");
+    assert_eq!(found.find.as_deref(), Some("found"));
+    assert_eq!(found.save, Some(true));
+    assert_eq!(found.self_.as_deref(), Some("me"));
+    let updated = Entry::update(db, &found.key, EntryUpdate::new().set_new("newer"))
+        .await
+        .expect("updates `new`");
+    assert_eq!(updated.new.as_deref(), Some("newer"));
+    let notes = Entry::query_by_type(db, "note").all().await.unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].r#type.as_deref(), Some("note"));
 }

@@ -100,6 +100,9 @@ pub(crate) struct FieldView {
     pub(crate) rust_name: String,
     /// The identifier without `r#`, for composed names (`with_type`).
     pub(crate) bare_name: String,
+    /// Its setter on `<Model>Update`: the Rust name, or `set_<name>` for a field named like one
+    /// of that type's own methods (`new`, `only_if`).
+    pub(crate) setter: String,
     /// serde's `rename_all = "camelCase"` (on every generated struct) does not turn the Rust
     /// name into the attribute name, so the field is renamed on its own.
     pub(crate) renamed: bool,
@@ -508,6 +511,10 @@ fn field_view(schema: &Schema, model: &ir::Model, field: &ir::Field, key_type: &
         rust_name: field.rust_name.clone(),
         renamed,
         attr_name: bare_name.to_shouty_snake_case(),
+        setter: match bare_name.as_str() {
+            "new" | "only_if" => format!("set_{bare_name}"),
+            _ => field.rust_name.clone(),
+        },
         store_expr: store_expr(field, optional),
         create_expr: create_expr(field, optional, single_key.then_some(key_type)),
         bare_name,

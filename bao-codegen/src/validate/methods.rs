@@ -104,41 +104,6 @@ impl<'d> Checker<'_, 'd> {
                 seen.insert(&site.name, site);
             }
         }
-        for (field, span) in target.model.fields.iter().zip(&target.field_spans) {
-            let rust_name = field.rust_name.trim_start_matches("r#");
-            let message = || {
-                format!(
-                    "field `{}` of `{model}` has the same name as the method `{rust_name}`",
-                    field.name
-                )
-            };
-            if naming::RESERVED_METHODS.contains(&rust_name) {
-                self.reporter
-                    .error(
-                        Code::FieldMethodCollision,
-                        *span,
-                        message(),
-                        format!("`{model}::{rust_name}` is a method of every model"),
-                    )
-                    .help(format!(
-                        "rename the field; these names are taken by every model: {}",
-                        diagnostic::list(naming::RESERVED_METHODS.iter().copied())
-                    ));
-            } else if let Some(site) = seen.get(rust_name) {
-                self.reporter
-                    .error(
-                        Code::FieldMethodCollision,
-                        *span,
-                        message(),
-                        format!("`{model}::{rust_name}` is also a method"),
-                    )
-                    .secondary(
-                        site.span,
-                        format!("{} generates `{rust_name}`", site.origin),
-                    )
-                    .help(format!("rename the field, or the {}", site.origin));
-            }
-        }
     }
 }
 
