@@ -147,6 +147,8 @@ codes! {
     DuplicateKey = "B044", "duplicate key";
     /// A `modelPrefix` starting with `_raft_uc`, the prefix of unique-constraint items.
     ReservedModelPrefix = "B045", "reserved `modelPrefix`";
+    /// A `searchable` model: bao does not generate search yet (warning).
+    SearchableNotGenerated = "B046", "`searchable` has no effect yet";
 }
 
 impl fmt::Display for Code {
@@ -562,6 +564,11 @@ pub(crate) struct Reporter {
 }
 
 impl Reporter {
+    /// The errors reported so far.
+    pub(crate) fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
     /// The files.
     pub(crate) fn sources(&self) -> &SourceMap {
         &self.sources
