@@ -32,8 +32,9 @@ fn generated_schemas_carry_the_yaml_layout() {
     assert_eq!(posts.gsi, Some(2));
 }
 
-/// An index partitioned on a plain field gets a static query taking the field's value, and a
-/// `primaryKey` alias a query of one partition; each reads exactly the items written with it.
+/// An index partitioned on a plain field gets a static query taking the field's value, a
+/// `primaryKey` alias a query of one partition, and a composite key `query_by_primary_key`;
+/// each reads exactly the items written with it.
 #[tokio::test(flavor = "current_thread")]
 async fn indexes_on_plain_fields_query_by_value() {
     use bao_runtime::{Model, Timestamp};
@@ -70,6 +71,14 @@ async fn indexes_on_plain_fields_query_by_value() {
     assert_eq!(retail, [day(1), day(2)]);
     let acme = Order::query_orders_by_tenant(db, "acme").count().await;
     assert_eq!(acme.unwrap(), 2);
+    let latest = Order::query_by_primary_key(db, "acme")
+        .descending()
+        .limit(1)
+        .page()
+        .await
+        .unwrap();
+    assert_eq!(latest.items[0].ordered_at, day(2));
+    assert_eq!(Setting::query_by_primary_key(db).count().await.unwrap(), 3);
     assert!(
         Order::query_by_status(db, "lost")
             .all()

@@ -198,6 +198,8 @@ pub(crate) struct QueryView {
     /// The field the index partitions on and the type of the value the method takes, when it
     /// is a plain field of the model.
     pub(crate) by_value: Option<(String, String)>,
+    /// The first line of its doc comment.
+    pub(crate) summary: String,
     pub(crate) model_type: String,
     pub(crate) index: String,
     pub(crate) index_literal: String,
@@ -894,11 +896,23 @@ fn query_view(schema: &Schema, query: &ir::QueryMethod) -> Option<QueryView> {
         }
         QueryReceiver::Static | QueryReceiver::Instance => None,
     };
+    let model_type = model_path(index_model);
+    // `query_by_primary_key` reads through the primaryKey alias, declared or implicit.
+    let summary = match index.gsi {
+        None if query.method == "query_by_primary_key" => {
+            "Queries one partition of the primary key, in sort-key order.".to_owned()
+        }
+        _ => format!(
+            "Queries [`{model_type}`] items through the index `{}`.",
+            index.name
+        ),
+    };
     Some(QueryView {
         method: query.method.clone(),
         instance: query.receiver == QueryReceiver::Instance,
         by_value,
-        model_type: model_path(index_model),
+        summary,
+        model_type,
         index: index.name.clone(),
         index_literal: format!("{:?}", index.name),
         sort_type: sort_type(schema, index_model, index)?,

@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// The name of the implicit `primaryKey` alias of a model with a composite key.
+pub(crate) const PRIMARY_KEY_INDEX: &str = "primaryKey";
+
 impl<'d> Checker<'_, 'd> {
     pub(super) fn primary_key(&mut self, resolved: &mut Resolved<'d>) {
         let def = resolved.def;
@@ -225,6 +228,33 @@ impl<'d> Checker<'_, 'd> {
                 });
                 resolved.index_spans.push(index.name.span);
             }
+        }
+        // DynamoBao's queryByPrimaryKey reads one partition of a composite key through the
+        // table itself: without an alias in the schema, the model gets one under that name.
+        let composite = matches!(resolved.model.primary_key.sort, ir::KeyPart::Field(_));
+        let aliased = resolved
+            .model
+            .indexes
+            .iter()
+            .any(|index| index.gsi.is_none());
+        let named = |name: &str| {
+            resolved
+                .model
+                .indexes
+                .iter()
+                .any(|index| index.name == name)
+        };
+        if composite
+            && !aliased
+            && !named(PRIMARY_KEY_INDEX)
+            && let Some(primary_key) = &resolved.def.primary_key
+        {
+            resolved.model.indexes.push(ir::Index {
+                name: PRIMARY_KEY_INDEX.to_owned(),
+                gsi: None,
+                key: resolved.model.primary_key.clone(),
+            });
+            resolved.index_spans.push(primary_key.span);
         }
     }
 

@@ -119,6 +119,9 @@ struct Incoming {
 /// models their partition keys point to.
 fn contribute(source: &Resolved<'_>, incoming: &mut BTreeMap<String, Incoming>) {
     for (index, span) in source.model.indexes.iter().zip(&source.index_spans) {
+        if is_implicit(index) {
+            continue;
+        }
         let Some((source_field, target)) = source.related_key(&index.key.partition) else {
             continue;
         };
@@ -175,6 +178,12 @@ fn contribute(source: &Resolved<'_>, incoming: &mut BTreeMap<String, Incoming>) 
     }
 }
 
+/// The `primaryKey` alias that a composite key brings without a declaration: it gives only
+/// `query_by_primary_key`.
+fn is_implicit(index: &ir::Index) -> bool {
+    index.gsi.is_none() && index.name == super::keys::PRIMARY_KEY_INDEX
+}
+
 /// The methods generated on `target`, and where each comes from.
 fn methods_of(target: &Resolved<'_>, incoming: Incoming) -> (ir::Methods, Vec<MethodSite>) {
     let name = target.model.name.as_str();
@@ -199,6 +208,9 @@ fn methods_of(target: &Resolved<'_>, incoming: Incoming) -> (ir::Methods, Vec<Me
         }
     }
     for (index, span) in target.model.indexes.iter().zip(&target.index_spans) {
+        if is_implicit(index) {
+            continue;
+        }
         // Indexes on a RelatedField give the related model an instance method instead.
         let receiver = match &index.key.partition {
             KeyPart::ModelPrefix => ir::QueryReceiver::Static,
@@ -220,6 +232,33 @@ fn methods_of(target: &Resolved<'_>, incoming: Incoming) -> (ir::Methods, Vec<Me
                 index: index.name.clone(),
             });
         }
+    }
+    // DynamoBao's queryByPrimaryKey: every item of one partition of a composite key, through
+    // the primaryKey alias (declared, or implicit).
+    if matches!(target.model.primary_key.sort, KeyPart::Field(_))
+        && let Some((index, span)) = target
+            .model
+            .indexes
+            .iter()
+            .zip(&target.index_spans)
+            .find(|(index, _)| index.gsi.is_none())
+    {
+        let receiver = match &index.key.partition {
+            KeyPart::ModelPrefix => ir::QueryReceiver::Static,
+            KeyPart::Field(field) => ir::QueryReceiver::Value(field.clone()),
+        };
+        let method = "query_by_primary_key".to_owned();
+        sites.push(MethodSite {
+            name: method.clone(),
+            span: *span,
+            origin: "the composite primary key".to_owned(),
+        });
+        methods.queries.push(ir::QueryMethod {
+            method,
+            receiver,
+            index_model: name.to_owned(),
+            index: index.name.clone(),
+        });
     }
     for (query, site) in incoming.queries {
         methods.queries.push(query);

@@ -77,7 +77,10 @@ fn methods_follow_dynamo_bao_rules() {
         ["query_all_posts", "query_tags", "get_user", "get_tags"]
     );
     assert_eq!(method_names(model("Tag")), ["query_posts", "get_posts"]);
-    assert_eq!(method_names(model("TaggedPost")), ["get_tag", "get_post"]);
+    assert_eq!(
+        method_names(model("TaggedPost")),
+        ["query_by_primary_key", "get_tag", "get_post"]
+    );
 
     let user_query = &model("User").methods.queries[0];
     assert_eq!(user_query.receiver, ir::QueryReceiver::Instance);

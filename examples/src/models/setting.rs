@@ -107,6 +107,12 @@ impl Setting {
     ) -> bao::Query<'_, super::setting::Setting, super::setting::SettingId> {
         bao::query(db, "allSettings")
     }
+    /// Queries one partition of the primary key, in sort-key order.
+    pub fn query_by_primary_key(
+        db: &bao::Db,
+    ) -> bao::Query<'_, super::setting::Setting, super::setting::SettingId> {
+        bao::query(db, "allSettings")
+    }
 }
 impl bao::Model for Setting {
     type Key = SettingId;

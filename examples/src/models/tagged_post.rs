@@ -152,6 +152,14 @@ impl TaggedPost {
     ) -> bao::Result<Vec<Option<super::post::Post>>> {
         bao::find_related(db, items, |item| Some(item.post_id)).await
     }
+    /// Queries one partition of the primary key, in sort-key order.
+    /// Its partition key is `tagId`: the items whose `tagId` is `value`.
+    pub fn query_by_primary_key(
+        db: &bao::Db,
+        value: impl Into<super::tag::TagId>,
+    ) -> bao::Query<'_, super::tagged_post::TaggedPost, super::post::PostId> {
+        bao::query_by_value(db, "postsForTag", value.into())
+    }
     /// Links `tagId` and `postId`: creates the mapping item (one write); linking a
     /// linked pair again fails with [`Error::AlreadyExists`](::bao_runtime::Error::AlreadyExists).
     pub async fn link(
