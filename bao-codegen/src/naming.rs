@@ -146,6 +146,12 @@ pub(crate) fn query_method(index: &str) -> Option<String> {
     prefixed("query_", before_for(index))
 }
 
+/// `query_<whole index name>`, the static form of an index on a RelatedField:
+/// `postsForUser` -> `query_posts_for_user`.
+pub(crate) fn static_query_method(index: &str) -> Option<String> {
+    prefixed("query_", index)
+}
+
 /// `get_<field without a trailing "Id">`: `userId` -> `get_user`.
 pub(crate) fn related_getter(field: &str) -> Option<String> {
     let base = ["Id", "ID", "_id"]

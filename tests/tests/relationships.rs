@@ -284,3 +284,29 @@ async fn iteration_filter_keeps_matching_items_only() {
     );
     assert_eq!(User::iterate_all(db).collect().await.unwrap().len(), 12);
 }
+
+/// An index on a RelatedField is queried from the related item or, with only its id, from the
+/// indexed model: both read the same items in one request each.
+#[tokio::test(flavor = "current_thread")]
+async fn a_related_index_is_queried_by_the_owner_or_by_its_id() {
+    let (test, requests) = start_logged().await;
+    let db = test.db();
+    let ada = User::create(db, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .unwrap();
+    let bob = User::create(db, NewUser::new("Bob", "bob@example.com"))
+        .await
+        .unwrap();
+    post(db, ada.user_id, "one").await;
+    post(db, ada.user_id, "two").await;
+    post(db, bob.user_id, "other").await;
+    requests.reset();
+    let by_id = Post::query_posts_for_user(db, ada.user_id)
+        .all()
+        .await
+        .unwrap();
+    let by_owner = ada.query_posts(db).all().await.unwrap();
+    assert_eq!(titles(&by_id), BTreeSet::from(["one".into(), "two".into()]));
+    assert_eq!(titles(&by_id), titles(&by_owner));
+    assert_eq!(requests.count("Query"), 2);
+}

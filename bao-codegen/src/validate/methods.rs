@@ -211,15 +211,30 @@ fn methods_of(target: &Resolved<'_>, incoming: Incoming) -> (ir::Methods, Vec<Me
         if is_implicit(index) {
             continue;
         }
-        // Indexes on a RelatedField give the related model an instance method instead.
-        let receiver = match &index.key.partition {
-            KeyPart::ModelPrefix => ir::QueryReceiver::Static,
-            KeyPart::Field(field) if target.related_key(&index.key.partition).is_none() => {
-                ir::QueryReceiver::Value(field.clone())
+        // An index on a RelatedField gives the related model an instance method
+        // (`user.query_posts(db)`) and this model a static one taking the related id, named by
+        // the whole index name (`Post::query_posts_for_user(db, user_id)`).
+        let (receiver, method) = match &index.key.partition {
+            KeyPart::ModelPrefix => (ir::QueryReceiver::Static, naming::query_method(&index.name)),
+            KeyPart::Field(field) if target.related_key(&index.key.partition).is_none() => (
+                ir::QueryReceiver::Value(field.clone()),
+                naming::query_method(&index.name),
+            ),
+            // On a RelatedField to the model itself the instance method is on this type too,
+            // and may have the same name: it is the only form then.
+            KeyPart::Field(_)
+                if target
+                    .related_key(&index.key.partition)
+                    .is_some_and(|(_, related)| related == name) =>
+            {
+                continue;
             }
-            KeyPart::Field(_) => continue,
+            KeyPart::Field(field) => (
+                ir::QueryReceiver::Value(field.clone()),
+                naming::static_query_method(&index.name),
+            ),
         };
-        if let Some(method) = naming::query_method(&index.name) {
+        if let Some(method) = method {
             sites.push(MethodSite {
                 name: method.clone(),
                 span: *span,

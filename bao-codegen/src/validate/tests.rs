@@ -74,12 +74,24 @@ fn methods_follow_dynamo_bao_rules() {
     );
     assert_eq!(
         method_names(model("Post")),
-        ["query_all_posts", "query_tags", "get_user", "get_tags"]
+        [
+            "query_all_posts",
+            "query_posts_for_user",
+            "query_tags",
+            "get_user",
+            "get_tags"
+        ]
     );
     assert_eq!(method_names(model("Tag")), ["query_posts", "get_posts"]);
     assert_eq!(
         method_names(model("TaggedPost")),
-        ["query_by_primary_key", "get_tag", "get_post"]
+        [
+            "query_posts_for_tag",
+            "query_tags_for_post",
+            "query_by_primary_key",
+            "get_tag",
+            "get_post"
+        ]
     );
 
     let user_query = &model("User").methods.queries[0];

@@ -205,6 +205,14 @@ impl Comment {
     ) -> bao::Result<Vec<Option<super::user::User>>> {
         bao::find_related(db, items, |item| Some(item.author_id)).await
     }
+    /// Queries [`super::comment::Comment`] items through the index `commentsForPost`.
+    /// Its partition key is `postId`: the items whose `postId` is `value`.
+    pub fn query_comments_for_post(
+        db: &bao::Db,
+        value: impl Into<super::post::PostId>,
+    ) -> bao::Query<'_, super::comment::Comment, bao::Ulid> {
+        bao::query_by_value(db, "commentsForPost", value.into())
+    }
     /// Queries one partition of the primary key, in sort-key order.
     /// Its partition key is `postId`: the items whose `postId` is `value`.
     pub fn query_by_primary_key(

@@ -183,6 +183,14 @@ impl Post {
     ) -> bao::Result<Vec<Option<super::user::User>>> {
         bao::find_related(db, items, |item| Some(item.user_id)).await
     }
+    /// Queries [`super::post::Post`] items through the index `postsForUser`.
+    /// Its partition key is `userId`: the items whose `userId` is `value`.
+    pub fn query_posts_for_user(
+        db: &bao::Db,
+        value: impl Into<super::user::UserId>,
+    ) -> bao::Query<'_, super::post::Post, super::post::PostId> {
+        bao::query_by_value(db, "postsForUser", value.into())
+    }
     /// Queries [`super::post::Post`] items through the index `allPosts`.
     pub fn query_all_posts(
         db: &bao::Db,

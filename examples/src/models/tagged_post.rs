@@ -152,6 +152,22 @@ impl TaggedPost {
     ) -> bao::Result<Vec<Option<super::post::Post>>> {
         bao::find_related(db, items, |item| Some(item.post_id)).await
     }
+    /// Queries [`super::tagged_post::TaggedPost`] items through the index `postsForTag`.
+    /// Its partition key is `tagId`: the items whose `tagId` is `value`.
+    pub fn query_posts_for_tag(
+        db: &bao::Db,
+        value: impl Into<super::tag::TagId>,
+    ) -> bao::Query<'_, super::tagged_post::TaggedPost, super::post::PostId> {
+        bao::query_by_value(db, "postsForTag", value.into())
+    }
+    /// Queries [`super::tagged_post::TaggedPost`] items through the index `tagsForPost`.
+    /// Its partition key is `postId`: the items whose `postId` is `value`.
+    pub fn query_tags_for_post(
+        db: &bao::Db,
+        value: impl Into<super::post::PostId>,
+    ) -> bao::Query<'_, super::tagged_post::TaggedPost, super::tag::TagId> {
+        bao::query_by_value(db, "tagsForPost", value.into())
+    }
     /// Queries one partition of the primary key, in sort-key order.
     /// Its partition key is `tagId`: the items whose `tagId` is `value`.
     pub fn query_by_primary_key(
