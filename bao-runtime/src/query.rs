@@ -70,8 +70,12 @@ pub struct Query<'a, M, S> {
     limit: Option<i32>,
     descending: bool,
     cursor: Option<Cursor>,
+    max_requests: Option<u32>,
     marker: PhantomData<fn() -> (M, S)>,
 }
+
+/// Items per page when the query sets no `limit`: DynamoBao's default.
+pub const DEFAULT_PAGE_SIZE: i32 = 100;
 
 impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
     /// A query of index `index` of `M`; `partition` is the partition field's stored value, or
@@ -96,6 +100,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
             limit: None,
             descending: false,
             cursor: None,
+            max_requests: None,
             marker: PhantomData,
         }
     }
@@ -157,9 +162,18 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         self
     }
 
-    /// Reads at most `limit` items per page (DynamoBao's default is 100).
+    /// Reads at most `limit` items per page; without it a page reads up to
+    /// [`DEFAULT_PAGE_SIZE`] (100, DynamoBao's default).
     pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(i32::try_from(limit).unwrap_or(i32::MAX));
+        self
+    }
+
+    /// Sends at most `requests` Query calls in [`take`](Self::take) and
+    /// [`first`](Self::first), which otherwise page until they have their items or the
+    /// partition ends (a filter that matches little can leave many pages empty).
+    pub fn max_requests(mut self, requests: u32) -> Self {
+        self.max_requests = Some(requests.max(1));
         self
     }
 
@@ -217,6 +231,32 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         Ok(pages.into_iter().flat_map(|page| page.items).collect())
     }
 
+    /// The first `n` matching items, paging on while a filter leaves pages short (within
+    /// [`max_requests`](Self::max_requests), when set: then it can return fewer).
+    pub async fn take(self, n: usize) -> Result<Vec<M>> {
+        let mut items = Vec::new();
+        let mut requests = 0;
+        let mut query = self;
+        while items.len() < n {
+            let next = query.clone_query();
+            let page = query.page().await?;
+            requests += 1;
+            items.extend(page.items);
+            let within_bound = next.max_requests.is_none_or(|bound| requests < bound);
+            match page.cursor {
+                Some(cursor) if within_bound => query = next.after(cursor),
+                _ => break,
+            }
+        }
+        items.truncate(n);
+        Ok(items)
+    }
+
+    /// The first matching item, if any: [`take`](Self::take) of one.
+    pub async fn first(self) -> Result<Option<M>> {
+        Ok(self.take(1).await?.pop())
+    }
+
     /// How many items match, counted by DynamoDB across all pages (no items are returned).
     pub async fn count(self) -> Result<u64> {
         let partition = self.partition.as_ref().map_err(Error::clone)?.clone();
@@ -259,6 +299,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
             limit: self.limit,
             descending: self.descending,
             cursor: None,
+            max_requests: self.max_requests,
             marker: PhantomData,
         }
     }
@@ -331,7 +372,11 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
             .set_filter_expression(filter)
             .set_expression_attribute_names(names)
             .set_expression_attribute_values(values)
-            .set_limit(self.limit)
+            // A count reads no items, so it pages by DynamoDB's 1 MB only, unless limited.
+            .set_limit(match select {
+                Select::Count => self.limit,
+                _ => Some(self.limit.unwrap_or(DEFAULT_PAGE_SIZE)),
+            })
             .scan_index_forward(!self.descending)
             .set_exclusive_start_key(start)
             .select(select)

@@ -237,7 +237,8 @@ impl Store {
         Ok(())
     }
 
-    /// The first page of a user's posts through `gsi2`: one Query.
+    /// The first page of a user's posts through `gsi2` (up to 100, DynamoBao's page size):
+    /// one Query.
     pub async fn query_posts(&self, user_id: Ulid) -> Result<Vec<PostRow>> {
         let output = self
             .client
@@ -247,6 +248,7 @@ impl Store {
             .key_condition_expression("#n1 = :v1")
             .expression_attribute_names("#n1", "_gsi2_pk")
             .expression_attribute_values(":v1", s(format!("p#gsi2#{user_id}")))
+            .limit(100)
             .scan_index_forward(true)
             .select(Select::AllAttributes)
             .return_consumed_capacity(ReturnConsumedCapacity::Total)

@@ -263,6 +263,63 @@ async fn query_page_is_one_query() {
 }
 
 #[tokio::test(flavor = "current_thread")]
+async fn a_page_without_a_limit_holds_dynamo_bao_s_default_of_100() {
+    let (test, requests) = start_logged().await;
+    let db = test.db();
+    let user = User::create(db, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .unwrap();
+    seed((0..101).map(|i| async move {
+        Post::create(db, NewPost::new(user.user_id, format!("post {i}"), "c"))
+            .await
+            .unwrap()
+    }))
+    .await;
+    requests.reset();
+    let page = user.query_posts(db).page().await.unwrap();
+    assert_eq!(page.items.len(), 100);
+    assert!(page.cursor.is_some());
+    assert_eq!(user.query_posts(db).all().await.unwrap().len(), 101);
+    // A count pages by DynamoDB's 1 MB, not by the default page size.
+    assert_eq!(user.query_posts(db).count().await.unwrap(), 101);
+    assert_eq!(operations(&requests), ["Query"; 4]);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn take_and_first_page_past_pages_a_filter_empties() {
+    let (test, requests) = start_logged().await;
+    let db = test.db();
+    let user = User::create(db, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .unwrap();
+    for title in ["a", "b", "c", "d", "match"] {
+        Post::create(db, NewPost::new(user.user_id, title, "c"))
+            .await
+            .unwrap();
+    }
+    let matching = || {
+        user.query_posts(db)
+            .limit(1)
+            .filter(Post::TITLE.eq("match"))
+    };
+    requests.reset();
+    let first = matching()
+        .first()
+        .await
+        .unwrap()
+        .expect("found on the last page");
+    assert_eq!(first.title, "match");
+    assert_eq!(requests.count("Query"), 5, "one page per post");
+    requests.reset();
+    assert!(matching().max_requests(2).take(1).await.unwrap().is_empty());
+    assert_eq!(requests.count("Query"), 2, "the bound holds");
+    // Counting applies the filter on every page and sums.
+    assert_eq!(matching().count().await.unwrap(), 1);
+    let all_titles = user.query_posts(db).take(3).await.unwrap();
+    assert_eq!(all_titles.len(), 3);
+}
+
+#[tokio::test(flavor = "current_thread")]
 async fn iteration_is_one_query_per_bucket_and_one_batch_per_filled_bucket() {
     let (test, requests) = start_logged().await;
     let db = test.db();
