@@ -17,6 +17,7 @@ macro_rules! fixture {
 fixture!(all_field_types);
 fixture!(blog);
 fixture!(key_shapes);
+fixture!(loose_ids);
 fixture!(mapping);
 fixture!(method_like_names);
 
@@ -30,6 +31,12 @@ fn generated_schemas_carry_the_yaml_layout() {
         .index("postsForUser")
         .expect("postsForUser is generated");
     assert_eq!(posts.gsi, Some(2));
+    // DynamoBao's loose ids: `index1` is gsi1, `GSI2` gsi2, `UC1` uc1, `unique2` uc2.
+    let order = loose_ids::Order::SCHEMA;
+    let slots: Vec<Option<u8>> = order.indexes.iter().map(|index| index.gsi).collect();
+    assert_eq!(slots, [Some(1), Some(2)]);
+    let constraints: Vec<u8> = order.unique_constraints.iter().map(|c| c.id).collect();
+    assert_eq!(constraints, [1, 2]);
 }
 
 /// An index partitioned on a plain field gets a static query taking the field's value, a

@@ -313,18 +313,23 @@ impl<'d> Checker<'_, 'd> {
                 .help("pick a free GSI slot: `indexId: gsi1` to `indexId: gsi5`");
             return None;
         };
-        let slot = index_id
-            .value
-            .strip_prefix("gsi")
-            .and_then(|digit| digit.parse::<u8>().ok())
-            .filter(|slot| (1..=5).contains(slot) && index_id.value.len() == 4);
+        // DynamoBao reads the number the id ends with (`/(\d+)$/`): `gsi2`, `index2`, `2`.
+        let digits = index_id.value.len()
+            - index_id
+                .value
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .len();
+        let slot = index_id.value[index_id.value.len() - digits..]
+            .parse::<u8>()
+            .ok()
+            .filter(|slot| (1..=5).contains(slot));
         let Some(slot) = slot else {
             self.reporter
                 .error(
                     Code::InvalidIndexId,
                     index_id.span,
                     format!("invalid `indexId` `{}`", index_id.value),
-                    "expected `gsi1` .. `gsi5`",
+                    "expected an id ending in 1 .. 5, such as `gsi1` .. `gsi5`",
                 )
                 .help("the table has five GSIs: `gsi1`, `gsi2`, `gsi3`, `gsi4`, `gsi5`");
             return None;
@@ -433,18 +438,21 @@ impl<'d> Checker<'_, 'd> {
                 .help("pick a free slot: `uniqueConstraintId: uc1` to `uc3`");
             return None;
         };
+        // DynamoBao reads only the last character: `uc1`, `UC1`, `unique1`.
         let slot = id
             .value
-            .strip_prefix("uc")
-            .and_then(|digit| digit.parse::<u8>().ok())
-            .filter(|slot| (1..=3).contains(slot) && id.value.len() == 3);
+            .chars()
+            .last()
+            .and_then(|last| last.to_digit(10))
+            .and_then(|digit| u8::try_from(digit).ok())
+            .filter(|slot| (1..=3).contains(slot));
         let Some(slot) = slot else {
             self.reporter
                 .error(
                     Code::InvalidUniqueConstraintId,
                     id.span,
                     format!("invalid `uniqueConstraintId` `{}`", id.value),
-                    "expected `uc1`, `uc2` or `uc3`",
+                    "expected an id ending in 1, 2 or 3, such as `uc1`",
                 )
                 .help("a model can have three unique constraints: `uc1`, `uc2`, `uc3`");
             return None;
