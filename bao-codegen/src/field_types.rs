@@ -48,6 +48,8 @@ pub enum OptionValue {
         /// The largest value accepted.
         maximum: Option<i64>,
     },
+    /// A point in time: an RFC 3339 string, a date, or epoch milliseconds.
+    DateTime,
 }
 
 /// The most digits a FloatField's `precision` keeps.
@@ -126,7 +128,12 @@ pub const FIELD_TYPES: &[FieldTypeSpec] = &[
         field_type: FieldType::DateTimeField,
         name: "DateTimeField",
         description: "A point in time, stored as epoch milliseconds (`N`).",
-        options: &[],
+        options: &[FieldOption {
+            name: "defaultValue",
+            value: OptionValue::DateTime,
+            description: "Value of a new item when none is given: an RFC 3339 time \
+                          (`2024-01-01T00:00:00Z`), a date (midnight UTC) or epoch milliseconds.",
+        }],
     },
     FieldTypeSpec {
         field_type: FieldType::CreateDateField,
@@ -289,6 +296,7 @@ mod tests {
                     OptionValue::String if option.name == "model" => "Note",
                     OptionValue::String => "x",
                     OptionValue::Number | OptionValue::Integer { .. } => "1",
+                    OptionValue::DateTime => "2024-01-01T00:00:00Z",
                 };
                 let yaml = format!(
                     "models:\n  Note:\n    modelPrefix: n\n    fields:\n      \

@@ -119,6 +119,8 @@ pub enum DefaultValue {
     Float(f64),
     /// For BooleanField.
     Boolean(bool),
+    /// For DateTimeField: epoch milliseconds.
+    DateTime(i64),
 }
 
 /// One field.

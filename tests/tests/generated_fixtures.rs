@@ -136,3 +136,30 @@ async fn fields_named_like_methods_and_keywords_work() {
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].r#type.as_deref(), Some("note"));
 }
+
+/// A DateTimeField's `defaultValue`, written as a date, an RFC 3339 time or epoch milliseconds,
+/// is the value of a new item that sets none; a value given wins.
+#[tokio::test(flavor = "current_thread")]
+async fn date_time_defaults_fill_new_items() {
+    use all_field_types::{Everything, NewEverything};
+    use bao_runtime::{Model, Timestamp, Ulid};
+
+    let test = tests::start().await;
+    let db = test.db();
+    let millis = |ms: i64| Timestamp::from_millisecond(ms).expect("a time");
+    let happened = millis(1_650_000_000_000);
+    let defaulted = Everything::create(db, NewEverything::new(happened, Ulid::generate()))
+        .await
+        .expect("creates with defaults");
+    assert_eq!(defaulted.starts_at, Some(millis(1_704_067_200_000)));
+    assert_eq!(defaulted.ends_at, Some(millis(1_719_748_800_250)));
+    assert_eq!(defaulted.checked_at, Some(millis(1_700_000_000_000)));
+    let given = NewEverything::new(happened, Ulid::generate()).with_starts_at(happened);
+    let given = Everything::create(db, given).await.expect("creates");
+    assert_eq!(given.starts_at, Some(happened));
+    let stored = Everything::find(db, &given.id)
+        .await
+        .unwrap()
+        .expect("found");
+    assert_eq!(stored.starts_at, Some(happened));
+}

@@ -20,6 +20,7 @@ fn option_schema(option: &FieldOption) -> Value {
         OptionValue::Boolean => json!({ "type": "boolean" }),
         OptionValue::String => json!({ "type": "string" }),
         OptionValue::Number => json!({ "type": "number" }),
+        OptionValue::DateTime => json!({ "type": ["string", "integer"] }),
         OptionValue::Integer { minimum, maximum } => {
             let mut integer = json!({ "type": "integer" });
             if let Some(minimum) = minimum {

@@ -599,6 +599,12 @@ fn default_literal(value: &DefaultValue) -> String {
         DefaultValue::Integer(number) => format!("{number}_i64"),
         DefaultValue::Float(number) => format!("{number:?}_f64"),
         DefaultValue::Boolean(flag) => flag.to_string(),
+        // Validated when the schema was checked, so the constant is in range.
+        DefaultValue::DateTime(millis) => format!(
+            "bao::Timestamp::constant({}, {})",
+            millis.div_euclid(1000),
+            millis.rem_euclid(1000) * 1_000_000
+        ),
     }
 }
 

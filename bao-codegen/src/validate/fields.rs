@@ -314,6 +314,13 @@ impl<'d> Checker<'_, 'd> {
             (T::FloatField, Value::Int(number)) => Some(ir::DefaultValue::Float(*number as f64)),
             (T::FloatField, Value::Float(number)) => Some(ir::DefaultValue::Float(*number)),
             (T::BooleanField, Value::Bool(flag)) => Some(ir::DefaultValue::Boolean(*flag)),
+            (T::DateTimeField, Value::Int(millis)) => i64::try_from(*millis)
+                .ok()
+                .filter(|millis| jiff::Timestamp::from_millisecond(*millis).is_ok())
+                .map(ir::DefaultValue::DateTime),
+            (T::DateTimeField, Value::Str(text)) => {
+                datetime_millis(text).map(ir::DefaultValue::DateTime)
+            }
             _ => None,
         };
         if value.is_none() {
@@ -321,6 +328,10 @@ impl<'d> Checker<'_, 'd> {
                 T::StringField => "a string",
                 T::IntegerField | T::CounterField => "an integer that fits in 64 bits",
                 T::FloatField => "a number",
+                T::DateTimeField => {
+                    "an RFC 3339 time (`2024-01-01T00:00:00Z`), a date (`2024-01-01`) or epoch \
+                     milliseconds"
+                }
                 _ => "`true` or `false`",
             };
             self.reporter
@@ -388,4 +399,15 @@ impl<'d> Checker<'_, 'd> {
         }
         value
     }
+}
+
+/// Epoch milliseconds of an RFC 3339 time, or of midnight UTC on a date, as DynamoBao's
+/// DateTimeField reads a string.
+fn datetime_millis(text: &str) -> Option<i64> {
+    if let Ok(time) = text.parse::<jiff::Timestamp>() {
+        return Some(time.as_millisecond());
+    }
+    let date = text.parse::<jiff::civil::Date>().ok()?;
+    let midnight = date.to_zoned(jiff::tz::TimeZone::UTC).ok()?;
+    Some(midnight.timestamp().as_millisecond())
 }
