@@ -63,7 +63,7 @@ codes! {
     Io = "B002", "cannot read the schema";
     /// A value has the wrong YAML type (a string where a boolean is expected, ...).
     WrongType = "B003", "value of the wrong type";
-    /// A field's `type` is not one of the fourteen field types.
+    /// A field's `type` is not one of the built-in field types.
     UnknownFieldType = "B004", "unknown field type";
     /// A key that the schema format does not know.
     UnknownKey = "B005", "unknown key";

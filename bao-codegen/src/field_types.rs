@@ -85,6 +85,24 @@ pub const FIELD_TYPES: &[FieldTypeSpec] = &[
         ],
     },
     FieldTypeSpec {
+        field_type: FieldType::EmailField,
+        name: "EmailField",
+        description: "An email address (`S`), its syntax checked on every write. Rust type \
+                      `String`.",
+        options: &[
+            FieldOption {
+                name: "defaultValue",
+                value: OptionValue::String,
+                description: DEFAULT_DESCRIPTION,
+            },
+            FieldOption {
+                name: "maxLength",
+                value: NON_NEGATIVE,
+                description: "Longest accepted value, in characters (enforced).",
+            },
+        ],
+    },
+    FieldTypeSpec {
         field_type: FieldType::IntegerField,
         name: "IntegerField",
         description: "An integer (`N`), zero-padded to 20 characters in keys. Rust type `i64`.",

@@ -106,6 +106,9 @@ pub enum FieldType {
     TtlField,
     /// `StringSetField`
     StringSetField,
+    /// `EmailField`: a StringField whose values are checked as email addresses. Built in, so
+    /// DynamoBao's README examples (where it is a custom field) work as written.
+    EmailField,
 }
 
 /// A `defaultValue`, typed by its field.

@@ -212,7 +212,7 @@ fn good_schemas_validate_without_warnings() {
     }
     assert_eq!(
         types.len(),
-        14,
+        15,
         "the ok fixtures cover every field type: {types:?}"
     );
 }

@@ -20,7 +20,8 @@ pub use crate::model::{
 pub use crate::ops::find_related;
 pub use crate::query::{MappingQuery, Query};
 pub use crate::schema::{
-    FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, UniqueConstraintSchema,
+    FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, TextFormat,
+    UniqueConstraintSchema,
 };
 pub use aws_sdk_dynamodb::types::AttributeValue;
 pub use jiff::Timestamp;

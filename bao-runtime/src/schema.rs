@@ -52,6 +52,16 @@ pub struct FieldSchema {
     pub max_member_count: Option<usize>,
     /// Longest member of a string set (`maxStringLength`), in characters.
     pub max_string_length: Option<usize>,
+    /// A syntax every value of a string field must have (an `EmailField`'s).
+    pub format: Option<TextFormat>,
+}
+
+/// A syntax checked on every write of a string field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TextFormat {
+    /// An email address: `local@domain.tld`, no spaces, one `@`.
+    Email,
 }
 
 impl FieldSchema {
@@ -64,6 +74,7 @@ impl FieldSchema {
             max_length: None,
             max_member_count: None,
             max_string_length: None,
+            format: None,
         }
     }
 }

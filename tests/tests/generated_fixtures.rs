@@ -16,6 +16,7 @@ macro_rules! fixture {
 
 fixture!(all_field_types);
 fixture!(blog);
+fixture!(dynamo_bao_readme);
 fixture!(key_shapes);
 fixture!(loose_ids);
 fixture!(mapping);
@@ -162,4 +163,41 @@ async fn date_time_defaults_fill_new_items() {
         .unwrap()
         .expect("found");
     assert_eq!(stored.starts_at, Some(happened));
+}
+
+/// An EmailField stores a string and refuses a value that is not an email address on create,
+/// update and save, naming the field, with nothing written.
+#[tokio::test(flavor = "current_thread")]
+async fn email_fields_are_checked_on_every_write() {
+    use bao_runtime::{Error, Model};
+    use dynamo_bao_readme::{NewUser, User, UserUpdate};
+
+    let test = tests::start().await;
+    let db = test.db();
+    let refused = |error: Error| match error {
+        Error::Validation { field, .. } => assert_eq!(field, "email"),
+        other => panic!("expected a validation error, got {other:?}"),
+    };
+    refused(
+        User::create(db, NewUser::new("Ada", "not an email"))
+            .await
+            .expect_err("refused on create"),
+    );
+    let ada = User::create(db, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .expect("creates");
+    assert_eq!(ada.role.as_deref(), Some("user"));
+    refused(
+        User::update(db, &ada.user_id, UserUpdate::new().email("ada@"))
+            .await
+            .expect_err("refused on update"),
+    );
+    let mut changed = ada.clone();
+    changed.email = "ada.example.com".to_owned();
+    refused(changed.save(db).await.expect_err("refused on save"));
+    let stored = User::find_by_email(db, "ada@example.com")
+        .await
+        .unwrap()
+        .expect("the stored address is unchanged");
+    assert_eq!(stored.user_id, ada.user_id);
 }

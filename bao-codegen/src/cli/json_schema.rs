@@ -326,7 +326,7 @@ mod tests {
         let known = known_names(&format!(
             "{MODEL}    fields: {{id: {{type: Zzzzzzzzzzzz}}}}\n"
         ));
-        assert_eq!(known.len(), 14, "{known:?}");
+        assert_eq!(known.len(), 15, "{known:?}");
         let schema = models_schema();
         let types: Vec<&str> = schema["$defs"]["field"]["properties"]["type"]["enum"]
             .as_array()

@@ -396,7 +396,10 @@ fn key_view(
 
 fn is_copy(schema: &Schema, field: &ir::Field) -> bool {
     match field.field_type {
-        FieldType::StringField | FieldType::BinaryField | FieldType::StringSetField => false,
+        FieldType::StringField
+        | FieldType::EmailField
+        | FieldType::BinaryField
+        | FieldType::StringSetField => false,
         FieldType::RelatedField => field
             .related_model
             .as_deref()
@@ -420,7 +423,7 @@ fn is_copy(schema: &Schema, field: &ir::Field) -> bool {
 /// The Rust type of a field's value, ignoring optionality and key newtypes.
 fn natural_type(schema: &Schema, field: &ir::Field) -> String {
     match field.field_type {
-        FieldType::StringField => "String".into(),
+        FieldType::StringField | FieldType::EmailField => "String".into(),
         FieldType::IntegerField | FieldType::CounterField => "i64".into(),
         FieldType::FloatField => "f64".into(),
         FieldType::BooleanField => "bool".into(),
@@ -443,7 +446,8 @@ fn natural_type(schema: &Schema, field: &ir::Field) -> String {
 /// The `FieldKind` variant of a field type.
 fn kind(field_type: FieldType) -> &'static str {
     match field_type {
-        FieldType::StringField => "String",
+        // An EmailField is stored as a StringField; its schema carries the email format.
+        FieldType::StringField | FieldType::EmailField => "String",
         FieldType::IntegerField => "Integer",
         FieldType::FloatField => "Float",
         FieldType::BooleanField => "Boolean",
@@ -615,7 +619,9 @@ fn new_params(new_fields: &[FieldView]) -> Vec<String> {
         .iter()
         .filter(|field| field.new_slot == NewSlot::Required)
         .map(|field| match field.field_type {
-            FieldType::StringField => format!("{}: impl Into<{}>", field.rust_name, field.new_type),
+            FieldType::StringField | FieldType::EmailField => {
+                format!("{}: impl Into<{}>", field.rust_name, field.new_type)
+            }
             _ => format!("{}: {}", field.rust_name, field.new_type),
         })
         .collect()
@@ -624,7 +630,12 @@ fn new_params(new_fields: &[FieldView]) -> Vec<String> {
 fn new_body(new_fields: &[FieldView]) -> String {
     let fields = new_fields.iter().map(|field| {
         let value = match field.new_slot {
-            NewSlot::Required if field.field_type == FieldType::StringField => {
+            NewSlot::Required
+                if matches!(
+                    field.field_type,
+                    FieldType::StringField | FieldType::EmailField
+                ) =>
+            {
                 format!("{}.into()", field.rust_name)
             }
             NewSlot::Required => field.rust_name.clone(),
@@ -671,7 +682,7 @@ fn field_schema(field: &ir::Field) -> Expr {
             Expr::atom(field.required.to_string()),
         ],
     );
-    let limits: Vec<(String, Expr)> = [
+    let mut limits: Vec<(String, Expr)> = [
         ("max_length", field.max_length),
         ("max_member_count", field.max_member_count),
         ("max_string_length", field.max_string_length),
@@ -679,6 +690,12 @@ fn field_schema(field: &ir::Field) -> Expr {
     .into_iter()
     .filter_map(|(name, value)| Some((name.to_owned(), Expr::atom(format!("Some({})", value?)))))
     .collect();
+    if field.field_type == FieldType::EmailField {
+        limits.push((
+            "format".to_owned(),
+            Expr::atom("Some(bao::TextFormat::Email)"),
+        ));
+    }
     match limits.is_empty() {
         true => new,
         false => Expr::Struct {

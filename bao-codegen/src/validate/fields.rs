@@ -306,7 +306,9 @@ impl<'d> Checker<'_, 'd> {
     ) -> Option<ir::DefaultValue> {
         use FieldType as T;
         let value = match (field_type, &node.value) {
-            (T::StringField, Value::Str(text)) => Some(ir::DefaultValue::String(text.clone())),
+            (T::StringField | T::EmailField, Value::Str(text)) => {
+                Some(ir::DefaultValue::String(text.clone()))
+            }
             (T::IntegerField | T::CounterField, Value::Int(number)) => {
                 i64::try_from(*number).ok().map(ir::DefaultValue::Integer)
             }
@@ -325,7 +327,7 @@ impl<'d> Checker<'_, 'd> {
         };
         if value.is_none() {
             let expected = match field_type {
-                T::StringField => "a string",
+                T::StringField | T::EmailField => "a string",
                 T::IntegerField | T::CounterField => "an integer that fits in 64 bits",
                 T::FloatField => "a number",
                 T::DateTimeField => {
@@ -347,7 +349,7 @@ impl<'d> Checker<'_, 'd> {
                 )
                 .help(match node.value {
                     Value::Str(_) => "write the value without quotes".to_owned(),
-                    _ if field_type == T::StringField => {
+                    _ if matches!(field_type, T::StringField | T::EmailField) => {
                         "quote the value to make it a string".to_owned()
                     }
                     _ => format!(

@@ -176,7 +176,9 @@ impl<'d> Checker<'_, 'd> {
                         &format!("`searchable` of `{model}`"),
                     );
                     match field_type {
-                        Some(FieldType::StringField) => names.push(entry.value.clone()),
+                        Some(FieldType::StringField | FieldType::EmailField) => {
+                            names.push(entry.value.clone());
+                        }
                         Some(other) => {
                             self.reporter
                                 .error(

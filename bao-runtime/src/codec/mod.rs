@@ -23,7 +23,7 @@ mod number;
 pub(crate) use number::{Number, to_js_exponential, to_js_string};
 
 use crate::error::{Error, Result};
-use crate::schema::{FieldKind, FieldSchema};
+use crate::schema::{FieldKind, FieldSchema, TextFormat};
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
@@ -242,11 +242,30 @@ pub fn validate_field(
     })
 }
 
+/// The syntax of an email address as DynamoBao's documented `EmailField` checks it
+/// (`/^[^\s@]+@[^\s@]+\.[^\s@]+$/`): one `@` with text before it, and a domain holding a dot
+/// with text on both sides; no whitespace anywhere.
+fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    let plain =
+        |part: &str| !part.is_empty() && !part.contains(|c: char| c.is_whitespace() || c == '@');
+    // Some dot of the domain has text on both sides.
+    let dotted = domain
+        .char_indices()
+        .any(|(at, c)| c == '.' && at > 0 && at + 1 < domain.len());
+    plain(local) && plain(domain) && dotted
+}
+
 fn check_field(field: &FieldSchema, attr: &AttributeValue) -> Result<(), String> {
     use FieldKind as K;
     match (field.kind, attr) {
         (K::String, AttributeValue::S(text)) => {
             check_length(text, field.max_length, "the value")?;
+            if field.format == Some(TextFormat::Email) && !is_email(text) {
+                return Err(format!("`{text}` is not an email address"));
+            }
         }
         (K::Ulid, AttributeValue::S(text)) => {
             if text.len() != 26
@@ -643,6 +662,27 @@ mod tests {
         assert!(validate_field("Post", &tags, &set(&[])).is_err());
 
         let age = field("age", FieldKind::Integer);
+        let email = FieldSchema {
+            format: Some(TextFormat::Email),
+            ..FieldSchema::new("email", FieldKind::String, true)
+        };
+        for valid in ["ada@example.com", "a.b+c@mail.example.org", "x@y.z"] {
+            assert!(validate_field("User", &email, &s(valid)).is_ok(), "{valid}");
+        }
+        for invalid in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "ada@.com",
+            "ada@com.",
+            "a da@example.com",
+            "a@b@example.com",
+        ] {
+            let error = validate_field("User", &email, &s(invalid)).expect_err(invalid);
+            assert!(error.to_string().contains("email"), "{error}");
+        }
         assert!(validate_field("User", &age, &n("-5")).is_ok());
         assert!(validate_field("User", &age, &n("1.5")).is_err());
         assert!(validate_field("User", &age, &s("5")).is_err());
