@@ -149,6 +149,8 @@ codes! {
     ReservedModelPrefix = "B045", "reserved `modelPrefix`";
     /// A `searchable` model: bao does not generate search yet (warning).
     SearchableNotGenerated = "B046", "`searchable` has no effect yet";
+    /// Instance queries that would share a name, named by their whole index names (warning).
+    MethodsRenamed = "B047", "queries named by their whole index names";
 }
 
 impl fmt::Display for Code {

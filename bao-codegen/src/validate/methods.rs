@@ -71,10 +71,43 @@ impl<'d> Checker<'_, 'd> {
         }
         for target in resolved.iter_mut() {
             let from_others = incoming.remove(&target.model.name).unwrap_or_default();
-            let (methods, sites) = methods_of(target, from_others);
+            let (methods, sites, renamed) = methods_of(target, from_others);
+            for renamed in &renamed {
+                self.report_renamed(&target.model.name, renamed);
+            }
             self.collisions(target, &sites);
             target.model.methods = methods;
         }
+    }
+
+    /// Warns that queries which would share a name were given their indexes' whole names.
+    fn report_renamed(&mut self, model: &str, renamed: &Renamed) {
+        let [first, rest @ ..] = renamed.sites.as_slice() else {
+            return;
+        };
+        let Some(last) = rest.last() else {
+            return;
+        };
+        let names = diagnostic::list(renamed.sites.iter().map(|site| site.name.as_str()));
+        let mut warning = self.reporter.warning(
+            Code::MethodsRenamed,
+            last.span,
+            format!(
+                "{} indexes would each generate `{model}::{}`; they generate {names}",
+                renamed.sites.len(),
+                renamed.shared
+            ),
+            format!("{} generates `{}`", last.origin, last.name),
+        );
+        for site in std::iter::once(first).chain(&rest[..rest.len() - 1]) {
+            warning = warning.secondary(
+                site.span,
+                format!("{} generates `{}`", site.origin, site.name),
+            );
+        }
+        warning.help(
+            "each query is named by its whole index name; rename an index to choose the names",
+        );
     }
 
     pub(super) fn collisions(&mut self, target: &Resolved<'d>, sites: &[MethodSite]) {
@@ -184,8 +217,54 @@ fn is_implicit(index: &ir::Index) -> bool {
     index.gsi.is_none() && index.name == super::keys::PRIMARY_KEY_INDEX
 }
 
-/// The methods generated on `target`, and where each comes from.
-fn methods_of(target: &Resolved<'_>, incoming: Incoming) -> (ir::Methods, Vec<MethodSite>) {
+/// Queries that would have shared a name, each renamed to its index's whole name.
+struct Renamed {
+    /// The name they would have shared (`query_orgs`).
+    shared: String,
+    /// Each, renamed (`query_orgs_for_owner`, `query_orgs_for_account`).
+    sites: Vec<MethodSite>,
+}
+
+/// Gives the instance queries that another model's indexes bring under one name their
+/// indexes' whole names (`orgsForOwner`, `orgsForAccount`: `query_orgs_for_owner`,
+/// `query_orgs_for_account`) instead of refusing the schema.
+fn disambiguate(queries: &mut [(ir::QueryMethod, MethodSite)]) -> Vec<Renamed> {
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (at, (query, _)) in queries.iter().enumerate() {
+        groups.entry(query.method.clone()).or_default().push(at);
+    }
+    let mut renamed = Vec::new();
+    for (shared, members) in groups.into_iter().filter(|(_, members)| members.len() > 1) {
+        let wholes: Vec<String> = members
+            .iter()
+            .filter_map(|&at| naming::static_query_method(&queries[at].0.index))
+            .collect();
+        let distinct: std::collections::BTreeSet<&String> = wholes.iter().collect();
+        // Whole names that clash too help nobody: the clash is reported as it is (B025).
+        if wholes.len() != members.len() || distinct.len() != members.len() {
+            continue;
+        }
+        let mut sites = Vec::new();
+        for (&at, whole) in members.iter().zip(wholes) {
+            let (query, site) = &mut queries[at];
+            query.method.clone_from(&whole);
+            site.name = whole;
+            sites.push(site.clone());
+        }
+        // In source order: the warning's label goes on the last.
+        sites.sort_by_key(|site| site.span);
+        renamed.push(Renamed { shared, sites });
+    }
+    renamed
+}
+
+/// The methods generated on `target`, where each comes from, and the queries renamed to
+/// avoid a clash.
+fn methods_of(
+    target: &Resolved<'_>,
+    mut incoming: Incoming,
+) -> (ir::Methods, Vec<MethodSite>, Vec<Renamed>) {
+    let renamed = disambiguate(&mut incoming.queries);
     let name = target.model.name.as_str();
     let mut methods = ir::Methods::default();
     let mut sites = Vec::new();
@@ -303,5 +382,5 @@ fn methods_of(target: &Resolved<'_>, incoming: Incoming) -> (ir::Methods, Vec<Me
         methods.mappings.push(getter);
         sites.push(site);
     }
-    (methods, sites)
+    (methods, sites, renamed)
 }

@@ -131,6 +131,7 @@ impl Resolved<'_> {
 }
 
 /// A generated method and where it comes from.
+#[derive(Clone)]
 struct MethodSite {
     name: String,
     span: Span,
