@@ -153,7 +153,7 @@ pub(crate) enum SearchableDef {
 }
 
 const TOP_LEVEL_KEYS: &[&str] = &["models"];
-const MODEL_KEYS: &[&str] = &[
+pub(crate) const MODEL_KEYS: &[&str] = &[
     "fields",
     "indexes",
     "iterable",

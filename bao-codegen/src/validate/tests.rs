@@ -202,3 +202,164 @@ models:
     assert_eq!(user.fields[1].doc.as_deref(), Some("Display name."));
     assert_eq!(user.source.line, 5);
 }
+
+/// The generated files of `text`, and how many warnings it draws.
+fn generate(text: &str) -> (std::collections::BTreeMap<String, String>, usize) {
+    let loaded = match validate_source("models.yaml", text) {
+        Ok(loaded) => loaded,
+        Err(diagnostics) => panic!("{}\n{text}", diagnostics.render(false)),
+    };
+    let options = crate::emit::Options {
+        templates_dir: None,
+        format: false,
+        cache: None,
+    };
+    let files = crate::emit::render(
+        &loaded.schema,
+        "models.yaml",
+        options,
+        crate::emit::Layout::Files,
+    )
+    .expect("renders");
+    (files, loaded.warnings.len())
+}
+
+/// A schema of a model `Note` (key `noteId`, plus `fields`) with the model keys `keys`, and a
+/// model `Other` for relations.
+fn note_schema(keys: &str, fields: &str) -> String {
+    format!(
+        "models:\n  Other:\n    modelPrefix: o\n    fields:\n      otherId: {{type: UlidField}}\n    \
+         primaryKey: {{partitionKey: otherId}}\n  Note:\n    modelPrefix: n\n{keys}    fields:\n      \
+         noteId: {{type: UlidField}}\n{fields}    primaryKey: {{partitionKey: noteId}}\n"
+    )
+}
+
+/// Asserts that `with` generates other code than `without`, or draws more warnings.
+fn assert_has_effect(what: &str, without: &str, with: &str) {
+    let (plain, plain_warnings) = generate(without);
+    let (changed, warnings) = generate(with);
+    assert!(
+        plain != changed || warnings > plain_warnings,
+        "{what} is accepted but changes nothing and draws no warning:\n{with}"
+    );
+}
+
+/// Fields of a model that links two others.
+const TWO_RELATIONS: &str = "      ref: {type: RelatedField, model: Other}\n      back: {type: RelatedField, model: Other}\n";
+
+/// Nothing a schema may hold is accepted and silently ignored: every field option of every
+/// field type and every model key changes the generated code or draws a warning.
+#[test]
+fn every_accepted_key_and_option_has_an_effect_or_warns() {
+    use crate::field_types::{FIELD_TYPES, OptionValue};
+    for spec in FIELD_TYPES {
+        let base = match spec.field_type {
+            FieldType::RelatedField => format!("type: {}, model: Other", spec.name),
+            _ => format!("type: {}", spec.name),
+        };
+        for option in spec.options {
+            let value = match (option.name, option.value) {
+                // The related model is required: changing it must show.
+                ("model", _) => "Note".to_owned(),
+                (_, OptionValue::Boolean) => "true".to_owned(),
+                (_, OptionValue::String) => "sample".to_owned(),
+                (_, OptionValue::Number) => "2.5".to_owned(),
+                (_, OptionValue::Integer { .. }) => "3".to_owned(),
+                (_, OptionValue::DateTime) => "2024-01-01".to_owned(),
+            };
+            let field = |extra: &str| {
+                let body = match option.name {
+                    "model" => format!("type: {}, model: {value}", spec.name),
+                    _ => format!("{base}{extra}"),
+                };
+                note_schema("", &format!("      other: {{{body}}}\n"))
+            };
+            let with = field(&format!(", {}: {value}", option.name));
+            let without = match option.name {
+                "model" => note_schema("", &format!("      other: {{{base}}}\n")),
+                _ => field(""),
+            };
+            assert_has_effect(
+                &format!("`{}` of {}", option.name, spec.name),
+                &without,
+                &with,
+            );
+        }
+    }
+    let without = note_schema("", "      ref: {type: RelatedField, model: Other}\n");
+    let samples: &[(&str, &str)] = &[
+        ("fields", ""),
+        (
+            "indexes",
+            "    indexes:\n      allNotes: {partitionKey: modelPrefix, sortKey: noteId, indexId: gsi1}\n",
+        ),
+        ("iterable", "    iterable: true\n"),
+        (
+            "iterationBuckets",
+            "    iterable: true\n    iterationBuckets: 7\n",
+        ),
+        ("mapping", "    mapping: true\n"),
+        ("methods", "    methods: {}\n"),
+        ("modelPrefix", ""),
+        ("primaryKey", ""),
+        (
+            "searchable",
+            "    iterable: true\n    searchable: {fields: [title]}\n",
+        ),
+        ("tableType", "    tableType: mapping\n"),
+        (
+            "uniqueConstraints",
+            "    uniqueConstraints:\n      uniqueRef: {field: ref, uniqueConstraintId: uc1}\n",
+        ),
+    ];
+    let listed: Vec<&str> = samples.iter().map(|(key, _)| *key).collect();
+    assert_eq!(
+        listed,
+        crate::defs::MODEL_KEYS,
+        "a sample for every model key"
+    );
+    for (key, keys) in samples {
+        if *key == "mapping" {
+            // `mapping: true` lets a field omit `type: RelatedField`: the shorthand is refused
+            // without it.
+            let shorthand = |keys: &str| note_schema(keys, "      ref: {model: Other}\n");
+            assert!(validate_source("models.yaml", &shorthand("")).is_err());
+            assert!(validate_source("models.yaml", &shorthand(keys)).is_ok());
+            continue;
+        }
+        let with = match *key {
+            // The model itself: a field, its prefix, its key.
+            "fields" => note_schema(
+                "",
+                "      ref: {type: RelatedField, model: Other}\n      extra: {type: StringField}\n",
+            ),
+            "modelPrefix" => without.replace("modelPrefix: n", "modelPrefix: m"),
+            "primaryKey" => without.replace(
+                "primaryKey: {partitionKey: noteId}",
+                "primaryKey: {partitionKey: noteId, sortKey: ref}",
+            ),
+            "searchable" => note_schema(
+                keys,
+                "      ref: {type: RelatedField, model: Other}\n      title: {type: StringField}\n",
+            ),
+            "iterationBuckets" => {
+                note_schema(keys, "      ref: {type: RelatedField, model: Other}\n")
+            }
+            "tableType" => note_schema(keys, TWO_RELATIONS),
+            _ => note_schema(keys, "      ref: {type: RelatedField, model: Other}\n"),
+        };
+        let base = match *key {
+            "searchable" => note_schema(
+                "    iterable: true\n",
+                "      ref: {type: RelatedField, model: Other}\n      title: {type: StringField}\n",
+            ),
+            "iterationBuckets" => note_schema(
+                "    iterable: true\n",
+                "      ref: {type: RelatedField, model: Other}\n",
+            ),
+            "tableType" => note_schema("", TWO_RELATIONS),
+            _ => without.clone(),
+        };
+        assert_has_effect(&format!("model key `{key}`"), &base, &with);
+    }
+}
