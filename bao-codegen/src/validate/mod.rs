@@ -92,8 +92,6 @@ fn type_name(field_type: FieldType) -> &'static str {
     field_types::spec(field_type).name
 }
 
-/// Characters that DynamoBao uses as separators inside keys.
-const PREFIX_FORBIDDEN: &[char] = &['#', '[', ']', ':'];
 /// The `_pk` prefix (and `_sk`) of DynamoBao's unique-constraint items.
 const UNIQUE_CONSTRAINT_PREFIX: &str = "_raft_uc";
 

@@ -28,18 +28,20 @@ impl<'d> Checker<'_, 'd> {
                     "empty prefix",
                 )
                 .help("use a short, unique, never-changing prefix, e.g. `modelPrefix: u`");
-        } else if let Some(bad) = prefix.value.chars().find(|c| PREFIX_FORBIDDEN.contains(c)) {
+        } else if let Some(problem) = prefix_collision(&prefix.value) {
+            // Only what could make two logical keys one stored key is refused; DynamoBao
+            // accepts any prefix.
             self.reporter
                 .error(
                     Code::InvalidModelPrefix,
                     prefix.span,
                     format!(
-                        "`modelPrefix` `{}` of model `{}` contains `{bad}`",
+                        "`modelPrefix` `{}` of model `{}` {problem}",
                         prefix.value, def.name.value
                     ),
-                    "keys use this character as a separator",
+                    "its keys could be another item's keys",
                 )
-                .help("a prefix must not contain `#`, `[`, `]` or `:`");
+                .help("a prefix must not contain `#` or start with `[`");
         } else if prefix.value.starts_with(UNIQUE_CONSTRAINT_PREFIX) {
             self.reporter
                 .error(
@@ -282,5 +284,18 @@ impl<'d> Checker<'_, 'd> {
                 )
                 .help("add a RelatedField for each side of the mapping");
         }
+    }
+}
+
+/// Why items under `prefix` could share a stored key with other items, if they could: a `#`
+/// splits differently (`a#b` + `x` and `a` + `b#x` are both `a#b#x`), and a leading `[` reads
+/// as a tenant's `[id]#` prefix.
+fn prefix_collision(prefix: &str) -> Option<&'static str> {
+    if prefix.contains('#') {
+        Some("contains `#`, the separator of key parts")
+    } else if prefix.starts_with('[') {
+        Some("starts with `[`, which begins a tenant's key prefix")
+    } else {
+        None
     }
 }
