@@ -65,42 +65,34 @@ const INTEGER: OptionValue = OptionValue::Integer {
     maximum: None,
 };
 
+/// The options of the text types, StringField and EmailField.
+const TEXT_OPTIONS: &[FieldOption] = &[
+    FieldOption {
+        name: "defaultValue",
+        value: OptionValue::String,
+        description: DEFAULT_DESCRIPTION,
+    },
+    FieldOption {
+        name: "maxLength",
+        value: NON_NEGATIVE,
+        description: "Longest accepted value, in characters (enforced).",
+    },
+];
+
 /// Every field type, in the order the diagnostics and the JSON Schema list them.
 pub const FIELD_TYPES: &[FieldTypeSpec] = &[
     FieldTypeSpec {
         field_type: FieldType::StringField,
         name: "StringField",
         description: "A string (`S`). Rust type `String`.",
-        options: &[
-            FieldOption {
-                name: "defaultValue",
-                value: OptionValue::String,
-                description: DEFAULT_DESCRIPTION,
-            },
-            FieldOption {
-                name: "maxLength",
-                value: NON_NEGATIVE,
-                description: "Longest accepted value, in characters (enforced).",
-            },
-        ],
+        options: TEXT_OPTIONS,
     },
     FieldTypeSpec {
         field_type: FieldType::EmailField,
         name: "EmailField",
         description: "An email address (`S`), its syntax checked on every write. Rust type \
                       `String`.",
-        options: &[
-            FieldOption {
-                name: "defaultValue",
-                value: OptionValue::String,
-                description: DEFAULT_DESCRIPTION,
-            },
-            FieldOption {
-                name: "maxLength",
-                value: NON_NEGATIVE,
-                description: "Longest accepted value, in characters (enforced).",
-            },
-        ],
+        options: TEXT_OPTIONS,
     },
     FieldTypeSpec {
         field_type: FieldType::IntegerField,
