@@ -1,6 +1,7 @@
-//! Property test over random valid schemas: the templates' output is final code. Every file
+//! Property tests over random valid schemas: the templates' output is final code. Every file
 //! bao generates is exactly what prettyplease prints for it (so it parses, and formatting it
-//! changes nothing), whatever the names, field types, keys, indexes and relations.
+//! changes nothing), whatever the names, field types, keys, indexes and relations; and the
+//! render cache of `bao watch` never changes what is generated.
 //!
 //! A failing case is shrunk and printed as the models.yaml that produces it.
 
@@ -34,6 +35,47 @@ proptest! {
                 text
             );
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(Config {
+        cases: 64,
+        failure_persistence: None,
+        ..Config::default()
+    })]
+
+    /// `bao watch` reuses the views and modules of unchanged models: after generating one
+    /// random schema, generating another with the same cache (models of the same names, other
+    /// contents) gives exactly what a fresh generation gives.
+    #[test]
+    fn a_reused_render_cache_changes_nothing(
+        first in random_schema::schema(),
+        second in random_schema::schema(),
+    ) {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let schema = dir.path().join("models.yaml");
+        let cache = std::sync::Arc::new(bao_codegen::RenderCache::default());
+        std::fs::write(&schema, &first).expect("writes the schema");
+        bao_codegen::Builder::new(&schema)
+            .render_cache(cache.clone())
+            .generate()
+            .map_err(|error| fail(&error, &first))?;
+        std::fs::write(&schema, &second).expect("writes the schema");
+        let cached = bao_codegen::Builder::new(&schema)
+            .render_cache(cache)
+            .generate()
+            .map_err(|error| fail(&error, &second))?;
+        let fresh = bao_codegen::Builder::new(&schema)
+            .generate()
+            .map_err(|error| fail(&error, &second))?;
+        prop_assert_eq!(
+            cached.files(),
+            fresh.files(),
+            "a cache primed by\n{}\nchanged the output of\n{}",
+            first,
+            second
+        );
     }
 }
 

@@ -12,7 +12,7 @@ mod format;
 mod layout;
 mod view;
 
-use crate::ir::Schema;
+use crate::ir::{self, Schema};
 use minijinja::{Environment, UndefinedBehavior, value::Serde};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -56,13 +56,22 @@ pub enum EmitError {
 
 /// The rendered modules of the last generation, by model, for a long-lived generator.
 ///
-/// `bao watch` hands the same cache to every run: a model whose view (every name, type and
-/// snippet its module prints) is unchanged is not rendered again, so a save that edits one
-/// model renders one module. The output is the same bytes either way. Only the built-in
-/// templates are cached; a run with `--templates` or `--format` renders everything.
+/// `bao watch` hands the same cache to every run: a model whose view would be built from the
+/// same inputs (its own IR and that of the models its view reads, see [`view_inputs`]) keeps
+/// its view and its module, so a save that edits one model builds one view and renders one
+/// module. The output is the same bytes either way. Only the built-in templates are cached; a
+/// run with `--templates` or `--format` renders everything.
 #[derive(Debug, Default)]
 pub struct RenderCache {
-    modules: Mutex<HashMap<String, (view::ModelView, String)>>,
+    modules: Mutex<HashMap<String, CachedModule>>,
+}
+
+/// A model's module, with the view it was rendered from and what that view was built from.
+#[derive(Debug)]
+struct CachedModule {
+    inputs: Vec<ir::Model>,
+    view: view::ModelView,
+    code: String,
 }
 
 impl RenderCache {
@@ -76,25 +85,76 @@ impl RenderCache {
         self.len() == 0
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (view::ModelView, String)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, CachedModule>> {
         self.modules.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The module rendered for `model` last time, if its view is the same.
-    fn get(&self, model: &view::ModelView) -> Option<String> {
-        let modules = self.lock();
-        let (previous, code) = modules.get(&model.module)?;
-        (previous == model).then(|| code.clone())
+    /// The view and module of `model` from last time, taken out of the cache, if they were
+    /// built from the same inputs.
+    fn take(&self, schema: &Schema, model: &ir::Model) -> Option<(view::ModelView, String)> {
+        let cached = self.lock().remove(&model.name)?;
+        let inputs = view_inputs(schema, model);
+        let same = cached.inputs.len() == inputs.len()
+            && cached
+                .inputs
+                .iter()
+                .zip(&inputs)
+                .all(|(old, new)| old == *new);
+        same.then_some((cached.view, cached.code))
     }
 
     /// Keeps the modules of a successful run, and only those.
-    fn replace(&self, models: &[view::ModelView], codes: &[String]) {
-        *self.lock() = models
+    fn replace(&self, schema: &Schema, views: &[view::ModelView], codes: &[String]) {
+        *self.lock() = schema
+            .models
             .iter()
-            .zip(codes)
-            .map(|(model, code)| (model.module.clone(), (model.clone(), code.clone())))
+            .zip(views.iter().zip(codes))
+            .map(|(model, (view, code))| {
+                let inputs = view_inputs(schema, model).into_iter().cloned().collect();
+                let cached = CachedModule {
+                    inputs,
+                    view: view.clone(),
+                    code: code.clone(),
+                };
+                (model.name.clone(), cached)
+            })
             .collect();
     }
+}
+
+/// The models whose IR a model's view is built from: the model; the models it refers to
+/// (related fields, queries, mapping and related getters); and the models those refer to,
+/// whose key types appear in sort keys and composite keys. Views read nothing further.
+fn view_inputs<'s>(schema: &'s Schema, model: &'s ir::Model) -> Vec<&'s ir::Model> {
+    fn refers_to(model: &ir::Model) -> impl Iterator<Item = &str> {
+        let methods = &model.methods;
+        let fields = model
+            .fields
+            .iter()
+            .filter_map(|f| f.related_model.as_deref());
+        let queries = methods.queries.iter().map(|q| q.index_model.as_str());
+        let mappings = methods
+            .mappings
+            .iter()
+            .flat_map(|g| [g.mapping_model.as_str(), g.target_model.as_str()]);
+        let related = methods.related.iter().map(|r| r.target_model.as_str());
+        fields.chain(queries).chain(mappings).chain(related)
+    }
+    let mut inputs = vec![model];
+    let mut frontier = vec![model];
+    for _ in 0..2 {
+        let mut next = Vec::new();
+        for name in frontier.iter().flat_map(|m| refers_to(m)) {
+            if let Some(target) = schema.model(name)
+                && !inputs.iter().any(|known| std::ptr::eq(*known, target))
+            {
+                inputs.push(target);
+                next.push(target);
+            }
+        }
+        frontier = next;
+    }
+    inputs
 }
 
 /// The names of the templates a templates directory may override.
@@ -138,20 +198,39 @@ pub(crate) fn render(
         format: options.format,
     };
     let header = header(schema_name);
-    // Building a view is a third of emitting a module, so it runs on every core too.
-    let models = on_every_core(&schema.models, |model| Ok(view::model_view(schema, model)))?;
+    // Custom templates or formatting change what a view renders to: no reuse then.
+    let cache = options
+        .cache
+        .filter(|_| options.templates_dir.is_none() && !options.format);
+    // Building a view is a third of emitting a module, so it runs on every core too, and a
+    // long-lived generator keeps the view and module of a model whose inputs are unchanged.
+    let built = on_every_core(&schema.models, |model| {
+        Ok(match cache.and_then(|cache| cache.take(schema, model)) {
+            Some((view, code)) => (view, Some(code)),
+            None => (view::model_view(schema, model), None),
+        })
+    })?;
+    let (models, cached): (Vec<view::ModelView>, Vec<Option<String>>) = built.into_iter().unzip();
     let declare = layout == Layout::Files;
     let index = render_template(
         &env,
         "mod.rs.jinja",
         minijinja::context! { models => Serde(&models), declare },
     )?;
-    // Custom templates or formatting change what a view renders to: no reuse then.
-    let cache = options
-        .cache
-        .filter(|_| options.templates_dir.is_none() && !options.format);
     match layout {
-        Layout::Files => files(&env, finish, cache, &header, &models, &index),
+        Layout::Files => {
+            let modules = on_every_core(
+                &models.iter().zip(cached).collect::<Vec<_>>(),
+                |(model, cached)| match cached {
+                    Some(code) => Ok(code.clone()),
+                    None => finish.apply("model.rs.jinja", render_model(&env, model)?),
+                },
+            )?;
+            if let Some(cache) = cache {
+                cache.replace(schema, &models, &modules);
+            }
+            files(finish, &header, &models, modules, &index)
+        }
         Layout::Single => single_file(&env, finish, &header, &models, &index),
     }
 }
@@ -178,23 +257,15 @@ impl Finish {
     }
 }
 
-/// `mod.rs` and one module per model, each rendered on its own (on every core).
+/// `mod.rs` and one module per model, under the `@generated` header.
 fn files(
-    env: &Environment<'_>,
     finish: Finish,
-    cache: Option<&RenderCache>,
     header: &str,
     models: &[view::ModelView],
+    modules: Vec<String>,
     index: &str,
 ) -> Result<BTreeMap<String, String>, EmitError> {
-    let modules = on_every_core(models, |model| match cache.and_then(|c| c.get(model)) {
-        Some(code) => Ok(code),
-        None => finish.apply("model.rs.jinja", render_model(env, model)?),
-    })?;
     let index = finish.apply("mod.rs.jinja", index.to_owned())?;
-    if let Some(cache) = cache {
-        cache.replace(models, &modules);
-    }
     let mut files: BTreeMap<String, String> = models
         .iter()
         .zip(modules)
@@ -361,8 +432,8 @@ mod tests {
         let first = render_with(&schema, &cache);
         assert_eq!(cache.len(), 1);
         // Only a cache hit can put this marker in the output.
-        for (_, code) in cache.lock().values_mut() {
-            code.push_str("// from the cache\n");
+        for cached in cache.lock().values_mut() {
+            cached.code.push_str("// from the cache\n");
         }
         let second = render_with(&schema, &cache);
         assert_eq!(
@@ -391,5 +462,36 @@ mod tests {
         );
         assert_eq!(rendered, fresh.expect("renders"));
         assert!(rendered["note.rs"].contains("/// A note."));
+    }
+
+    #[test]
+    fn a_model_is_rendered_again_when_a_model_it_reads_changes() {
+        let parse = |text: &str| {
+            crate::validate::validate_source("models.yaml", text)
+                .expect("the schema is valid")
+                .schema
+        };
+        let two = format!(
+            "{SCHEMA}  Pin:\n    modelPrefix: pn\n    fields:\n      pinId: {{type: UlidField}}\n      \
+             noteId: {{type: RelatedField, model: Note}}\n    primaryKey: {{partitionKey: pinId}}\n"
+        );
+        let cache = RenderCache::default();
+        render_with(&parse(&two), &cache);
+        // Pin's own IR is unchanged, but Note's key stops being `Copy` (a ULID becomes a
+        // string): Pin's code for its related key changes with it.
+        let edited = two.replace(
+            "noteId: {type: UlidField, autoAssign: true}",
+            "noteId: {type: StringField}",
+        );
+        assert_ne!(edited, two);
+        let rendered = render_with(&parse(&edited), &cache);
+        let fresh = render(
+            &parse(&edited),
+            "models.yaml",
+            Options::default(),
+            Layout::Files,
+        )
+        .expect("renders");
+        assert_eq!(rendered, fresh);
     }
 }
