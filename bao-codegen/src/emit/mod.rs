@@ -423,11 +423,20 @@ mod tests {
         render(schema, "models.yaml", options, Layout::Files).expect("renders")
     }
 
+    fn parse(text: &str) -> Schema {
+        crate::validate::validate_source("models.yaml", text)
+            .expect("the schema is valid")
+            .schema
+    }
+
+    /// What a run without a cache renders.
+    fn fresh(schema: &Schema) -> BTreeMap<String, String> {
+        render(schema, "models.yaml", Options::default(), Layout::Files).expect("renders")
+    }
+
     #[test]
     fn an_unchanged_model_is_taken_from_the_cache() {
-        let schema = crate::validate::validate_source("models.yaml", SCHEMA)
-            .expect("the schema is valid")
-            .schema;
+        let schema = parse(SCHEMA);
         let cache = RenderCache::default();
         let first = render_with(&schema, &cache);
         assert_eq!(cache.len(), 1);
@@ -445,32 +454,16 @@ mod tests {
 
     #[test]
     fn a_changed_model_is_rendered_again() {
-        let parse = |text: &str| {
-            crate::validate::validate_source("models.yaml", text)
-                .expect("the schema is valid")
-                .schema
-        };
         let cache = RenderCache::default();
         render_with(&parse(SCHEMA), &cache);
         let edited = SCHEMA.replace("  Note:", "  # A note.\n  Note:");
         let rendered = render_with(&parse(&edited), &cache);
-        let fresh = render(
-            &parse(&edited),
-            "models.yaml",
-            Options::default(),
-            Layout::Files,
-        );
-        assert_eq!(rendered, fresh.expect("renders"));
+        assert_eq!(rendered, fresh(&parse(&edited)));
         assert!(rendered["note.rs"].contains("/// A note."));
     }
 
     #[test]
     fn a_model_is_rendered_again_when_a_model_it_reads_changes() {
-        let parse = |text: &str| {
-            crate::validate::validate_source("models.yaml", text)
-                .expect("the schema is valid")
-                .schema
-        };
         let two = format!(
             "{SCHEMA}  Pin:\n    modelPrefix: pn\n    fields:\n      pinId: {{type: UlidField}}\n      \
              noteId: {{type: RelatedField, model: Note}}\n    primaryKey: {{partitionKey: pinId}}\n"
@@ -485,13 +478,6 @@ mod tests {
         );
         assert_ne!(edited, two);
         let rendered = render_with(&parse(&edited), &cache);
-        let fresh = render(
-            &parse(&edited),
-            "models.yaml",
-            Options::default(),
-            Layout::Files,
-        )
-        .expect("renders");
-        assert_eq!(rendered, fresh);
+        assert_eq!(rendered, fresh(&parse(&edited)));
     }
 }
