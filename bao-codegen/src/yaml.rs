@@ -9,7 +9,7 @@
 //! first one.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use granit_parser::{
     Event, Marker, Parser, Placement, ScalarStyle, ScanError, StructureStyle, Tag,
@@ -477,13 +477,13 @@ fn key_text(key: &Node) -> Option<String> {
 
 /// The first key, in source order, that repeats an earlier key of the mapping.
 fn check_duplicates(entries: &[Entry]) -> Result<(), Problem> {
-    let mut seen: HashMap<&str, ()> = HashMap::with_capacity(entries.len());
+    let mut seen: HashSet<&str> = HashSet::with_capacity(entries.len());
     let mut duplicate: Option<&Entry> = None;
     for entry in entries {
         let Value::Str(key) = &entry.key.value else {
             continue;
         };
-        if seen.insert(key, ()).is_some()
+        if !seen.insert(key)
             && duplicate.is_none_or(|first| entry.key.span.start < first.key.span.start)
         {
             duplicate = Some(entry);

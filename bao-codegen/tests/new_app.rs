@@ -7,21 +7,10 @@
 //! starts from the workspace's Cargo.lock (the versions CI tested) and builds in the
 //! workspace's target directory.
 
+use bao_runtime::config::CONFIGURING_ENV;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// Variables that would configure the app or the CLI besides bao.toml.
-const CONFIGURING: [&str; 8] = [
-    "BAO_TABLE",
-    "AWS_ENDPOINT_URL_DYNAMODB",
-    "AWS_ENDPOINT_URL",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_PROFILE",
-];
 
 /// The port bao.toml points at after a `bao init` without AWS credentials.
 const LOCAL_PORT: u16 = 8000;
@@ -188,7 +177,9 @@ impl Shell {
                 "/nonexistent/aws-credentials",
             )
             .stdin(Stdio::null());
-        for name in CONFIGURING {
+        // What would configure the app or the CLI besides bao.toml, and the secret that goes
+        // with an access key.
+        for name in CONFIGURING_ENV.iter().chain(&["AWS_SECRET_ACCESS_KEY"]) {
             command.env_remove(name);
         }
         command

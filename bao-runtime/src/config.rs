@@ -38,6 +38,21 @@ pub const LOCAL_REGION: &str = "us-east-1";
 
 const ENDPOINT_ENV: [&str; 2] = ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"];
 const REGION_ENV: [&str; 2] = ["AWS_REGION", "AWS_DEFAULT_REGION"];
+/// Either says AWS credentials are configured, so a local endpoint keeps them.
+const CREDENTIALS_ENV: [&str; 2] = ["AWS_ACCESS_KEY_ID", "AWS_PROFILE"];
+
+/// Every environment variable the resolution reads: the table, the endpoint, the region and
+/// the ones that say AWS credentials are configured. A test that runs an app configured by
+/// `bao.toml` alone removes these.
+pub const CONFIGURING_ENV: [&str; 7] = [
+    TABLE_ENV,
+    ENDPOINT_ENV[0],
+    ENDPOINT_ENV[1],
+    REGION_ENV[0],
+    REGION_ENV[1],
+    CREDENTIALS_ENV[0],
+    CREDENTIALS_ENV[1],
+];
 
 /// `[table]` of `bao.toml`: the DynamoDB table and how to reach it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -121,10 +136,7 @@ impl Connection {
         if let Some(region) = &self.region {
             loader = loader.region(aws_config::Region::new(region.clone()));
         }
-        if self.is_local()
-            && env_var("AWS_ACCESS_KEY_ID").is_none()
-            && env_var("AWS_PROFILE").is_none()
-        {
+        if self.is_local() && CREDENTIALS_ENV.iter().all(|name| env_var(name).is_none()) {
             loader = loader.credentials_provider(Credentials::new(
                 LOCAL_ACCESS_KEY_ID,
                 LOCAL_SECRET_ACCESS_KEY,

@@ -1,19 +1,9 @@
 //! The first-app example configured only by a `bao.toml`, as `bao init` writes one: `Db::from_env`
 //! finds the table and the endpoint there, with no environment variable set.
 
+use bao_runtime::config::CONFIGURING_ENV;
 use bao_runtime::local::LocalServer;
 use std::process::Command;
-
-/// Variables that would configure the app besides `bao.toml`.
-const CONFIGURING: [&str; 7] = [
-    "BAO_TABLE",
-    "AWS_ENDPOINT_URL_DYNAMODB",
-    "AWS_ENDPOINT_URL",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_PROFILE",
-];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_app_reads_its_table_and_endpoint_from_bao_toml() {
@@ -38,7 +28,7 @@ async fn the_first_app_reads_its_table_and_endpoint_from_bao_toml() {
         let mut app = Command::new(env!("CARGO_BIN_EXE_first_app"));
         // Run from a subfolder: the nearest bao.toml above it is the project's.
         app.current_dir(&nested);
-        for name in CONFIGURING {
+        for name in CONFIGURING_ENV {
             app.env_remove(name);
         }
         app.output().expect("the app starts")

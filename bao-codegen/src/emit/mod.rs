@@ -219,20 +219,17 @@ pub(crate) fn render(
     )?;
     match layout {
         Layout::Files => {
-            let modules = on_every_core(
-                &models.iter().zip(cached).collect::<Vec<_>>(),
-                |(model, cached)| match cached {
-                    Some(code) => Ok(code.clone()),
-                    None => finish.apply("model.rs.jinja", render_model(&env, model)?),
-                },
-            )?;
-            if let Some(cache) = cache {
-                cache.replace(schema, &models, &modules);
-            }
-            files(finish, &header, &models, modules, &index)
+            let reuse = Modules { cache, cached };
+            files(&env, finish, schema, reuse, &header, &models, &index)
         }
         Layout::Single => single_file(&env, finish, &header, &models, &index),
     }
+}
+
+/// The render cache of a run, and the modules it already holds (one entry per model).
+struct Modules<'a> {
+    cache: Option<&'a RenderCache>,
+    cached: Vec<Option<String>>,
 }
 
 /// What happens to a template's output after rendering.
@@ -257,14 +254,25 @@ impl Finish {
     }
 }
 
-/// `mod.rs` and one module per model, under the `@generated` header.
+/// `mod.rs` and one module per model, each rendered on its own (on every core) unless the
+/// cache holds it, under the `@generated` header.
 fn files(
+    env: &Environment<'_>,
     finish: Finish,
+    schema: &Schema,
+    reuse: Modules<'_>,
     header: &str,
     models: &[view::ModelView],
-    modules: Vec<String>,
     index: &str,
 ) -> Result<BTreeMap<String, String>, EmitError> {
+    let jobs: Vec<_> = models.iter().zip(reuse.cached).collect();
+    let modules = on_every_core(&jobs, |(model, cached)| match cached {
+        Some(code) => Ok(code.clone()),
+        None => finish.apply("model.rs.jinja", render_model(env, model)?),
+    })?;
+    if let Some(cache) = reuse.cache {
+        cache.replace(schema, models, &modules);
+    }
     let index = finish.apply("mod.rs.jinja", index.to_owned())?;
     let mut files: BTreeMap<String, String> = models
         .iter()
