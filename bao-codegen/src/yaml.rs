@@ -83,7 +83,10 @@ pub(crate) fn parse(
     for event in Parser::new_from_str(file.text()) {
         let outcome = match event {
             Ok((event, span)) => tree.push(event, span),
-            Err(error) => Err(Problem::Syntax(error)),
+            Err(error) => Err(Problem::Syntax {
+                open_brace: tree.brace_closing_a_block(),
+                error,
+            }),
         };
         if let Err(problem) = outcome {
             report(id, file, problem, reporter);
@@ -100,8 +103,12 @@ pub(crate) struct YamlError;
 /// Why a file is not a schema's YAML.
 #[derive(Debug)]
 enum Problem {
-    /// The text is not YAML.
-    Syntax(ScanError),
+    /// The text is not YAML. `open_brace` is the offset of an unclosed `{` that ends its line,
+    /// the likely cause (see [`TreeBuilder::brace_closing_a_block`]).
+    Syntax {
+        error: ScanError,
+        open_brace: Option<usize>,
+    },
     /// A mapping holds a key twice; the span is the second one's.
     DuplicateKey { key: String, at: Span },
     /// A second document starts at this offset.
@@ -130,14 +137,25 @@ fn report(id: FileId, file: &SourceFile, problem: Problem, reporter: &mut Report
                 )
                 .help("remove the `---` separator, or move each document into its own file");
         }
-        Problem::Syntax(error) => {
+        Problem::Syntax { error, open_brace } => {
             let offset = byte_offset(file, error.marker());
-            reporter.error(
+            let diagnostic = reporter.error(
                 Code::YamlSyntax,
                 point(id, file, offset),
                 tidy_message(&error.info()),
                 "invalid YAML",
             );
+            if let Some(brace) = open_brace {
+                diagnostic
+                    .secondary(
+                        point(id, file, brace),
+                        "this `{` opens a flow mapping, whose entries are separated by commas",
+                    )
+                    .help(
+                        "an indented block cannot sit inside `{ }`: remove this `{` and its \
+                         closing `}`, and keep the indented lines as they are",
+                    );
+            }
         }
     }
 }
@@ -193,6 +211,7 @@ enum Open {
         /// The key read, waiting for its value, and its comment.
         key: Option<(Node, Option<String>)>,
         span: Span,
+        flow: bool,
         anchor: usize,
     },
 }
@@ -258,7 +277,7 @@ impl<'a> TreeBuilder<'a> {
                     anchor,
                 });
             }
-            Event::MappingStart(_, anchor, _) => {
+            Event::MappingStart(style, anchor, _) => {
                 self.stack.push(Open::Map {
                     entries: Vec::new(),
                     key: None,
@@ -266,6 +285,7 @@ impl<'a> TreeBuilder<'a> {
                         end: span.start,
                         ..span
                     },
+                    flow: style == StructureStyle::Flow,
                     anchor,
                 });
             }
@@ -318,6 +338,23 @@ impl<'a> TreeBuilder<'a> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// The offset of the innermost open flow mapping's `{` when nothing but a comment follows
+    /// it on its line: a block of indented lines wrapped in braces, as DynamoBao's README
+    /// writes `User: {` in its first example, which is not YAML.
+    fn brace_closing_a_block(&self) -> Option<usize> {
+        let Some(Open::Map {
+            span, flow: true, ..
+        }) = self.stack.last()
+        else {
+            return None;
+        };
+        let text = self.file.text();
+        let rest = text.get(span.start + 1..)?;
+        let rest_of_line = rest.split(['\n', '\r']).next().unwrap_or("");
+        let rest_of_line = rest_of_line.split(" #").next().unwrap_or("").trim();
+        (text[span.start..].starts_with('{') && rest_of_line.is_empty()).then_some(span.start)
     }
 
     /// Places a complete node: as the root, a list item, a mapping key or a mapping value.
