@@ -9,6 +9,10 @@
 pub use crate::capacity::Capacity;
 pub use crate::changes::Changes;
 pub use crate::codec::{FieldValue, Item, get, get_opt, put, round_to};
+pub use crate::custom::{
+    CustomField, CustomFieldSchema, FieldOptions, OptionValue, custom_check, custom_serde,
+    custom_serde_opt,
+};
 pub use crate::db::Db;
 pub use crate::error::Result;
 pub use crate::expr::{Attr, Condition};

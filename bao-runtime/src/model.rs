@@ -161,13 +161,23 @@ pub trait ModelKey: FieldValue + Clone + Send + Sync + 'static {
 }
 
 /// The key type of a model keyed by one field: a newtype over the field's value, such as
-/// `UserId(Ulid)`. It is stored, encoded in keys and read back as that value: bao implements
-/// [`FieldValue`], [`KeyValue`](crate::keys::KeyValue) and [`ModelKey`] for every `KeyNewtype`.
-pub trait KeyNewtype: Clone + Send + Sync + 'static {
+/// `UserId(Ulid)`. It is stored, encoded in keys and read back as that value: it is a
+/// [`CustomField`](crate::CustomField) whose base is the value, so [`FieldValue`] and
+/// [`KeyValue`](crate::keys::KeyValue) come with it, and bao implements [`ModelKey`] for it.
+// Only generated key types implement it: a type that lacks it is a `rustType` that lacks
+// `CustomField` (which every key newtype gets from it), and the message says so.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a `rustType` in models.yaml but does not implement \
+               `bao_runtime::CustomField`",
+    label = "named by a `rustType` in models.yaml",
+    note = "implement `bao_runtime::CustomField` for `{Self}`, with `type Base` the Rust type of \
+            the field's base type (`String` for a StringField, `i64` for an IntegerField, ...)"
+)]
+pub trait KeyNewtype: std::fmt::Debug + Clone + PartialEq + Send + Sync + 'static {
     /// The model whose key this is.
     type Model: Model<Key = Self>;
     /// The key field's value type.
-    type Value: crate::keys::KeyValue;
+    type Value: crate::keys::KeyValue + Clone;
     /// The key field.
     const FIELD: &'static FieldSchema;
 
@@ -176,22 +186,6 @@ pub trait KeyNewtype: Clone + Send + Sync + 'static {
 
     /// Wraps a value.
     fn from_value(value: Self::Value) -> Self;
-}
-
-impl<K: KeyNewtype> FieldValue for K {
-    fn to_attr(&self, kind: FieldKind) -> Option<AttributeValue> {
-        self.value().to_attr(kind)
-    }
-
-    fn from_attr(attr: &AttributeValue, kind: FieldKind) -> Result<Self, String> {
-        K::Value::from_attr(attr, kind).map(K::from_value)
-    }
-}
-
-impl<K: KeyNewtype> crate::keys::KeyValue for K {
-    fn key_string(&self, kind: FieldKind) -> String {
-        self.value().key_string(kind)
-    }
 }
 
 impl<K: KeyNewtype> ModelKey for K {

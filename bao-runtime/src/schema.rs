@@ -37,8 +37,10 @@ pub enum FieldKind {
     StringSet,
 }
 
+use crate::custom::CustomFieldSchema;
+
 /// One field of a model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FieldSchema {
     /// The DynamoDB attribute name (the field name in `models.yaml`).
     pub name: &'static str,
@@ -54,6 +56,8 @@ pub struct FieldSchema {
     pub max_string_length: Option<usize>,
     /// A syntax every value of a string field must have (an `EmailField`'s).
     pub format: Option<TextFormat>,
+    /// The declared type, options and `rustType` check of a field of a custom type.
+    pub custom: Option<&'static CustomFieldSchema>,
 }
 
 /// A syntax checked on every write of a string field.
@@ -75,6 +79,7 @@ impl FieldSchema {
             max_member_count: None,
             max_string_length: None,
             format: None,
+            custom: None,
         }
     }
 }
@@ -120,7 +125,7 @@ pub struct UniqueConstraintSchema {
 }
 
 /// Everything the runtime needs to know about a model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ModelSchema {
     /// The model name (`User`); stored as `relatedModel` on unique-constraint items.
     pub name: &'static str,

@@ -314,7 +314,10 @@ fn check_field(field: &FieldSchema, attr: &AttributeValue) -> Result<(), String>
             return Err(unexpected(expected_type(kind), other));
         }
     }
-    Ok(())
+    match field.custom.and_then(|custom| custom.check) {
+        Some(check) => check.run(field, attr),
+        None => Ok(()),
+    }
 }
 
 fn check_length(text: &str, max: Option<usize>, what: &str) -> Result<(), String> {
