@@ -1,4 +1,4 @@
-//! Generates every valid fixture schema, and the suites' own schemas in `tests/schemas`, with
+//! Generates every valid fixture schema (`ok` and the DynamoBao-style `ports`), and the suites' own schemas in `tests/schemas`, with
 //! the build.rs API, so the suites compile (and clippy lints) the generated code of each one.
 
 use std::path::PathBuf;
@@ -9,6 +9,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut schemas = Vec::new();
     for dir in [
         manifest_dir.join("../bao-codegen/tests/fixtures/ok"),
+        manifest_dir.join("../bao-codegen/tests/fixtures/ports"),
         manifest_dir.join("schemas"),
     ] {
         println!("cargo:rerun-if-changed={}", dir.display());

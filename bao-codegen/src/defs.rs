@@ -10,7 +10,6 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{self, Code, Reporter};
-use crate::field_types;
 use crate::source::{Located, Span};
 use crate::yaml::{Entry, Node, Value};
 
@@ -21,6 +20,23 @@ pub(crate) struct Document {
     pub(crate) models: Vec<ModelDef>,
     /// The `models` key.
     pub(crate) models_key: Span,
+    /// The entries of `fieldTypes`, in file order.
+    pub(crate) field_types: Vec<FieldTypeDef>,
+}
+
+/// One entry of the top-level `fieldTypes`: a field type of the schema's own.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FieldTypeDef {
+    /// The type's name (the key), used as `type:` of fields.
+    pub(crate) name: Located<String>,
+    /// `base`: the built-in type that stores it.
+    pub(crate) base: Option<Located<String>>,
+    /// `rustType`: the Rust type fields of this type hold.
+    pub(crate) rust_type: Option<Located<String>>,
+    /// `options`: the field options the type accepts, besides its base's.
+    pub(crate) options: Vec<Located<String>>,
+    /// The keys written with a non-null value.
+    pub(crate) written: BTreeSet<String>,
 }
 
 /// One entry of `models`.
@@ -81,6 +97,11 @@ pub(crate) struct FieldDef {
     pub(crate) max_member_count: Option<Located<i128>>,
     /// `model`.
     pub(crate) model: Option<Located<String>>,
+    /// `rustType`.
+    pub(crate) rust_type: Option<Located<String>>,
+    /// Keys that are not options of any built-in type, with their values: validation accepts
+    /// those a declared type takes (`currency: EUR`) and reports the others.
+    pub(crate) extra: Vec<(Located<String>, Node)>,
     /// The keys written with a non-null value.
     pub(crate) written: BTreeSet<String>,
 }
@@ -152,7 +173,8 @@ pub(crate) enum SearchableDef {
     },
 }
 
-const TOP_LEVEL_KEYS: &[&str] = &["models"];
+const TOP_LEVEL_KEYS: &[&str] = &["fieldTypes", "models"];
+const FIELD_TYPE_KEYS: &[&str] = &["base", "options", "rustType"];
 pub(crate) const MODEL_KEYS: &[&str] = &[
     "fields",
     "indexes",
@@ -216,10 +238,12 @@ impl Decoder<'_> {
             }
         };
         let mut models = None;
+        let mut field_types = Vec::new();
         for entry in entries {
             let Some(key) = self.key(entry) else { continue };
             match key.value.as_str() {
                 "models" => models = Some((self.models(&entry.value), key.span)),
+                "fieldTypes" => field_types = self.field_types(&entry.value),
                 _ => self.unknown_key(
                     &key,
                     TOP_LEVEL_KEYS,
@@ -246,7 +270,52 @@ impl Decoder<'_> {
         Some(Document {
             models: models?,
             models_key,
+            field_types,
         })
+    }
+
+    /// The entries of `fieldTypes`.
+    fn field_types(&mut self, node: &Node) -> Vec<FieldTypeDef> {
+        let Some(entries) = self.mapping(node, "`fieldTypes`") else {
+            return Vec::new();
+        };
+        let mut types = Vec::new();
+        for entry in entries {
+            let Some(name) = self.key(entry) else {
+                continue;
+            };
+            let context = format!("field type `{}`", name.value);
+            let Some(options) = self.mapping_required(&entry.value, &name, &context) else {
+                continue;
+            };
+            let mut field_type = FieldTypeDef {
+                name,
+                base: None,
+                rust_type: None,
+                options: Vec::new(),
+                written: BTreeSet::new(),
+            };
+            for (key, entry) in self.keyed(options, &mut field_type.written) {
+                let value = &entry.value;
+                match key.value.as_str() {
+                    "base" => field_type.base = self.string(value, &key),
+                    "rustType" => field_type.rust_type = self.string(value, &key),
+                    "options" => {
+                        field_type.options = self
+                            .string_list(value, &key)
+                            .map_or_else(Vec::new, |list| list.value);
+                    }
+                    _ => self.unknown_key(
+                        &key,
+                        FIELD_TYPE_KEYS,
+                        &format!("in {context}"),
+                        "not a field type key",
+                    ),
+                }
+            }
+            types.push(field_type);
+        }
+        types
     }
 
     /// The models; `None` when `models` is not a mapping (reported).
@@ -355,6 +424,8 @@ impl Decoder<'_> {
             max_string_length: None,
             max_member_count: None,
             model: None,
+            rust_type: None,
+            extra: Vec::new(),
             written: BTreeSet::new(),
             name,
         };
@@ -393,12 +464,9 @@ impl Decoder<'_> {
                 "maxStringLength" => field.max_string_length = self.integer(value, &key),
                 "maxMemberCount" => field.max_member_count = self.integer(value, &key),
                 "model" => field.model = self.string(value, &key),
-                _ => self.unknown_key(
-                    &key,
-                    &field_types::field_keys(),
-                    &format!("in {context}"),
-                    "not a field option",
-                ),
+                "rustType" => field.rust_type = self.string(value, &key),
+                // Perhaps an option of a declared type, which may be in another file.
+                _ => field.extra.push((key, value.clone())),
             }
         }
         Some(field)
@@ -717,21 +785,32 @@ impl Decoder<'_> {
     }
 
     fn unknown_key(&mut self, key: &Located<String>, known: &[&str], context: &str, label: &str) {
-        let help = diagnostic::suggestion(&key.value, known.iter().copied(), || {
-            Some(format!(
-                "the keys allowed here are {}",
-                diagnostic::list(known.iter().copied())
-            ))
-        });
-        self.reporter
-            .error(
-                Code::UnknownKey,
-                key.span,
-                format!("unknown key `{}` {context}", key.value),
-                label,
-            )
-            .help_opt(help);
+        unknown_key(self.reporter, key, known, context, label);
     }
+}
+
+/// Reports a key that is not one of `known`, with a "did you mean" when one is close.
+pub(crate) fn unknown_key(
+    reporter: &mut Reporter,
+    key: &Located<String>,
+    known: &[&str],
+    context: &str,
+    label: &str,
+) {
+    let help = diagnostic::suggestion(&key.value, known.iter().copied(), || {
+        Some(format!(
+            "the keys allowed here are {}",
+            diagnostic::list(known.iter().copied())
+        ))
+    });
+    reporter
+        .error(
+            Code::UnknownKey,
+            key.span,
+            format!("unknown key `{}` {context}", key.value),
+            label,
+        )
+        .help_opt(help);
 }
 
 /// The value's span, or the key's when the value is a block collection (whose span is empty).

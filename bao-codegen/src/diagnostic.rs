@@ -151,6 +151,13 @@ codes! {
     SearchableNotGenerated = "B046", "`searchable` has no effect yet";
     /// Instance queries that would share a name, named by their whole index names (warning).
     MethodsRenamed = "B047", "queries named by their whole index names";
+    /// A `fieldTypes` entry that cannot be used: no or an unknown `base`, a built-in name,
+    /// declared twice, or options that clash with the base's.
+    InvalidFieldTypeDeclaration = "B048", "invalid `fieldTypes` entry";
+    /// A `rustType` that is not a Rust type path, or on a field that cannot hold one.
+    InvalidRustType = "B049", "invalid `rustType`";
+    /// A declared type's options that no `rustType` checks (warning).
+    UncheckedOptions = "B050", "options that nothing checks";
 }
 
 impl fmt::Display for Code {

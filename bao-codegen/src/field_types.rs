@@ -224,8 +224,9 @@ pub const FIELD_TYPES: &[FieldTypeSpec] = &[
     },
 ];
 
-/// The keys every field takes, whatever its type.
-pub const COMMON_FIELD_KEYS: &[&str] = &["required", "type"];
+/// The keys every field takes, whatever its type (`rustType` is refused, with the reason,
+/// where [`takes_rust_type`] says no).
+pub const COMMON_FIELD_KEYS: &[&str] = &["required", "rustType", "type"];
 
 /// The type named `name` in YAML.
 pub fn by_name(name: &str) -> Option<&'static FieldTypeSpec> {
@@ -246,6 +247,22 @@ pub fn option_applies(option: &str, field_type: FieldType) -> bool {
         .options
         .iter()
         .any(|candidate| candidate.name == option)
+}
+
+/// Whether a field of this type may hold a Rust type of the application's (`rustType`): not
+/// where bao makes the value itself (ids, dates it stamps, versions), changes it in place
+/// (counters, string sets) or types it already (a RelatedField holds its model's key).
+pub fn takes_rust_type(field_type: FieldType) -> bool {
+    matches!(
+        field_type,
+        FieldType::StringField
+            | FieldType::EmailField
+            | FieldType::IntegerField
+            | FieldType::FloatField
+            | FieldType::BooleanField
+            | FieldType::DateTimeField
+            | FieldType::BinaryField
+    )
 }
 
 /// Every key a field may have, sorted: the common ones and every type's options.
@@ -290,6 +307,7 @@ mod tests {
                 "model",
                 "precision",
                 "required",
+                "rustType",
                 "type",
             ]
         );

@@ -151,8 +151,40 @@ pub struct Field {
     pub max_member_count: Option<u64>,
     /// The target model of a RelatedField.
     pub related_model: Option<String>,
+    /// The declared type (`fieldTypes`) or `rustType` of the field, if it has one;
+    /// `field_type` is then its base, which decides storage, keys and queries.
+    pub custom: Option<CustomType>,
     /// Doc text from the YAML comment above the field, if any.
     pub doc: Option<String>,
+}
+
+/// A field of a type of the schema's own (`type: MoneyField`, declared under `fieldTypes`),
+/// or of a Rust type of the application's (`rustType`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomType {
+    /// The type's name in YAML (`MoneyField`); the base type's name for a field of a built-in
+    /// type that only gives a `rustType`.
+    pub type_name: String,
+    /// The Rust type the field holds (`crate::money::Cents`), if any.
+    pub rust_type: Option<String>,
+    /// The options of the declared type that the field gives (`currency: EUR`), in YAML
+    /// order.
+    pub options: Vec<(String, OptionLiteral)>,
+}
+
+/// The value of a declared type's option.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OptionLiteral {
+    /// `true` / `false`.
+    Bool(bool),
+    /// An integer.
+    Integer(i64),
+    /// Any other number.
+    Float(f64),
+    /// A string.
+    Str(String),
+    /// A list of values.
+    List(Vec<OptionLiteral>),
 }
 
 /// One half of a key.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::defs::{self, ModelDef};
+use crate::defs::{self, FieldTypeDef, ModelDef};
 use crate::diagnostic::{Code, Diagnostic, Reporter, Severity};
 use crate::source::SourceFile;
 use crate::yaml;
@@ -18,6 +18,8 @@ use crate::yaml;
 pub(crate) struct Sources {
     /// Every model, in load order; a model defined twice keeps its first definition.
     pub(crate) models: Vec<ModelDef>,
+    /// The `fieldTypes` entries of every file.
+    pub(crate) field_types: Vec<FieldTypeDef>,
     /// Every file read.
     pub(crate) inputs: Vec<PathBuf>,
     /// Whether every file was read and parsed. When not, checks that need the whole schema
@@ -62,7 +64,7 @@ pub(crate) fn load_path(path: &Path, reporter: &mut Reporter) -> Sources {
 
 /// Parses files held in memory, in the given order.
 pub(crate) fn load_texts(texts: Vec<(String, String)>, reporter: &mut Reporter) -> Sources {
-    let mut documents = Vec::new();
+    let mut documents: Vec<defs::Document> = Vec::new();
     let mut complete = true;
     for (name, text) in texts {
         let id = reporter.sources_mut().add(SourceFile::new(name, text));
@@ -89,6 +91,28 @@ pub(crate) fn load_texts(texts: Vec<(String, String)>, reporter: &mut Reporter) 
             )
             .help("add a model under `models:`");
     }
+    let mut field_types: Vec<FieldTypeDef> = Vec::new();
+    for declared in documents
+        .iter_mut()
+        .flat_map(|document| std::mem::take(&mut document.field_types))
+    {
+        if let Some(first) = field_types
+            .iter()
+            .find(|first| first.name.value == declared.name.value)
+        {
+            reporter
+                .error(
+                    Code::InvalidFieldTypeDeclaration,
+                    declared.name.span,
+                    format!("field type `{}` is declared twice", declared.name.value),
+                    "declared again here",
+                )
+                .secondary(first.name.span, "first declared here")
+                .help("remove one of the declarations");
+        } else {
+            field_types.push(declared);
+        }
+    }
     let mut models: Vec<ModelDef> = Vec::new();
     let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
     for model in documents.into_iter().flat_map(|document| document.models) {
@@ -109,6 +133,7 @@ pub(crate) fn load_texts(texts: Vec<(String, String)>, reporter: &mut Reporter) 
     }
     Sources {
         models,
+        field_types,
         inputs: Vec::new(),
         complete,
     }

@@ -183,6 +183,35 @@ fn before_for(name: &str) -> &str {
         .map_or(name, |at| &name[..at])
 }
 
+/// Why `path` cannot be the `rustType` of a field, if it cannot. Generated modules name it
+/// as written, from inside themselves, so it must be a path from the crate root (`crate::`)
+/// or from a crate (`other_crate::Type`, `::other_crate::Type`) with at least two segments,
+/// each an identifier; a single name or a `self::`/`super::` path would resolve inside the
+/// generated module.
+pub(crate) fn rust_path_problem(path: &str) -> Option<&'static str> {
+    let segments: Vec<&str> = path
+        .strip_prefix("::")
+        .unwrap_or(path)
+        .split("::")
+        .collect();
+    let identifier = |segment: &str| {
+        is_ascii_word(segment)
+            && !segment.starts_with(|c: char| c.is_ascii_digit())
+            && (!is_keyword(segment) || segment == "crate")
+    };
+    if segments.len() < 2 {
+        Some("a single name would resolve inside the generated module")
+    } else if matches!(segments[0], "self" | "super") {
+        Some("a relative path would resolve inside the generated module")
+    } else if !segments.iter().all(|segment| identifier(segment)) {
+        Some("expected identifiers separated by `::`")
+    } else if segments[1..].contains(&"crate") {
+        Some("`crate` may only start a path")
+    } else {
+        None
+    }
+}
+
 fn prefixed(prefix: &str, base: &str) -> Option<String> {
     let snake = snake(base);
     is_ascii_word(&snake).then(|| format!("{prefix}{snake}"))
@@ -195,6 +224,25 @@ fn is_ascii_word(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rust_types_are_paths_from_a_crate() {
+        for good in ["crate::money::Cents", "::shared::Email", "shared::Email"] {
+            assert_eq!(rust_path_problem(good), None, "{good}");
+        }
+        for bad in [
+            "Cents",
+            "self::Cents",
+            "super::Cents",
+            "crate::money::Cents<i64>",
+            "crate::fn::Cents",
+            "crate::",
+            "a::crate::B",
+            "crate money",
+        ] {
+            assert!(rust_path_problem(bad).is_some(), "{bad}");
+        }
+    }
 
     #[test]
     fn field_idents_are_snake_case() {

@@ -5,6 +5,7 @@
 
 mod concurrency;
 mod crud;
+pub mod custom_fields;
 mod faults;
 pub mod generated_fixtures;
 mod interop;

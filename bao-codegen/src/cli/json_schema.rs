@@ -49,6 +49,27 @@ pub fn models_schema() -> Value {
                 "type": "object",
                 "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9]*$" },
                 "additionalProperties": { "$ref": "#/$defs/model" }
+            },
+            "fieldTypes": {
+                "description": "Field types of your own (DynamoBao's `fieldsDir` types), by name: the built-in type that stores each, and optionally a Rust type (implementing `bao_runtime::CustomField`) and the options its fields may give.",
+                "type": "object",
+                "additionalProperties": {
+                    "type": "object",
+                    "required": ["base"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "base": {
+                            "description": "The built-in type that stores the value, indexes and queries it.",
+                            "enum": FIELD_TYPES.iter().map(|t| t.name).collect::<Vec<_>>()
+                        },
+                        "rustType": rust_type_schema(),
+                        "options": {
+                            "description": "Options fields of this type may give, passed to the Rust type's `CustomField::validate`.",
+                            "type": "array",
+                            "items": { "type": "string" }
+                        }
+                    }
+                }
             }
         },
         "additionalProperties": false,
@@ -132,8 +153,9 @@ fn model_schema() -> Value {
                                 "partitionKey": { "$ref": "#/$defs/keyName" },
                                 "sortKey": { "$ref": "#/$defs/keyName" },
                                 "indexId": {
-                                    "description": "Which of the table's five GSIs holds this index (once per model).",
-                                    "enum": ["gsi1", "gsi2", "gsi3", "gsi4", "gsi5"]
+                                    "description": "Which of the table's five GSIs holds this index (once per model): `gsi1` to `gsi5`, or any id ending in its number (`index2`, `GSI3`), as DynamoBao reads it.",
+                                    "type": "string",
+                                    "pattern": "[1-5]$"
                                 }
                             }
                         }
@@ -150,8 +172,9 @@ fn model_schema() -> Value {
                     "properties": {
                         "field": { "description": "The unique field.", "type": "string" },
                         "uniqueConstraintId": {
-                            "description": "Which of the three constraint slots this uses (once per model).",
-                            "enum": ["uc1", "uc2", "uc3"]
+                            "description": "Which of the three constraint slots this uses (once per model): `uc1` to `uc3`, or any id ending in its number (`UC2`), as DynamoBao reads it.",
+                            "type": "string",
+                            "pattern": "[1-3]$"
                         }
                     }
                 }
@@ -214,24 +237,40 @@ fn field_schema() -> Value {
     let type_docs: Vec<Value> = FIELD_TYPES
         .iter()
         .map(|t| json!({ "const": t.name, "description": t.description }))
+        .chain([json!({ "description": "A type declared under `fieldTypes`." })])
         .collect();
+    // A field of a type declared under `fieldTypes` may give that type's options.
+    let declared = json!({
+        "if": { "not": { "properties": { "type": { "enum": names } } } },
+        "then": { "additionalProperties": true }
+    });
     json!({
         "description": "One field: its type (required unless the model sets `mapping: true`) and options.",
         "type": "object",
         "properties": {
             "type": {
-                "description": "The field type.",
-                "enum": names,
+                "description": "The field type: a built-in one, or one declared under `fieldTypes`.",
+                "type": "string",
                 "anyOf": type_docs
             },
             "required": {
                 "description": "The value must be present (key fields are always required).",
                 "type": "boolean",
                 "default": false
-            }
+            },
+            "rustType": rust_type_schema()
         },
-        "allOf": per_type,
+        "allOf": per_type.into_iter().chain([declared]).collect::<Vec<_>>(),
         "unevaluatedProperties": false
+    })
+}
+
+/// A `rustType`, of a field or of a declared type.
+fn rust_type_schema() -> Value {
+    json!({
+        "description": "A Rust type of yours that the field holds, by its path from the crate root or from a crate (`crate::money::Cents`); it implements `bao_runtime::CustomField`.",
+        "type": "string",
+        "pattern": "^(::)?[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)+$"
     })
 }
 
@@ -328,11 +367,11 @@ mod tests {
         ));
         assert_eq!(known.len(), 15, "{known:?}");
         let schema = models_schema();
-        let types: Vec<&str> = schema["$defs"]["field"]["properties"]["type"]["enum"]
+        let types: Vec<&str> = schema["$defs"]["field"]["properties"]["type"]["anyOf"]
             .as_array()
-            .expect("enum")
+            .expect("anyOf")
             .iter()
-            .filter_map(Value::as_str)
+            .filter_map(|choice| choice["const"].as_str())
             .collect();
         assert_eq!(types, known);
     }

@@ -97,8 +97,9 @@ impl Expr {
         match self {
             Expr::Atom(text) => out.push_str(text),
             // A call of one struct literal keeps its parenthesis on the literal's lines:
-            // `Ok(Self {` ... `})`.
-            Expr::Call { head, args } if matches!(args.as_slice(), [Expr::Struct { .. }]) => {
+            // `Ok(Self {` ... `})`; prettyplease does not do so for a reference to one.
+            Expr::Call { head, args } if matches!(args.as_slice(), [Expr::Struct { head, .. }] if !head.starts_with('&')) =>
+            {
                 out.push_str(head);
                 out.push('(');
                 let tail = format!("){after}");

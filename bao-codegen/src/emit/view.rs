@@ -420,8 +420,16 @@ fn is_copy(schema: &Schema, field: &ir::Field) -> bool {
     }
 }
 
+/// The `rustType` of a field, if it has one.
+fn custom_rust_type(field: &ir::Field) -> Option<&str> {
+    field.custom.as_ref()?.rust_type.as_deref()
+}
+
 /// The Rust type of a field's value, ignoring optionality and key newtypes.
 fn natural_type(schema: &Schema, field: &ir::Field) -> String {
+    if let Some(rust_type) = custom_rust_type(field) {
+        return rust_type.to_owned();
+    }
     match field.field_type {
         FieldType::StringField | FieldType::EmailField => "String".into(),
         FieldType::IntegerField | FieldType::CounterField => "i64".into(),
@@ -511,6 +519,13 @@ fn field_view(schema: &Schema, model: &ir::Model, field: &ir::Field, key_type: &
         serde_attrs.push("default".to_owned());
         serde_attrs.push("skip_serializing_if = \"Option::is_none\"".to_owned());
     }
+    // A `rustType` is serialised as its base value, so it needs no serde impls of its own.
+    if custom_rust_type(field).is_some() {
+        serde_attrs.push(match optional {
+            true => "with = \"bao::custom_serde_opt\"".to_owned(),
+            false => "with = \"bao::custom_serde\"".to_owned(),
+        });
+    }
     FieldView {
         name: field.name.clone(),
         name_literal: format!("{:?}", field.name),
@@ -553,12 +568,28 @@ fn new_slot(field: &ir::Field, optional: bool) -> NewSlot {
 /// How `to_item` reads a field: by reference, rounded first when it has a precision.
 fn store_expr(field: &ir::Field, optional: bool) -> String {
     let name = &field.rust_name;
-    match field.precision {
-        Some(places) if optional => {
+    match (field.precision, custom_rust_type(field)) {
+        (Some(places), None) if optional => {
             format!("&self.{name}.map(|value| bao::round_to(value, {places}))")
         }
-        Some(places) => format!("&bao::round_to(self.{name}, {places})"),
-        None => format!("&self.{name}"),
+        (Some(places), Some(_)) if optional => format!(
+            "&self.{name}.as_ref().map(|value| bao::round_to(bao::CustomField::to_base(value), \
+             {places}))"
+        ),
+        (Some(places), _) => format!(
+            "&bao::round_to({}, {places})",
+            base_value(field, &format!("self.{name}"))
+        ),
+        (None, _) => format!("&self.{name}"),
+    }
+}
+
+/// The base value of `value` (a place of the field's Rust type): the value itself, or its
+/// `rustType` converted.
+fn base_value(field: &ir::Field, value: &str) -> String {
+    match custom_rust_type(field) {
+        Some(_) => format!("bao::CustomField::to_base(&{value})"),
+        None => value.to_owned(),
     }
 }
 
@@ -580,6 +611,19 @@ fn create_expr(field: &ir::Field, optional: bool, key_type: Option<&str>) -> Str
             Some(literal) => format!("self.{name}.unwrap_or({literal})"),
             None => format!("self.{name}.unwrap_or_default()"),
         },
+        // A default is a base value: the value given is converted to the base too.
+        _ if custom_rust_type(field).is_some() && default.is_some() => {
+            let literal = default.as_deref().unwrap_or_default();
+            let convert = "|value| bao::CustomField::to_base(&value)";
+            let value = match lazy {
+                true => format!("self.{name}.map_or_else(|| {literal}, {convert})"),
+                false => format!("self.{name}.map_or({literal}, {convert})"),
+            };
+            return match field.precision {
+                Some(places) => format!("&bao::round_to({value}, {places})"),
+                None => format!("&{value}"),
+            };
+        }
         _ => match (&default, optional, lazy) {
             (Some(literal), true, true) => format!("self.{name}.or_else(|| Some({literal}))"),
             (Some(literal), true, false) => format!("self.{name}.or(Some({literal}))"),
@@ -589,10 +633,11 @@ fn create_expr(field: &ir::Field, optional: bool, key_type: Option<&str>) -> Str
         },
     };
     match field.precision {
-        Some(places) if optional => {
-            format!("&{value}.map(|value| bao::round_to(value, {places}))")
-        }
-        Some(places) => format!("&bao::round_to({value}, {places})"),
+        Some(places) if optional => format!(
+            "&{value}.map(|value| bao::round_to({}, {places}))",
+            base_value(field, "value")
+        ),
+        Some(places) => format!("&bao::round_to({}, {places})", base_value(field, &value)),
         None => format!("&{value}"),
     }
 }
@@ -696,6 +741,12 @@ fn field_schema(field: &ir::Field) -> Expr {
             Expr::atom("Some(bao::TextFormat::Email)"),
         ));
     }
+    if let Some(custom) = &field.custom {
+        limits.push((
+            "custom".to_owned(),
+            Expr::call("Some", [custom_schema(field, custom)]),
+        ));
+    }
     match limits.is_empty() {
         true => new,
         false => Expr::Struct {
@@ -703,6 +754,65 @@ fn field_schema(field: &ir::Field) -> Expr {
             fields: limits,
             rest: Some(new.flat()),
         },
+    }
+}
+
+/// The `&CustomFieldSchema` of a field of a declared type or `rustType`.
+fn custom_schema(field: &ir::Field, custom: &ir::CustomType) -> Expr {
+    let options = custom
+        .options
+        .iter()
+        .map(|(name, value)| Expr::atom(format!("({name:?}, {})", option_literal(value))));
+    let check = match &custom.rust_type {
+        Some(rust_type) => format!(
+            "Some(bao::custom_check::<{rust_type}, {}>())",
+            base_type(field.field_type)
+        ),
+        None => "None".to_owned(),
+    };
+    Expr::structure(
+        "&bao::CustomFieldSchema",
+        vec![
+            (
+                "type_name".to_owned(),
+                Expr::atom(format!("{:?}", custom.type_name)),
+            ),
+            (
+                "options".to_owned(),
+                Expr::call("bao::FieldOptions", [Expr::Slice(options.collect())]),
+            ),
+            ("check".to_owned(), Expr::atom(check)),
+        ],
+    )
+}
+
+/// An option's value as a `bao::OptionValue`.
+fn option_literal(value: &ir::OptionLiteral) -> String {
+    match value {
+        ir::OptionLiteral::Bool(flag) => format!("bao::OptionValue::Bool({flag})"),
+        ir::OptionLiteral::Integer(number) => format!("bao::OptionValue::Integer({number})"),
+        ir::OptionLiteral::Float(number) => format!("bao::OptionValue::Float({number:?})"),
+        ir::OptionLiteral::Str(text) => format!("bao::OptionValue::Str({text:?})"),
+        ir::OptionLiteral::List(items) => format!(
+            "bao::OptionValue::List(&[{}])",
+            items
+                .iter()
+                .map(option_literal)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The Rust type of a base field type that can hold a `rustType`.
+fn base_type(field_type: FieldType) -> &'static str {
+    match field_type {
+        FieldType::IntegerField => "i64",
+        FieldType::FloatField => "f64",
+        FieldType::BooleanField => "bool",
+        FieldType::DateTimeField => "bao::Timestamp",
+        FieldType::BinaryField => "Vec<u8>",
+        _ => "String",
     }
 }
 
@@ -979,16 +1089,27 @@ fn field_doc(field: &ir::Field) -> Vec<String> {
     if !lines.is_empty() {
         return lines;
     }
-    let type_name = format!("{:?}", field.field_type);
-    // "a UlidField": the U of Ulid sounds like "you".
-    let article = match type_name.starts_with(['A', 'E', 'I', 'O']) {
+    let base = format!("{:?}", field.field_type);
+    let described = match &field.custom {
+        Some(custom) if custom.type_name != base => {
+            format!(
+                "{} {}, stored as {} {base}",
+                article(&custom.type_name),
+                custom.type_name,
+                article(&base)
+            )
+        }
+        _ => format!("{} {base}", article(&base)),
+    };
+    vec![doc_line(&format!("`{}`: {described}.", field.name))]
+}
+
+/// "a" or "an" before a type name: "a UlidField", whose U sounds like "you".
+fn article(type_name: &str) -> &'static str {
+    match type_name.starts_with(['A', 'E', 'I', 'O']) {
         true => "an",
         false => "a",
-    };
-    vec![doc_line(&format!(
-        "`{}`: {article} {type_name}.",
-        field.name
-    ))]
+    }
 }
 
 /// The file name of a schema path: generated code must not depend on where it was generated.

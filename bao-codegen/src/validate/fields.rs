@@ -33,10 +33,19 @@ impl<'d> Checker<'_, 'd> {
         for field in &fields.value {
             resolved.declared.insert(field.name.value.as_str());
             let rust_name = self.field_name(model, field, &mut rust_names);
-            let Some(field_type) = self.field_type(model, field, mapping_defaults) else {
+            let Some((field_type, declared)) = self.field_type(model, field, mapping_defaults)
+            else {
                 continue;
             };
-            let resolved_field = self.field_options(model, field, field_type, rust_name);
+            let declared = declared.and_then(|name| {
+                let resolved = self.declared_types.get(&name)?.clone();
+                Some((name, resolved))
+            });
+            let declared = declared
+                .as_ref()
+                .map(|(name, resolved)| (name.as_str(), resolved));
+            let mut resolved_field = self.field_options(model, field, field_type, rust_name);
+            resolved_field.custom = self.custom_type(model, field, field_type, declared);
             resolved.model.fields.push(resolved_field);
             resolved.field_spans.push(field.name.span);
         }
@@ -95,18 +104,20 @@ impl<'d> Checker<'_, 'd> {
         rust_name
     }
 
+    /// The field's type (for a declared type, its base) and the name of its declared type.
+    /// `None` when the type is missing or unknown (reported).
     pub(super) fn field_type(
         &mut self,
         model: &str,
         field: &FieldDef,
         mapping_defaults: bool,
-    ) -> Option<FieldType> {
+    ) -> Option<(FieldType, Option<String>)> {
         let Some(type_name) = &field.field_type else {
             if field.written.contains("type") {
                 return None;
             }
             if mapping_defaults {
-                return Some(FieldType::RelatedField);
+                return Some((FieldType::RelatedField, None));
             }
             self.reporter
                 .error(
@@ -118,28 +129,38 @@ impl<'d> Checker<'_, 'd> {
                 .help("give the field a type, e.g. `{type: StringField}`");
             return None;
         };
-        let found = field_types::by_name(&type_name.value).map(|spec| spec.field_type);
-        if found.is_none() {
-            let help = diagnostic::suggestion(
-                &type_name.value,
-                FIELD_TYPES.iter().map(|spec| spec.name),
-                || {
-                    Some(format!(
-                        "the field types are {}",
-                        diagnostic::list(FIELD_TYPES.iter().map(|spec| spec.name))
-                    ))
-                },
-            );
-            self.reporter
-                .error(
-                    Code::UnknownFieldType,
-                    type_name.span,
-                    format!("unknown field type `{}`", type_name.value),
-                    "not a bao field type",
-                )
-                .help_opt(help);
+        if let Some(declared) = self.declared_types.get(&type_name.value) {
+            return Some((declared.base, Some(type_name.value.clone())));
         }
-        found
+        if let Some(spec) = field_types::by_name(&type_name.value) {
+            return Some((spec.field_type, None));
+        }
+        // A type declared with an error, or in a file that did not parse, was reported there.
+        if !self.complete || self.declared_type_names.contains(&type_name.value) {
+            return None;
+        }
+        let names: Vec<&str> = FIELD_TYPES
+            .iter()
+            .map(|spec| spec.name)
+            .chain(self.declared_types.keys().map(String::as_str))
+            .collect();
+        let help = diagnostic::suggestion(&type_name.value, names.iter().copied(), || {
+            Some(format!(
+                "the field types are {}; to use a type of your own, declare it at the top \
+                 level:\nfieldTypes:\n  {}: {{base: StringField}}",
+                diagnostic::list(names.iter().copied()),
+                type_name.value
+            ))
+        });
+        self.reporter
+            .error(
+                Code::UnknownFieldType,
+                type_name.span,
+                format!("unknown field type `{}`", type_name.value),
+                "neither built in nor declared under `fieldTypes`",
+            )
+            .help_opt(help);
+        None
     }
 
     pub(super) fn field_options(
@@ -256,6 +277,7 @@ impl<'d> Checker<'_, 'd> {
                 "maxMemberCount",
             ),
             related_model,
+            custom: None,
             doc: field.doc.clone(),
         }
     }

@@ -12,7 +12,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::defs::{ConstraintDef, FieldDef, IndexBody, IndexDef, KeyDef, ModelDef, SearchableDef};
+use crate::defs::{
+    ConstraintDef, FieldDef, FieldTypeDef, IndexBody, IndexDef, KeyDef, ModelDef, SearchableDef,
+};
 use crate::diagnostic::{self, Code, Diagnostic, Diagnostics, Reporter};
 use crate::field_types::{self, FIELD_TYPES};
 use crate::ir::{self, FieldType, KeyPart};
@@ -21,6 +23,7 @@ use crate::naming;
 use crate::source::{Located, Span};
 use crate::yaml::{Node, Value};
 
+mod custom;
 mod fields;
 mod keys;
 mod methods;
@@ -55,7 +58,12 @@ pub fn validate_source(file_name: &str, text: &str) -> Result<Validated, Diagnos
 }
 
 fn finish(loaded: load::Sources, mut reporter: Reporter) -> Result<Validated, Diagnostics> {
-    let schema = validate(&loaded.models, loaded.complete, &mut reporter);
+    let schema = validate(
+        &loaded.models,
+        &loaded.field_types,
+        loaded.complete,
+        &mut reporter,
+    );
     let diagnostics = Diagnostics::new(reporter.finish());
     if diagnostics.has_errors() {
         Err(diagnostics)
@@ -69,7 +77,12 @@ fn finish(loaded: load::Sources, mut reporter: Reporter) -> Result<Validated, Di
 }
 
 /// Resolves every model. The result is meaningful only when no error was reported.
-pub(crate) fn validate(models: &[ModelDef], complete: bool, reporter: &mut Reporter) -> ir::Schema {
+pub(crate) fn validate(
+    models: &[ModelDef],
+    field_types: &[FieldTypeDef],
+    complete: bool,
+    reporter: &mut Reporter,
+) -> ir::Schema {
     let mut checker = Checker {
         reporter,
         complete,
@@ -77,7 +90,13 @@ pub(crate) fn validate(models: &[ModelDef], complete: bool, reporter: &mut Repor
             .iter()
             .map(|model| model.name.value.as_str())
             .collect(),
+        declared_types: BTreeMap::new(),
+        declared_type_names: field_types
+            .iter()
+            .map(|declared| declared.name.value.clone())
+            .collect(),
     };
+    checker.declared_types = checker.declared_types(field_types);
     let mut resolved: Vec<Resolved<'_>> = models.iter().map(|model| checker.model(model)).collect();
     checker.prefixes(&resolved);
     checker.modules(&resolved);
@@ -156,6 +175,10 @@ struct Checker<'r, 'd> {
     reporter: &'r mut Reporter,
     complete: bool,
     model_names: BTreeSet<&'d str>,
+    /// The schema's `fieldTypes` that resolved, by name.
+    declared_types: BTreeMap<String, custom::DeclaredType>,
+    /// The name of every `fieldTypes` entry, including those with errors.
+    declared_type_names: BTreeSet<String>,
 }
 
 impl<'d> Checker<'_, 'd> {
@@ -204,6 +227,7 @@ impl<'d> Checker<'_, 'd> {
         }
         self.fields(&mut resolved);
         self.primary_key(&mut resolved);
+        self.key_rust_types(&resolved);
         self.indexes(&mut resolved);
         self.constraints(&mut resolved);
         self.iteration(&mut resolved);

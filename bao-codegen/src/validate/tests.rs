@@ -362,4 +362,51 @@ fn every_accepted_key_and_option_has_an_effect_or_warns() {
         };
         assert_has_effect(&format!("model key `{key}`"), &base, &with);
     }
+    // The keys of a `fieldTypes` entry, a field's `rustType`, and a declared type's option.
+    let declared = |entry: &str, field: &str| {
+        format!(
+            "fieldTypes:\n  PhoneField: {{{entry}}}\n{}",
+            note_schema("", field)
+        )
+    };
+    let phone = "      phone: {type: PhoneField}\n";
+    let samples: &[(&str, String, String)] = &[
+        (
+            "base",
+            declared("base: StringField", phone),
+            declared("base: BinaryField", phone),
+        ),
+        (
+            "rustType",
+            declared("base: StringField", phone),
+            declared("base: StringField, rustType: crate::Phone", phone),
+        ),
+        (
+            "options",
+            declared("base: StringField", phone),
+            declared("base: StringField, options: [region]", phone),
+        ),
+        (
+            "a declared option",
+            declared(
+                "base: StringField, rustType: crate::Phone, options: [region]",
+                phone,
+            ),
+            declared(
+                "base: StringField, rustType: crate::Phone, options: [region]",
+                "      phone: {type: PhoneField, region: GB}\n",
+            ),
+        ),
+        (
+            "a field's rustType",
+            note_schema("", "      phone: {type: StringField}\n"),
+            note_schema(
+                "",
+                "      phone: {type: StringField, rustType: crate::Phone}\n",
+            ),
+        ),
+    ];
+    for (what, without, with) in samples {
+        assert_has_effect(&format!("`fieldTypes`: {what}"), without, with);
+    }
 }
