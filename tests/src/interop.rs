@@ -7,9 +7,9 @@ use crate::node::DynamoBao;
 use bao_runtime::testing::TestDb;
 use bao_runtime::{Db, Model, Timestamp, Ulid};
 use examples::models::{
-    Comment, CommentKey, Document, DocumentId, NewComment, NewDocument, NewPost, NewSetting,
-    NewShowcase, NewTag, NewTaggedPost, NewUser, Post, PostId, Setting, SettingId, Showcase,
-    ShowcaseId, Tag, TagId, TaggedPost, TaggedPostKey, User, UserId,
+    Comment, CommentKey, Document, DocumentId, NewComment, NewDocument, NewOrder, NewPost,
+    NewSetting, NewShowcase, NewTag, NewTaggedPost, NewUser, Order, OrderId, Post, PostId, Setting,
+    SettingId, Showcase, ShowcaseId, Tag, TagId, TaggedPost, TaggedPostKey, User, UserId,
 };
 use serde_json::{Value, json};
 
@@ -200,6 +200,18 @@ impl AsJson for Showcase {
     }
 }
 
+impl AsJson for Order {
+    fn as_json(&self) -> Value {
+        json!({
+            "orderId": self.order_id.to_string(),
+            "customerId": self.customer_id.to_string(),
+            "status": self.status,
+            "total": self.total,
+            "createdAt": ms(self.created_at),
+        })
+    }
+}
+
 impl AsJson for Setting {
     fn as_json(&self) -> Value {
         json!({ "name": self.name.to_string(), "value": self.value })
@@ -227,6 +239,8 @@ pub struct Ids {
     pub document: DocumentId,
     /// The showcase (every field type).
     pub showcase: ShowcaseId,
+    /// The user's order (a plain-field index).
+    pub order: OrderId,
     /// The setting's name (its sort key; the partition is the model prefix).
     pub setting: SettingId,
 }
@@ -241,6 +255,7 @@ impl Ids {
             comment: db.new_ulid(),
             document: DocumentId::generate(db),
             showcase: ShowcaseId::generate(db),
+            order: OrderId::generate(db),
             setting: SettingId("theme".to_owned()),
         }
     }
@@ -259,6 +274,7 @@ impl Ids {
             ),
             ("Document", self.document.to_string()),
             ("Showcase", self.showcase.to_string()),
+            ("Order", self.order.to_string()),
             ("Setting", self.setting.to_string()),
         ]
     }
@@ -305,6 +321,12 @@ pub async fn bao_writes_every_model(db: &Db, ids: &Ids) -> Vec<(String, Value)> 
     .await
     .unwrap();
     let showcase = Showcase::create(db, fixture_showcase(ids)).await.unwrap();
+    let order = Order::create(
+        db,
+        NewOrder::new(ids.user, "open", 4200).with_order_id(ids.order),
+    )
+    .await
+    .unwrap();
     let setting = Setting::create(db, NewSetting::new(ids.setting.clone()).with_value("dark"))
         .await
         .unwrap();
@@ -316,6 +338,7 @@ pub async fn bao_writes_every_model(db: &Db, ids: &Ids) -> Vec<(String, Value)> 
         (comment.primary_id(), comment.as_json()),
         (document.primary_id(), document.as_json()),
         (showcase.primary_id(), showcase.as_json()),
+        (order.primary_id(), order.as_json()),
         (setting.primary_id(), setting.as_json()),
     ]
 }
@@ -397,6 +420,15 @@ pub fn dynamo_bao_writes_every_model(ids: &Ids) -> Vec<Value> {
             }),
         ),
         step::create(
+            "Order",
+            json!({
+                "orderId": ids.order.to_string(),
+                "customerId": ids.user.to_string(),
+                "status": "open",
+                "total": 4200,
+            }),
+        ),
+        step::create(
             "Setting",
             json!({ "name": ids.setting.to_string(), "value": "dark" }),
         ),
@@ -437,6 +469,7 @@ pub async fn bao_reads_every_model(db: &Db, ids: &Ids) -> Vec<Value> {
         ),
         json(Document::find(db, &ids.document).await),
         json(Showcase::find(db, &ids.showcase).await),
+        json(Order::find(db, &ids.order).await),
         json(Setting::find(db, &ids.setting).await),
     ]
 }

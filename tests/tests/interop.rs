@@ -14,8 +14,9 @@
 use bao_runtime::Model;
 use bao_runtime::aws_sdk_dynamodb::types::AttributeValue;
 use examples::models::{
-    Comment, Document, DocumentUpdate, NewComment, NewDocument, NewPost, NewSetting, NewTag,
-    NewTaggedPost, NewUser, Post, PostUpdate, Setting, SettingId, Tag, TaggedPost, User, UserId,
+    Comment, Document, DocumentUpdate, NewComment, NewDocument, NewOrder, NewPost, NewSetting,
+    NewTag, NewTaggedPost, NewUser, Order, Post, PostUpdate, Setting, SettingId, Tag, TaggedPost,
+    User, UserId,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -98,7 +99,8 @@ async fn bao_finds_every_model_dynamo_bao_wrote_with_equal_values() {
 
 /// The attributes whose values are chosen at write time (the clock, a fresh version ULID):
 /// compared by type only.
-const WRITE_TIME_ATTRIBUTES: [&str; 4] = ["createdAt", "modifiedAt", "version", "_gsi1_sk"];
+const WRITE_TIME_ATTRIBUTES: [&str; 5] =
+    ["createdAt", "modifiedAt", "version", "_gsi1_sk", "_gsi3_sk"];
 
 fn by_key(items: Vec<RawItem>) -> BTreeMap<(String, String), RawItem> {
     items
@@ -280,6 +282,69 @@ async fn dynamo_bao_looks_up_what_bao_wrote_through_every_index() {
     );
 }
 
+/// An index partitioned on a plain field (`byStatus` on `Order.status`): DynamoBao's
+/// `Order.queryByIndex("byStatus", "open")` and bao's `Order::query_by_status(db, "open")`
+/// find the same orders, whichever side wrote them, in `createdAt` order.
+#[tokio::test(flavor = "current_thread")]
+async fn a_plain_field_index_reads_the_other_sides_orders() {
+    let test = start().await;
+    let db = test.db();
+    let ada = User::create(db, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .unwrap();
+    let customer = ada.user_id.to_string();
+
+    // DynamoBao writes three orders; bao queries them by status.
+    let written = dynamo_bao_ok(
+        &test,
+        None,
+        [("open", 100), ("shipped", 200), ("open", 300)]
+            .into_iter()
+            .map(|(status, total)| {
+                step::create(
+                    "Order",
+                    json!({ "customerId": customer, "status": status, "total": total }),
+                )
+            })
+            .collect(),
+    )
+    .await;
+    let open = Order::query_by_status(db, "open").all().await.unwrap();
+    assert_eq!(
+        json!(as_json(&open)),
+        json!([&written[0], &written[2]]),
+        "bao's query_by_status of DynamoBao's orders"
+    );
+
+    // bao writes two more; DynamoBao's queryByIndex finds all three shipped ones, and bao
+    // agrees with it item for item.
+    for total in [400, 500] {
+        Order::create(db, NewOrder::new(ada.user_id, "shipped", total))
+            .await
+            .unwrap();
+    }
+    let found = dynamo_bao_ok(
+        &test,
+        None,
+        vec![step::call_static(
+            "Order",
+            "queryByIndex",
+            json!(["byStatus", "shipped"]),
+        )],
+    )
+    .await;
+    let shipped = Order::query_by_status(db, "shipped").all().await.unwrap();
+    // bao's two orders may share a millisecond, so only DynamoBao's comes first for sure.
+    let totals: Vec<i64> = shipped.iter().map(|order| order.total).collect();
+    assert_eq!(totals[0], 200, "in createdAt order");
+    assert_eq!(sorted(totals), [200, 400, 500]);
+    assert_eq!(
+        found[0]["items"],
+        json!(as_json(&shipped)),
+        "DynamoBao's queryByIndex of bao's orders"
+    );
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn bao_looks_up_what_dynamo_bao_wrote_through_every_index() {
     let test = start().await;
@@ -306,13 +371,14 @@ async fn bao_looks_up_what_dynamo_bao_wrote_through_every_index() {
         comment,
         _document,
         _showcase,
+        order,
         _setting,
         post_two,
         post_three,
         grace,
     ] = created.as_slice()
     else {
-        panic!("eleven results: {created:?}")
+        panic!("twelve results: {created:?}")
     };
     let ada_posts = sorted_by_id(
         vec![post.clone(), post_two.clone(), post_three.clone()],
@@ -374,6 +440,12 @@ async fn bao_looks_up_what_dynamo_bao_wrote_through_every_index() {
     );
     let author = the_post.get_user(db).await.unwrap();
     assert_eq!(author.map(|u| u.as_json()).as_ref(), Some(user), "get_user");
+    let open = Order::query_by_status(db, "open").all().await.unwrap();
+    assert_eq!(
+        as_json(&open),
+        std::slice::from_ref(order),
+        "Order::query_by_status"
+    );
 
     let users = User::iterate_all(db).collect().await.unwrap();
     assert_eq!(

@@ -5,6 +5,8 @@
 pub mod comment;
 /// The `Document` model.
 pub mod document;
+/// The `Order` model.
+pub mod order;
 /// The `Post` model.
 pub mod post;
 /// The `Setting` model.
@@ -19,6 +21,7 @@ pub mod tagged_post;
 pub mod user;
 pub use comment::{Comment, CommentKey, NewComment, CommentUpdate};
 pub use document::{Document, DocumentId, NewDocument, DocumentUpdate};
+pub use order::{Order, OrderId, NewOrder, OrderUpdate};
 pub use post::{Post, PostId, NewPost, PostUpdate};
 pub use setting::{Setting, SettingId, NewSetting, SettingUpdate};
 pub use showcase::{Showcase, ShowcaseId, NewShowcase, ShowcaseUpdate};
