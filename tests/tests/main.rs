@@ -13,6 +13,7 @@ mod isolation;
 pub mod key_injection;
 mod layout;
 mod limits;
+pub mod ports;
 mod relationships;
 mod request_counts;
 mod transactions;

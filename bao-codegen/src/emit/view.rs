@@ -614,10 +614,11 @@ fn create_expr(field: &ir::Field, optional: bool, key_type: Option<&str>) -> Str
         // A default is a base value: the value given is converted to the base too.
         _ if custom_rust_type(field).is_some() && default.is_some() => {
             let literal = default.as_deref().unwrap_or_default();
-            let convert = "|value| bao::CustomField::to_base(&value)";
+            // `map` then `unwrap_or`: clippy prefers it to `map_or(false, ..)`.
+            let converted = format!("self.{name}.map(|value| bao::CustomField::to_base(&value))");
             let value = match lazy {
-                true => format!("self.{name}.map_or_else(|| {literal}, {convert})"),
-                false => format!("self.{name}.map_or({literal}, {convert})"),
+                true => format!("{converted}.unwrap_or_else(|| {literal})"),
+                false => format!("{converted}.unwrap_or({literal})"),
             };
             return match field.precision {
                 Some(places) => format!("&bao::round_to({value}, {places})"),

@@ -89,20 +89,21 @@ impl<'d> Checker<'_, 'd> {
                 options.push(option.value.clone());
             }
         }
-        if rust_type.is_none() && def.rust_type.is_none() {
-            if let Some(first) = def.options.first() {
-                self.reporter
-                    .warning(
-                        Code::UncheckedOptions,
-                        first.span,
-                        format!("the options of field type `{}` reach no check", name.value),
-                        "read only by a `rustType`'s `CustomField::validate`",
-                    )
-                    .help(
-                        "give the type a `rustType` whose `validate` checks them, or remove \
-                         `options`",
-                    );
-            }
+        if rust_type.is_none()
+            && def.rust_type.is_none()
+            && let Some(first) = def.options.first()
+        {
+            self.reporter
+                .warning(
+                    Code::UncheckedOptions,
+                    first.span,
+                    format!("the options of field type `{}` reach no check", name.value),
+                    "read only by a `rustType`'s `CustomField::validate`",
+                )
+                .help(
+                    "give the type a `rustType` whose `validate` checks them, or remove \
+                     `options`",
+                );
         }
         Some(DeclaredType {
             base,
