@@ -35,7 +35,7 @@ fn the_readme_new_app_section_works_from_an_empty_folder() {
                 std::net::TcpStream::connect(("127.0.0.1", LOCAL_PORT)).is_err(),
                 "port {LOCAL_PORT}, where bao.toml points, is taken by another program"
             );
-            local = Some(shell.spawn(&line.command));
+            local = Some(Stopped(shell.spawn(&line.command)));
             wait_for_port(LOCAL_PORT);
             continue;
         }
@@ -46,20 +46,30 @@ fn the_readme_new_app_section_works_from_an_empty_folder() {
                 .expect("copies Cargo.lock");
         }
     }
-    let mut local = local.expect("the README starts `bao local` in another terminal");
+    let local = local.expect("the README starts `bao local` in another terminal");
 
     std::fs::write(shell.dir().join("src/main.rs"), &section.main_rs).expect("writes main.rs");
     // The generated modules must not warn in a binary crate that uses one method.
     shell.run("cargo rustc --quiet --bin my-app -- -D warnings");
     let printed = shell.run(&section.run.command);
 
-    local.kill().expect("stops bao local");
-    let _ = local.wait();
+    drop(local);
     let id = printed.trim();
     assert!(
         id.len() == 26 && id.chars().all(|c| c.is_ascii_alphanumeric()),
         "`cargo run` prints the new user's ULID, not {printed:?}"
     );
+}
+
+/// A background process, stopped when dropped: also when a step of the test fails, so a
+/// failed run does not leave `bao local` holding its port.
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// One shell line of a README code block, split at its `#` comment.
