@@ -24,9 +24,10 @@ pub use crate::model::{
 pub use crate::ops::find_related;
 pub use crate::query::{MappingQuery, Query};
 pub use crate::schema::{
-    FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, TextFormat,
+    FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, SearchSchema, TextFormat,
     UniqueConstraintSchema,
 };
+pub use crate::search::Search;
 pub use aws_sdk_dynamodb::types::AttributeValue;
 pub use jiff::Timestamp;
 pub use serde::{self, Deserialize, Serialize};

@@ -699,6 +699,7 @@ mod tests {
         indexes: &[],
         unique_constraints: &[UNIQUE_EMAIL],
         iteration_buckets: None,
+        search: None,
     };
 
     const POSTS_FOR_USER: IndexSchema = IndexSchema {
@@ -736,6 +737,7 @@ mod tests {
         indexes: &[POSTS_FOR_USER, ALL_POSTS, POSTS_BY_SCORE, POST_ALIAS],
         unique_constraints: &[],
         iteration_buckets: Some(10),
+        search: None,
     };
 
     const COMMENT: ModelSchema = ModelSchema {
@@ -750,6 +752,7 @@ mod tests {
         indexes: &[],
         unique_constraints: &[],
         iteration_buckets: Some(100),
+        search: None,
     };
 
     const TAG_ALIAS: IndexSchema = IndexSchema {
@@ -766,6 +769,7 @@ mod tests {
         indexes: &[TAG_ALIAS],
         unique_constraints: &[],
         iteration_buckets: Some(1),
+        search: None,
     };
 
     const ULID: &str = "01JFGMRH7XACZ8GKB81DZ5YWNH";
@@ -1170,6 +1174,7 @@ mod tests {
         );
         let one_hundred = ModelSchema {
             iteration_buckets: Some(100),
+            search: None,
             ..POST
         };
         assert_eq!(

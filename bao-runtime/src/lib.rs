@@ -28,6 +28,7 @@ pub mod query;
 mod retry;
 pub mod schema;
 pub mod scope;
+pub mod search;
 pub mod table;
 pub mod tenant;
 #[cfg(feature = "testing")]
@@ -44,6 +45,7 @@ pub use expr::{Attr, Condition, SortKey, SortKeyCondition};
 pub use model::{ItemState, KeyNewtype, Model, ModelKey, ModelUpdate, NewModel};
 pub use ops::ReadOptions;
 pub use scope::RequestScope;
+pub use search::Search;
 pub use tenant::Tenant;
 pub use transaction::Transaction;
 

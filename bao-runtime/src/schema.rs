@@ -141,6 +141,21 @@ pub struct ModelSchema {
     pub unique_constraints: &'static [UniqueConstraintSchema],
     /// Number of iteration buckets, or `None` when the model is not iterable.
     pub iteration_buckets: Option<u32>,
+    /// How its `_searchText` is made, when the model is `searchable`.
+    pub search: Option<&'static SearchSchema>,
+}
+
+/// How a searchable model's `_searchText` is made: `searchable` in `models.yaml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchSchema {
+    /// The source fields, in order (a name may appear twice).
+    pub fields: &'static [&'static str],
+    /// Keep case (`caseSensitive`); otherwise the text is lowercased.
+    pub case_sensitive: bool,
+    /// Drop stored words shorter than this, in code points (`minTermLength`, at least 1).
+    pub min_term_length: u32,
+    /// Keep only the first of repeated words (`dedupe`).
+    pub dedupe: bool,
 }
 
 impl ModelSchema {

@@ -8,11 +8,16 @@
 //! - `iter_index` on `_iter_pk` / `_iter_sk`, projecting `KEYS_ONLY`;
 //! - TTL on the attribute `ttl`.
 //!
+//! With [`TableFeatures::search`] (any model of the schema is `searchable`) the table also has
+//! DynamoBao's `iter_search_index` on `_iter_pk` / `_iter_sk`, projecting `_searchText`
+//! (`INCLUDE`), which search reads. It is made only when asked for: every write of an iterable
+//! item also writes it.
+//!
 //! A table with a different key or index layout is refused with [`Error::Table`]; other
-//! indexes (DynamoBao's `iter_search_index`, say) and the billing mode of an existing table are
-//! left alone.
+//! indexes and the billing mode of an existing table are left alone.
 
 use crate::keys::{self, ITER_INDEX_NAME, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, SK_ATTR};
+use crate::search::{SEARCH_INDEX_NAME, SEARCH_TEXT};
 use crate::{Error, Result};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
@@ -34,6 +39,22 @@ const INDEX_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
 /// The longest pause between two `DescribeTable` polls.
 const MAX_POLL_INTERVAL: Duration = Duration::from_secs(5);
+
+/// What the table serves beyond DynamoBao's base layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TableFeatures {
+    /// Search: the table has `iter_search_index`.
+    pub search: bool,
+}
+
+impl TableFeatures {
+    /// The features a set of models needs: search when any of them is searchable.
+    pub fn for_models(schemas: &[&crate::schema::ModelSchema]) -> Self {
+        TableFeatures {
+            search: schemas.iter().any(|schema| schema.search.is_some()),
+        }
+    }
+}
 
 /// A key schema: a partition key and an optional sort key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -220,13 +241,18 @@ impl TableShape {
 
     /// Every way this table differs from the table bao needs; empty when it matches.
     pub fn differences(&self) -> Vec<Difference> {
+        self.differences_for(TableFeatures::default())
+    }
+
+    /// Every way this table differs from the table bao needs for `features`.
+    pub fn differences_for(&self, features: TableFeatures) -> Vec<Difference> {
         let mut differences = Vec::new();
         if self.key != table_key() {
             differences.push(Difference::Key {
                 found: self.key.clone(),
             });
         }
-        for wanted in bao_indexes() {
+        for wanted in bao_indexes(features) {
             match self.index(&wanted.name) {
                 None => differences.push(Difference::MissingIndex(wanted.name)),
                 Some(found) => {
@@ -467,8 +493,9 @@ fn table_key() -> KeyShape {
     KeyShape::of(PK_ATTR, SK_ATTR)
 }
 
-/// gsi1..gsi5 and the iteration index, in the order DynamoBao creates them.
-fn bao_indexes() -> Vec<WantedIndex> {
+/// gsi1..gsi5 and the iteration index, in the order DynamoBao creates them, then the search
+/// index when asked for (DynamoBao's `bao-update-table` adds it last).
+fn bao_indexes(features: TableFeatures) -> Vec<WantedIndex> {
     let mut indexes: Vec<WantedIndex> = (1..=5)
         .map(|gsi| {
             let (pk, sk) = keys::gsi_attribute_names(gsi);
@@ -484,6 +511,13 @@ fn bao_indexes() -> Vec<WantedIndex> {
         key: KeyShape::of(ITER_PK_ATTR, ITER_SK_ATTR),
         projection: IndexProjection::KeysOnly,
     });
+    if features.search {
+        indexes.push(WantedIndex {
+            name: SEARCH_INDEX_NAME.to_owned(),
+            key: KeyShape::of(ITER_PK_ATTR, ITER_SK_ATTR),
+            projection: IndexProjection::Include(vec![SEARCH_TEXT.to_owned()]),
+        });
+    }
     indexes
 }
 
@@ -522,16 +556,26 @@ fn table_error(table: &str, message: impl Into<String>) -> Error {
 /// enabled if that is missing. A table of another shape, or one missing an index, is refused
 /// with [`Error::Table`] naming every difference ([`update_table`] adds missing indexes).
 pub async fn create_table(client: &Client, table: &str) -> Result<TableReport> {
+    create_table_for(client, table, TableFeatures::default()).await
+}
+
+/// [`create_table`] of a table with `features` (the search index).
+pub async fn create_table_for(
+    client: &Client,
+    table: &str,
+    features: TableFeatures,
+) -> Result<TableReport> {
     let created = match inspect(client, table).await? {
         Some((_, existing)) => {
-            refuse_differences(table, &existing, false)?;
+            refuse_differences(table, &existing, features, false)?;
             false
         }
         None => {
-            let created = send_create_table(client, table).await?;
+            let created = send_create_table(client, table, features).await?;
             if !created {
                 // Another writer created it in between: check what it made.
-                refuse_differences(table, &describe_table(client, table).await?, false)?;
+                let made = describe_table(client, table).await?;
+                refuse_differences(table, &made, features, false)?;
             }
             created
         }
@@ -553,15 +597,24 @@ pub async fn create_table(client: &Client, table: &str) -> Result<TableReport> {
 /// A missing table, or differences that cannot be fixed in place (another key, an index with
 /// other keys or projection, TTL on another attribute), are refused with [`Error::Table`].
 pub async fn update_table(client: &Client, table: &str) -> Result<TableReport> {
+    update_table_for(client, table, TableFeatures::default()).await
+}
+
+/// [`update_table`] to a table with `features` (adding the search index).
+pub async fn update_table_for(
+    client: &Client,
+    table: &str,
+    features: TableFeatures,
+) -> Result<TableReport> {
     let (description, shape) = inspect(client, table)
         .await?
         .ok_or_else(|| table_error(table, "does not exist"))?;
-    refuse_differences(table, &shape, true)?;
+    refuse_differences(table, &shape, features, true)?;
     let throughput = index_throughput(&description);
     wait_until_active(client, table, INDEX_TIMEOUT).await?;
 
     let mut indexes_added = Vec::new();
-    for wanted in bao_indexes() {
+    for wanted in bao_indexes(features) {
         if shape.index(&wanted.name).is_some() {
             continue;
         }
@@ -638,8 +691,13 @@ async fn describe_ttl(client: &Client, table: &str) -> Result<TtlShape> {
 
 /// Refuses a table that differs from bao's in a way that cannot be fixed in place, and, unless
 /// `allow_missing_indexes`, one that lacks indexes. Disabled TTL is always accepted.
-fn refuse_differences(table: &str, shape: &TableShape, allow_missing_indexes: bool) -> Result<()> {
-    let differences = shape.differences();
+fn refuse_differences(
+    table: &str,
+    shape: &TableShape,
+    features: TableFeatures,
+    allow_missing_indexes: bool,
+) -> Result<()> {
+    let differences = shape.differences_for(features);
     let unfixable: Vec<String> = differences
         .iter()
         .filter(|d| !d.is_fixable())
@@ -668,12 +726,17 @@ fn refuse_differences(table: &str, shape: &TableShape, allow_missing_indexes: bo
 }
 
 /// Sends `CreateTable`; `false` when another writer created the table first.
-async fn send_create_table(client: &Client, table: &str) -> Result<bool> {
-    let indexes = bao_indexes();
+async fn send_create_table(client: &Client, table: &str, features: TableFeatures) -> Result<bool> {
+    let indexes = bao_indexes(features);
     let mut attributes = key_attributes(&table_key())?;
     let mut gsis = Vec::with_capacity(indexes.len());
     for index in &indexes {
-        attributes.extend(index.attribute_definitions()?);
+        // The two iteration indexes share their key attributes, defined once.
+        for attribute in index.attribute_definitions()? {
+            if !attributes.contains(&attribute) {
+                attributes.push(attribute);
+            }
+        }
         gsis.push(index.to_create_table()?);
     }
     let sent = client
@@ -801,7 +864,7 @@ mod tests {
             name: "t".to_owned(),
             status: "ACTIVE".to_owned(),
             key: table_key(),
-            indexes: bao_indexes()
+            indexes: bao_indexes(TableFeatures::default())
                 .into_iter()
                 .map(|wanted| IndexShape {
                     name: wanted.name,

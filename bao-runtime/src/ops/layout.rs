@@ -1,9 +1,10 @@
-//! Where a model's fields go in DynamoDB: key, index, iteration and unique-constraint attributes.
+//! Where a model's fields go in DynamoDB: key, index, iteration, search and unique-constraint
+//! attributes.
 
 use crate::codec::Item;
 use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, PrimaryKey, SK_ATTR};
 use crate::schema::{ModelSchema, UniqueConstraintSchema};
-use crate::{Db, Result};
+use crate::{Db, Result, search};
 use aws_sdk_dynamodb::types::AttributeValue;
 
 /// `{_pk, _sk}` of the item with these key fields.
@@ -30,6 +31,19 @@ pub(crate) fn stored_item(db: &Db, schema: &ModelSchema, fields: &Item) -> Resul
     if let Some((pk, sk)) = keys::iteration_keys(schema, db.tenant(), fields)? {
         item.insert(ITER_PK_ATTR.to_owned(), AttributeValue::S(pk));
         item.insert(ITER_SK_ATTR.to_owned(), AttributeValue::S(sk));
+    }
+    // A new item with no search text has no `_searchText` attribute, as in DynamoBao.
+    if let Some(config) = schema.search {
+        let written: Vec<Option<Option<&AttributeValue>>> = config
+            .fields
+            .iter()
+            .map(|name| Some(fields.get(*name)))
+            .collect();
+        if let search::SearchTextUpdate::Set(text) =
+            search::search_text_update(config, &written, None, false)
+        {
+            item.insert(search::SEARCH_TEXT.to_owned(), AttributeValue::S(text));
+        }
     }
     Ok(item)
 }

@@ -12,7 +12,7 @@ use crate::expr::{AttributeNames, AttributeValues, Condition, ExprBuilder, Updat
 use crate::keys::{ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR};
 use crate::model::{self, Model, ModelKey};
 use crate::schema::{FieldKind, IndexSchema, KeyPart, ModelSchema, UniqueConstraintSchema};
-use crate::{Db, Error, Result, fetch, keys, retry, scope};
+use crate::{Db, Error, Result, fetch, keys, retry, scope, search};
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
@@ -160,6 +160,7 @@ impl Plan {
             update.set(ITER_PK_ATTR, AttributeValue::S(pk));
             update.set(ITER_SK_ATTR, AttributeValue::S(sk));
         }
+        research(schema, &changes, known.as_ref(), &mut update)?;
 
         let mut guards = vec![format!("attribute_exists({})", expr.name(PK_ATTR))];
         if let (Some(field), Some(version)) =
@@ -446,6 +447,57 @@ fn reindex(
             update.remove(pk_attr);
             update.remove(sk_attr);
         }
+    }
+    Ok(())
+}
+
+/// Keeps `_searchText` right after the change, as DynamoBao does: recomputed from the item as
+/// it will be when a source field is written (even to the same value), removed when the text
+/// becomes empty, left alone otherwise. An update without a read must then write every source
+/// field, since the others' stored values are unknown; it is refused otherwise, naming one
+/// (as a half-written index key is).
+fn research(
+    schema: &'static ModelSchema,
+    changes: &Changes,
+    known: Option<&Item>,
+    update: &mut UpdateExpr,
+) -> Result<()> {
+    let Some(config) = schema.search else {
+        return Ok(());
+    };
+    let written: Vec<Option<Option<&AttributeValue>>> = config
+        .fields
+        .iter()
+        .map(|name| match changes.get(name) {
+            Some(Change::Set(value)) => Some(Some(value)),
+            Some(_) => Some(None),
+            None => None,
+        })
+        .collect();
+    if known.is_none()
+        && written.iter().any(Option::is_some)
+        && let Some(missing) = config
+            .fields
+            .iter()
+            .find(|name| changes.get(name).is_none())
+    {
+        return Err(Error::validation(
+            schema.name,
+            missing,
+            "is needed to recompute the search text; set it in the same update, or load the item and save it",
+        ));
+    }
+    let current: Vec<Option<&AttributeValue>> = config
+        .fields
+        .iter()
+        .map(|name| known.and_then(|item| item.get(*name)))
+        .collect();
+    match search::search_text_update(config, &written, Some(&current), false) {
+        search::SearchTextUpdate::Keep => {}
+        search::SearchTextUpdate::Set(text) => {
+            update.set(search::SEARCH_TEXT, AttributeValue::S(text));
+        }
+        search::SearchTextUpdate::Remove => update.remove(search::SEARCH_TEXT),
     }
     Ok(())
 }

@@ -17,7 +17,7 @@
 pub mod faults;
 
 use crate::local::{LocalServer, client_config};
-use crate::table::create_table;
+use crate::table::{TableFeatures, create_table_for};
 use crate::{Db, Error, Result};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -62,7 +62,8 @@ impl TestDb {
         let config = configure(client_config(&endpoint).interceptor(calls.clone()));
         let client = aws_sdk_dynamodb::Client::from_conf(config.build());
         let table = format!("bao-test-{:016x}", rand::random::<u64>());
-        create_table(&client, &table).await?;
+        // With the search index: suites search any model the schemas make searchable.
+        create_table_for(&client, &table, TableFeatures { search: true }).await?;
         calls.reset();
         Ok(TestDb {
             db: Db::new(client, table),

@@ -1,0 +1,14 @@
+//! DynamoBao's search: the `_searchText` attribute every write of a searchable model keeps,
+//! and [`Search`], which finds items by the words of their source fields over the iteration
+//! index `iter_search_index`.
+
+mod cursor;
+mod engine;
+pub mod query;
+#[cfg(test)]
+mod tests;
+pub mod text;
+
+pub use engine::{SEARCH_INDEX_NAME, Search};
+pub use query::{Operator, SEARCH_TEXT};
+pub use text::{SearchTextUpdate, item_search_text, normalize, search_text, search_text_update};
