@@ -580,6 +580,7 @@ mod profile {
             }],
             unique_constraints: &[],
             iteration_buckets: None,
+            search: None,
         };
 
         fn key(&self) -> ProfileId {

@@ -16,6 +16,7 @@ mod limits;
 pub mod ports;
 mod relationships;
 mod request_counts;
+mod search;
 mod transactions;
 pub mod two_unique_constraints;
 mod unique;

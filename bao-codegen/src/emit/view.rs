@@ -48,6 +48,8 @@ pub(crate) struct ModelView {
     pub(crate) link: Option<LinkView>,
     /// `iterate_all` / `iterate_bucket` exist.
     pub(crate) iterable: bool,
+    /// `search` / `search_bucket` exist: the model is searchable and iterable.
+    pub(crate) searchable: bool,
 }
 
 /// The primary-key type of a model.
@@ -286,6 +288,7 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
         queries,
         mappings,
         iterable: model.iteration_buckets.is_some(),
+        searchable: model.iteration_buckets.is_some() && model.searchable.is_some(),
     }
 }
 
@@ -817,6 +820,35 @@ fn base_type(field_type: FieldType) -> &'static str {
     }
 }
 
+/// `search` of the model's schema: `None`, or `Some(&bao::SearchSchema { .. })`.
+fn search_literal(searchable: Option<&ir::Searchable>) -> Expr {
+    let Some(searchable) = searchable else {
+        return Expr::atom("None");
+    };
+    let fields = searchable
+        .fields
+        .iter()
+        .map(|name| Expr::atom(format!("{name:?}")));
+    Expr::call(
+        "Some",
+        [Expr::structure(
+            "&bao::SearchSchema",
+            vec![
+                ("fields".into(), Expr::Slice(fields.collect())),
+                (
+                    "case_sensitive".into(),
+                    Expr::atom(searchable.case_sensitive.to_string()),
+                ),
+                (
+                    "min_term_length".into(),
+                    Expr::atom(searchable.min_term_length.to_string()),
+                ),
+                ("dedupe".into(), Expr::atom(searchable.dedupe.to_string())),
+            ],
+        )],
+    )
+}
+
 fn key_literal(key: &ir::Key) -> Expr {
     let part = |part: &KeyPart| {
         Expr::atom(match part {
@@ -874,6 +906,7 @@ fn schema_item(model: &ir::Model) -> String {
                 "iteration_buckets".into(),
                 Expr::atom(format!("{:?}", model.iteration_buckets)),
             ),
+            ("search".into(), search_literal(model.searchable.as_ref())),
         ],
     );
     let start = IMPL_INDENT + head.len();

@@ -134,7 +134,6 @@ impl<'d> Checker<'_, 'd> {
             return;
         };
         let model = &def.name.value;
-        let errors_before = self.reporter.error_count();
         let SearchableDef::Config {
             fields,
             case_sensitive,
@@ -231,21 +230,6 @@ impl<'d> Checker<'_, 'd> {
                     "search scans the iteration buckets",
                 )
                 .help("add `iterable: true` so that search can scan the model");
-        }
-        // Accepted, so that a DynamoBao schema keeps working, but never silently ignored (once
-        // the section is valid: a warning beside its errors would only add noise).
-        if self.reporter.error_count() == errors_before {
-            self.reporter
-                .warning(
-                    Code::SearchableNotGenerated,
-                    searchable.span,
-                    format!("`searchable` on `{model}` has no effect yet"),
-                    "bao generates no search for this model",
-                )
-                .help(
-                    "items bao writes carry no `_searchText`, so DynamoBao's search does not find \
-                 them; remove `searchable` to silence this, or keep it for the Node service",
-                );
         }
         resolved.model.searchable = Some(ir::Searchable {
             fields: names,

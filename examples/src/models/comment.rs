@@ -244,6 +244,7 @@ impl bao::Model for Comment {
         ],
         unique_constraints: &[],
         iteration_buckets: None,
+        search: None,
     };
     fn key(&self) -> CommentKey {
         CommentKey {

@@ -154,6 +154,7 @@ impl bao::Model for Document {
         indexes: &[],
         unique_constraints: &[],
         iteration_buckets: None,
+        search: None,
     };
     fn key(&self) -> DocumentId {
         self.document_id

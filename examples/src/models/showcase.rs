@@ -435,6 +435,7 @@ impl bao::Model for Showcase {
         indexes: &[],
         unique_constraints: &[],
         iteration_buckets: None,
+        search: None,
     };
     fn key(&self) -> ShowcaseId {
         self.showcase_id

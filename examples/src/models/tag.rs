@@ -133,6 +133,7 @@ impl bao::Model for Tag {
         indexes: &[],
         unique_constraints: &[],
         iteration_buckets: None,
+        search: None,
     };
     fn key(&self) -> TagId {
         self.tag_id

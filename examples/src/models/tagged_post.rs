@@ -225,6 +225,7 @@ impl bao::Model for TaggedPost {
         ],
         unique_constraints: &[],
         iteration_buckets: None,
+        search: None,
     };
     fn key(&self) -> TaggedPostKey {
         TaggedPostKey {

@@ -226,6 +226,7 @@ impl bao::Model for User {
             },
         ],
         iteration_buckets: Some(10),
+        search: None,
     };
     fn key(&self) -> UserId {
         self.user_id

@@ -148,6 +148,7 @@ impl bao::Model for User {
             },
         ],
         iteration_buckets: None,
+        search: None,
     };
     fn key(&self) -> UserId {
         self.user_id
