@@ -408,6 +408,42 @@ fn init_creates_the_table_and_is_idempotent() {
     });
 }
 
+/// A schema with a searchable model needs `iter_search_index`: `bao table describe` names it
+/// as missing from a table made before, and `bao table update` adds it (INCLUDE `_searchText`).
+#[test]
+fn a_searchable_schema_adds_the_search_index() {
+    with_local_dynamodb(|server| {
+        let dir = temp_dir();
+        let output = against(bao(dir.path()).args(["init", "--table", "app-dev"]), server);
+        assert_exit(&output, 0);
+        std::fs::write(
+            dir.path().join("models.yaml"),
+            "models:\n  Note:\n    modelPrefix: n\n    iterable: true\n    fields:\n      \
+             noteId: {type: UlidField}\n      text: {type: StringField}\n    primaryKey: \
+             {partitionKey: noteId}\n    searchable: {fields: [text]}\n",
+        )
+        .expect("writes the schema");
+        let output = against(bao(dir.path()).args(["table", "describe"]), server);
+        assert!(
+            stdout(&output).contains("index iter_search_index is missing"),
+            "{}",
+            stdout(&output)
+        );
+        let output = against(bao(dir.path()).args(["table", "update"]), server);
+        assert_exit(&output, 0);
+        let output = against(bao(dir.path()).args(["table", "describe"]), server);
+        let described = stdout(&output);
+        assert!(
+            described.contains("iter_search_index  _iter_pk / _iter_sk  INCLUDE(_searchText)"),
+            "{described}"
+        );
+        assert!(
+            described.contains("shape:    matches bao's table"),
+            "{described}"
+        );
+    });
+}
+
 #[test]
 fn a_table_of_the_wrong_shape_exits_1() {
     with_local_dynamodb(|server| {

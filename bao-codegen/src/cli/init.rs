@@ -55,7 +55,7 @@ pub fn run(shell: &Shell, args: InitArgs) -> Result<(), Failure> {
     let connection = table::connection(&TableArgs::default(), Some(&config))?;
     let table_ready = match args.no_table {
         true => false,
-        false => create_table(shell, &args, &connection)?,
+        false => create_table(shell, &args, &config, &connection)?,
     };
     print_next_steps(shell, &args.dir, &connection, table_ready);
     Ok(())
@@ -63,7 +63,12 @@ pub fn run(shell: &Shell, args: InitArgs) -> Result<(), Failure> {
 
 /// Creates the table where that cannot surprise: on a local endpoint, or in AWS when asked.
 /// Returns whether the table is ready.
-fn create_table(shell: &Shell, args: &InitArgs, connection: &Connection) -> Result<bool, Failure> {
+fn create_table(
+    shell: &Shell,
+    args: &InitArgs,
+    config: &Config,
+    connection: &Connection,
+) -> Result<bool, Failure> {
     let asked = args.create_table
         || (!connection.is_local()
             && confirm(&format!(
@@ -88,7 +93,12 @@ fn create_table(shell: &Shell, args: &InitArgs, connection: &Connection) -> Resu
     }
     let created = block_on(async {
         let client = connection.client().await;
-        table::create(&client, &connection.table).await
+        table::create(
+            &client,
+            &connection.table,
+            table::features(shell, Some(config)),
+        )
+        .await
     });
     match created {
         Ok(report) => {

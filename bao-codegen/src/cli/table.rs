@@ -5,7 +5,7 @@ use super::shell::{Shell, print_stdout};
 use super::{Failure, block_on};
 use aws_sdk_dynamodb::Client;
 use bao_runtime::config::{self as runtime_config, Connection, Settings};
-use bao_runtime::table::{self as runtime_table, TableReport, TtlChange};
+use bao_runtime::table::{self as runtime_table, TableFeatures, TableReport, TtlChange};
 use clap::{Args, Subcommand};
 
 /// Which table, and how to reach it. Flags win over the environment, which wins over bao.toml.
@@ -27,11 +27,12 @@ pub struct TableArgs {
 /// The table commands.
 #[derive(Debug, Subcommand)]
 pub enum TableCommand {
-    /// Create DynamoBao's table (gsi1..gsi5, iter_index, TTL on `ttl`); an existing table of
-    /// the same shape is fine.
+    /// Create DynamoBao's table (gsi1..gsi5, iter_index, TTL on `ttl`, and iter_search_index
+    /// when bao.toml's schema has a searchable model); an existing table of the same shape is
+    /// fine.
     Create(TableArgs),
-    /// Add missing indexes (one at a time, waiting for each) and enable TTL, as DynamoBao's
-    /// bao-update-table does.
+    /// Add missing indexes (one at a time, waiting for each; iter_search_index when bao.toml's
+    /// schema has a searchable model) and enable TTL, as DynamoBao's bao-update-table does.
     Update(TableArgs),
     /// Print the table's key, indexes, billing, TTL and item count, and how it differs from
     /// the table bao needs.
@@ -77,15 +78,16 @@ pub fn run(shell: &Shell, command: TableCommand) -> Result<(), Failure> {
     let (TableCommand::Create(args) | TableCommand::Update(args) | TableCommand::Describe(args)) =
         &command;
     let connection = connection(args, config.as_ref())?;
+    let features = features(shell, config.as_ref());
     block_on(async {
         let client = connection.client().await;
         match command {
             TableCommand::Create(_) => {
-                let report = create(&client, &connection.table).await?;
+                let report = create(&client, &connection.table, features).await?;
                 print_report(shell, &report);
             }
             TableCommand::Update(_) => {
-                let report = runtime_table::update_table(&client, &connection.table)
+                let report = runtime_table::update_table_for(&client, &connection.table, features)
                     .await
                     .map_err(|e| Failure::runtime(&e))?;
                 print_report(shell, &report);
@@ -95,7 +97,7 @@ pub fn run(shell: &Shell, command: TableCommand) -> Result<(), Failure> {
                     .await
                     .map_err(|e| Failure::runtime(&e))?;
                 let mut text = format!("{shape}\n");
-                let differences = shape.differences();
+                let differences = shape.differences_for(features);
                 if differences.is_empty() {
                     text.push_str("shape:    matches bao's table\n");
                 } else {
@@ -116,11 +118,42 @@ pub fn run(shell: &Shell, command: TableCommand) -> Result<(), Failure> {
     })
 }
 
-/// Creates the table (see [`runtime_table::create_table`]).
-pub async fn create(client: &Client, table: &str) -> Result<TableReport, Failure> {
-    runtime_table::create_table(client, table)
+/// Creates the table (see [`runtime_table::create_table_for`]).
+pub async fn create(
+    client: &Client,
+    table: &str,
+    features: TableFeatures,
+) -> Result<TableReport, Failure> {
+    runtime_table::create_table_for(client, table, features)
         .await
         .map_err(|e| Failure::runtime(&e))
+}
+
+/// What the table must serve for the schema bao.toml names: the search index when a model is
+/// searchable. Without a bao.toml, or with a schema that does not validate (said in a warning),
+/// the base table.
+pub fn features(shell: &Shell, config: Option<&Config>) -> TableFeatures {
+    let Some(config) = config else {
+        return TableFeatures::default();
+    };
+    match bao_codegen::validate::load_and_validate(&config.codegen.schema) {
+        Ok(validated) => TableFeatures {
+            search: validated
+                .schema
+                .models
+                .iter()
+                .any(|model| model.searchable.is_some()),
+        },
+        Err(diagnostics) => {
+            shell.warn(format!(
+                "{} does not validate ({} errors), so the table gets no search index; `bao \
+                 check` shows why, and `bao table update` adds the index later",
+                config.codegen.schema.display(),
+                diagnostics.error_count()
+            ));
+            TableFeatures::default()
+        }
+    }
 }
 
 /// Prints what a create or update did as a status line.
