@@ -444,6 +444,77 @@ fn a_searchable_schema_adds_the_search_index() {
     });
 }
 
+/// `bao rebuild-search-text MODEL` repairs the text of items stored without it (as by a writer
+/// that predates `searchable`) and says how many; a model that is not searchable is a usage
+/// error naming the searchable ones.
+#[test]
+fn rebuild_search_text_repairs_items_and_reports_them() {
+    with_local_dynamodb(|server| {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        let dir = temp_dir();
+        std::fs::write(
+            dir.path().join("models.yaml"),
+            "models:\n  Note:\n    modelPrefix: n\n    iterable: true\n    iterationBuckets: 1\n    \
+             fields:\n      noteId: {type: StringField}\n      text: {type: StringField}\n    \
+             primaryKey: {partitionKey: noteId}\n    searchable: {fields: [text]}\n  Plain:\n    \
+             modelPrefix: p\n    fields:\n      id: {type: StringField}\n    primaryKey: \
+             {partitionKey: id}\n",
+        )
+        .expect("writes the schema");
+        let output = against(bao(dir.path()).args(["init", "--table", "notes"]), server);
+        assert_exit(&output, 0);
+        let client = server.client();
+        let s = |text: &str| AttributeValue::S(text.to_owned());
+        let put = client
+            .put_item()
+            .table_name("notes")
+            .item("_pk", s("n#1"))
+            .item("_sk", s("n"))
+            .item("_iter_pk", s("n#iter"))
+            .item("_iter_sk", s("1"))
+            .item("noteId", s("1"))
+            .item("text", s("Hello, Search!"))
+            .send();
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(put)
+            .expect("puts an item without search text");
+
+        let output = against(
+            bao(dir.path()).args(["rebuild-search-text", "Note"]),
+            server,
+        );
+        assert_exit(&output, 0);
+        assert!(
+            stderr(&output).contains("Note: 1 items read, 1 rewritten"),
+            "{}",
+            stderr(&output)
+        );
+        let output = against(
+            bao(dir.path()).args(["rebuild-search-text", "Note"]),
+            server,
+        );
+        assert!(
+            stderr(&output).contains("1 items read, 0 rewritten"),
+            "{}",
+            stderr(&output)
+        );
+
+        let output = against(
+            bao(dir.path()).args(["rebuild-search-text", "Plain"]),
+            server,
+        );
+        assert_exit(&output, 1);
+        assert!(
+            stderr(&output).contains("is not searchable"),
+            "{}",
+            stderr(&output)
+        );
+    });
+}
+
 #[test]
 fn a_table_of_the_wrong_shape_exits_1() {
     with_local_dynamodb(|server| {

@@ -158,7 +158,7 @@ fn bucket_pages<'a, M: Model>(
     })
 }
 
-async fn query_keys(
+pub(crate) async fn query_keys(
     db: &Db,
     partition: &str,
     start: Option<Item>,

@@ -396,3 +396,50 @@ async fn a_search_page_costs_one_query_per_bucket_and_one_batch_read() {
     assert_eq!(requests.count("BatchGetItem"), 1);
     assert_eq!(requests.total(), 5);
 }
+
+/// `rebuild_search_text` (`bao rebuild-search-text`) rewrites exactly the items whose stored
+/// text is stale or missing, and a second run finds nothing to do.
+#[tokio::test(flavor = "current_thread")]
+async fn a_rebuild_repairs_stale_text_and_is_idempotent() {
+    let test = start().await;
+    let db = test.db();
+    let articles = library(db).await;
+    let stale = &articles[0];
+    let pk = |article: &Article| format!("a#{}", article.article_id);
+    tests::raw_set(
+        db,
+        &pk(stale),
+        "a",
+        "_searchText",
+        AttributeValue::S("stale".into()),
+    )
+    .await;
+    db.client()
+        .update_item()
+        .table_name(db.table())
+        .key("_pk", AttributeValue::S(pk(&articles[1])))
+        .key("_sk", AttributeValue::S("a".into()))
+        .update_expression("REMOVE #st")
+        .expression_attribute_names("#st", "_searchText")
+        .send()
+        .await
+        .unwrap();
+    let mut pages = 0;
+    let done = bao_runtime::search::rebuild_search_text(db, Article::SCHEMA, |_| pages += 1)
+        .await
+        .unwrap();
+    assert_eq!((done.scanned, done.changed, done.skipped), (6, 2, 0));
+    assert!(pages >= 4, "progress after each page of each bucket");
+    assert_eq!(
+        stored_text(db, stale).await.as_deref(),
+        Some("rust and dynamodb single table design")
+    );
+    assert_eq!(
+        stored_text(db, &articles[1]).await.as_deref(),
+        Some("dynamodb streams change data capture")
+    );
+    let again = bao_runtime::search::rebuild_search_text(db, Article::SCHEMA, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(again.changed, 0);
+}

@@ -5,6 +5,7 @@ mod generate;
 mod init;
 mod json_schema;
 mod local;
+mod rebuild;
 mod shell;
 mod table;
 mod watch;
@@ -56,6 +57,9 @@ enum Command {
     Local(local::LocalArgs),
     /// Print a JSON Schema of models.yaml on stdout, for editor completion and checks.
     Schema,
+    /// Rewrite `_searchText` wherever it is not what a searchable model's fields give (after
+    /// adding `searchable`, changing its options, or a stale writer); safe to rerun.
+    RebuildSearchText(rebuild::RebuildArgs),
 }
 
 /// Parses the arguments, runs the command and maps the outcome to an exit code.
@@ -70,6 +74,7 @@ pub fn main() -> ExitCode {
         Command::Table(command) => table::run(&shell, command),
         Command::Local(args) => local::run(&shell, args),
         Command::Schema => json_schema::run(),
+        Command::RebuildSearchText(args) => rebuild::run(&shell, args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

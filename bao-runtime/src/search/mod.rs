@@ -5,10 +5,12 @@
 mod cursor;
 mod engine;
 pub mod query;
+mod rebuild;
 #[cfg(test)]
 mod tests;
 pub mod text;
 
 pub use engine::{SEARCH_INDEX_NAME, Search};
 pub use query::{Operator, SEARCH_TEXT};
+pub use rebuild::{RebuildProgress, rebuild_search_text};
 pub use text::{SearchTextUpdate, item_search_text, normalize, search_text, search_text_update};
