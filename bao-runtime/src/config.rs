@@ -64,6 +64,10 @@ pub struct TableConfig {
     pub region: Option<String>,
     /// Endpoint URL, e.g. `http://127.0.0.1:8000` for a local DynamoDB.
     pub endpoint: Option<String>,
+    /// The index iteration reads (DynamoBao's `iterationIndexName`): `iter_index` when absent;
+    /// `iter_search_index` serves too, for tables that dropped `iter_index`.
+    #[serde(default)]
+    pub iteration_index: Option<String>,
 }
 
 /// Settings given explicitly (the CLI's flags); each wins over the environment and the file.
@@ -212,6 +216,7 @@ mod tests {
             name: "from-file".to_owned(),
             region: Some("eu-west-1".to_owned()),
             endpoint: Some("http://127.0.0.1:8000".to_owned()),
+            iteration_index: None,
         }
     }
 

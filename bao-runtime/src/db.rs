@@ -1,6 +1,7 @@
 //! The `Db` handle: a DynamoDB client, a table, an optional tenant, and the seams tests control.
 
 use crate::config;
+use crate::keys::ITER_INDEX_NAME;
 use crate::tenant::Tenant;
 use crate::{Error, Result};
 use aws_sdk_dynamodb::Client;
@@ -121,6 +122,8 @@ struct Shared {
     clock: Arc<dyn Clock>,
     retry: RetryPolicy,
     require_scope: bool,
+    /// The index iteration reads.
+    iteration_index: String,
 }
 
 impl fmt::Debug for Db {
@@ -168,7 +171,16 @@ impl Db {
                 config::FILE_NAME
             ),
         })?;
-        Ok(Db::new(connection.client().await, connection.table))
+        let mut builder = Db::builder(connection.client().await, connection.table);
+        if let Some(index) = file.and_then(|(_, table)| table.iteration_index) {
+            builder = builder.iteration_index(index);
+        }
+        Ok(builder.build())
+    }
+
+    /// The index iteration reads: `iter_index` unless the builder or bao.toml names another.
+    pub fn iteration_index(&self) -> &str {
+        &self.shared.iteration_index
     }
 
     /// The same table, scoped to one tenant: every key written or read is prefixed `[id]#`.
@@ -236,6 +248,7 @@ pub struct DbBuilder {
     clock: Arc<dyn Clock>,
     retry: RetryPolicy,
     require_scope: bool,
+    iteration_index: String,
 }
 
 impl DbBuilder {
@@ -246,7 +259,16 @@ impl DbBuilder {
             clock: Arc::new(SystemClock),
             retry: RetryPolicy::default(),
             require_scope: false,
+            iteration_index: ITER_INDEX_NAME.to_owned(),
         }
+    }
+
+    /// Iterate (and rebuild search text) through this index instead of `iter_index`
+    /// (DynamoBao's `iterationIndexName`): `iter_search_index` has the same keys, for a table
+    /// that dropped `iter_index`.
+    pub fn iteration_index(mut self, name: impl Into<String>) -> Self {
+        self.iteration_index = name.into();
+        self
     }
 
     /// Use this clock for dates, versions and ULIDs.
@@ -279,6 +301,7 @@ impl DbBuilder {
                 clock: self.clock,
                 retry: self.retry,
                 require_scope: self.require_scope,
+                iteration_index: self.iteration_index,
             }),
             tenant: None,
         }

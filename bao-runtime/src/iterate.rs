@@ -1,12 +1,12 @@
-//! Iteration over every item of a model through `iter_index` and DynamoBao's buckets, without
-//! a Scan.
+//! Iteration over every item of a model through `iter_index` (or the index the handle names)
+//! and DynamoBao's buckets, without a Scan.
 
 use crate::call;
 use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::expr::{ExprBuilder, key_condition};
 use crate::fetch::{self, CacheKey};
-use crate::keys::{self, ITER_INDEX_NAME, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, SK_ATTR};
+use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, SK_ATTR};
 use crate::model::{self, Model};
 use crate::scope;
 use crate::{Db, Error, Result, retry};
@@ -173,12 +173,12 @@ pub(crate) async fn query_keys(
         None,
     );
     let (names, values) = expr.into_parts();
-    let span = call::span("Query", db.table(), Some(ITER_INDEX_NAME));
+    let span = call::span("Query", db.table(), Some(db.iteration_index()));
     let request = db
         .calls()
         .query()
         .table_name(db.table())
-        .index_name(ITER_INDEX_NAME)
+        .index_name(db.iteration_index())
         .key_condition_expression(key_expression)
         .set_expression_attribute_names(names)
         .set_expression_attribute_values(values)

@@ -443,3 +443,17 @@ async fn a_rebuild_repairs_stale_text_and_is_idempotent() {
         .unwrap();
     assert_eq!(again.changed, 0);
 }
+
+/// A handle may iterate through `iter_search_index` (DynamoBao's `iterationIndexName`), for a
+/// table that dropped `iter_index`: same keys, same items.
+#[tokio::test(flavor = "current_thread")]
+async fn iteration_can_read_the_search_index() {
+    let test = start().await;
+    let articles = library(test.db()).await;
+    let db = bao_runtime::Db::builder(test.db().client().clone(), test.db().table())
+        .iteration_index("iter_search_index")
+        .build();
+    assert_eq!(db.iteration_index(), "iter_search_index");
+    let all = Article::iterate_all(&db).collect().await.unwrap();
+    assert_eq!(titles(&all), titles(&articles));
+}

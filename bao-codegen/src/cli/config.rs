@@ -153,6 +153,16 @@ pub fn render_new(table: &TableConfig) -> String {
         }
         None => text.push_str("# endpoint = \"http://127.0.0.1:8000\"\n"),
     }
+    text.push_str(
+        "# The index iteration reads (DynamoBao's iterationIndexName); iter_search_index\n\
+         # serves too, for tables that dropped iter_index.\n",
+    );
+    match &table.iteration_index {
+        Some(index) => {
+            let _ = writeln!(text, "iteration_index = {}", quote(index));
+        }
+        None => text.push_str("# iteration_index = \"iter_index\"\n"),
+    }
     let _ = write!(
         text,
         "\n[codegen]\n\
@@ -214,6 +224,7 @@ mod tests {
             name: "app-dev".to_owned(),
             region: Some("eu-west-2".to_owned()),
             endpoint: None,
+            iteration_index: None,
         };
         let config = Config::parse(Path::new("/p/bao.toml"), &render_new(&new)).expect("parses");
         assert_eq!(config.table.name, "app-dev");

@@ -230,6 +230,7 @@ fn write_config(shell: &Shell, args: &InitArgs) -> Result<Config, Failure> {
         name: table,
         region,
         endpoint,
+        iteration_index: None,
     });
     write_file(shell, &path, &text)?;
     Config::parse(&path, &text)

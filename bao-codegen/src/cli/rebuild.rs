@@ -69,7 +69,14 @@ pub fn run(shell: &Shell, args: RebuildArgs) -> Result<(), Failure> {
     let connection = table::connection(&args.table, config.as_ref())?;
     let done = block_on(async {
         let client = connection.client().await;
-        let mut db = bao_runtime::Db::new(client, connection.table.clone());
+        let mut builder = bao_runtime::Db::builder(client, connection.table.clone());
+        if let Some(index) = config
+            .as_ref()
+            .and_then(|c| c.table.iteration_index.clone())
+        {
+            builder = builder.iteration_index(index);
+        }
+        let mut db = builder.build();
         if let Some(tenant) = &args.tenant {
             db = db
                 .with_tenant(tenant.clone())
