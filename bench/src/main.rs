@@ -22,6 +22,7 @@ mod report;
 mod requests;
 mod schemas;
 mod sdk;
+mod search;
 mod stats;
 mod svg;
 mod watch;
@@ -50,11 +51,13 @@ pub enum Section {
     Workload,
     /// 8. Installing the CLI.
     Install,
+    /// 9. Search.
+    Search,
 }
 
 impl Section {
     /// Every section, in order.
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 9] = [
         Section::Codegen,
         Section::Watch,
         Section::Compile,
@@ -63,11 +66,12 @@ impl Section {
         Section::Requests,
         Section::Workload,
         Section::Install,
+        Section::Search,
     ];
 
     /// The names `--only` takes, in order.
-    pub const NAMES: [&'static str; 8] = [
-        "codegen", "watch", "compile", "cpu", "memory", "requests", "workload", "install",
+    pub const NAMES: [&'static str; 9] = [
+        "codegen", "watch", "compile", "cpu", "memory", "requests", "workload", "install", "search",
     ];
 
     fn name(self) -> &'static str {
@@ -93,6 +97,7 @@ impl Section {
             Section::Requests => "6. requests per logical operation",
             Section::Workload => "7. the same workload through bao and DynamoBao (Node.js)",
             Section::Install => "8. installing the CLI from a clone",
+            Section::Search => "9. search: 10 000 articles, a three-term AND query",
         }
     }
 }
@@ -214,6 +219,12 @@ fn measure(sections: &[Section]) -> Result<()> {
             })
         })
         .transpose()?;
+    let search = wants(Section::Search)
+        .then(|| {
+            heading(Section::Search);
+            block_on(search::run_all(endpoint))
+        })
+        .transpose()?;
     drop(emulator);
     // Last: it builds the CLI from nothing on every core.
     let install = wants(Section::Install)
@@ -232,8 +243,9 @@ fn measure(sections: &[Section]) -> Result<()> {
         Some(requests),
         Some(workload),
         Some(install),
+        Some(search),
     ) = (
-        codegen, watch, compile, cpu, memory, requests, workload, install,
+        codegen, watch, compile, cpu, memory, requests, workload, install, search,
     )
     else {
         println!("\nBENCHMARKS.md is written only after a run of every section.");
@@ -249,6 +261,7 @@ fn measure(sections: &[Section]) -> Result<()> {
         requests,
         workload,
         install,
+        search,
     };
     let keys = report::write(&figures)?;
     println!("\nwrote BENCHMARKS.md and docs/benchmarks.svg");

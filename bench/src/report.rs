@@ -10,6 +10,7 @@ use crate::machine::Machine;
 use crate::memory::MemoryFigures;
 use crate::paths::workspace;
 use crate::requests::RequestFigures;
+use crate::search::SearchFigures;
 use crate::stats::mib;
 use crate::svg;
 use crate::watch::WatchFigures;
@@ -39,6 +40,8 @@ pub struct Figures {
     pub workload: WorkloadSection,
     /// Section 8.
     pub install: InstallFigures,
+    /// Section 9.
+    pub search: SearchFigures,
 }
 
 /// Writes BENCHMARKS.md and the chart at the workspace root; returns the key=value lines.
@@ -140,6 +143,18 @@ pub fn key_values(figures: &Figures) -> Vec<(String, String)> {
         versus(|f| f.total_requests() as f64),
     ));
     keys.push(("wall_ratio_vs_dynamobao".into(), versus(|f| f.wall_ms)));
+    keys.push((
+        "search_requests_ratio_vs_dynamobao".into(),
+        format!("{:.3}", figures.search.requests_ratio()),
+    ));
+    keys.push((
+        "search_10k_ms".into(),
+        format!("{:.0}", figures.search.wall_ms),
+    ));
+    keys.push((
+        "search_cpu_us_per_item".into(),
+        format!("{:.1}", figures.search.cpu_us_per_item()),
+    ));
     keys.push((
         "peak_rss_dynamobao_mib".into(),
         workload.source(dynamo_bao::NAME).map_or_else(
@@ -266,6 +281,16 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
          The `dist` profile builds the AWS SDK, the emulator of `bao local` and the C \
          libraries under them (TLS, SQLite) unoptimised, and everything else, codegen included, \
          at opt-level 3.\n\n\
+         ## 9. Search\n\n\
+         {search_items} articles of the root schema's `Article` (searchable on title and body, \
+         10 iteration buckets), each body five words of twenty; the search `{search_query}` \
+         (every term required) read to the end with DynamoBao's defaults (100 items a page, 100 \
+         rows a query), timed on the client (wall, and CPU from `getrusage`). The npm build of \
+         DynamoBao (0.4.2) has no search, so its requests are computed from its documented \
+         algorithm over the same items: the same rounds of one Query per bucket, one \
+         BatchGetItem per query page that found items (its `batchFind` outside a batch \
+         context), and one for the items a cursor carries. bao reads a round's matches in one \
+         BatchGetItem.\n\n{search}\n\
          ## Machine-readable\n\n\
          `cpu_ratio_vs_sdk` is the worst ratio across the operations of section 4; \
          `cpu_ratio_vs_sdk_geomean` is their geometric mean. The `*_vs_dynamobao` ratios are \
@@ -285,6 +310,9 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
         versions = figures.workload.dynamo_bao_versions,
         install_command = figures.install.command,
         install = figures.install.markdown(),
+        search_items = crate::search::ITEMS,
+        search_query = crate::search::QUERY,
+        search = figures.search.markdown(),
         keys = key_lines.join("\n"),
     )
 }

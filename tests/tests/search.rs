@@ -1,4 +1,4 @@
-//! Search on the root schema's `Article` (`searchable: {fields: [title, body]}`, 4 buckets):
+//! Search on the root schema's `Article` (`searchable: {fields: [title, body]}`, 10 buckets):
 //! every write keeps `_searchText` exactly as DynamoBao 0.6 does without an extra request, and
 //! `Article::search` finds items (written by bao, or stored the way DynamoBao stores them)
 //! page by page, with cursors that cannot be turned against it.
@@ -161,7 +161,7 @@ async fn search_finds_items_by_their_words() {
         BTreeSet::from(["Rust ownership".to_owned()])
     );
     let mut in_buckets = 0;
-    for bucket in 0..4 {
+    for bucket in 0..10 {
         in_buckets += Article::search_bucket(db, bucket, "rust")
             .all()
             .await
@@ -328,7 +328,7 @@ async fn a_forged_cursor_yields_only_what_the_search_would() {
     assert_eq!(found.len(), 3);
 
     let mut outside = decode(&token);
-    outside["bucketCursors"] = serde_json::json!({"7": null});
+    outside["bucketCursors"] = serde_json::json!({"17": null});
     let refused = Article::search(db, "rust")
         .after(Cursor::from_token(encode(&outside)))
         .page()
@@ -353,7 +353,7 @@ async fn items_stored_by_dynamo_bao_are_found() {
     let test = start().await;
     let db = test.db();
     let id = "01HZX3K5Q7Y8M9N0P1R2S3T4V5";
-    let bucket = bao_runtime::keys::iteration_bucket(id, 4);
+    let bucket = bao_runtime::keys::iteration_bucket(id, 10);
     let s = |text: &str| AttributeValue::S(text.to_owned());
     db.client()
         .put_item()
@@ -389,12 +389,12 @@ async fn a_search_page_costs_one_query_per_bucket_and_one_batch_read() {
     assert_eq!(found.cursor, None);
     assert_eq!(
         requests.count("Query"),
-        4,
+        10,
         "one query per bucket: {:?}",
         requests.operations()
     );
     assert_eq!(requests.count("BatchGetItem"), 1);
-    assert_eq!(requests.total(), 5);
+    assert_eq!(requests.total(), 11);
 }
 
 /// `rebuild_search_text` (`bao rebuild-search-text`) rewrites exactly the items whose stored
@@ -429,7 +429,7 @@ async fn a_rebuild_repairs_stale_text_and_is_idempotent() {
         .await
         .unwrap();
     assert_eq!((done.scanned, done.changed, done.skipped), (6, 2, 0));
-    assert!(pages >= 4, "progress after each page of each bucket");
+    assert!(pages >= 10, "progress after each page of each bucket");
     assert_eq!(
         stored_text(db, stale).await.as_deref(),
         Some("rust and dynamodb single table design")

@@ -194,7 +194,7 @@ impl bao::Model for Article {
         },
         indexes: &[],
         unique_constraints: &[],
-        iteration_buckets: Some(4),
+        iteration_buckets: Some(10),
         search: Some(
             &bao::SearchSchema {
                 fields: &["title", "body"],

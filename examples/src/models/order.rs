@@ -4,7 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// An order of a user. Its `byStatus` index is partitioned on a plain field, which gives
 /// `Order::query_by_status(db, "open")` (DynamoBao's `Order.queryByIndex("byStatus", "open")`).
 ///
-/// Stored with model prefix `o`; generated from `models.yaml` line 125.
+/// Stored with model prefix `o`; generated from `models.yaml` line 124.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Order {
