@@ -17,6 +17,7 @@ pub mod ports;
 mod relationships;
 mod request_counts;
 mod search;
+pub mod search_traces;
 mod transactions;
 pub mod two_unique_constraints;
 mod unique;

@@ -9,6 +9,9 @@ mod rebuild;
 #[cfg(test)]
 mod tests;
 pub mod text;
+#[cfg(any(test, feature = "testing"))]
+#[doc(hidden)]
+pub mod vectors;
 
 pub use engine::{SEARCH_INDEX_NAME, Search};
 pub use query::{Operator, SEARCH_TEXT};
