@@ -49,25 +49,12 @@ impl<M> std::fmt::Debug for Iteration<'_, M> {
 impl<'a, M: Model> Iteration<'a, M> {
     /// Every bucket, in order.
     pub fn all(db: &'a Db) -> Self {
-        let buckets = match M::SCHEMA.iteration_buckets {
-            Some(count) => Ok((0..count).collect()),
-            None => Err(not_iterable::<M>()),
-        };
-        Iteration::over(db, buckets)
+        Iteration::over(db, every_bucket::<M>())
     }
 
     /// One bucket.
     pub fn bucket(db: &'a Db, bucket: u32) -> Self {
-        let buckets = match M::SCHEMA.iteration_buckets {
-            Some(count) if bucket < count => Ok(vec![bucket]),
-            Some(count) => Err(Error::validation(
-                M::SCHEMA.name,
-                "bucket",
-                format!("{bucket} is out of range: the model has buckets 0..{count}"),
-            )),
-            None => Err(not_iterable::<M>()),
-        };
-        Iteration::over(db, buckets)
+        Iteration::over(db, one_bucket::<M>(bucket))
     }
 
     fn over(db: &'a Db, buckets: Result<Vec<u32>>) -> Self {
@@ -130,6 +117,27 @@ impl<'a, M: Model> Iteration<'a, M> {
         use futures::TryStreamExt;
         let pages: Vec<Vec<M>> = self.pages().try_collect().await?;
         Ok(pages.into_iter().flatten().collect())
+    }
+}
+
+/// Every iteration bucket of `M`, in order; an error when `M` is not iterable.
+pub(crate) fn every_bucket<M: Model>() -> Result<Vec<u32>> {
+    match M::SCHEMA.iteration_buckets {
+        Some(count) => Ok((0..count).collect()),
+        None => Err(not_iterable::<M>()),
+    }
+}
+
+/// The one bucket `bucket` of `M`; an error when it is out of range or `M` is not iterable.
+pub(crate) fn one_bucket<M: Model>(bucket: u32) -> Result<Vec<u32>> {
+    match M::SCHEMA.iteration_buckets {
+        Some(count) if bucket < count => Ok(vec![bucket]),
+        Some(count) => Err(Error::validation(
+            M::SCHEMA.name,
+            "bucket",
+            format!("{bucket} is out of range: the model has buckets 0..{count}"),
+        )),
+        None => Err(not_iterable::<M>()),
     }
 }
 

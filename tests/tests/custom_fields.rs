@@ -7,9 +7,7 @@
 
 use bao_runtime::{CustomField, Error, FieldOptions, Model};
 
-pub mod models {
-    include!(concat!(env!("OUT_DIR"), "/custom_types/bao_models.rs"));
-}
+fixture!(custom_types);
 
 /// An email address, kept lowercase.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,7 +87,7 @@ impl CustomField for Flag {
     }
 }
 
-use models::{Customer, CustomerUpdate, Invoice, InvoiceUpdate, NewCustomer, NewInvoice};
+use custom_types::{Customer, CustomerUpdate, Invoice, InvoiceUpdate, NewCustomer, NewInvoice};
 
 /// Custom fields are stored as their bases (`S`, `N`, `BOOL`, `SS`), defaults included, and
 /// read back as the application's types; a declared `EmailField` keeps the syntax check.

@@ -1,19 +1,6 @@
 //! Every valid fixture schema (`bao-codegen/tests/fixtures/ok`) generates code that compiles
 //! warning-free and passes clippy; generated through the build.rs API (`tests/build.rs`).
 
-macro_rules! fixture {
-    ($name:ident) => {
-        pub mod $name {
-            include!(concat!(
-                env!("OUT_DIR"),
-                "/",
-                stringify!($name),
-                "/bao_models.rs"
-            ));
-        }
-    };
-}
-
 fixture!(all_field_types);
 fixture!(blog);
 fixture!(dynamo_bao_readme);

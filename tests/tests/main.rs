@@ -3,6 +3,21 @@
 //! once. The suites that include generated modules are public, as their own crate roots
 //! were, so the re-exports of those modules count as used.
 
+/// `fixture!(name)`: a module `name` holding the code `tests/build.rs` generated from the schema
+/// `name.yaml` (a valid fixture, a port or a suite's own schema).
+macro_rules! fixture {
+    ($name:ident) => {
+        pub mod $name {
+            include!(concat!(
+                env!("OUT_DIR"),
+                "/",
+                stringify!($name),
+                "/bao_models.rs"
+            ));
+        }
+    };
+}
+
 mod concurrency;
 mod crud;
 pub mod custom_fields;

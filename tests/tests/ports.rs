@@ -11,19 +11,6 @@ use bao_runtime::{Clock, Db, Timestamp};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-macro_rules! fixture {
-    ($name:ident) => {
-        pub mod $name {
-            include!(concat!(
-                env!("OUT_DIR"),
-                "/",
-                stringify!($name),
-                "/bao_models.rs"
-            ));
-        }
-    };
-}
-
 fixture!(readme_example_1);
 fixture!(readme_example_2);
 fixture!(readme_quick_start);

@@ -15,12 +15,9 @@ use bao_runtime::{Db, Model, Search};
 use base64::Engine as _;
 use serde_json::Value;
 
-pub mod four {
-    include!(concat!(env!("OUT_DIR"), "/search_trace/bao_models.rs"));
-}
-pub mod twelve {
-    include!(concat!(env!("OUT_DIR"), "/search_trace_12/bao_models.rs"));
-}
+// `TracePost` with 4 buckets, and with 12.
+fixture!(search_trace);
+fixture!(search_trace_12);
 
 fn traces() -> Vec<Value> {
     bao_runtime::search::vectors::load()["vectors"]
@@ -179,8 +176,8 @@ async fn search_pages_are_dynamo_baos() {
             continue;
         }
         match trace["config"]["model"]["iterationBuckets"].as_u64() {
-            Some(4) => replay::<four::TracePost>(trace).await,
-            Some(12) => replay::<twelve::TracePost>(trace).await,
+            Some(4) => replay::<search_trace::TracePost>(trace).await,
+            Some(12) => replay::<search_trace_12::TracePost>(trace).await,
             other => panic!("{}: {other:?} buckets", trace["id"]),
         }
         replayed += 1;

@@ -29,7 +29,7 @@ use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, SK_ATTR};
 use crate::model::{self, Model};
 use crate::ops::layout;
 use crate::query::{Cursor, Page};
-use crate::{Db, Error, Result, call, retry, scope};
+use crate::{Db, Error, Result, call, iterate, retry, scope};
 
 /// The index search reads: `_iter_pk` / `_iter_sk`, projecting `_searchText`.
 pub const SEARCH_INDEX_NAME: &str = "iter_search_index";
@@ -101,25 +101,12 @@ impl<M> Clone for Search<'_, M> {
 impl<'a, M: Model> Search<'a, M> {
     /// A search of every bucket.
     pub fn all_buckets(db: &'a Db, query: &str) -> Self {
-        let scope = match M::SCHEMA.iteration_buckets {
-            Some(count) => Ok((0..count).collect()),
-            None => Err(not_iterable::<M>()),
-        };
-        Search::over(db, query, scope)
+        Search::over(db, query, iterate::every_bucket::<M>())
     }
 
     /// A search of one bucket.
     pub fn bucket(db: &'a Db, bucket: u32, query: &str) -> Self {
-        let scope = match M::SCHEMA.iteration_buckets {
-            Some(count) if bucket < count => Ok(vec![bucket]),
-            Some(count) => Err(Error::validation(
-                M::SCHEMA.name,
-                "bucket",
-                format!("{bucket} is out of range: the model has buckets 0..{count}"),
-            )),
-            None => Err(not_iterable::<M>()),
-        };
-        Search::over(db, query, scope)
+        Search::over(db, query, iterate::one_bucket::<M>(bucket))
     }
 
     fn over(db: &'a Db, query: &str, scope: Result<Vec<u32>>) -> Self {
@@ -471,12 +458,4 @@ struct BucketPage {
     /// Where the bucket resumes; `None` when it is exhausted.
     resume: Option<ResumeKey>,
     capacity: Capacity,
-}
-
-fn not_iterable<M: Model>() -> Error {
-    Error::validation(
-        M::SCHEMA.name,
-        "iterable",
-        "search reads the iteration index: set `iterable: true` in models.yaml",
-    )
 }
