@@ -81,14 +81,17 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// A stored item could not be read as its model.
-    #[error("cannot decode {model}.{field}: {message}")]
+    /// A stored item could not be read as its model (another writer stored a value of another
+    /// type, or left out a required field).
+    #[error("cannot decode {}: {message}", decode_target(model, id, field))]
     Decode {
         /// Model name.
         model: &'static str,
+        /// The item's primary id, as far as its key could be read.
+        id: String,
         /// Attribute name.
         field: String,
-        /// What is wrong.
+        /// What is wrong, with what was found.
         message: String,
     },
     /// A transaction was cancelled; every part that failed is listed.
@@ -160,6 +163,14 @@ pub enum Error {
         #[source]
         source: Arc<dyn std::error::Error + Send + Sync>,
     },
+}
+
+/// `User.age`, or `User \`01J…\`.age` when the item's id is known.
+fn decode_target(model: &str, id: &str, field: &str) -> String {
+    match id.is_empty() {
+        true => format!("{model}.{field}"),
+        false => format!("{model} `{id}`.{field}"),
+    }
 }
 
 fn describe_reasons(reasons: &[CancellationReason]) -> String {

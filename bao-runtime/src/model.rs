@@ -244,7 +244,20 @@ pub(crate) fn loaded_fields<M: Model>(item: &M) -> Item {
 
 /// Decodes a stored item into a model that remembers it.
 pub(crate) fn load<M: Model>(item: Item, capacity: Capacity) -> crate::Result<M> {
-    let mut model = M::from_item(&item)?;
+    let mut model = M::from_item(&item).map_err(|error| match error {
+        crate::Error::Decode {
+            model,
+            id,
+            field,
+            message,
+        } if id.is_empty() => crate::Error::Decode {
+            model,
+            id: primary_id_of(M::SCHEMA, &item),
+            field,
+            message,
+        },
+        other => other,
+    })?;
     *model.state_mut() = ItemState::stored(fields_only::<M>(item), capacity);
     Ok(model)
 }

@@ -248,7 +248,8 @@ async fn validate_refuses_values_on_every_write() {
 }
 
 /// A stored value that the custom type refuses to read, or of the wrong attribute type
-/// (written by another service), is a typed decode error naming the field, not a panic.
+/// (written by another service), is a typed decode error naming the item, the field and what
+/// was found, not a panic.
 #[tokio::test(flavor = "current_thread")]
 async fn a_stored_value_the_type_refuses_is_a_decode_error() {
     use bao_runtime::AttributeValue as A;
@@ -259,18 +260,20 @@ async fn a_stored_value_the_type_refuses_is_a_decode_error() {
         .await
         .expect("created");
     let pk = format!("cu#{}", customer.customer_id);
-    for (attribute, value) in [
-        ("email", A::S("nobody".into())),
-        ("vip", A::S("yes".into())),
+    for (attribute, value, shown) in [
+        ("email", A::S("nobody".into()), "`nobody` has no `@`"),
+        ("vip", A::S("yes".into()), "expected BOOL, found S `yes`"),
     ] {
         tests::raw_set(db, &pk, "cu", attribute, value).await;
         let error = Customer::find(db, &customer.customer_id)
             .await
             .expect_err("a value the field cannot read");
         assert!(
-            matches!(&error, Error::Decode { field, .. } if field == attribute),
+            matches!(&error, Error::Decode { id, field, .. }
+                if field == attribute && *id == customer.customer_id.to_string()),
             "{error}"
         );
+        assert!(error.to_string().contains(shown), "{error}");
         tests::raw_set(db, &pk, "cu", "email", A::S("fay@example.com".into())).await;
     }
 }

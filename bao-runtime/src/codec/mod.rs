@@ -382,17 +382,30 @@ fn number(attr: &AttributeValue) -> Result<Number, String> {
     }
 }
 
+/// A decode error of one field; [`crate::model`] adds the item's id when it loads the item.
 fn decode(model: &'static str, field: &FieldSchema, message: String) -> Error {
     Error::Decode {
         model,
+        id: String::new(),
         field: field.name.to_owned(),
         message,
     }
 }
 
-/// "expected N, found S".
+/// "expected N, found S `yes`": the type, and a short form of a scalar value.
 pub(crate) fn unexpected(expected: &str, found: &AttributeValue) -> String {
-    format!("expected {expected}, found {}", type_name(found))
+    let shown = match found {
+        AttributeValue::S(text) | AttributeValue::N(text) => {
+            let mut short: String = text.chars().take(40).collect();
+            if short.len() < text.len() {
+                short.push('…');
+            }
+            format!(" `{short}`")
+        }
+        AttributeValue::Bool(flag) => format!(" `{flag}`"),
+        _ => String::new(),
+    };
+    format!("expected {expected}, found {}{shown}", type_name(found))
 }
 
 /// The DynamoDB type descriptor of an attribute (`S`, `N`, `SS`, ...).
@@ -617,7 +630,7 @@ mod tests {
             .expect_err("wrong type");
         assert_eq!(
             wrong.to_string(),
-            "cannot decode User.age: expected N, found S"
+            "cannot decode User.age: expected N, found S `7`"
         );
         let wrong = get_opt::<String>(&Item::from([("age".to_owned(), n("7"))]), "User", &f)
             .expect_err("wrong type");
