@@ -133,6 +133,35 @@ pub fn get_or_default<T: FieldValue + Default>(
     get_opt(item, model, field).map(Option::unwrap_or_default)
 }
 
+/// Reads a field with a `defaultValue`: a missing (or `NULL`) attribute reads as the default,
+/// as DynamoBao's `fromDy` does, so items stored before the field existed stay readable.
+pub fn get_or_else<T: FieldValue>(
+    item: &Item,
+    model: &'static str,
+    field: &FieldSchema,
+    default: impl FnOnce() -> T,
+) -> Result<T> {
+    get_opt(item, model, field).map(|value| value.unwrap_or_else(default))
+}
+
+/// [`get_or_else`] for a field of a `rustType`, whose default is a value of its base type.
+pub fn get_base_or_else<T: CustomField>(
+    item: &Item,
+    model: &'static str,
+    field: &FieldSchema,
+    default: impl FnOnce() -> T::Base,
+) -> Result<T> {
+    match get_opt(item, model, field)? {
+        Some(value) => Ok(value),
+        None => T::from_base(default()).map_err(|message| crate::Error::Decode {
+            model,
+            id: String::new(),
+            field: field.name.to_owned(),
+            message: format!("the default of a missing attribute: {message}"),
+        }),
+    }
+}
+
 /// Reads the item an optional RelatedField points to: `None` when the field is empty.
 pub async fn find_optional<M: Model>(db: &Db, key: Option<&M::Key>) -> Result<Option<M>> {
     match key {

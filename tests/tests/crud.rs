@@ -968,15 +968,18 @@ async fn user_update_builder_clears_optional_fields() {
     )
     .await
     .unwrap();
-    let updated = User::update(db, &user.user_id, UserUpdate::new().clear_role())
-        .await
-        .unwrap();
-    assert_eq!(updated.role, None);
-    assert!(
-        !stored(db, &user_pk(&user.user_id), "u")
-            .await
-            .contains_key("role")
-    );
+    let updated = User::update(
+        db,
+        &user.user_id,
+        UserUpdate::new().clear_role().clear_profile_picture_url(),
+    )
+    .await
+    .unwrap();
+    let stored = stored(db, &user_pk(&user.user_id), "u").await;
+    assert!(!stored.contains_key("role") && !stored.contains_key("profilePictureUrl"));
+    // A missing attribute reads as the field's default, as in DynamoBao.
+    assert_eq!(updated.role.as_deref(), Some("user"));
+    assert_eq!(updated.profile_picture_url, None);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -129,6 +129,8 @@ pub(crate) struct FieldView {
     /// `<Model>Update` can set it.
     pub(crate) updatable: bool,
     pub(crate) counter: bool,
+    /// The field has a `defaultValue`, which a missing attribute reads as.
+    pub(crate) has_default: bool,
     pub(crate) string_set: bool,
     /// The field's serde attributes (`rename = "userId"`, `default`).
     pub(crate) serde_attrs: Vec<String>,
@@ -552,6 +554,7 @@ fn field_view(schema: &Schema, model: &ir::Model, field: &ir::Field, key_type: &
         new_type,
         updatable: !is_key && !is_automatic(field.field_type),
         counter: field.field_type == FieldType::CounterField,
+        has_default: field.default.is_some(),
         string_set: field.field_type == FieldType::StringSetField,
         serde_attrs,
     }
@@ -707,13 +710,28 @@ fn from_item_body(model: &ir::Model, fields: &[FieldView]) -> String {
     let model_literal = format!("{:?}", model.name);
     let mut values: Vec<(String, Expr)> = fields
         .iter()
-        .map(|field| {
-            let read = match (field.optional, field.field_type) {
-                (true, _) => "get_opt",
-                (false, FieldType::CounterField | FieldType::StringSetField) => "get_or_default",
-                (false, _) => "get",
+        .zip(&model.fields)
+        .map(|(field, ir_field)| {
+            let args = format!("item, {model_literal}, {}", field.const_name);
+            let call = match (&ir_field.default, field.optional, field.field_type) {
+                // A missing attribute reads as the default, as in DynamoBao.
+                (Some(default), optional, _) => {
+                    let read = match custom_rust_type(ir_field) {
+                        Some(_) => "get_base_or_else",
+                        None => "get_or_else",
+                    };
+                    let call = format!("bao::{read}({args}, || {})?", default_literal(default));
+                    match optional {
+                        true => format!("Some({call})"),
+                        false => call,
+                    }
+                }
+                (None, true, _) => format!("bao::get_opt({args})?"),
+                (None, false, FieldType::CounterField | FieldType::StringSetField) => {
+                    format!("bao::get_or_default({args})?")
+                }
+                (None, false, _) => format!("bao::get({args})?"),
             };
-            let call = format!("bao::{read}(item, {model_literal}, {})?", field.const_name);
             (field.rust_name.clone(), Expr::atom(call))
         })
         .collect();

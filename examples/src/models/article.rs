@@ -126,7 +126,7 @@ impl ArticleUpdate {
         self.changes.set(F_STATUS, &value.into());
         self
     }
-    /// Removes `status`.
+    /// Removes `status`; it then reads as its default, as in DynamoBao.
     pub fn clear_status(mut self) -> Self {
         self.changes.remove(F_STATUS);
         self
@@ -221,7 +221,9 @@ impl bao::Model for Article {
             article_id: bao::get(item, "Article", F_ARTICLE_ID)?,
             title: bao::get(item, "Article", F_TITLE)?,
             body: bao::get_opt(item, "Article", F_BODY)?,
-            status: bao::get_opt(item, "Article", F_STATUS)?,
+            status: Some(
+                bao::get_or_else(item, "Article", F_STATUS, || "draft".to_owned())?,
+            ),
             created_at: bao::get(item, "Article", F_CREATED_AT)?,
             _state: bao::ItemState::default(),
         })

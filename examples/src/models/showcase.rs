@@ -230,7 +230,7 @@ impl ShowcaseUpdate {
         self.changes.set(F_QUANTITY, &value.into());
         self
     }
-    /// Removes `quantity`.
+    /// Removes `quantity`; it then reads as its default, as in DynamoBao.
     pub fn clear_quantity(mut self) -> Self {
         self.changes.remove(F_QUANTITY);
         self
@@ -250,7 +250,7 @@ impl ShowcaseUpdate {
         self.changes.set(F_ACTIVE, &value.into());
         self
     }
-    /// Removes `active`.
+    /// Removes `active`; it then reads as its default, as in DynamoBao.
     pub fn clear_active(mut self) -> Self {
         self.changes.remove(F_ACTIVE);
         self
@@ -462,9 +462,9 @@ impl bao::Model for Showcase {
         Ok(Self {
             showcase_id: bao::get(item, "Showcase", F_SHOWCASE_ID)?,
             label: bao::get_opt(item, "Showcase", F_LABEL)?,
-            quantity: bao::get_opt(item, "Showcase", F_QUANTITY)?,
+            quantity: Some(bao::get_or_else(item, "Showcase", F_QUANTITY, || 0_i64)?),
             ratio: bao::get_opt(item, "Showcase", F_RATIO)?,
-            active: bao::get_opt(item, "Showcase", F_ACTIVE)?,
+            active: Some(bao::get_or_else(item, "Showcase", F_ACTIVE, || true)?),
             happened_at: bao::get_opt(item, "Showcase", F_HAPPENED_AT)?,
             created_at: bao::get(item, "Showcase", F_CREATED_AT)?,
             modified_at: bao::get(item, "Showcase", F_MODIFIED_AT)?,

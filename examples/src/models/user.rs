@@ -139,7 +139,7 @@ impl UserUpdate {
         self.changes.set(F_ROLE, &value.into());
         self
     }
-    /// Removes `role`.
+    /// Removes `role`; it then reads as its default, as in DynamoBao.
     pub fn clear_role(mut self) -> Self {
         self.changes.remove(F_ROLE);
         self
@@ -250,7 +250,7 @@ impl bao::Model for User {
             profile_picture_url: bao::get_opt(item, "User", F_PROFILE_PICTURE_URL)?,
             created_at: bao::get(item, "User", F_CREATED_AT)?,
             modified_at: bao::get(item, "User", F_MODIFIED_AT)?,
-            role: bao::get_opt(item, "User", F_ROLE)?,
+            role: Some(bao::get_or_else(item, "User", F_ROLE, || "user".to_owned())?),
             _state: bao::ItemState::default(),
         })
     }

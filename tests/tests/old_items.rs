@@ -1,0 +1,91 @@
+//! Items stored before a field existed (by an older schema, or by another service) stay
+//! readable: a missing attribute of a field with a `defaultValue` reads as the default, as
+//! DynamoBao's `fromDy` does, and a value that cannot be read names the item.
+
+use bao_runtime::aws_sdk_dynamodb::types::AttributeValue;
+use bao_runtime::{Error, Model};
+use examples::models::{Showcase, ShowcaseId, User, UserId};
+
+fn s(text: &str) -> AttributeValue {
+    AttributeValue::S(text.to_owned())
+}
+
+fn n(number: &str) -> AttributeValue {
+    AttributeValue::N(number.to_owned())
+}
+
+/// A User stored before `role` (default `user`) was added, and a Showcase stored before
+/// `quantity` (default 0) and `active` (default true): each reads with the defaults.
+#[tokio::test(flavor = "current_thread")]
+async fn missing_attributes_read_as_their_defaults() {
+    let test = tests::start().await;
+    let db = test.db();
+    let user = UserId::generate(db);
+    db.client()
+        .put_item()
+        .table_name(db.table())
+        .item("_pk", s(&format!("u#{user}")))
+        .item("_sk", s("u"))
+        .item("userId", s(&user.to_string()))
+        .item("name", s("Old Ada"))
+        .item("email", s("old@example.com"))
+        .item("createdAt", n("1600000000000"))
+        .item("modifiedAt", n("1600000000000"))
+        .send()
+        .await
+        .unwrap();
+    let found = User::find(db, &user).await.unwrap().expect("stored");
+    assert_eq!(found.role.as_deref(), Some("user"), "the default of `role`");
+    assert_eq!(found.profile_picture_url, None, "no default: absent");
+
+    let showcase = ShowcaseId::generate(db);
+    let version = db.new_ulid().to_string();
+    db.client()
+        .put_item()
+        .table_name(db.table())
+        .item("_pk", s(&format!("sc#{showcase}")))
+        .item("_sk", s("sc"))
+        .item("showcaseId", s(&showcase.to_string()))
+        .item("createdAt", n("1600000000000"))
+        .item("modifiedAt", n("1600000000000"))
+        .item("version", s(&version))
+        .send()
+        .await
+        .unwrap();
+    let found = Showcase::find(db, &showcase)
+        .await
+        .unwrap()
+        .expect("stored");
+    assert_eq!((found.quantity, found.active), (Some(0), Some(true)));
+    assert_eq!(found.hits, 0, "a counter never written is 0");
+}
+
+/// A required field that is missing cannot be made up: the error names the item and the field.
+#[tokio::test(flavor = "current_thread")]
+async fn a_missing_required_field_names_the_item() {
+    let test = tests::start().await;
+    let db = test.db();
+    let user = UserId::generate(db);
+    db.client()
+        .put_item()
+        .table_name(db.table())
+        .item("_pk", s(&format!("u#{user}")))
+        .item("_sk", s("u"))
+        .item("userId", s(&user.to_string()))
+        .item("email", s("nameless@example.com"))
+        .item("createdAt", n("1600000000000"))
+        .item("modifiedAt", n("1600000000000"))
+        .send()
+        .await
+        .unwrap();
+    let error = User::find(db, &user).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Decode { model: "User", id, field, .. }
+            if *id == user.to_string() && field == "name"),
+        "{error}"
+    );
+    assert_eq!(
+        error.to_string(),
+        format!("cannot decode User `{user}`.name: the attribute is missing")
+    );
+}
