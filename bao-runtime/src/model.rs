@@ -98,6 +98,14 @@ pub trait Model: Sized + Send + Sync + 'static {
         ops::update(db, key, changes, condition)
     }
 
+    /// Recomputes the index, iteration and search attributes of the stored item with this key
+    /// from its fields, under the current schema (DynamoBao's `forceReindex`): after an index,
+    /// `iterable` or `searchable` was added to a model with data. `true` when something was
+    /// rewritten; no field changes.
+    fn reindex(db: &Db, key: &Self::Key) -> impl Future<Output = crate::Result<bool>> + Send {
+        ops::reindex::<Self>(db, key)
+    }
+
     /// Deletes the item with this key and returns it as it was.
     fn delete(db: &Db, key: &Self::Key) -> impl Future<Output = crate::Result<Self>> + Send {
         ops::delete(db, key, None)

@@ -28,7 +28,7 @@ mod isolation;
 pub mod key_injection;
 mod layout;
 mod limits;
-mod old_items;
+pub mod old_items;
 pub mod ports;
 mod relationships;
 mod request_counts;

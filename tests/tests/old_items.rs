@@ -89,3 +89,64 @@ async fn a_missing_required_field_names_the_item() {
         format!("cannot decode User `{user}`.name: the attribute is missing")
     );
 }
+
+fixture!(evolution_v1);
+fixture!(evolution_v2);
+
+/// Notes written under schema v1 (no index, not iterable, not searchable) are read under v2
+/// with the new field's default; v2's index, iteration and search find them only once
+/// `reindex` has written their derived attributes, which a second `reindex` leaves alone.
+#[tokio::test(flavor = "current_thread")]
+async fn reindex_brings_old_items_into_new_indexes() {
+    use evolution_v2::{Note, NoteId};
+
+    let test = tests::start().await;
+    let db = test.db();
+    let mut ids = Vec::new();
+    for title in ["Reindex me", "Reindex me too", "Other"] {
+        let new = evolution_v1::NewNote::new(title).with_topic("ops");
+        let note = evolution_v1::Note::create(db, new).await.unwrap();
+        ids.push(NoteId::from(note.note_id.0));
+    }
+
+    let first = Note::find(db, &ids[0])
+        .await
+        .unwrap()
+        .expect("stored by v1");
+    assert_eq!(first.pinned, Some(false), "the new field's default");
+    assert!(
+        Note::query_by_topic(db, "ops")
+            .all()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(Note::iterate_all(db).collect().await.unwrap().is_empty());
+    assert!(Note::search(db, "reindex").all().await.unwrap().is_empty());
+
+    for id in &ids {
+        assert!(
+            Note::reindex(db, id).await.unwrap(),
+            "derived attributes written"
+        );
+        assert!(
+            !Note::reindex(db, id).await.unwrap(),
+            "nothing left to write"
+        );
+    }
+    assert_eq!(
+        Note::query_by_topic(db, "ops").all().await.unwrap().len(),
+        3
+    );
+    assert_eq!(Note::iterate_all(db).collect().await.unwrap().len(), 3);
+    assert_eq!(Note::search(db, "reindex").all().await.unwrap().len(), 2);
+    let unchanged = Note::find(db, &ids[0]).await.unwrap().expect("still there");
+    assert_eq!(unchanged.title, first.title, "no field changes");
+
+    let missing = NoteId::generate(db);
+    let error = Note::reindex(db, &missing).await.unwrap_err();
+    assert!(
+        matches!(error, Error::NotFound { model: "Note", .. }),
+        "{error}"
+    );
+}

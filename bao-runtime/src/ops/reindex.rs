@@ -1,0 +1,131 @@
+//! `reindex`: DynamoBao's `forceReindex` for one item. Recomputes every attribute bao derives
+//! from an item's fields (GSI keys, iteration keys, `_searchText`) from the item as stored,
+//! under the model's current schema: after an index, `iterable` or `searchable` is added to a
+//! model with data, or an index or its id changes.
+
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
+
+use super::layout;
+use crate::call::{self, Failure};
+use crate::capacity::Capacity;
+use crate::expr::{ExprBuilder, UpdateExpr};
+use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR};
+use crate::model::{self, Model, ModelKey};
+use crate::search::SEARCH_TEXT;
+use crate::{Db, Error, Result, fetch, retry, scope};
+
+/// Whether bao derives `name` from the fields: a GSI, iteration or search attribute.
+fn is_derived(name: &str) -> bool {
+    name.starts_with("_gsi") || name == ITER_PK_ATTR || name == ITER_SK_ATTR || name == SEARCH_TEXT
+}
+
+/// Brings the derived attributes of the item with `key` in line with its fields; `true` when
+/// something was rewritten. One consistent GetItem and, when an attribute differs, one
+/// UpdateItem that sets or removes only those, guarded by every field as read: an item written
+/// in between was keyed by its own write, and the reindex fails with
+/// [`Error::ConditionFailed`] (run it again). No field, version or date changes.
+///
+/// # Errors
+/// [`Error::NotFound`] when there is no such item; any error of the calls.
+pub async fn reindex<M: Model>(db: &Db, key: &M::Key) -> Result<bool> {
+    let schema = M::SCHEMA;
+    let key_fields = key.key_item();
+    let stored_key = layout::key_of(db, schema, &key_fields)?;
+    let (found, capacity) = fetch::get_item(db, stored_key.clone(), true).await?;
+    scope::record_read(capacity);
+    let id = keys::primary_id(schema, &key_fields)?;
+    let stored = found.ok_or_else(|| Error::NotFound {
+        model: schema.name,
+        id: id.clone(),
+    })?;
+    let fields = model::fields_only_of(schema, stored.clone());
+    let wanted = layout::stored_item(db, schema, &fields)?;
+
+    let mut update = UpdateExpr::new();
+    let mut changed = false;
+    for (name, value) in wanted.iter().filter(|(name, _)| is_derived(name)) {
+        if stored.get(name) != Some(value) {
+            update.set(name, value.clone());
+            changed = true;
+        }
+    }
+    for name in stored.keys().filter(|name| is_derived(name)) {
+        if !wanted.contains_key(name) {
+            update.remove(name);
+            changed = true;
+        }
+    }
+    if !changed {
+        return Ok(false);
+    }
+    let mut expr = ExprBuilder::new();
+    let mut guards = vec![format!("attribute_exists({})", expr.name(PK_ATTR))];
+    for field in schema.fields {
+        guards.push(match fields.get(field.name) {
+            Some(value) => format!("{} = {}", expr.name(field.name), expr.value(value.clone())),
+            None => format!("attribute_not_exists({})", expr.name(field.name)),
+        });
+    }
+    let update_expression = update.render(&mut expr);
+    let (names, values) = expr.into_parts();
+    let span = call::span("UpdateItem", db.table(), None);
+    let request = db
+        .calls()
+        .update_item()
+        .table_name(db.table())
+        .set_key(Some(stored_key.clone()))
+        .update_expression(update_expression)
+        .condition_expression(guards.join(" AND "))
+        .set_expression_attribute_names(names)
+        .set_expression_attribute_values(values)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total);
+    let (sent, attempts) = retry::send_request!(db, request, span);
+    match sent {
+        Ok(output) => {
+            let capacity = Capacity::write_from(output.consumed_capacity());
+            call::record(&span, 1, capacity);
+            scope::record_write(capacity);
+            if scope::is_inside() {
+                scope::forget(&fetch::CacheKey::of(db, &stored_key));
+            }
+            Ok(true)
+        }
+        Err(error) => Err(
+            match call::classify("UpdateItem", attempts, error, |service| match service {
+                UpdateItemError::ConditionalCheckFailedException(_) => {
+                    Some(Failure::ConditionFailed(None))
+                }
+                _ => None,
+            }) {
+                Failure::ConditionFailed(_) => Error::ConditionFailed {
+                    model: schema.name,
+                    id,
+                },
+                other => other.into_error("UpdateItem"),
+            },
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_index_iteration_and_search_attributes_are_derived() {
+        for name in [
+            "_gsi1_pk",
+            "_gsi5_sk",
+            "_iter_pk",
+            "_iter_sk",
+            "_searchText",
+        ] {
+            assert!(is_derived(name), "{name}");
+        }
+        // The keys stay out of it: they are the item's identity.
+        for name in ["_pk", "_sk", "title", "gsi1", "searchText"] {
+            assert!(!is_derived(name), "{name}");
+        }
+    }
+}
