@@ -14,6 +14,29 @@ fn n(number: &str) -> AttributeValue {
     AttributeValue::N(number.to_owned())
 }
 
+/// Stores a User as a writer that knows neither `role` nor `profilePictureUrl` would, with
+/// `name` when given.
+async fn put_old_user(db: &bao_runtime::Db, user: UserId, name: Option<&str>) {
+    let mut item = std::collections::HashMap::from([
+        ("_pk".to_owned(), s(&format!("u#{user}"))),
+        ("_sk".to_owned(), s("u")),
+        ("userId".to_owned(), s(&user.to_string())),
+        ("email".to_owned(), s(&format!("{user}@example.com"))),
+        ("createdAt".to_owned(), n("1600000000000")),
+        ("modifiedAt".to_owned(), n("1600000000000")),
+    ]);
+    if let Some(name) = name {
+        item.insert("name".to_owned(), s(name));
+    }
+    db.client()
+        .put_item()
+        .table_name(db.table())
+        .set_item(Some(item))
+        .send()
+        .await
+        .unwrap();
+}
+
 /// A User stored before `role` (default `user`) was added, and a Showcase stored before
 /// `quantity` (default 0) and `active` (default true): each reads with the defaults.
 #[tokio::test(flavor = "current_thread")]
@@ -21,19 +44,7 @@ async fn missing_attributes_read_as_their_defaults() {
     let test = tests::start().await;
     let db = test.db();
     let user = UserId::generate(db);
-    db.client()
-        .put_item()
-        .table_name(db.table())
-        .item("_pk", s(&format!("u#{user}")))
-        .item("_sk", s("u"))
-        .item("userId", s(&user.to_string()))
-        .item("name", s("Old Ada"))
-        .item("email", s("old@example.com"))
-        .item("createdAt", n("1600000000000"))
-        .item("modifiedAt", n("1600000000000"))
-        .send()
-        .await
-        .unwrap();
+    put_old_user(db, user, Some("Old Ada")).await;
     let found = User::find(db, &user).await.unwrap().expect("stored");
     assert_eq!(found.role.as_deref(), Some("user"), "the default of `role`");
     assert_eq!(found.profile_picture_url, None, "no default: absent");
@@ -66,18 +77,7 @@ async fn a_missing_required_field_names_the_item() {
     let test = tests::start().await;
     let db = test.db();
     let user = UserId::generate(db);
-    db.client()
-        .put_item()
-        .table_name(db.table())
-        .item("_pk", s(&format!("u#{user}")))
-        .item("_sk", s("u"))
-        .item("userId", s(&user.to_string()))
-        .item("email", s("nameless@example.com"))
-        .item("createdAt", n("1600000000000"))
-        .item("modifiedAt", n("1600000000000"))
-        .send()
-        .await
-        .unwrap();
+    put_old_user(db, user, None).await;
     let error = User::find(db, &user).await.unwrap_err();
     assert!(
         matches!(&error, Error::Decode { model: "User", id, field, .. }
