@@ -23,6 +23,40 @@ pub struct Page<M> {
     pub cursor: Option<Cursor>,
     /// Capacity consumed by this page.
     pub capacity: Capacity,
+    /// The items of this page that could not be read as the model (another writer or an older
+    /// schema stored a value of another type, or left out a required field), each an
+    /// [`Error::Decode`] naming the item: one bad item does not hide the good ones beside it.
+    /// `all()` returns the first of them as its error instead of leaving the item out.
+    pub undecodable: Vec<Error>,
+}
+
+impl<M> Page<M> {
+    /// The items, or the first item that could not be read (see
+    /// [`undecodable`](Self::undecodable)).
+    ///
+    /// # Errors
+    /// The first [`Error::Decode`] of the page.
+    pub fn into_items(self) -> Result<Vec<M>> {
+        match self.undecodable.into_iter().next() {
+            Some(error) => Err(error),
+            None => Ok(self.items),
+        }
+    }
+}
+
+/// Decodes `items` into `M`, keeping the good ones and the errors of the bad ones apart.
+pub(crate) fn decode_all<M: Model>(
+    items: impl IntoIterator<Item = (Item, Capacity)>,
+) -> (Vec<M>, Vec<Error>) {
+    let mut decoded = Vec::new();
+    let mut undecodable = Vec::new();
+    for (item, capacity) in items {
+        match model::load::<M>(item, capacity) {
+            Ok(model) => decoded.push(model),
+            Err(error) => undecodable.push(error),
+        }
+    }
+    (decoded, undecodable)
 }
 
 /// An opaque position in a query's results. It is bound to the model, index, partition and
@@ -199,14 +233,13 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
             .map(|cursor| self.decode_cursor(cursor, &partition))
             .transpose()?;
         let (items, last, capacity) = self.send(&partition, start, Select::AllAttributes).await?;
-        let items = items
-            .into_iter()
-            .map(|item| model::load::<M>(item, Capacity::ZERO))
-            .collect::<Result<Vec<M>>>()?;
+        let (items, undecodable) =
+            decode_all::<M>(items.into_iter().map(|item| (item, Capacity::ZERO)));
         Ok(Page {
             items,
             cursor: last.map(|key| self.encode_cursor(&partition, key)),
             capacity,
+            undecodable,
         })
     }
 
@@ -224,11 +257,16 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         })
     }
 
-    /// Every matching item, across all pages.
+    /// Every matching item, across all pages; the first item that cannot be read is the error
+    /// (read [`pages`](Self::pages) to keep the others).
     pub async fn all(self) -> Result<Vec<M>> {
         use futures::TryStreamExt;
         let pages: Vec<Page<M>> = self.pages().try_collect().await?;
-        Ok(pages.into_iter().flat_map(|page| page.items).collect())
+        let mut items = Vec::new();
+        for page in pages {
+            items.extend(page.into_items()?);
+        }
+        Ok(items)
     }
 
     /// The first `n` matching items, paging on while a filter leaves pages short (within
@@ -241,9 +279,10 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
             let next = query.clone_query();
             let page = query.page().await?;
             requests += 1;
-            items.extend(page.items);
+            let cursor = page.cursor.clone();
+            items.extend(page.into_items()?);
             let within_bound = next.max_requests.is_none_or(|bound| requests < bound);
-            match page.cursor {
+            match cursor {
                 Some(cursor) if within_bound => query = next.after(cursor),
                 _ => break,
             }
@@ -513,6 +552,7 @@ impl<'a, L: Model, S: KeyValue, T: Model> MappingQuery<'a, L, S, T> {
             items: targets,
             cursor: links.cursor,
             capacity,
+            undecodable: links.undecodable,
         })
     }
 
@@ -542,7 +582,11 @@ impl<'a, L: Model, S: KeyValue, T: Model> MappingQuery<'a, L, S, T> {
     {
         use futures::TryStreamExt;
         let pages: Vec<Page<T>> = self.pages().try_collect().await?;
-        Ok(pages.into_iter().flat_map(|page| page.items).collect())
+        let mut items = Vec::new();
+        for page in pages {
+            items.extend(page.into_items()?);
+        }
+        Ok(items)
     }
 
     fn map_links(self, change: impl FnOnce(Query<'a, L, S>) -> Query<'a, L, S>) -> Self {

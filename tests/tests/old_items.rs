@@ -150,3 +150,39 @@ async fn reindex_brings_old_items_into_new_indexes() {
         "{error}"
     );
 }
+
+/// A page keeps the items it can read and names the ones it cannot (another writer stored a
+/// number where the schema has a string): one bad item does not hide the good ones, and `all()`
+/// reports it instead of leaving it out.
+#[tokio::test(flavor = "current_thread")]
+async fn a_bad_item_does_not_hide_the_good_ones() {
+    use examples::models::{NewPost, NewUser, Post};
+
+    let test = tests::start().await;
+    let db = test.db();
+    let ada = User::create(db, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .unwrap();
+    let mut posts = Vec::new();
+    for title in ["one", "two", "three"] {
+        let post = Post::create(db, NewPost::new(ada.user_id, title, "text"))
+            .await
+            .unwrap();
+        posts.push(post);
+    }
+    let bad = &posts[1];
+    tests::raw_set(db, &format!("p#{}", bad.post_id), "p", "title", n("42")).await;
+
+    let page = ada.query_posts(db).page().await.unwrap();
+    let titles: Vec<&str> = page.items.iter().map(|post| post.title.as_str()).collect();
+    assert_eq!(titles, ["one", "three"]);
+    assert_eq!(page.undecodable.len(), 1);
+    assert!(
+        matches!(&page.undecodable[0], Error::Decode { model: "Post", id, field, .. }
+            if *id == bad.post_id.to_string() && field == "title"),
+        "{:?}",
+        page.undecodable
+    );
+    let error = ada.query_posts(db).all().await.unwrap_err();
+    assert!(matches!(error, Error::Decode { .. }), "{error}");
+}

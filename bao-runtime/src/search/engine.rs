@@ -188,10 +188,15 @@ impl<'a, M: Model> Search<'a, M> {
         })
     }
 
-    /// Every matching item, across all pages.
+    /// Every matching item, across all pages; the first item that cannot be read is the error
+    /// (read [`pages`](Self::pages) to keep the others).
     pub async fn all(self) -> Result<Vec<M>> {
         let pages: Vec<Page<M>> = self.pages().try_collect().await?;
-        Ok(pages.into_iter().flat_map(|page| page.items).collect())
+        let mut items = Vec::new();
+        for page in pages {
+            items.extend(page.into_items()?);
+        }
+        Ok(items)
     }
 
     /// One page: up to `limit` items, and the cursor of the next page when the search may
@@ -224,6 +229,7 @@ impl<'a, M: Model> Search<'a, M> {
         };
         let mut capacity = Capacity::ZERO;
         let mut found: Vec<(String, M)> = Vec::new();
+        let mut undecodable = Vec::new();
 
         // Items a cursor carries are read again and checked like any other.
         let carried = std::mem::take(&mut state.pending);
@@ -232,9 +238,10 @@ impl<'a, M: Model> Search<'a, M> {
                 .iter()
                 .map(|id| self.key_of_primary_id(id))
                 .collect::<Result<Vec<Item>>>()?;
-            let (items, read) = self.load(keys, &predicate).await?;
+            let (items, read, bad) = self.load(keys, &predicate).await?;
             capacity += read;
             found.extend(items);
+            undecodable.extend(bad);
         }
 
         let mut queries: BTreeMap<u32, u32> = BTreeMap::new();
@@ -279,9 +286,10 @@ impl<'a, M: Model> Search<'a, M> {
                 }
             }
             if !keys.is_empty() {
-                let (items, read) = self.load(keys, &predicate).await?;
+                let (items, read, bad) = self.load(keys, &predicate).await?;
                 capacity += read;
                 found.extend(items);
+                undecodable.extend(bad);
             }
         }
 
@@ -300,6 +308,7 @@ impl<'a, M: Model> Search<'a, M> {
             items: found.into_iter().map(|(_, item)| item).collect(),
             cursor,
             capacity,
+            undecodable,
         })
     }
 
@@ -413,12 +422,13 @@ impl<'a, M: Model> Search<'a, M> {
     }
 
     /// Reads the items with these keys, in order, and keeps those that match the query (their
-    /// stored `_searchText`, read again) and the filter; each with its primary id.
+    /// stored `_searchText`, read again) and the filter, each with its primary id; and the
+    /// errors of those that could not be read as the model.
     async fn load(
         &self,
         keys: Vec<Item>,
         predicate: &SearchPredicate,
-    ) -> Result<(Vec<(String, M)>, Capacity)> {
+    ) -> Result<(Vec<(String, M)>, Capacity, Vec<Error>)> {
         let db = self.db;
         let result = fetch::batch_get(db, keys.clone()).await?;
         scope::record_read(result.capacity);
@@ -427,6 +437,7 @@ impl<'a, M: Model> Search<'a, M> {
         }
         let share = result.share();
         let mut items = Vec::with_capacity(keys.len());
+        let mut undecodable = Vec::new();
         for key in &keys {
             let Some(item) = result.found.get(&CacheKey::of(db, key)) else {
                 continue;
@@ -442,12 +453,15 @@ impl<'a, M: Model> Search<'a, M> {
                 Some(AttributeValue::S(id)) => id.clone(),
                 _ => keys::primary_id(M::SCHEMA, item)?,
             };
-            let loaded: M = model::load(item.clone(), share)?;
-            if self.keep.as_ref().is_none_or(|keep| keep(&loaded)) {
-                items.push((id, loaded));
+            match model::load::<M>(item.clone(), share) {
+                Ok(loaded) if self.keep.as_ref().is_none_or(|keep| keep(&loaded)) => {
+                    items.push((id, loaded));
+                }
+                Ok(_) => {}
+                Err(error) => undecodable.push(error),
             }
         }
-        Ok((items, result.capacity))
+        Ok((items, result.capacity, undecodable))
     }
 }
 
