@@ -32,7 +32,7 @@ pub struct Iteration<'a, M> {
 }
 
 /// A filter on loaded items.
-type Predicate<M> = Arc<dyn Fn(&M) -> bool + Send + Sync>;
+pub(crate) type Predicate<M> = Arc<dyn Fn(&M) -> bool + Send + Sync>;
 
 impl<M> std::fmt::Debug for Iteration<'_, M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

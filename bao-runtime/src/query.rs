@@ -44,6 +44,17 @@ impl<M> Page<M> {
     }
 }
 
+/// Every item of every page, in order; the first item a page could not read is the error.
+pub(crate) async fn all_items<M>(pages: impl Stream<Item = Result<Page<M>>>) -> Result<Vec<M>> {
+    use futures::TryStreamExt;
+    let pages: Vec<Page<M>> = pages.try_collect().await?;
+    let mut items = Vec::new();
+    for page in pages {
+        items.extend(page.into_items()?);
+    }
+    Ok(items)
+}
+
 /// Decodes `items` into `M`, keeping the good ones and the errors of the bad ones apart.
 pub(crate) fn decode_all<M: Model>(
     items: impl IntoIterator<Item = (Item, Capacity)>,
@@ -260,13 +271,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
     /// Every matching item, across all pages; the first item that cannot be read is the error
     /// (read [`pages`](Self::pages) to keep the others).
     pub async fn all(self) -> Result<Vec<M>> {
-        use futures::TryStreamExt;
-        let pages: Vec<Page<M>> = self.pages().try_collect().await?;
-        let mut items = Vec::new();
-        for page in pages {
-            items.extend(page.into_items()?);
-        }
-        Ok(items)
+        all_items(self.pages()).await
     }
 
     /// The first `n` matching items, paging on while a filter leaves pages short (within
@@ -580,13 +585,7 @@ impl<'a, L: Model, S: KeyValue, T: Model> MappingQuery<'a, L, S, T> {
         S: 'a,
         L: 'a,
     {
-        use futures::TryStreamExt;
-        let pages: Vec<Page<T>> = self.pages().try_collect().await?;
-        let mut items = Vec::new();
-        for page in pages {
-            items.extend(page.into_items()?);
-        }
-        Ok(items)
+        all_items(self.pages()).await
     }
 
     fn map_links(self, change: impl FnOnce(Query<'a, L, S>) -> Query<'a, L, S>) -> Self {

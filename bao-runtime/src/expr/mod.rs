@@ -54,6 +54,33 @@ impl ExprBuilder {
         placeholder
     }
 
+    /// `attribute_exists(_pk)` and, for each attribute of `names` (once each), that it still
+    /// holds what `item` holds, or is still absent: the guard of a write computed from `item`
+    /// as read, which fails if another writer changed it in between.
+    pub(crate) fn unchanged<'n>(
+        &mut self,
+        item: &crate::codec::Item,
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> String {
+        let mut guards = vec![format!(
+            "attribute_exists({})",
+            self.name(crate::keys::PK_ATTR)
+        )];
+        let mut seen = Vec::new();
+        for name in names {
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name);
+            let placeholder = self.name(name);
+            guards.push(match item.get(name) {
+                Some(value) => format!("{placeholder} = {}", self.value(value.clone())),
+                None => format!("attribute_not_exists({placeholder})"),
+            });
+        }
+        guards.join(" AND ")
+    }
+
     /// The `ExpressionAttributeNames` and `ExpressionAttributeValues` maps, each `None` when
     /// empty (DynamoDB refuses empty maps).
     #[must_use]

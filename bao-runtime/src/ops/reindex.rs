@@ -10,7 +10,7 @@ use super::layout;
 use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::expr::{ExprBuilder, UpdateExpr};
-use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR};
+use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR};
 use crate::model::{self, Model, ModelKey};
 use crate::search::SEARCH_TEXT;
 use crate::{Db, Error, Result, fetch, retry, scope};
@@ -60,13 +60,7 @@ pub async fn reindex<M: Model>(db: &Db, key: &M::Key) -> Result<bool> {
         return Ok(false);
     }
     let mut expr = ExprBuilder::new();
-    let mut guards = vec![format!("attribute_exists({})", expr.name(PK_ATTR))];
-    for field in schema.fields {
-        guards.push(match fields.get(field.name) {
-            Some(value) => format!("{} = {}", expr.name(field.name), expr.value(value.clone())),
-            None => format!("attribute_not_exists({})", expr.name(field.name)),
-        });
-    }
+    let condition = expr.unchanged(&fields, schema.fields.iter().map(|field| field.name));
     let update_expression = update.render(&mut expr);
     let (names, values) = expr.into_parts();
     let span = call::span("UpdateItem", db.table(), None);
@@ -76,7 +70,7 @@ pub async fn reindex<M: Model>(db: &Db, key: &M::Key) -> Result<bool> {
         .table_name(db.table())
         .set_key(Some(stored_key.clone()))
         .update_expression(update_expression)
-        .condition_expression(guards.join(" AND "))
+        .condition_expression(condition)
         .set_expression_attribute_names(names)
         .set_expression_attribute_values(values)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);

@@ -25,10 +25,11 @@ use super::query::{EmptyQuery, Operator, SEARCH_TEXT, SearchPredicate, predicate
 use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::fetch::{self, CacheKey};
+use crate::iterate::Predicate;
 use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, SK_ATTR};
 use crate::model::{self, Model};
 use crate::ops::layout;
-use crate::query::{Cursor, Page};
+use crate::query::{self, Cursor, Page};
 use crate::{Db, Error, Result, call, iterate, retry, scope};
 
 /// The index search reads: `_iter_pk` / `_iter_sk`, projecting `_searchText`.
@@ -40,9 +41,6 @@ const DEFAULT_BATCH_SIZE: u32 = 100;
 const DEFAULT_MAX_QUERIES_PER_BUCKET: u32 = 50;
 /// Bucket queries in flight at once, by default.
 const DEFAULT_CONCURRENCY: usize = 16;
-
-/// A filter on loaded items.
-type Keep<M> = Arc<dyn Fn(&M) -> bool + Send + Sync>;
 
 /// A search of model `M` for the words of a query, over all its iteration buckets or one.
 ///
@@ -60,7 +58,7 @@ pub struct Search<'a, M> {
     batch_size: u32,
     max_queries_per_bucket: u32,
     concurrency: usize,
-    keep: Option<Keep<M>>,
+    keep: Option<Predicate<M>>,
     cursor: Option<Cursor>,
     marker: PhantomData<fn() -> M>,
 }
@@ -191,12 +189,7 @@ impl<'a, M: Model> Search<'a, M> {
     /// Every matching item, across all pages; the first item that cannot be read is the error
     /// (read [`pages`](Self::pages) to keep the others).
     pub async fn all(self) -> Result<Vec<M>> {
-        let pages: Vec<Page<M>> = self.pages().try_collect().await?;
-        let mut items = Vec::new();
-        for page in pages {
-            items.extend(page.into_items()?);
-        }
-        Ok(items)
+        query::all_items(self.pages()).await
     }
 
     /// One page: up to `limit` items, and the cursor of the next page when the search may

@@ -107,18 +107,7 @@ async fn repair(db: &Db, schema: &ModelSchema, item: &Item, text: &str) -> Resul
         true => update.remove(SEARCH_TEXT),
         false => update.set(SEARCH_TEXT, AttributeValue::S(text.to_owned())),
     }
-    let mut guards = vec![format!("attribute_exists({})", expr.name(PK_ATTR))];
-    let mut seen = Vec::new();
-    for name in fields {
-        if seen.contains(name) {
-            continue;
-        }
-        seen.push(*name);
-        guards.push(match item.get(*name) {
-            Some(value) => format!("{} = {}", expr.name(name), expr.value(value.clone())),
-            None => format!("attribute_not_exists({})", expr.name(name)),
-        });
-    }
+    let condition = expr.unchanged(item, fields.iter().copied());
     let update_expression = update.render(&mut expr);
     let (names, values) = expr.into_parts();
     let key: Item = [PK_ATTR, SK_ATTR]
@@ -132,7 +121,7 @@ async fn repair(db: &Db, schema: &ModelSchema, item: &Item, text: &str) -> Resul
         .table_name(db.table())
         .set_key(Some(key))
         .update_expression(update_expression)
-        .condition_expression(guards.join(" AND "))
+        .condition_expression(condition)
         .set_expression_attribute_names(names)
         .set_expression_attribute_values(values);
     let (sent, attempts) = retry::send_request!(db, request, span);
