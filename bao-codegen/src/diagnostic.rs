@@ -158,6 +158,8 @@ codes! {
     InvalidRustType = "B049", "invalid `rustType`";
     /// A declared type's options that no `rustType` checks (warning).
     UncheckedOptions = "B050", "options that nothing checks";
+    /// A `fieldTypes` entry no field uses (warning).
+    UnusedFieldType = "B051", "field type that no field uses";
 }
 
 impl fmt::Display for Code {

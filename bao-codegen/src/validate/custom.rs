@@ -39,6 +39,25 @@ impl<'d> Checker<'_, 'd> {
         declared
     }
 
+    /// Warns of each declared type no field uses: its `rustType` and options reach nothing.
+    pub(super) fn unused_types(&mut self, defs: &[FieldTypeDef]) {
+        for def in defs {
+            let name = &def.name.value;
+            if self.declared_types.contains_key(name) && !self.used_types.contains(name) {
+                self.reporter
+                    .warning(
+                        Code::UnusedFieldType,
+                        def.name.span,
+                        format!("field type `{name}` is declared but no field uses it"),
+                        "no field has this `type`",
+                    )
+                    .help(format!(
+                        "give a field `type: {name}`, or remove the declaration"
+                    ));
+            }
+        }
+    }
+
     fn declared_type(&mut self, def: &FieldTypeDef, defs: &[FieldTypeDef]) -> Option<DeclaredType> {
         let name = &def.name;
         if name.value != EMAIL_FIELD && field_types::by_name(&name.value).is_some() {

@@ -130,6 +130,7 @@ impl<'d> Checker<'_, 'd> {
             return None;
         };
         if let Some(declared) = self.declared_types.get(&type_name.value) {
+            self.used_types.insert(type_name.value.clone());
             return Some((declared.base, Some(type_name.value.clone())));
         }
         if let Some(spec) = field_types::by_name(&type_name.value) {

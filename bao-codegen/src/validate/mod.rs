@@ -95,12 +95,14 @@ pub(crate) fn validate(
             .iter()
             .map(|declared| declared.name.value.clone())
             .collect(),
+        used_types: BTreeSet::new(),
     };
     checker.declared_types = checker.declared_types(field_types);
     let mut resolved: Vec<Resolved<'_>> = models.iter().map(|model| checker.model(model)).collect();
     checker.prefixes(&resolved);
     checker.modules(&resolved);
     checker.methods(&mut resolved);
+    checker.unused_types(field_types);
     let mut models: Vec<ir::Model> = resolved.into_iter().map(|r| r.model).collect();
     models.sort_by(|a, b| a.name.cmp(&b.name));
     ir::Schema { models }
@@ -179,6 +181,8 @@ struct Checker<'r, 'd> {
     declared_types: BTreeMap<String, custom::DeclaredType>,
     /// The name of every `fieldTypes` entry, including those with errors.
     declared_type_names: BTreeSet<String>,
+    /// The declared types some field uses.
+    used_types: BTreeSet<String>,
 }
 
 impl<'d> Checker<'_, 'd> {
