@@ -68,7 +68,8 @@ pub enum Error {
         model: &'static str,
         /// Primary id of the item.
         id: String,
-        /// The version this write expected to replace.
+        /// The version this write expected to replace; empty when the item was loaded without
+        /// one (stored before the model had a VersionField).
         expected: String,
     },
     /// A value was refused before anything was sent.

@@ -151,6 +151,42 @@ async fn reindex_brings_old_items_into_new_indexes() {
     );
 }
 
+/// A v1 note has no version, creation date or counter: it reads as never versioned, with no
+/// creation date and no views, and the first save of it conditions on the version being still
+/// absent, so two writers that loaded it before either saved cannot both win.
+#[tokio::test(flavor = "current_thread")]
+async fn automatic_fields_stored_before_they_existed() {
+    use evolution_v2::{Note, NoteId};
+
+    let test = tests::start().await;
+    let db = test.db();
+    let old = evolution_v1::Note::create(db, evolution_v1::NewNote::new("old"))
+        .await
+        .unwrap();
+    let id = NoteId::from(old.note_id.0);
+    let mut first = Note::find(db, &id).await.unwrap().expect("stored by v1");
+    assert_eq!(
+        (&first.version, first.created_at, first.views),
+        (&None, None, 0),
+        "absent: no version, no creation date, a counter of 0"
+    );
+    let mut second = first.clone();
+
+    first.title = "first".to_owned();
+    first.save(db).await.unwrap();
+    let saved = Note::find(db, &id).await.unwrap().expect("still there");
+    assert!(saved.version.is_some(), "the first save versions it");
+
+    second.title = "second".to_owned();
+    let error = second.save(db).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::VersionConflict { model: "Note", expected, .. } if expected.is_empty()),
+        "{error}"
+    );
+    let kept = Note::find(db, &id).await.unwrap().expect("still there");
+    assert_eq!(kept.title, "first", "the losing write changed nothing");
+}
+
 /// A page keeps the items it can read and names the ones it cannot (another writer stored a
 /// number where the schema has a string): one bad item does not hide the good ones, and `all()`
 /// reports it instead of leaving it out.

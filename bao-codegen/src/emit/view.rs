@@ -607,11 +607,23 @@ fn create_expr(field: &ir::Field, optional: bool, key_type: Option<&str>) -> Str
     // A String default is built only when needed; the other literals cost nothing.
     let lazy = matches!(field.default, Some(DefaultValue::String(_)));
     let value = match field.field_type {
-        field_type if is_date_stamp(field_type) => "now".to_owned(),
-        FieldType::VersionField => "db.new_ulid()".to_owned(),
-        _ if field.auto_assign => match key_type {
-            Some(key_type) => format!("self.{name}.unwrap_or_else(|| {key_type}::generate(db))"),
-            None => format!("self.{name}.unwrap_or_else(|| db.new_ulid())"),
+        field_type if is_automatic(field_type) => {
+            let value = match field_type {
+                FieldType::VersionField => "db.new_ulid()",
+                _ => "now",
+            };
+            // `required: false` (for items stored before the field existed): still stamped.
+            match optional {
+                true => format!("Some({value})"),
+                false => value.to_owned(),
+            }
+        }
+        _ if field.auto_assign => match (key_type, optional) {
+            (Some(key_type), _) => {
+                format!("self.{name}.unwrap_or_else(|| {key_type}::generate(db))")
+            }
+            (None, true) => format!("self.{name}.or_else(|| Some(db.new_ulid()))"),
+            (None, false) => format!("self.{name}.unwrap_or_else(|| db.new_ulid())"),
         },
         FieldType::CounterField => match &default {
             Some(literal) => format!("self.{name}.unwrap_or({literal})"),

@@ -242,6 +242,8 @@ impl<'d> Checker<'_, 'd> {
         } else {
             None
         };
+        // bao (and DynamoBao) fill these on every create, so their values are always there,
+        // unless `required: false` says items stored before the field existed lack it.
         let implied_required = matches!(
             field_type,
             T::CreateDateField | T::ModifiedDateField | T::VersionField | T::UlidField
@@ -250,7 +252,10 @@ impl<'d> Checker<'_, 'd> {
             name: name.clone(),
             rust_name,
             field_type,
-            required: implied_required || field.required.as_ref().is_some_and(|r| r.value),
+            required: field
+                .required
+                .as_ref()
+                .map_or(implied_required, |required| required.value),
             auto_assign: allowed("autoAssign")
                 && field.auto_assign.as_ref().is_some_and(|a| a.value),
             default: field

@@ -163,14 +163,19 @@ impl Plan {
         research(schema, &changes, known.as_ref(), &mut update)?;
 
         let mut guards = vec![format!("attribute_exists({})", expr.name(PK_ATTR))];
-        if let (Some(field), Some(version)) =
+        if let (Some(field), Some(expected)) =
             (schema.field_of_kind(FieldKind::Version), &expected_version)
         {
-            guards.push(format!(
-                "{} = {}",
-                expr.name(field.name),
-                expr.value(version.clone())
-            ));
+            guards.push(match expected {
+                Some(version) => format!(
+                    "{} = {}",
+                    expr.name(field.name),
+                    expr.value(version.clone())
+                ),
+                // Stored before the model had a VersionField: never versioned, and a write
+                // that versioned it in between wins.
+                None => format!("attribute_not_exists({})", expr.name(field.name)),
+            });
         }
         let moves = unique_moves(schema, &changes, known.as_ref());
         for (constraint, old, _) in &moves {
@@ -350,20 +355,24 @@ async fn update_item(
     }
 }
 
+/// The version a write of a loaded item expects to replace: `Some(None)` when the item was
+/// stored without one; `None` when the item was not loaded (nothing to compare with).
+type ExpectedVersion = Option<Option<AttributeValue>>;
+
 /// Refreshes ModifiedDate fields and replaces the version; returns the version the write
-/// expects to replace, when the item was loaded.
+/// expects to replace.
 fn stamp(
     db: &Db,
     schema: &'static ModelSchema,
     changes: &mut Changes,
     known: Option<&Item>,
-) -> Option<AttributeValue> {
+) -> ExpectedVersion {
     let mut expected = None;
     for field in schema.fields {
         match field.kind {
             FieldKind::ModifiedDate => changes.set(field, &db.now()),
             FieldKind::Version => {
-                expected = known.and_then(|item| item.get(field.name)).cloned();
+                expected = known.map(|item| item.get(field.name).cloned());
                 changes.set(field, &db.new_ulid());
             }
             _ => {}
@@ -533,7 +542,7 @@ fn not_found(schema: &ModelSchema, key: &Item) -> Error {
 struct Conflict {
     schema: &'static ModelSchema,
     id: String,
-    expected_version: Option<AttributeValue>,
+    expected_version: ExpectedVersion,
 }
 
 impl Conflict {
@@ -547,12 +556,15 @@ impl Conflict {
         if let (Some(field), Some(expected)) = (
             self.schema.field_of_kind(FieldKind::Version),
             &self.expected_version,
-        ) && old.get(field.name) != Some(expected)
+        ) && old.get(field.name) != expected.as_ref()
         {
             return Error::VersionConflict {
                 model: self.schema.name,
                 id: self.id.clone(),
-                expected: String::from_attr(expected, FieldKind::Version).unwrap_or_default(),
+                expected: expected
+                    .as_ref()
+                    .and_then(|version| String::from_attr(version, FieldKind::Version).ok())
+                    .unwrap_or_default(),
             };
         }
         Error::ConditionFailed {
