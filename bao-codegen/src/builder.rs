@@ -1,8 +1,9 @@
 //! The one front door: the CLI, `build.rs` and tests all configure a [`Builder`].
 
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::emit::{self, EmitError, Layout, RenderCache};
-use crate::output::{self, CheckReport, GeneratedFiles, Timings, WriteSummary};
+use crate::lock::{self, Lock};
+use crate::output::{self, CheckReport, GeneratedFiles, LockFile, Timings, WriteSummary};
 use crate::validate;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -57,6 +58,8 @@ pub struct Builder {
     emit_rerun_if_changed: bool,
     format: bool,
     render_cache: Option<Arc<RenderCache>>,
+    lock_file: Option<PathBuf>,
+    accept_breaking: bool,
 }
 
 impl Builder {
@@ -69,6 +72,8 @@ impl Builder {
             emit_rerun_if_changed: std::env::var_os("CARGO").is_some(),
             format: false,
             render_cache: None,
+            lock_file: None,
+            accept_breaking: false,
         }
     }
 
@@ -103,6 +108,22 @@ impl Builder {
     /// [`RenderCache`]).
     pub fn render_cache(&mut self, cache: Arc<RenderCache>) -> &mut Self {
         self.render_cache = Some(cache);
+        self
+    }
+
+    /// Keeps the stored layout of every model in `path` (`bao.lock`, see [`crate::lock`]): a
+    /// schema that changes it in a way that affects stored items is refused with a diagnostic
+    /// per change (unless [`accept_breaking`](Self::accept_breaking)); writing updates the
+    /// file and [`check`](Self::check) reports it stale. Default: no lock.
+    pub fn lock_file(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.lock_file = Some(path.into());
+        self
+    }
+
+    /// Records changes that affect stored items in the lock instead of refusing them; they
+    /// are reported as warnings (default: no).
+    pub fn accept_breaking(&mut self, accept: bool) -> &mut Self {
+        self.accept_breaking = accept;
         self
     }
 
@@ -185,6 +206,11 @@ impl Builder {
             format: self.format,
             cache: self.render_cache.as_deref(),
         };
+        let mut warnings = loaded.warnings.clone();
+        let lock = match &self.lock_file {
+            Some(path) => Some(self.lock(path, &loaded, &mut warnings)?),
+            None => None,
+        };
         let files = emit::render(&loaded.schema, &schema_name, options, layout)?;
         let timings = Timings {
             load_and_validate: validated - started,
@@ -195,8 +221,45 @@ impl Builder {
             files,
             models: loaded.schema.models.len(),
             inputs: loaded.inputs,
-            warnings: Diagnostics::new(loaded.warnings),
+            warnings: Diagnostics::new(warnings),
+            lock,
             timings,
+        })
+    }
+
+    /// The lock of the validated schema, once it is compared with the one at `path`: changes
+    /// that affect stored items are errors (warnings when accepted).
+    fn lock(
+        &self,
+        path: &Path,
+        validated: &validate::Validated,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<LockFile, Error> {
+        let previous = match std::fs::read_to_string(path) {
+            Ok(text) => {
+                let name = path.display().to_string();
+                Some(Lock::parse(&name, &text).map_err(Error::Invalid)?)
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => {
+                return Err(Error::Io {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+        };
+        if let Some(previous) = previous {
+            let changes = lock::compare(&previous, validated, self.accept_breaking);
+            if changes.iter().any(Diagnostic::is_error) {
+                let mut all = changes;
+                all.extend(warnings.iter().cloned());
+                return Err(Error::Invalid(Diagnostics::new(all)));
+            }
+            warnings.extend(changes);
+        }
+        Ok(LockFile {
+            path: path.to_owned(),
+            text: Lock::of(&validated.schema).render(),
         })
     }
 }

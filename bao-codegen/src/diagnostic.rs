@@ -160,6 +160,17 @@ codes! {
     UncheckedOptions = "B050", "options that nothing checks";
     /// A `fieldTypes` entry no field uses (warning).
     UnusedFieldType = "B051", "field type that no field uses";
+    /// A change from `bao.lock` that stored items need a migration for (a new index, unique
+    /// constraint, iteration or search).
+    MigrationNeeded = "B052", "stored items need a migration";
+    /// A change from `bao.lock` that leaves stored items where no model reads them (a changed
+    /// prefix or key, a removed model).
+    OrphanedItems = "B053", "stored items would be orphaned";
+    /// A change from `bao.lock` that stored items could not be read with (a new required field
+    /// without a default, a changed stored type).
+    UnreadableItems = "B054", "stored items could not be read";
+    /// A `bao.lock` that cannot be read.
+    InvalidLock = "B055", "unreadable `bao.lock`";
 }
 
 impl fmt::Display for Code {
@@ -288,6 +299,12 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
         }
+    }
+
+    /// Sets the help text.
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
     }
 
     /// Error or warning.
@@ -575,6 +592,14 @@ pub(crate) struct Reporter {
 }
 
 impl Reporter {
+    /// A reporter over files already read (a validated schema's).
+    pub(crate) fn with_sources(sources: SourceMap) -> Reporter {
+        Reporter {
+            sources,
+            diagnostics: Vec::new(),
+        }
+    }
+
     /// The files.
     pub(crate) fn sources(&self) -> &SourceMap {
         &self.sources

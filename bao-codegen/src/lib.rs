@@ -11,6 +11,7 @@ mod emit;
 pub mod field_types;
 pub mod ir;
 pub(crate) mod load;
+pub mod lock;
 pub(crate) mod naming;
 mod output;
 pub(crate) mod source;

@@ -18,7 +18,15 @@ pub struct GeneratedFiles {
     pub(crate) inputs: Vec<PathBuf>,
     pub(crate) models: usize,
     pub(crate) warnings: Diagnostics,
+    pub(crate) lock: Option<LockFile>,
     pub(crate) timings: Timings,
+}
+
+/// The lock file to keep beside the schema, and its new contents.
+#[derive(Debug, Clone)]
+pub(crate) struct LockFile {
+    pub(crate) path: PathBuf,
+    pub(crate) text: String,
 }
 
 /// How long each stage of one generation took.
@@ -71,6 +79,8 @@ pub struct WriteSummary {
     pub changed: usize,
     /// Stale bao files removed.
     pub removed: usize,
+    /// Whether the lock file was written (see [`Builder::lock_file`](crate::Builder::lock_file)).
+    pub lock_updated: bool,
     /// Warnings about the schema.
     pub warnings: Diagnostics,
     /// How long each stage took.
@@ -115,11 +125,17 @@ pub(crate) fn write(generated: &GeneratedFiles, dir: &Path) -> io::Result<WriteS
     for path in &stale {
         fs::remove_file(path)?;
     }
+    // Last: the lock records the schema only once its code is written.
+    let lock_updated = match &generated.lock {
+        Some(lock) => write_if_changed(&lock.path, &lock.text)?,
+        None => false,
+    };
     Ok(WriteSummary {
         models: generated.models,
         files: generated.files.len(),
         changed,
         removed: stale.len(),
+        lock_updated,
         warnings: generated.warnings.clone(),
         timings: Timings {
             write: started.elapsed(),
@@ -142,6 +158,16 @@ pub(crate) fn check(generated: &GeneratedFiles, dir: &Path) -> io::Result<CheckR
     }
     if dir.exists() {
         report.extra = stale_files(dir, generated)?;
+    }
+    if let Some(lock) = &generated.lock {
+        match fs::read(&lock.path) {
+            Ok(bytes) if bytes == lock.text.as_bytes() => {}
+            Ok(_) => report.stale.push(lock.path.clone()),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                report.missing.push(lock.path.clone());
+            }
+            Err(error) => return Err(error),
+        }
     }
     Ok(report)
 }
@@ -169,7 +195,8 @@ fn create(path: &Path, contents: &str) -> io::Result<()> {
 
 /// Replaces a file through a temporary sibling and a rename, so a reader never sees half a file.
 fn replace(path: &Path, contents: &str) -> io::Result<()> {
-    let temporary = path.with_extension("rs.bao-tmp");
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".bao-tmp");
     fs::write(&temporary, contents)?;
     fs::rename(&temporary, path)
 }

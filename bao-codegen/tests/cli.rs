@@ -236,7 +236,7 @@ fn codegen_reports_and_writes_only_changes() {
     assert_exit(&output, 0);
     let err = stderr(&output);
     assert!(
-        err.contains("Generated 2 models (3 files changed) in "),
+        err.contains("Generated 2 models (3 files changed, bao.lock updated) in "),
         "{err}"
     );
 
@@ -592,4 +592,37 @@ fn an_unreachable_dynamodb_exits_2() {
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn codegen_keeps_bao_lock_and_refuses_breaking_changes_until_accepted() {
+    let dir = project();
+    assert_exit(&run(bao(dir.path()).arg("codegen")), 0);
+    let lock = dir.path().join("bao.lock");
+    let recorded = std::fs::read_to_string(&lock).expect("codegen writes bao.lock");
+    let schema = dir.path().join("models.yaml");
+    let text = std::fs::read_to_string(&schema).expect("models.yaml");
+    let (head, tail) = text.split_once("modelPrefix: ").expect("a modelPrefix");
+    let (prefix, rest) = tail.split_once('\n').expect("a line");
+    std::fs::write(&schema, format!("{head}modelPrefix: {prefix}x\n{rest}")).expect("write");
+
+    for command in ["codegen", "check"] {
+        let output = run(bao(dir.path()).arg(command));
+        assert_exit(&output, 1);
+        let err = stderr(&output);
+        assert!(
+            err.contains("error[B053]") && err.contains("--accept-breaking"),
+            "{err}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&lock).unwrap(), recorded);
+
+    let output = run(bao(dir.path()).args(["codegen", "--accept-breaking"]));
+    assert_exit(&output, 0);
+    let err = stderr(&output);
+    assert!(
+        err.contains("warning[B053]") && err.contains("bao.lock updated"),
+        "{err}"
+    );
+    assert_exit(&run(bao(dir.path()).arg("check")), 0);
 }

@@ -1,5 +1,6 @@
 //! The checked-in `examples/src/models` is exactly what the root `models.yaml` generates, and
-//! the first-app example's models are what its own `models.yaml` generates.
+//! the first-app example's models are what its own `models.yaml` generates; each schema's
+//! `bao.lock` is what codegen records for it.
 //!
 //! Regenerate with `BAO_BLESS=1 cargo test -p bao-codegen --test integration examples_fresh` (or `bao codegen`).
 
@@ -17,9 +18,11 @@ fn the_first_app_matches_its_schema() {
     assert_fresh(&app.join("models.yaml"), &app.join("models"));
 }
 
-/// `out` holds exactly what `schema` generates (written first under `BAO_BLESS`).
+/// `out` holds exactly what `schema` generates, and the schema's `bao.lock` records it (both
+/// written first under `BAO_BLESS`).
 fn assert_fresh(schema: &Path, out: &Path) {
-    let builder = bao_codegen::Builder::new(schema);
+    let mut builder = bao_codegen::Builder::new(schema);
+    builder.lock_file(bao_codegen::lock::path_for(schema));
     if std::env::var_os("BAO_BLESS").is_some() {
         builder.write_to(out).expect("the schema generates");
     }

@@ -8,6 +8,7 @@ mod examples_fresh;
 mod features;
 mod generated_code;
 mod load_fuzz;
+mod lock;
 #[cfg(feature = "cli")]
 mod new_app;
 mod random_schemas;

@@ -112,7 +112,7 @@ fn watch_regenerates_keeps_the_last_good_output_and_stops_on_ctrl_c() {
     assert!(
         watcher
             .stderr()
-            .contains("Generated 1 model (2 files changed)")
+            .contains("Generated 1 model (2 files changed, bao.lock updated)")
     );
     assert!(read(&user).contains("nickname"));
 

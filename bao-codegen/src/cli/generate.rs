@@ -36,6 +36,10 @@ pub struct CodegenArgs {
     /// Also print how long loading and validating, emitting and writing took.
     #[arg(long)]
     pub timings: bool,
+    /// Record changes that affect stored items (see `bao check`) in bao.lock instead of
+    /// refusing them: once they are migrated, or when the table holds no such items.
+    #[arg(long)]
+    pub accept_breaking: bool,
 }
 
 /// Resolved inputs and output of code generation, all absolute.
@@ -49,6 +53,8 @@ pub struct Paths {
     pub templates: Option<PathBuf>,
     /// The bao.toml in effect.
     pub config: Option<PathBuf>,
+    /// The lock file beside the schema.
+    pub lock: PathBuf,
     /// Format the output with prettyplease.
     pub format: bool,
 }
@@ -71,8 +77,10 @@ impl Paths {
                     ))
                 })
         };
+        let schema = pick(&args.schema, config.map(|c| &c.codegen.schema), "schema")?;
         Ok(Paths {
-            schema: pick(&args.schema, config.map(|c| &c.codegen.schema), "schema")?,
+            lock: bao_codegen::lock::path_for(&schema),
+            schema,
             out: pick(&args.out, config.map(|c| &c.codegen.out), "out")?,
             templates: args
                 .templates
@@ -104,6 +112,7 @@ impl Paths {
             builder.templates_dir(relative(templates));
         }
         builder.format(self.format);
+        builder.lock_file(relative(&self.lock));
         builder
     }
 }
@@ -125,7 +134,9 @@ pub fn relative(path: &Path) -> PathBuf {
 /// Runs `bao codegen`.
 pub fn run_codegen(shell: &Shell, args: &CodegenArgs) -> Result<(), Failure> {
     let paths = Paths::discover(&args.paths)?;
-    let summary = generate(shell, &paths.builder(), &paths.out)?;
+    let mut builder = paths.builder();
+    builder.accept_breaking(args.accept_breaking);
+    let summary = generate(shell, &builder, &paths.out)?;
     if args.timings {
         let ms = |duration: Duration| duration.as_secs_f64() * 1000.0;
         let timings = summary.timings;
@@ -155,6 +166,9 @@ pub fn generate(shell: &Shell, builder: &Builder, out: &Path) -> Result<WriteSum
     let mut changes = vec![format!("{} changed", count(summary.changed, "file"))];
     if summary.removed > 0 {
         changes.push(format!("{} removed", count(summary.removed, "file")));
+    }
+    if summary.lock_updated {
+        changes.push(format!("{} updated", bao_codegen::lock::FILE_NAME));
     }
     shell.status(
         "Generated",

@@ -20,7 +20,7 @@ use crate::field_types::{self, FIELD_TYPES};
 use crate::ir::{self, FieldType, KeyPart};
 use crate::load;
 use crate::naming;
-use crate::source::{Located, Span};
+use crate::source::{Located, SourceMap, Span};
 use crate::yaml::{Node, Value};
 
 mod custom;
@@ -40,6 +40,67 @@ pub struct Validated {
     pub warnings: Vec<Diagnostic>,
     /// Every file read (for `cargo:rerun-if-changed` and `bao watch`).
     pub inputs: Vec<PathBuf>,
+    /// The files, for diagnostics of later checks.
+    pub(crate) sources: SourceMap,
+    /// Where each model's parts are written, by model name.
+    pub(crate) spans: BTreeMap<String, ModelSpans>,
+}
+
+/// Where the parts of a model that its stored items depend on are written (`bao.lock`'s
+/// diagnostics point at them). A part that is not written is located at the model's name.
+#[derive(Debug, Clone)]
+pub(crate) struct ModelSpans {
+    pub(crate) name: Span,
+    pub(crate) prefix: Span,
+    pub(crate) primary_key: Span,
+    pub(crate) iteration: Span,
+    pub(crate) searchable: Span,
+    pub(crate) fields: BTreeMap<String, Span>,
+    pub(crate) indexes: BTreeMap<String, Span>,
+    pub(crate) constraints: BTreeMap<String, Span>,
+}
+
+impl ModelSpans {
+    fn of(resolved: &Resolved<'_>) -> ModelSpans {
+        let def = resolved.def;
+        let name = def.name.span;
+        let names = |spans: &[Span], names: Vec<&String>| -> BTreeMap<String, Span> {
+            names
+                .into_iter()
+                .cloned()
+                .zip(spans.iter().copied())
+                .collect()
+        };
+        let model = &resolved.model;
+        ModelSpans {
+            name,
+            prefix: def.model_prefix.as_ref().map_or(name, |prefix| prefix.span),
+            primary_key: def.primary_key.as_ref().map_or(name, |key| key.span),
+            iteration: def
+                .iteration_buckets
+                .as_ref()
+                .map(|buckets| buckets.span)
+                .or(def.iterable.as_ref().map(|iterable| iterable.span))
+                .unwrap_or(name),
+            searchable: def.searchable.as_ref().map_or(name, |search| search.span),
+            fields: names(
+                &resolved.field_spans,
+                model.fields.iter().map(|field| &field.name).collect(),
+            ),
+            indexes: names(
+                &resolved.index_spans,
+                model.indexes.iter().map(|index| &index.name).collect(),
+            ),
+            constraints: names(
+                &resolved.constraint_spans,
+                model
+                    .unique_constraints
+                    .iter()
+                    .map(|constraint| &constraint.name)
+                    .collect(),
+            ),
+        }
+    }
 }
 
 /// Loads a schema file or directory and validates it. On failure, the [`Diagnostics`] hold
@@ -58,12 +119,13 @@ pub fn validate_source(file_name: &str, text: &str) -> Result<Validated, Diagnos
 }
 
 fn finish(loaded: load::Sources, mut reporter: Reporter) -> Result<Validated, Diagnostics> {
-    let schema = validate(
+    let (schema, spans) = validate(
         &loaded.models,
         &loaded.field_types,
         loaded.complete,
         &mut reporter,
     );
+    let sources = reporter.sources().clone();
     let diagnostics = Diagnostics::new(reporter.finish());
     if diagnostics.has_errors() {
         Err(diagnostics)
@@ -72,17 +134,20 @@ fn finish(loaded: load::Sources, mut reporter: Reporter) -> Result<Validated, Di
             schema,
             warnings: diagnostics.into_iter().collect(),
             inputs: loaded.inputs,
+            sources,
+            spans,
         })
     }
 }
 
-/// Resolves every model. The result is meaningful only when no error was reported.
+/// Resolves every model, and says where each is written. The result is meaningful only when
+/// no error was reported.
 pub(crate) fn validate(
     models: &[ModelDef],
     field_types: &[FieldTypeDef],
     complete: bool,
     reporter: &mut Reporter,
-) -> ir::Schema {
+) -> (ir::Schema, BTreeMap<String, ModelSpans>) {
     let mut checker = Checker {
         reporter,
         complete,
@@ -103,9 +168,13 @@ pub(crate) fn validate(
     checker.modules(&resolved);
     checker.methods(&mut resolved);
     checker.unused_types(field_types);
+    let spans = resolved
+        .iter()
+        .map(|r| (r.model.name.clone(), ModelSpans::of(r)))
+        .collect();
     let mut models: Vec<ir::Model> = resolved.into_iter().map(|r| r.model).collect();
     models.sort_by(|a, b| a.name.cmp(&b.name));
-    ir::Schema { models }
+    (ir::Schema { models }, spans)
 }
 
 /// The YAML spelling of a field type.

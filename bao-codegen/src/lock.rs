@@ -1,0 +1,580 @@
+//! `bao.lock`: what the items already stored depend on, recorded by `bao codegen` so that a
+//! schema change that affects them is caught before it is deployed.
+//!
+//! Per model the lock holds the prefix, the primary key, each field's name, stored type and
+//! whether an item without it can be read, each GSI with its slot and key, each unique
+//! constraint with its slot and field, the iteration buckets and the search options. It is
+//! JSON laid out one field, index or constraint per line, so a review diff shows what changed.
+//!
+//! [`compare`] reports every difference between the lock and the schema that affects stored
+//! data as a located diagnostic naming what it breaks and the command that migrates it:
+//! B052 (stored items need a migration), B053 (stored items would be orphaned) and B054
+//! (stored items could no longer be read). Other differences (a new model, an optional field,
+//! a removed index) only update the lock.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Reporter, Severity};
+use crate::ir::{self, FieldType, KeyPart};
+use crate::source::{FileId, SourceFile, Span};
+use crate::validate::{ModelSpans, Validated};
+
+/// The lock file's name, next to `models.yaml` (inside a schema directory).
+pub const FILE_NAME: &str = "bao.lock";
+
+/// The format version this bao writes and reads.
+const VERSION: u32 = 1;
+
+/// The stored layout of every model of a schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lock {
+    version: u32,
+    models: BTreeMap<String, ModelLock>,
+    /// The file it was read from (name and text), to locate what the schema no longer has.
+    #[serde(skip)]
+    file: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ModelLock {
+    prefix: String,
+    key: KeyLock,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    iteration_buckets: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    search: Option<SearchLock>,
+    fields: BTreeMap<String, FieldLock>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    indexes: BTreeMap<String, IndexLock>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    unique_constraints: BTreeMap<String, ConstraintLock>,
+}
+
+/// A key: field names, or `modelPrefix`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyLock {
+    partition: String,
+    sort: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldLock {
+    /// The built-in type that stores it (a declared type's base).
+    #[serde(rename = "type")]
+    field_type: String,
+    /// Whether an item without the attribute fails to read (no default, not an `Option`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndexLock {
+    gsi: u8,
+    partition: String,
+    sort: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConstraintLock {
+    id: u8,
+    field: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SearchLock {
+    fields: Vec<String>,
+    case_sensitive: bool,
+    min_term_length: u32,
+    dedupe: bool,
+}
+
+impl Lock {
+    /// The lock of a valid schema.
+    pub fn of(schema: &ir::Schema) -> Lock {
+        Lock {
+            file: None,
+            version: VERSION,
+            models: schema
+                .models
+                .iter()
+                .map(|model| (model.name.clone(), ModelLock::of(model)))
+                .collect(),
+        }
+    }
+
+    /// Reads a lock file's text; the error is located in the file, named `name`.
+    ///
+    /// # Errors
+    /// B055 when the text is not a lock this bao can read.
+    pub fn parse(name: &str, text: &str) -> Result<Lock, Diagnostics> {
+        let mut reporter = Reporter::default();
+        let file = reporter.sources_mut().add(SourceFile::new(name, text));
+        let located = |reporter: &mut Reporter, line: usize, column: usize, message: String| {
+            let offset = reporter.sources().file(file).offset(line, column);
+            let span = Span {
+                file,
+                start: offset,
+                end: offset,
+            };
+            reporter
+                .error(Code::InvalidLock, span, message, "here")
+                .help(format!(
+                    "{FILE_NAME} is written by `bao codegen`: restore it from version control, \
+                     or delete it and run `bao codegen` to record the schema as it is now"
+                ));
+        };
+        match serde_json::from_str::<Lock>(text) {
+            Ok(lock) if lock.version == VERSION => {
+                return Ok(Lock {
+                    file: Some((name.to_owned(), text.to_owned())),
+                    ..lock
+                });
+            }
+            Ok(lock) => located(
+                &mut reporter,
+                1,
+                1,
+                format!(
+                    "{name} has format version {}; this bao reads version {VERSION}",
+                    lock.version
+                ),
+            ),
+            Err(error) => located(
+                &mut reporter,
+                error.line(),
+                error.column(),
+                format!("{name} cannot be read: {error}"),
+            ),
+        }
+        Err(Diagnostics::new(reporter.finish()))
+    }
+
+    /// The file's text: JSON with one field, index or constraint per line, models and names
+    /// sorted, so the same schema always gives the same bytes.
+    pub fn render(&self) -> String {
+        let mut out = format!("{{\n  \"version\": {},\n  \"models\": {{", self.version);
+        for (at, (name, model)) in self.models.iter().enumerate() {
+            if at > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "\n    {}: {{\n", json(name));
+            let mut entries = vec![entry("prefix", &model.prefix), entry("key", &model.key)];
+            if let Some(buckets) = model.iteration_buckets {
+                entries.push(entry("iterationBuckets", &buckets));
+            }
+            if let Some(search) = &model.search {
+                entries.push(entry("search", search));
+            }
+            entries.push(map("fields", &model.fields));
+            if !model.indexes.is_empty() {
+                entries.push(map("indexes", &model.indexes));
+            }
+            if !model.unique_constraints.is_empty() {
+                entries.push(map("uniqueConstraints", &model.unique_constraints));
+            }
+            out.push_str(&entries.join(",\n"));
+            out.push_str("\n    }");
+        }
+        out.push_str("\n  }\n}\n");
+        out
+    }
+}
+
+/// `value` as compact JSON.
+fn json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).expect("lock values serialise")
+}
+
+/// `"name": value` at the indent of a model's entries.
+fn entry(name: &str, value: &impl Serialize) -> String {
+    format!("      {}: {}", json(&name), json(value))
+}
+
+/// `"name": { ... }` with one entry per line.
+fn map<T: Serialize>(name: &str, entries: &BTreeMap<String, T>) -> String {
+    let lines: Vec<String> = entries
+        .iter()
+        .map(|(key, value)| format!("        {}: {}", json(key), json(value)))
+        .collect();
+    format!("      {}: {{\n{}\n      }}", json(&name), lines.join(",\n"))
+}
+
+impl ModelLock {
+    fn of(model: &ir::Model) -> ModelLock {
+        let key_names = [&model.primary_key.partition, &model.primary_key.sort];
+        ModelLock {
+            prefix: model.prefix.clone(),
+            key: KeyLock::of(&model.primary_key),
+            iteration_buckets: model.iteration_buckets,
+            search: model.searchable.as_ref().map(|search| SearchLock {
+                fields: search.fields.clone(),
+                case_sensitive: search.case_sensitive,
+                min_term_length: search.min_term_length,
+                dedupe: search.dedupe,
+            }),
+            fields: model
+                .fields
+                .iter()
+                .map(|field| {
+                    let is_key = key_names
+                        .iter()
+                        .any(|part| matches!(part, KeyPart::Field(name) if *name == field.name));
+                    let lock = FieldLock {
+                        field_type: type_name(field.field_type).to_owned(),
+                        required: is_key || must_be_stored(field),
+                    };
+                    (field.name.clone(), lock)
+                })
+                .collect(),
+            indexes: model
+                .indexes
+                .iter()
+                .filter_map(|index| {
+                    let key = KeyLock::of(&index.key);
+                    let lock = IndexLock {
+                        gsi: index.gsi?,
+                        partition: key.partition,
+                        sort: key.sort,
+                    };
+                    Some((index.name.clone(), lock))
+                })
+                .collect(),
+            unique_constraints: model
+                .unique_constraints
+                .iter()
+                .map(|constraint| {
+                    let lock = ConstraintLock {
+                        id: constraint.id,
+                        field: constraint.field.clone(),
+                    };
+                    (constraint.name.clone(), lock)
+                })
+                .collect(),
+        }
+    }
+}
+
+impl KeyLock {
+    fn of(key: &ir::Key) -> KeyLock {
+        let name = |part: &KeyPart| match part {
+            KeyPart::ModelPrefix => "modelPrefix".to_owned(),
+            KeyPart::Field(name) => name.clone(),
+        };
+        KeyLock {
+            partition: name(&key.partition),
+            sort: name(&key.sort),
+        }
+    }
+}
+
+impl std::fmt::Display for KeyLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} / {}", self.partition, self.sort)
+    }
+}
+
+impl std::fmt::Display for IndexLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "gsi{}: {} / {}", self.gsi, self.partition, self.sort)
+    }
+}
+
+/// Whether a stored item must hold the field to be read: required, with no default, and not a
+/// counter or a set (absent reads as 0 or empty).
+fn must_be_stored(field: &ir::Field) -> bool {
+    field.required
+        && field.default.is_none()
+        && !matches!(
+            field.field_type,
+            FieldType::CounterField | FieldType::StringSetField
+        )
+}
+
+fn type_name(field_type: FieldType) -> &'static str {
+    crate::field_types::spec(field_type).name
+}
+
+/// How a field type stores its value: two types with the same storage read each other's items.
+fn storage(type_name: &str) -> &str {
+    match type_name {
+        "StringField" | "EmailField" | "UlidField" | "RelatedField" | "VersionField" => {
+            "strings (S)"
+        }
+        "IntegerField" | "CounterField" => "integers (N)",
+        "FloatField" => "numbers (N)",
+        "DateTimeField" | "CreateDateField" | "ModifiedDateField" => "epoch milliseconds (N)",
+        "TtlField" => "epoch seconds (N)",
+        "BooleanField" => "booleans (BOOL)",
+        "BinaryField" => "bytes (B)",
+        "StringSetField" => "string sets (SS)",
+        other => other,
+    }
+}
+
+/// Whether values stored as `before` read as `after`: the same storage, or integers read as
+/// floats.
+fn reads_as(before: &str, after: &str) -> bool {
+    storage(before) == storage(after)
+        || (storage(before) == storage("IntegerField") && after == "FloatField")
+}
+
+/// The help that ends every breaking diagnostic.
+const ACCEPT: &str = "then run `bao codegen --accept-breaking` to record the change in bao.lock";
+
+/// Every change from `lock` to the validated schema that affects stored items. They are errors,
+/// or warnings when `accepted` (`bao codegen --accept-breaking`).
+pub fn compare(lock: &Lock, validated: &Validated, accepted: bool) -> Vec<Diagnostic> {
+    let now = Lock::of(&validated.schema);
+    let mut checker = Checker {
+        reporter: Reporter::with_sources(validated.sources.clone()),
+        severity: if accepted {
+            Severity::Warning
+        } else {
+            Severity::Error
+        },
+        lock_file: None,
+    };
+    for (name, before) in &lock.models {
+        match (now.models.get(name), validated.spans.get(name)) {
+            (Some(after), Some(spans)) => checker.model(name, before, after, spans),
+            _ => checker.removed_model(lock, name, before),
+        }
+    }
+    checker.reporter.finish()
+}
+
+struct Checker {
+    reporter: Reporter,
+    severity: Severity,
+    /// The lock file, once added to the reporter's sources.
+    lock_file: Option<FileId>,
+}
+
+impl Checker {
+    fn report(&mut self, code: Code, span: Span, message: String, label: &str, help: String) {
+        let report = match self.severity {
+            Severity::Error => self.reporter.error(code, span, message, label),
+            Severity::Warning => self.reporter.warning(code, span, message, label),
+        };
+        report.help(help);
+    }
+
+    /// A model the schema no longer has, reported at its entry in the lock file.
+    fn removed_model(&mut self, lock: &Lock, name: &str, before: &ModelLock) {
+        let message = format!("model `{name}` of bao.lock is gone from the schema");
+        let help = format!(
+            "its items stay in the table under `{}#`, read by no model: restore the model, or \
+             delete its items; {ACCEPT}",
+            before.prefix
+        );
+        match self.lock_entry(lock, name) {
+            Some(span) => self.report(Code::OrphanedItems, span, message, "recorded here", help),
+            None => self
+                .reporter
+                .push(Diagnostic::new(self.severity, Code::OrphanedItems, message).with_help(help)),
+        }
+    }
+
+    /// The span of a model's name in the lock file it was read from.
+    fn lock_entry(&mut self, lock: &Lock, name: &str) -> Option<Span> {
+        let (file_name, text) = lock.file.as_ref()?;
+        let quoted = json(&name);
+        let start = text.find(&format!("\n    {quoted}: {{"))? + "\n    ".len();
+        let file = *self.lock_file.get_or_insert_with(|| {
+            self.reporter
+                .sources_mut()
+                .add(SourceFile::new(file_name.clone(), text.clone()))
+        });
+        Some(Span {
+            file,
+            start,
+            end: start + quoted.len(),
+        })
+    }
+
+    fn model(&mut self, name: &str, before: &ModelLock, after: &ModelLock, spans: &ModelSpans) {
+        if before.prefix != after.prefix {
+            self.report(
+                Code::OrphanedItems,
+                spans.prefix,
+                format!(
+                    "`modelPrefix` of `{name}` changed from `{}` to `{}`",
+                    before.prefix, after.prefix
+                ),
+                "stored items are keyed by the old prefix",
+                format!(
+                    "the items stored as `{}#...` would no longer be found: keep `modelPrefix: \
+                     {}`, or copy the items to the new keys first; {ACCEPT}",
+                    before.prefix, before.prefix
+                ),
+            );
+        }
+        if before.key != after.key {
+            self.report(
+                Code::OrphanedItems,
+                spans.primary_key,
+                format!(
+                    "the primary key of `{name}` changed from `{}` to `{}`",
+                    before.key, after.key
+                ),
+                "stored items are keyed by the old key",
+                format!(
+                    "the items stored under the old key would no longer be found by key: keep \
+                     `{}`, or copy the items to the new keys first; {ACCEPT}",
+                    before.key
+                ),
+            );
+        }
+        self.fields(name, before, after, spans);
+        for (index, wanted) in &after.indexes {
+            let span = spans.indexes.get(index).copied().unwrap_or(spans.name);
+            let (message, label) = match before.indexes.get(index) {
+                None => (
+                    format!("new index `{index}` on `{name}`"),
+                    "items stored before it are not in it",
+                ),
+                Some(old) if old != wanted => (
+                    format!("index `{index}` of `{name}` changed from `{old}` to `{wanted}`"),
+                    "items stored before the change have the old index keys",
+                ),
+                Some(_) => continue,
+            };
+            self.report(
+                Code::MigrationNeeded,
+                span,
+                message,
+                label,
+                format!(
+                    "after deploying, `bao reindex {name} --index {index}` writes its keys on \
+                     every stored item; {ACCEPT}"
+                ),
+            );
+        }
+        for (constraint, wanted) in &after.unique_constraints {
+            let span = spans
+                .constraints
+                .get(constraint)
+                .copied()
+                .unwrap_or(spans.name);
+            let message = match before.unique_constraints.get(constraint) {
+                None => format!("new unique constraint `{constraint}` on `{name}`"),
+                Some(old) if old != wanted => format!(
+                    "unique constraint `{constraint}` of `{name}` changed from `uc{}` on `{}` \
+                     to `uc{}` on `{}`",
+                    old.id, old.field, wanted.id, wanted.field
+                ),
+                Some(_) => continue,
+            };
+            self.report(
+                Code::MigrationNeeded,
+                span,
+                message,
+                "stored items own no constraint item for it",
+                format!(
+                    "a duplicate of a stored value would go unnoticed, and finding by it misses \
+                     stored items: `bao backfill-unique {name} {constraint}` creates the \
+                     constraint items and lists the duplicates; {ACCEPT}"
+                ),
+            );
+        }
+        if after.iteration_buckets.is_some() && before.iteration_buckets != after.iteration_buckets
+        {
+            let message = match before.iteration_buckets {
+                None => format!("`{name}` became iterable"),
+                Some(old) => format!(
+                    "`iterationBuckets` of `{name}` changed from {old} to {}",
+                    after.iteration_buckets.unwrap_or_default()
+                ),
+            };
+            self.report(
+                Code::MigrationNeeded,
+                spans.iteration,
+                message,
+                "stored items are not in these buckets",
+                format!(
+                    "iteration would miss stored items: after deploying, `bao reindex {name}` \
+                     writes their iteration keys; {ACCEPT}"
+                ),
+            );
+        }
+        if after.search.is_some() && before.search != after.search {
+            let message = match before.search {
+                None => format!("`{name}` became searchable"),
+                Some(_) => format!("`searchable` of `{name}` changed"),
+            };
+            self.report(
+                Code::MigrationNeeded,
+                spans.searchable,
+                message,
+                "stored items have no (or other) search text",
+                format!(
+                    "search would miss stored items: after deploying, `bao rebuild-search-text \
+                     {name}` (or `bao reindex {name}`) writes their `_searchText`; {ACCEPT}"
+                ),
+            );
+        }
+    }
+
+    fn fields(&mut self, name: &str, before: &ModelLock, after: &ModelLock, spans: &ModelSpans) {
+        for (field, wanted) in &after.fields {
+            let span = spans.fields.get(field).copied().unwrap_or(spans.name);
+            match before.fields.get(field) {
+                Some(old) if !reads_as(&old.field_type, &wanted.field_type) => self.report(
+                    Code::UnreadableItems,
+                    span,
+                    format!(
+                        "field `{field}` of `{name}` changed from {} to {}",
+                        old.field_type, wanted.field_type
+                    ),
+                    "stored values have the old type",
+                    format!(
+                        "stored values are {}, which do not read as {}: keep the type, or add \
+                         a field under a new name and copy the values; {ACCEPT}",
+                        storage(&old.field_type),
+                        storage(&wanted.field_type)
+                    ),
+                ),
+                Some(old) if wanted.required && !old.required => self.report(
+                    Code::UnreadableItems,
+                    span,
+                    format!("field `{field}` of `{name}` became required without a default"),
+                    "stored items without it could not be read",
+                    format!(
+                        "give it a `defaultValue`, or write it into every stored item first; \
+                         {ACCEPT}"
+                    ),
+                ),
+                None if wanted.required => self.report(
+                    Code::UnreadableItems,
+                    span,
+                    format!("new field `{field}` of `{name}` is required and has no default"),
+                    "items stored before it lack it and could not be read",
+                    format!(
+                        "give it a `defaultValue`, or `required: false` (then it is an `Option` \
+                         and stored items read as `None`); {ACCEPT}"
+                    ),
+                ),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// `schema`'s lock file: `bao.lock` next to a schema file, inside a schema directory.
+pub fn path_for(schema: &std::path::Path) -> std::path::PathBuf {
+    if schema.is_dir() {
+        schema.join(FILE_NAME)
+    } else {
+        schema.with_file_name(FILE_NAME)
+    }
+}
