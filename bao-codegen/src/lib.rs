@@ -14,6 +14,8 @@ pub(crate) mod load;
 pub mod lock;
 pub(crate) mod naming;
 mod output;
+#[cfg(feature = "runtime")]
+pub mod runtime_schema;
 pub(crate) mod source;
 #[doc(hidden)]
 pub mod validate;

@@ -22,6 +22,7 @@ pub mod iterate;
 pub mod keys;
 #[cfg(feature = "testing")]
 pub mod local;
+pub mod migrate;
 pub mod model;
 pub mod ops;
 pub mod query;
@@ -43,7 +44,7 @@ pub use db::{Clock, Db, DbBuilder, RetryPolicy, SystemClock};
 pub use error::{Error, Result};
 pub use expr::{Attr, Condition, SortKey, SortKeyCondition};
 pub use model::{ItemState, KeyNewtype, Model, ModelKey, ModelUpdate, NewModel};
-pub use ops::ReadOptions;
+pub use ops::{ReadOptions, SaveOptions};
 pub use scope::RequestScope;
 pub use search::Search;
 pub use tenant::Tenant;

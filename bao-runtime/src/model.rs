@@ -5,7 +5,7 @@ use crate::capacity::Capacity;
 use crate::codec::{FieldValue, Item};
 use crate::expr::Condition;
 use crate::keys;
-use crate::ops::{self, ReadOptions};
+use crate::ops::{self, ReadOptions, SaveOptions};
 use crate::schema::{FieldKind, FieldSchema, KeyPart, ModelSchema};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::future::Future;
@@ -75,7 +75,7 @@ pub trait Model: Sized + Send + Sync + 'static {
 
     /// Writes the fields changed since this item was loaded; sends nothing when none changed.
     fn save(&mut self, db: &Db) -> impl Future<Output = crate::Result<()>> + Send {
-        ops::save(db, self, None)
+        ops::save(db, self, SaveOptions::default())
     }
 
     /// Like [`save`](Self::save), only if `condition` holds for the stored item.
@@ -84,7 +84,21 @@ pub trait Model: Sized + Send + Sync + 'static {
         db: &Db,
         condition: Condition,
     ) -> impl Future<Output = crate::Result<()>> + Send {
-        ops::save(db, self, Some(condition))
+        let options = SaveOptions {
+            condition: Some(condition),
+            force_reindex: false,
+        };
+        ops::save(db, self, options)
+    }
+
+    /// [`save`](Self::save) with options: a condition, and `force_reindex` (DynamoBao's
+    /// `forceReindex`) to rewrite every index, iteration and search attribute from the item.
+    fn save_with(
+        &mut self,
+        db: &Db,
+        options: SaveOptions,
+    ) -> impl Future<Output = crate::Result<()>> + Send {
+        ops::save(db, self, options)
     }
 
     /// Applies `update` (a generated `UserUpdate`) to the item with this key in one request,

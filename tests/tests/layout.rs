@@ -556,7 +556,7 @@ mod profile {
         }
 
         pub async fn save(&mut self, db: &Db) -> Result<()> {
-            bao_runtime::ops::save(db, self, None).await
+            bao_runtime::ops::save(db, self, Default::default()).await
         }
     }
 

@@ -28,6 +28,7 @@ mod isolation;
 pub mod key_injection;
 mod layout;
 mod limits;
+mod migrations;
 pub mod old_items;
 pub mod ports;
 mod relationships;

@@ -368,7 +368,7 @@ async fn a_search_page_costs_one_query_per_bucket_and_one_batch_read() {
     assert_eq!(requests.total(), 11);
 }
 
-/// `rebuild_search_text` (`bao rebuild-search-text`) rewrites exactly the items whose stored
+/// A search-text rebuild (`bao rebuild-search-text`) rewrites exactly the items whose stored
 /// text is stale or missing, and a second run finds nothing to do.
 #[tokio::test(flavor = "current_thread")]
 async fn a_rebuild_repairs_stale_text_and_is_idempotent() {
@@ -395,10 +395,7 @@ async fn a_rebuild_repairs_stale_text_and_is_idempotent() {
         .send()
         .await
         .unwrap();
-    let mut pages = 0;
-    let done = bao_runtime::search::rebuild_search_text(db, Article::SCHEMA, |_| pages += 1)
-        .await
-        .unwrap();
+    let (done, pages) = rebuild_search_text(db).await;
     assert_eq!((done.scanned, done.changed, done.skipped), (6, 2, 0));
     assert!(pages >= 10, "progress after each page of each bucket");
     assert_eq!(
@@ -409,10 +406,28 @@ async fn a_rebuild_repairs_stale_text_and_is_idempotent() {
         stored_text(db, &articles[1]).await.as_deref(),
         Some("dynamodb streams change data capture")
     );
-    let again = bao_runtime::search::rebuild_search_text(db, Article::SCHEMA, |_| {})
+    let (again, _) = rebuild_search_text(db).await;
+    assert_eq!((again.scanned, again.changed), (6, 0));
+}
+
+/// `bao rebuild-search-text`: the search text of every article, through its buckets; the
+/// progress and the number of pages seen.
+async fn rebuild_search_text(db: &bao_runtime::Db) -> (bao_runtime::migrate::Progress, usize) {
+    use bao_runtime::migrate::{self, Checkpoint, MigrateOptions, Walk};
+    let schema = Article::SCHEMA;
+    let options = MigrateOptions::new(Walk::Buckets);
+    let mut checkpoint = Checkpoint::new(db, schema, "rebuild-search-text", Walk::Buckets).unwrap();
+    let mut pages = 0;
+    let derived = bao_runtime::ops::Derived::SearchText;
+    let mut on_page = |_: &Checkpoint| {
+        pages += 1;
+        true
+    };
+    migrate::reindex(db, schema, derived, &options, &mut checkpoint, &mut on_page)
         .await
         .unwrap();
-    assert_eq!(again.changed, 0);
+    assert!(checkpoint.is_done());
+    (checkpoint.progress, pages)
 }
 
 /// A handle may iterate through `iter_search_index` (DynamoBao's `iterationIndexName`), for a

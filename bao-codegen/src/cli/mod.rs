@@ -5,7 +5,7 @@ mod generate;
 mod init;
 mod json_schema;
 mod local;
-mod rebuild;
+mod migrate;
 mod shell;
 mod table;
 mod watch;
@@ -18,8 +18,10 @@ use std::process::ExitCode;
 const EXIT_STATUS: &str = "\
 Exit status:
   0  success
-  1  invalid models, stale generated files, or a table of the wrong shape
-  2  usage, I/O, network or internal error";
+  1  invalid models, stale generated files, a table of the wrong shape, or items a
+     migration could not migrate
+  2  usage, I/O, network or internal error
+  130  a migration stopped by Ctrl-C (run it again to resume)";
 
 /// Typed Rust models for DynamoDB, generated from a DynamoBao models.yaml.
 #[derive(Debug, Parser)]
@@ -57,9 +59,15 @@ enum Command {
     Local(local::LocalArgs),
     /// Print a JSON Schema of models.yaml on stdout, for editor completion and checks.
     Schema,
+    /// Rewrite the index, iteration and search attributes of every item of a model from its
+    /// fields (after an index, `iterable` or `searchable` was added or changed); resumable.
+    Reindex(migrate::ReindexArgs),
+    /// Create the unique-constraint items of a constraint added to a model with data, listing
+    /// the values several items share; resumable.
+    BackfillUnique(migrate::BackfillArgs),
     /// Rewrite `_searchText` wherever it is not what a searchable model's fields give (after
-    /// adding `searchable`, changing its options, or a stale writer); safe to rerun.
-    RebuildSearchText(rebuild::RebuildArgs),
+    /// adding `searchable`, changing its options, or a stale writer); resumable.
+    RebuildSearchText(migrate::RebuildArgs),
 }
 
 /// Parses the arguments, runs the command and maps the outcome to an exit code.
@@ -74,7 +82,9 @@ pub fn main() -> ExitCode {
         Command::Table(command) => table::run(&shell, command),
         Command::Local(args) => local::run(&shell, args),
         Command::Schema => json_schema::run(),
-        Command::RebuildSearchText(args) => rebuild::run(&shell, args),
+        Command::Reindex(args) => migrate::run_reindex(&shell, args),
+        Command::BackfillUnique(args) => migrate::run_backfill(&shell, args),
+        Command::RebuildSearchText(args) => migrate::run_rebuild(&shell, args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -106,6 +116,14 @@ impl Failure {
     pub fn usage(message: impl Into<String>) -> Self {
         Failure {
             code: 2,
+            message: message.into(),
+        }
+    }
+
+    /// Stopped by Ctrl-C (exit 130, as a shell reports SIGINT).
+    pub fn interrupted(message: impl Into<String>) -> Self {
+        Failure {
+            code: 130,
             message: message.into(),
         }
     }

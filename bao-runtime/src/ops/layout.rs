@@ -20,32 +20,44 @@ pub(crate) fn key_of(db: &Db, schema: &ModelSchema, key_fields: &Item) -> Result
 pub(crate) fn stored_item(db: &Db, schema: &ModelSchema, fields: &Item) -> Result<Item> {
     let mut item = fields.clone();
     item.extend(key_of(db, schema, fields)?);
-    for index in schema.indexes {
-        let Some(gsi) = index.gsi else { continue };
-        if let Some((pk, sk)) = keys::index_keys(schema, db.tenant(), index, fields)? {
-            let (pk_attr, sk_attr) = keys::gsi_attribute_names(gsi);
-            item.insert(pk_attr.to_owned(), AttributeValue::S(pk));
-            item.insert(sk_attr.to_owned(), AttributeValue::S(sk));
-        }
-    }
-    if let Some((pk, sk)) = keys::iteration_keys(schema, db.tenant(), fields)? {
-        item.insert(ITER_PK_ATTR.to_owned(), AttributeValue::S(pk));
-        item.insert(ITER_SK_ATTR.to_owned(), AttributeValue::S(sk));
-    }
-    // A new item with no search text has no `_searchText` attribute, as in DynamoBao.
-    if let Some(config) = schema.search {
-        let written: Vec<Option<Option<&AttributeValue>>> = config
-            .fields
-            .iter()
-            .map(|name| Some(fields.get(*name)))
-            .collect();
-        if let search::SearchTextUpdate::Set(text) =
-            search::search_text_update(config, &written, None, false)
-        {
-            item.insert(search::SEARCH_TEXT.to_owned(), AttributeValue::S(text));
+    for (name, value) in derived_attributes(db, schema, fields)? {
+        if let Some(value) = value {
+            item.insert(name.to_owned(), value);
         }
     }
     Ok(item)
+}
+
+/// Every attribute bao derives from an item's fields under the current schema (GSI keys,
+/// iteration keys, `_searchText`) with its value, or `None` where the item has none: a sparse
+/// index whose source field is absent, or no search text (absent, as in DynamoBao).
+pub(crate) fn derived_attributes(
+    db: &Db,
+    schema: &ModelSchema,
+    fields: &Item,
+) -> Result<Vec<(&'static str, Option<AttributeValue>)>> {
+    let mut derived = Vec::new();
+    for index in schema.indexes {
+        let Some(gsi) = index.gsi else { continue };
+        let (pk_attr, sk_attr) = keys::gsi_attribute_names(gsi);
+        let (pk, sk) = match keys::index_keys(schema, db.tenant(), index, fields)? {
+            Some((pk, sk)) => (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))),
+            None => (None, None),
+        };
+        derived.extend([(pk_attr, pk), (sk_attr, sk)]);
+    }
+    if let Some((pk, sk)) = keys::iteration_keys(schema, db.tenant(), fields)? {
+        derived.push((ITER_PK_ATTR, Some(AttributeValue::S(pk))));
+        derived.push((ITER_SK_ATTR, Some(AttributeValue::S(sk))));
+    }
+    if let Some(config) = schema.search {
+        let text = search::item_search_text(config, fields);
+        derived.push((
+            search::SEARCH_TEXT,
+            (!text.is_empty()).then_some(AttributeValue::S(text)),
+        ));
+    }
+    Ok(derived)
 }
 
 /// A unique constraint's value as DynamoBao writes it into the constraint key.

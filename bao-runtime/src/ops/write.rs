@@ -19,21 +19,34 @@ use aws_sdk_dynamodb::types::{
     TransactWriteItem, Update,
 };
 
-/// Writes the fields of `model` that changed since it was loaded; sends nothing when none did.
-/// The write is guarded by `attribute_exists` (a deleted item is not recreated), by the loaded
-/// version when the model has a VersionField, and by `condition` when given.
-pub async fn save<M: Model>(db: &Db, model: &mut M, condition: Option<Condition>) -> Result<()> {
+/// How to save a loaded item.
+#[derive(Debug, Clone, Default)]
+pub struct SaveOptions {
+    /// Write only if this holds for the stored item.
+    pub condition: Option<Condition>,
+    /// Also write every GSI, iteration and search attribute from the item's fields, not only
+    /// those of changed fields (DynamoBao's `forceReindex`): after an index, `iterable` or
+    /// `searchable` was added to a model with data. The save writes even when no field
+    /// changed.
+    pub force_reindex: bool,
+}
+
+/// Writes the fields of `model` that changed since it was loaded; sends nothing when none did
+/// (and neither a condition nor a reindex is asked for). The write is guarded by
+/// `attribute_exists` (a deleted item is not recreated), by the loaded version when the model
+/// has a VersionField, and by the condition when given.
+pub async fn save<M: Model>(db: &Db, model: &mut M, options: SaveOptions) -> Result<()> {
     let schema = M::SCHEMA;
     let current = model.to_item();
     let stored = model.state().stored_item().cloned();
     let changes = diff(schema, stored.as_ref(), &current);
-    if changes.is_empty() && condition.is_none() {
+    if changes.is_empty() && options.condition.is_none() && !options.force_reindex {
         return Ok(());
     }
     validate::item_size(schema, &current, &current)?;
     let key = model.key().key_item();
     let known = stored.unwrap_or_else(|| current.clone());
-    let (fields, capacity) = apply(db, schema, key, changes, Some(known), condition).await?;
+    let (fields, capacity) = apply(db, schema, key, changes, Some(known), options).await?;
     let capacity = model.state().capacity() + capacity;
     *model = model::load(fields, capacity)?;
     Ok(())
@@ -64,7 +77,11 @@ pub async fn update<M: Model>(
         }
         false => None,
     };
-    let (fields, capacity) = apply(db, schema, key, changes, known, condition).await?;
+    let options = SaveOptions {
+        condition,
+        force_reindex: false,
+    };
+    let (fields, capacity) = apply(db, schema, key, changes, known, options).await?;
     model::load(fields, capacity)
 }
 
@@ -128,8 +145,9 @@ impl Plan {
         key: Item,
         mut changes: Changes,
         known: Option<Item>,
-        condition: Option<&Condition>,
+        options: &SaveOptions,
     ) -> Result<Plan> {
+        let condition = options.condition.as_ref();
         validate::changes(schema, &changes)?;
         let id = keys::primary_id(schema, &key)?;
         let expected_version = stamp(db, schema, &mut changes, known.as_ref());
@@ -161,6 +179,15 @@ impl Plan {
             update.set(ITER_SK_ATTR, AttributeValue::S(sk));
         }
         research(schema, &changes, known.as_ref(), &mut update)?;
+        if options.force_reindex {
+            let fields = model::fields_only_of(schema, merged.clone());
+            for (name, value) in layout::derived_attributes(db, schema, &fields)? {
+                match value {
+                    Some(value) => update.set(name, value),
+                    None => update.remove(name),
+                }
+            }
+        }
 
         let mut guards = vec![format!("attribute_exists({})", expr.name(PK_ATTR))];
         if let (Some(field), Some(expected)) =
@@ -257,7 +284,11 @@ pub(crate) fn transaction_part(
             ),
         ));
     }
-    let plan = Plan::new(db, schema, key, changes, None, condition)?;
+    let options = SaveOptions {
+        condition: condition.cloned(),
+        force_reindex: false,
+    };
+    let plan = Plan::new(db, schema, key, changes, None, &options)?;
     Ok((
         plan.main_part(db)?,
         fetch::CacheKey::of(db, &plan.stored_key),
@@ -271,9 +302,9 @@ async fn apply(
     key: Item,
     changes: Changes,
     known: Option<Item>,
-    condition: Option<Condition>,
+    options: SaveOptions,
 ) -> Result<(Item, Capacity)> {
-    let plan = Plan::new(db, schema, key, changes, known, condition.as_ref())?;
+    let plan = Plan::new(db, schema, key, changes, known, &options)?;
     let cache_key = scope::is_inside().then(|| fetch::CacheKey::of(db, &plan.stored_key));
     let result = if plan.moves.is_empty() {
         update_item(db, schema, plan).await
