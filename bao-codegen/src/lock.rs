@@ -502,8 +502,9 @@ impl Checker {
                 message,
                 "stored items are not in these buckets",
                 format!(
-                    "iteration would miss stored items: after deploying, `bao reindex {name}` \
-                     writes their iteration keys; {ACCEPT}"
+                    "iteration would miss stored items: after deploying, `bao reindex {name} \
+                     --scan` writes their iteration keys (a Scan finds the items the buckets do \
+                     not); {ACCEPT}"
                 ),
             );
         }

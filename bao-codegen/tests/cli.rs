@@ -65,7 +65,7 @@ fn project() -> tempfile::TempDir {
 #[test]
 fn help_works_for_every_command() {
     let dir = temp_dir();
-    let commands: [&[&str]; 11] = [
+    let commands: [&[&str]; 14] = [
         &[],
         &["init"],
         &["codegen"],
@@ -77,6 +77,9 @@ fn help_works_for_every_command() {
         &["table", "describe"],
         &["local"],
         &["schema"],
+        &["reindex"],
+        &["backfill-unique"],
+        &["rebuild-search-text"],
     ];
     for command in commands {
         let output = run(bao(dir.path()).args(command).arg("--help"));
@@ -625,4 +628,211 @@ fn codegen_keeps_bao_lock_and_refuses_breaking_changes_until_accepted() {
         "{err}"
     );
     assert_exit(&run(bao(dir.path()).arg("check")), 0);
+}
+
+/// Notes stored before `iterable` and the `byTopic` index were added: no derived attributes.
+const NOTES: &str = "models:\n  Note:\n    modelPrefix: n\n    iterable: true\n    fields:\n      \
+                     noteId: {type: StringField}\n      topic: {type: StringField}\n    \
+                     primaryKey: {partitionKey: noteId}\n    indexes:\n      byTopic: \
+                     {partitionKey: topic, sortKey: noteId, indexId: gsi1}\n";
+
+/// Stores `count` notes the way a writer that predates the index would, in batches of 25.
+fn put_old_notes(server: &LocalServer, table: &str, count: usize) {
+    use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
+    let client = server.client();
+    let s = |text: String| AttributeValue::S(text);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let ids: Vec<usize> = (0..count).collect();
+    for chunk in ids.chunks(25) {
+        let writes = chunk
+            .iter()
+            .map(|n| {
+                let put = PutRequest::builder()
+                    .item("_pk", s(format!("n#{n:04}")))
+                    .item("_sk", s("n".to_owned()))
+                    .item("noteId", s(format!("{n:04}")))
+                    .item("topic", s(format!("t{}", n % 4)))
+                    .build()
+                    .expect("put");
+                WriteRequest::builder().put_request(put).build()
+            })
+            .collect();
+        let batch = client
+            .batch_write_item()
+            .request_items(table, writes)
+            .send();
+        runtime.block_on(batch).expect("stores the notes");
+    }
+}
+
+/// How many notes carry the `byTopic` keys.
+fn indexed_notes(server: &LocalServer, table: &str) -> usize {
+    let client = server.client();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut count = 0;
+    let mut start = None;
+    loop {
+        let scan = client
+            .scan()
+            .table_name(table)
+            .filter_expression("attribute_exists(#k)")
+            .expression_attribute_names("#k", "_gsi1_pk")
+            .set_exclusive_start_key(start)
+            .send();
+        let page = runtime.block_on(scan).expect("scans");
+        count += page.count() as usize;
+        match page.last_evaluated_key {
+            Some(key) => start = Some(key),
+            None => return count,
+        }
+    }
+}
+
+/// `bao reindex`: a dry run counts and writes nothing; Ctrl-C stops a run after the page under
+/// way (exit 130, checkpoint kept); the same command resumes from the checkpoint and ends with
+/// every item written exactly once (the counts of both runs add up to the items); the
+/// checkpoint is removed.
+#[test]
+fn reindex_counts_stops_on_ctrl_c_and_resumes() {
+    with_local_dynamodb(|server| {
+        const ITEMS: usize = 600;
+        let dir = temp_dir();
+        std::fs::write(dir.path().join("models.yaml"), NOTES).expect("writes the schema");
+        assert_exit(
+            &against(bao(dir.path()).args(["init", "--table", "notes"]), server),
+            0,
+        );
+        put_old_notes(server, "notes", ITEMS);
+        let reindex = ["reindex", "Note", "--scan", "--segments", "1"];
+
+        let output = against(bao(dir.path()).args(reindex).arg("--dry-run"), server);
+        assert_exit(&output, 0);
+        let err = stderr(&output);
+        assert!(
+            err.contains("Note: 600 items read, 600 to rewrite, 0 unchanged"),
+            "{err}"
+        );
+        assert_eq!(
+            indexed_notes(server, "notes"),
+            0,
+            "a dry run writes nothing"
+        );
+
+        let checkpoint = dir.path().join(".bao-reindex-Note.checkpoint.json");
+        assert!(!checkpoint.exists(), "a dry run keeps no checkpoint");
+        // 300 writes a second: two pages of 100 a second, so Ctrl-C lands half way.
+        let child = bao(dir.path())
+            .args(reindex)
+            .args(["--max-wcu", "300"])
+            .env("AWS_ENDPOINT_URL_DYNAMODB", server.endpoint())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("bao starts");
+        let waited = std::time::Instant::now();
+        while !checkpoint.exists() {
+            assert!(waited.elapsed().as_secs() < 30, "no checkpoint after 30 s");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let interrupt = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(interrupt.success());
+        let output = child.wait_with_output().expect("bao stops");
+        assert_exit(&output, 130);
+        let err = stderr(&output);
+        assert!(err.contains("resume from"), "{err}");
+        assert!(checkpoint.exists(), "the checkpoint is kept");
+        let first = indexed_notes(server, "notes");
+        assert!(
+            first > 0 && first < ITEMS,
+            "{first} of {ITEMS} written before the stop"
+        );
+
+        let output = against(bao(dir.path()).args(reindex), server);
+        assert_exit(&output, 0);
+        let err = stderr(&output);
+        assert!(err.contains("Resuming"), "{err}");
+        assert!(
+            err.contains("Note: 600 items read, 600 rewritten, 0 unchanged"),
+            "each item written once across both runs: {err}"
+        );
+        assert_eq!(indexed_notes(server, "notes"), ITEMS);
+        assert!(!checkpoint.exists(), "removed once done");
+
+        // Without --scan, a walk of the buckets: every item has iteration keys now.
+        let output = against(bao(dir.path()).args(["reindex", "Note"]), server);
+        assert_exit(&output, 0);
+        let err = stderr(&output);
+        assert!(
+            err.contains("Note: 600 items read, 0 rewritten, 600 unchanged"),
+            "{err}"
+        );
+
+        let output = against(
+            bao(dir.path()).args(["reindex", "Note", "--index", "byNope"]),
+            server,
+        );
+        assert_exit(&output, 2);
+        assert!(
+            stderr(&output).contains("its indexes are: byTopic"),
+            "{}",
+            stderr(&output)
+        );
+    });
+}
+
+/// `bao backfill-unique`: the constraint items of stored values, and the duplicates listed
+/// with the item that owns the value (exit 1), nothing overwritten.
+#[test]
+fn backfill_unique_lists_duplicates() {
+    with_local_dynamodb(|server| {
+        let dir = temp_dir();
+        let schema = format!(
+            "{NOTES}    uniqueConstraints:\n      uniqueTopic: {{field: topic, uniqueConstraintId: uc1}}\n"
+        );
+        std::fs::write(dir.path().join("models.yaml"), schema).expect("writes the schema");
+        assert_exit(
+            &against(bao(dir.path()).args(["init", "--table", "notes"]), server),
+            0,
+        );
+        put_old_notes(server, "notes", 6);
+
+        let output = against(
+            bao(dir.path()).args(["backfill-unique", "Note", "uniqueTopic", "--scan"]),
+            server,
+        );
+        assert_exit(&output, 1);
+        let err = stderr(&output);
+        assert!(err.contains("Note: 6 items read, 4 created"), "{err}");
+        assert!(err.contains("2 of Note could not be migrated"), "{err}");
+        // Scan order decides which of two notes of a topic owns it; the other is listed.
+        for (topic, notes) in [("t0", ["0000", "0004"]), ("t1", ["0001", "0005"])] {
+            let listed = notes.iter().any(|loser| {
+                let owner = notes.iter().find(|note| *note != loser).unwrap();
+                err.contains(&format!(
+                    "  {loser}: duplicate: uniqueTopic `{topic}` of `topic` is owned by Note \
+                     `{owner}`"
+                ))
+            });
+            assert!(listed, "{err}");
+        }
+
+        let output = against(
+            bao(dir.path()).args(["backfill-unique", "Note", "uniqueNope"]),
+            server,
+        );
+        assert_exit(&output, 2);
+        assert!(
+            stderr(&output).contains("its constraints are: uniqueTopic"),
+            "{}",
+            stderr(&output)
+        );
+    });
 }

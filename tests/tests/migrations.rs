@@ -260,6 +260,63 @@ async fn a_forced_save_reindexes_the_item() {
     assert!(!Note::reindex(db, &ids[0]).await.unwrap(), "nothing left");
 }
 
+fixture!(evolution_v3);
+
+/// `iterationBuckets` changed from 10 to 3: the items stored in buckets 3 to 9 are out of
+/// reach of v3's iteration until a reindex, which only a Scan can find them for.
+#[tokio::test(flavor = "current_thread")]
+async fn changed_buckets_are_reached_by_a_scan_reindex() {
+    let test = tests::start().await;
+    let db = test.db();
+    let ids = v1_notes(db, 60).await;
+    for id in &ids {
+        Note::reindex(db, id).await.unwrap();
+    }
+    let schema = evolution_v3::Note::SCHEMA;
+    let iterated = || async {
+        evolution_v3::Note::iterate_all(db)
+            .collect()
+            .await
+            .unwrap()
+            .len()
+    };
+    let before = iterated().await;
+    assert!(before < 60, "{before}: only the items of buckets 0 to 2");
+
+    let mut by_buckets = Checkpoint::new(db, schema, "reindex", Walk::Buckets).unwrap();
+    let mut on_page = |_: &Checkpoint| true;
+    let buckets = MigrateOptions::new(Walk::Buckets);
+    migrate::reindex(
+        db,
+        schema,
+        Derived::All,
+        &buckets,
+        &mut by_buckets,
+        &mut on_page,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        by_buckets.progress.scanned as usize, before,
+        "the buckets miss the others"
+    );
+
+    let mut by_scan = Checkpoint::new(db, schema, "reindex", scan()).unwrap();
+    let options = MigrateOptions::new(scan());
+    migrate::reindex(
+        db,
+        schema,
+        Derived::All,
+        &options,
+        &mut by_scan,
+        &mut on_page,
+    )
+    .await
+    .unwrap();
+    assert_eq!(by_scan.progress.scanned, 60);
+    assert_eq!(iterated().await, 60);
+}
+
 fixture!(members_v1);
 fixture!(members_v2);
 

@@ -96,6 +96,18 @@ enum Task {
     Backfill(&'static bao_runtime::schema::UniqueConstraintSchema),
 }
 
+impl Task {
+    /// What the items it writes are said to be, in a dry run or not.
+    fn written(&self, dry_run: bool) -> &'static str {
+        match (self, dry_run) {
+            (Task::Reindex(_), false) => "rewritten",
+            (Task::Reindex(_), true) => "to rewrite",
+            (Task::Backfill(_), false) => "created",
+            (Task::Backfill(_), true) => "to create",
+        }
+    }
+}
+
 /// Runs `bao reindex`.
 pub fn run_reindex(shell: &Shell, args: ReindexArgs) -> Result<(), Failure> {
     let setup = Setup::load(&args.migrate, &args.model, |_| true, "models")?;
@@ -249,6 +261,7 @@ impl Setup {
             let command = name.split(' ').next().unwrap_or(name);
             PathBuf::from(format!(".bao-{command}-{}.checkpoint.json", schema.name))
         });
+        let written = task.written(args.dry_run);
         let connection = table::connection(&args.table, self.config.as_ref())?;
         let started = Instant::now();
         let stopped = AtomicBool::new(false);
@@ -280,7 +293,7 @@ impl Setup {
                 on_interrupt().map_err(|e| Failure::io("cannot watch for Ctrl-C", e))?;
             let mut save_error = None;
             let outcome = {
-                let mut reporter = Reporter::new(shell, schema.name, args.dry_run);
+                let mut reporter = Reporter::new(shell, schema.name, written);
                 let mut on_page = |checkpoint: &Checkpoint| {
                     if !args.dry_run
                         && let Err(error) = save(&checkpoint_path, checkpoint)
@@ -333,7 +346,7 @@ impl Setup {
             Ok((checkpoint, outcome))
         })?;
         let progress = &checkpoint.progress;
-        let summary = summary(schema.name, progress, args.dry_run, started.elapsed());
+        let summary = summary(schema.name, progress, written, started.elapsed());
         if let Err(error) = outcome {
             shell.status("Stopped", &summary);
             return Err(Failure::runtime(&error).with_help(format!(
@@ -436,13 +449,13 @@ fn remove(path: &Path) -> Result<(), Failure> {
 struct Reporter<'s> {
     shell: &'s Shell,
     model: &'static str,
-    dry_run: bool,
+    written: &'static str,
     last: Option<Instant>,
     interval: Duration,
 }
 
 impl<'s> Reporter<'s> {
-    fn new(shell: &'s Shell, model: &'static str, dry_run: bool) -> Reporter<'s> {
+    fn new(shell: &'s Shell, model: &'static str, written: &'static str) -> Reporter<'s> {
         // A terminal gets a livelier display than a CI log.
         let interval = match std::io::stderr().is_terminal() {
             true => Duration::from_millis(250),
@@ -451,7 +464,7 @@ impl<'s> Reporter<'s> {
         Reporter {
             shell,
             model,
-            dry_run,
+            written,
             last: None,
             interval,
         }
@@ -481,11 +494,7 @@ impl<'s> Reporter<'s> {
                 progress.lanes,
                 progress.scanned,
                 progress.changed,
-                if self.dry_run {
-                    "to rewrite"
-                } else {
-                    "rewritten"
-                },
+                self.written,
                 rate
             ),
         );
@@ -493,13 +502,13 @@ impl<'s> Reporter<'s> {
 }
 
 /// The final line: every count, the capacity and the time.
-fn summary(model: &str, progress: &Progress, dry_run: bool, took: Duration) -> String {
+fn summary(model: &str, progress: &Progress, written: &str, took: Duration) -> String {
     format!(
         "{model}: {} items read, {} {}, {} unchanged, {} changed meanwhile (left to that \
          write), {} failed; {:.1} RCU, {:.1} WCU in {:.1} s",
         progress.scanned,
         progress.changed,
-        if dry_run { "to rewrite" } else { "rewritten" },
+        written,
         progress.unchanged,
         progress.skipped,
         progress.failed_count,
