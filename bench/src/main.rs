@@ -18,6 +18,7 @@ mod machine;
 mod memory;
 mod parity;
 mod paths;
+mod reindex;
 mod report;
 mod requests;
 mod schemas;
@@ -53,11 +54,13 @@ pub enum Section {
     Install,
     /// 9. Search.
     Search,
+    /// 10. `bao reindex` of 50 000 items.
+    Reindex,
 }
 
 impl Section {
     /// Every section, in order.
-    pub const ALL: [Section; 9] = [
+    pub const ALL: [Section; 10] = [
         Section::Codegen,
         Section::Watch,
         Section::Compile,
@@ -67,11 +70,13 @@ impl Section {
         Section::Workload,
         Section::Install,
         Section::Search,
+        Section::Reindex,
     ];
 
     /// The names `--only` takes, in order.
-    pub const NAMES: [&'static str; 9] = [
-        "codegen", "watch", "compile", "cpu", "memory", "requests", "workload", "install", "search",
+    pub const NAMES: [&'static str; 10] = [
+        "codegen", "watch", "compile", "cpu", "memory", "requests", "workload", "install",
+        "search", "reindex",
     ];
 
     fn name(self) -> &'static str {
@@ -98,6 +103,7 @@ impl Section {
             Section::Workload => "7. the same workload through bao and DynamoBao (Node.js)",
             Section::Install => "8. installing the CLI from a clone",
             Section::Search => "9. search: 10 000 articles, a three-term AND query",
+            Section::Reindex => "10. bao reindex: 50 000 posts, a 4-segment Scan",
         }
     }
 }
@@ -225,6 +231,12 @@ fn measure(sections: &[Section]) -> Result<()> {
             block_on(search::run_all(endpoint))
         })
         .transpose()?;
+    let reindex = wants(Section::Reindex)
+        .then(|| {
+            heading(Section::Reindex);
+            block_on(reindex::run_all(endpoint))
+        })
+        .transpose()?;
     drop(emulator);
     // Last: it builds the CLI from nothing on every core.
     let install = wants(Section::Install)
@@ -244,8 +256,9 @@ fn measure(sections: &[Section]) -> Result<()> {
         Some(workload),
         Some(install),
         Some(search),
+        Some(reindex),
     ) = (
-        codegen, watch, compile, cpu, memory, requests, workload, install, search,
+        codegen, watch, compile, cpu, memory, requests, workload, install, search, reindex,
     )
     else {
         println!("\nBENCHMARKS.md is written only after a run of every section.");
@@ -262,6 +275,7 @@ fn measure(sections: &[Section]) -> Result<()> {
         workload,
         install,
         search,
+        reindex,
     };
     let keys = report::write(&figures)?;
     println!("\nwrote BENCHMARKS.md and docs/benchmarks.svg");
