@@ -7,7 +7,8 @@ use crate::codec::Item;
 use crate::expr::{ExprBuilder, key_condition};
 use crate::fetch::{self, CacheKey};
 use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, SK_ATTR};
-use crate::model::{self, Model};
+use crate::model::Model;
+use crate::query::{self, Page};
 use crate::scope;
 use crate::{Db, Error, Result, retry};
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
@@ -90,13 +91,14 @@ impl<'a, M: Model> Iteration<'a, M> {
         self
     }
 
-    /// The pages.
-    pub fn pages(self) -> impl Stream<Item = Result<Vec<M>>> + 'a {
+    /// The pages (without a cursor: a bucket walk resumes by bucket). An item that cannot be
+    /// read as the model is listed in its page's [`Page::undecodable`], not left out.
+    pub fn pages(self) -> impl Stream<Item = Result<Page<M>>> + 'a {
         let db = self.db;
         let page_size = i32::try_from(self.page_size).unwrap_or(i32::MAX);
         let concurrency = self.concurrency;
         let keep = self.keep;
-        let pages: futures::stream::BoxStream<'a, Result<Vec<M>>> = match self.buckets {
+        let pages: futures::stream::BoxStream<'a, Result<Page<M>>> = match self.buckets {
             Err(error) => futures::stream::once(async move { Err(error) }).boxed(),
             Ok(buckets) => {
                 let per_bucket = futures::stream::iter(buckets)
@@ -107,16 +109,23 @@ impl<'a, M: Model> Iteration<'a, M> {
         match keep {
             None => pages,
             Some(keep) => pages
-                .map(move |page| page.map(|items| items.into_iter().filter(|m| keep(m)).collect()))
+                .map(move |page| {
+                    page.map(|mut page| {
+                        page.items.retain(|m| keep(m));
+                        page
+                    })
+                })
                 .boxed(),
         }
     }
 
     /// Every item.
+    ///
+    /// # Errors
+    /// The first error of a read, or the first item that could not be read as the model (see
+    /// [`Page::undecodable`]).
     pub async fn collect(self) -> Result<Vec<M>> {
-        use futures::TryStreamExt;
-        let pages: Vec<Vec<M>> = self.pages().try_collect().await?;
-        Ok(pages.into_iter().flatten().collect())
+        query::all_items(self.pages()).await
     }
 }
 
@@ -153,15 +162,15 @@ fn bucket_pages<'a, M: Model>(
     db: &'a Db,
     bucket: u32,
     page_size: i32,
-) -> impl Stream<Item = Result<Vec<M>>> + 'a {
+) -> impl Stream<Item = Result<Page<M>>> + 'a {
     let partition = keys::iteration_partition(M::SCHEMA, db.tenant(), bucket);
     futures::stream::try_unfold(Some(None), move |start: Option<Option<Item>>| {
         let partition = partition.clone();
         async move {
             let Some(start) = start else { return Ok(None) };
             let (keys, last) = query_keys(db, &partition, start, page_size).await?;
-            let items = load::<M>(db, keys).await?;
-            Ok(Some((items, last.map(Some))))
+            let page = load::<M>(db, keys).await?;
+            Ok(Some((page, last.map(Some))))
         }
     })
 }
@@ -211,18 +220,31 @@ pub(crate) async fn query_keys(
     Ok((keys, output.last_evaluated_key))
 }
 
-async fn load<M: Model>(db: &Db, keys: Vec<Item>) -> Result<Vec<M>> {
+/// The items with these keys, in order (items deleted since the keys were read are skipped).
+async fn load<M: Model>(db: &Db, keys: Vec<Item>) -> Result<Page<M>> {
     if keys.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Page {
+            items: Vec::new(),
+            cursor: None,
+            capacity: Capacity::ZERO,
+            undecodable: Vec::new(),
+        });
     }
-    let result = fetch::batch_get(db, keys.clone()).await?;
+    let mut result = fetch::batch_get(db, keys.clone()).await?;
     scope::record_read(result.capacity);
     if let Some(error) = result.failure() {
         return Err(error);
     }
     let share = result.share();
-    keys.iter()
-        .filter_map(|key| result.found.get(&CacheKey::of(db, key)))
-        .map(|item| model::load::<M>(item.clone(), share))
-        .collect()
+    let found = keys
+        .iter()
+        .filter_map(|key| result.found.remove(&CacheKey::of(db, key)))
+        .map(|item| (item, share));
+    let (items, undecodable) = query::decode_all::<M>(found);
+    Ok(Page {
+        items,
+        cursor: None,
+        capacity: result.capacity,
+        undecodable,
+    })
 }

@@ -221,4 +221,17 @@ async fn a_bad_item_does_not_hide_the_good_ones() {
     );
     let error = ada.query_posts(db).all().await.unwrap_err();
     assert!(matches!(error, Error::Decode { .. }), "{error}");
+
+    // Iteration pages keep the good items and list the bad one too.
+    use futures::TryStreamExt;
+    let pages: Vec<_> = Post::iterate_all(db).pages().try_collect().await.unwrap();
+    let read: usize = pages.iter().map(|page| page.items.len()).sum();
+    let unread: Vec<_> = pages.iter().flat_map(|page| &page.undecodable).collect();
+    assert_eq!((read, unread.len()), (2, 1));
+    assert!(
+        matches!(unread[0], Error::Decode { id, .. } if *id == bad.post_id.to_string()),
+        "{unread:?}"
+    );
+    let error = Post::iterate_all(db).collect().await.unwrap_err();
+    assert!(matches!(error, Error::Decode { .. }), "{error}");
 }

@@ -21,7 +21,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut pages = std::pin::pin!(User::iterate_all(&db).page_size(100).concurrency(4).pages());
     let mut total = 0;
     while let Some(page) = pages.try_next().await? {
-        total += page.len();
+        total += page.into_items()?.len();
     }
     println!("Iterated over {total} users");
 
