@@ -99,6 +99,8 @@ pub(crate) struct FieldDef {
     pub(crate) model: Option<Located<String>>,
     /// `rustType`.
     pub(crate) rust_type: Option<Located<String>>,
+    /// `values`: the only strings a StringField takes (an enum), located at the key.
+    pub(crate) values: Option<Located<Vec<Located<String>>>>,
     /// Keys that are not options of any built-in type, with their values: validation accepts
     /// those a declared type takes (`currency: EUR`) and reports the others.
     pub(crate) extra: Vec<(Located<String>, Node)>,
@@ -302,7 +304,7 @@ impl Decoder<'_> {
                     "rustType" => field_type.rust_type = self.string(value, &key),
                     "options" => {
                         field_type.options = self
-                            .string_list(value, &key)
+                            .string_list(value, &key, "a list of option names")
                             .map_or_else(Vec::new, |list| list.value);
                     }
                     _ => self.unknown_key(
@@ -425,6 +427,7 @@ impl Decoder<'_> {
             max_member_count: None,
             model: None,
             rust_type: None,
+            values: None,
             extra: Vec::new(),
             written: BTreeSet::new(),
             name,
@@ -465,6 +468,7 @@ impl Decoder<'_> {
                 "maxMemberCount" => field.max_member_count = self.integer(value, &key),
                 "model" => field.model = self.string(value, &key),
                 "rustType" => field.rust_type = self.string(value, &key),
+                "values" => field.values = self.string_list(value, &key, "a list of strings"),
                 // Perhaps an option of a declared type, which may be in another file.
                 _ => field.extra.push((key, value.clone())),
             }
@@ -562,7 +566,7 @@ impl Decoder<'_> {
                 for (key, entry) in self.keyed(entries, &mut written) {
                     let value = &entry.value;
                     match key.value.as_str() {
-                        "fields" => fields = self.string_list(value, &key),
+                        "fields" => fields = self.string_list(value, &key, "a list of field names"),
                         "caseSensitive" => case_sensitive = self.boolean(value, &key),
                         "minTermLength" => min_term_length = self.integer(value, &key),
                         "dedupe" => dedupe = self.boolean(value, &key),
@@ -609,6 +613,7 @@ impl Decoder<'_> {
         &mut self,
         node: &Node,
         key: &Located<String>,
+        what: &str,
     ) -> Option<Located<Vec<Located<String>>>> {
         match &node.value {
             Value::Null => None,
@@ -620,7 +625,7 @@ impl Decoder<'_> {
                 key.span,
             )),
             other => {
-                self.wrong_type(node, key, "a list of field names", other);
+                self.wrong_type(node, key, what, other);
                 None
             }
         }

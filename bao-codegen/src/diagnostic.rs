@@ -171,6 +171,9 @@ codes! {
     UnreadableItems = "B054", "stored items could not be read";
     /// A `bao.lock` that cannot be read.
     InvalidLock = "B055", "unreadable `bao.lock`";
+    /// `values` that make no enum: empty, a value listed twice, a value without a Rust variant
+    /// name, a `defaultValue` outside them, on a key field, or an enum name already taken.
+    InvalidValues = "B056", "invalid `values`";
 }
 
 impl fmt::Display for Code {

@@ -50,6 +50,8 @@ pub enum OptionValue {
     },
     /// A point in time: an RFC 3339 string, a date, or epoch milliseconds.
     DateTime,
+    /// A list of strings.
+    StringList,
 }
 
 /// The most digits a FloatField's `precision` keeps.
@@ -65,34 +67,41 @@ const INTEGER: OptionValue = OptionValue::Integer {
     maximum: None,
 };
 
-/// The options of the text types, StringField and EmailField.
-const TEXT_OPTIONS: &[FieldOption] = &[
-    FieldOption {
-        name: "defaultValue",
-        value: OptionValue::String,
-        description: DEFAULT_DESCRIPTION,
-    },
-    FieldOption {
-        name: "maxLength",
-        value: NON_NEGATIVE,
-        description: "Longest accepted value, in characters (enforced).",
-    },
-];
+const TEXT_DEFAULT: FieldOption = FieldOption {
+    name: "defaultValue",
+    value: OptionValue::String,
+    description: DEFAULT_DESCRIPTION,
+};
+
+const MAX_LENGTH: FieldOption = FieldOption {
+    name: "maxLength",
+    value: NON_NEGATIVE,
+    description: "Longest accepted value, in characters (enforced).",
+};
 
 /// Every field type, in the order the diagnostics and the JSON Schema list them.
 pub const FIELD_TYPES: &[FieldTypeSpec] = &[
     FieldTypeSpec {
         field_type: FieldType::StringField,
         name: "StringField",
-        description: "A string (`S`). Rust type `String`.",
-        options: TEXT_OPTIONS,
+        description: "A string (`S`). Rust type `String`, or with `values` a generated enum.",
+        options: &[
+            TEXT_DEFAULT,
+            MAX_LENGTH,
+            FieldOption {
+                name: "values",
+                value: OptionValue::StringList,
+                description: "The only strings the field takes: a Rust enum with a variant per \
+                              value, stored as the string. A bao extension DynamoBao ignores.",
+            },
+        ],
     },
     FieldTypeSpec {
         field_type: FieldType::EmailField,
         name: "EmailField",
         description: "An email address (`S`), its syntax checked on every write. Rust type \
                       `String`.",
-        options: TEXT_OPTIONS,
+        options: &[TEXT_DEFAULT, MAX_LENGTH],
     },
     FieldTypeSpec {
         field_type: FieldType::IntegerField,
@@ -309,6 +318,7 @@ mod tests {
                 "required",
                 "rustType",
                 "type",
+                "values",
             ]
         );
         assert!(option_applies("maxLength", FieldType::StringField));
@@ -325,6 +335,7 @@ mod tests {
                     OptionValue::String => "x",
                     OptionValue::Number | OptionValue::Integer { .. } => "1",
                     OptionValue::DateTime => "2024-01-01T00:00:00Z",
+                    OptionValue::StringList => "[a, b]",
                 };
                 let yaml = format!(
                     "models:\n  Note:\n    modelPrefix: n\n    fields:\n      \

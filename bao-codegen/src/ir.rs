@@ -154,8 +154,28 @@ pub struct Field {
     /// The declared type (`fieldTypes`) or `rustType` of the field, if it has one;
     /// `field_type` is then its base, which decides storage, keys and queries.
     pub custom: Option<CustomType>,
+    /// The enum of a StringField with `values`; `custom` then names its type.
+    pub enumeration: Option<Enumeration>,
     /// Doc text from the YAML comment above the field, if any.
     pub doc: Option<String>,
+}
+
+/// The enum a StringField with `values` holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Enumeration {
+    /// The generated type's name (`PostStatus`: the model's name and the field's, PascalCase).
+    pub type_name: String,
+    /// Each value and its variant name (`in-review` -> `InReview`), in YAML order.
+    pub variants: Vec<EnumVariant>,
+}
+
+/// One value of an [`Enumeration`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnumVariant {
+    /// The stored string.
+    pub value: String,
+    /// The Rust variant name.
+    pub name: String,
 }
 
 /// A field of a type of the schema's own (`type: MoneyField`, declared under `fieldTypes`),

@@ -72,6 +72,9 @@ struct FieldLock {
     /// Whether an item without the attribute fails to read (no default, not an `Option`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     required: bool,
+    /// The only strings it reads (`values`): others fail to read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    values: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -232,6 +235,10 @@ impl ModelLock {
                     let lock = FieldLock {
                         field_type: type_name(field.field_type).to_owned(),
                         required: is_key || must_be_stored(field),
+                        values: field.enumeration.as_ref().map(|enumeration| {
+                            let values = enumeration.variants.iter();
+                            values.map(|variant| variant.value.clone()).collect()
+                        }),
                     };
                     (field.name.clone(), lock)
                 })
@@ -326,6 +333,21 @@ fn storage(type_name: &str) -> &str {
 fn reads_as(before: &str, after: &str) -> bool {
     storage(before) == storage(after)
         || (storage(before) == storage("IntegerField") && after == "FloatField")
+}
+
+/// Whether `after` reads fewer strings than `before` did: `values` added, or some dropped.
+fn narrowed(before: &FieldLock, after: &FieldLock) -> bool {
+    match (&before.values, &after.values) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(old), Some(new)) => old.iter().any(|value| !new.contains(value)),
+    }
+}
+
+/// `` `a`, `b` ``.
+fn quoted(values: &[String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|value| format!("`{value}`")).collect();
+    quoted.join(", ")
 }
 
 /// The help that ends every breaking diagnostic.
@@ -552,6 +574,19 @@ impl Checker {
                     "stored items without it could not be read",
                     format!(
                         "give it a `defaultValue`, or write it into every stored item first; \
+                         {ACCEPT}"
+                    ),
+                ),
+                Some(old) if narrowed(old, wanted) => self.report(
+                    Code::UnreadableItems,
+                    span,
+                    format!(
+                        "field `{field}` of `{name}` now reads only {}",
+                        quoted(wanted.values.as_deref().unwrap_or_default())
+                    ),
+                    "stored strings outside these could not be read",
+                    format!(
+                        "list every value stored items hold, or rewrite the others first; \
                          {ACCEPT}"
                     ),
                 ),

@@ -104,6 +104,7 @@ macro_rules! __key_newtype {
     };
 }
 pub use crate::__key_newtype as key_newtype;
+pub use crate::__string_enum as string_enum;
 
 use std::future::Future;
 

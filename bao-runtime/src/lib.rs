@@ -15,6 +15,7 @@ pub mod codec;
 pub mod config;
 pub mod custom;
 pub mod db;
+pub mod enums;
 pub mod error;
 pub mod expr;
 mod fetch;

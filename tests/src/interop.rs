@@ -8,8 +8,9 @@ use bao_runtime::testing::TestDb;
 use bao_runtime::{Db, Model, Timestamp, Ulid};
 use examples::models::{
     Comment, CommentKey, Document, DocumentId, NewComment, NewDocument, NewOrder, NewPost,
-    NewSetting, NewShowcase, NewTag, NewTaggedPost, NewUser, Order, OrderId, Post, PostId, Setting,
-    SettingId, Showcase, ShowcaseId, Tag, TagId, TaggedPost, TaggedPostKey, User, UserId,
+    NewSetting, NewShowcase, NewTag, NewTaggedPost, NewUser, Order, OrderId, OrderStatus, Post,
+    PostId, Setting, SettingId, Showcase, ShowcaseId, Tag, TagId, TaggedPost, TaggedPostKey, User,
+    UserId,
 };
 use serde_json::{Value, json};
 
@@ -205,7 +206,7 @@ impl AsJson for Order {
         json!({
             "orderId": self.order_id.to_string(),
             "customerId": self.customer_id.to_string(),
-            "status": self.status,
+            "status": self.status.as_str(),
             "total": self.total,
             "createdAt": ms(self.created_at),
         })
@@ -323,7 +324,7 @@ pub async fn bao_writes_every_model(db: &Db, ids: &Ids) -> Vec<(String, Value)> 
     let showcase = Showcase::create(db, fixture_showcase(ids)).await.unwrap();
     let order = Order::create(
         db,
-        NewOrder::new(ids.user, "open", 4200).with_order_id(ids.order),
+        NewOrder::new(ids.user, OrderStatus::Open, 4200).with_order_id(ids.order),
     )
     .await
     .unwrap();

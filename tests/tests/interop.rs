@@ -15,8 +15,8 @@ use bao_runtime::Model;
 use bao_runtime::aws_sdk_dynamodb::types::AttributeValue;
 use examples::models::{
     Comment, Document, DocumentUpdate, NewComment, NewDocument, NewOrder, NewPost, NewSetting,
-    NewTag, NewTaggedPost, NewUser, Order, Post, PostUpdate, Setting, SettingId, Tag, TaggedPost,
-    User, UserId,
+    NewTag, NewTaggedPost, NewUser, Order, OrderId, OrderStatus, Post, PostUpdate, Setting,
+    SettingId, Tag, TaggedPost, User, UserId,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -282,9 +282,11 @@ async fn dynamo_bao_looks_up_what_bao_wrote_through_every_index() {
     );
 }
 
-/// An index partitioned on a plain field (`byStatus` on `Order.status`): DynamoBao's
-/// `Order.queryByIndex("byStatus", "open")` and bao's `Order::query_by_status(db, "open")`
-/// find the same orders, whichever side wrote them, in `createdAt` order.
+/// An index partitioned on a plain field (`byStatus` on `Order.status`, an enum in bao):
+/// DynamoBao's `Order.queryByIndex("byStatus", "open")` and bao's
+/// `Order::query_by_status(db, OrderStatus::Open)` find the same orders, whichever side wrote
+/// them, in `createdAt` order. DynamoBao ignores `values`: a status it stores outside them is a
+/// decode error in bao naming the order and the string.
 #[tokio::test(flavor = "current_thread")]
 async fn a_plain_field_index_reads_the_other_sides_orders() {
     let test = start().await;
@@ -309,7 +311,10 @@ async fn a_plain_field_index_reads_the_other_sides_orders() {
             .collect(),
     )
     .await;
-    let open = Order::query_by_status(db, "open").all().await.unwrap();
+    let open = Order::query_by_status(db, OrderStatus::Open)
+        .all()
+        .await
+        .unwrap();
     assert_eq!(
         json!(as_json(&open)),
         json!([&written[0], &written[2]]),
@@ -319,7 +324,7 @@ async fn a_plain_field_index_reads_the_other_sides_orders() {
     // bao writes two more; DynamoBao's queryByIndex finds all three shipped ones, and bao
     // agrees with it item for item.
     for total in [400, 500] {
-        Order::create(db, NewOrder::new(ada.user_id, "shipped", total))
+        Order::create(db, NewOrder::new(ada.user_id, OrderStatus::Shipped, total))
             .await
             .unwrap();
     }
@@ -333,7 +338,10 @@ async fn a_plain_field_index_reads_the_other_sides_orders() {
         )],
     )
     .await;
-    let shipped = Order::query_by_status(db, "shipped").all().await.unwrap();
+    let shipped = Order::query_by_status(db, OrderStatus::Shipped)
+        .all()
+        .await
+        .unwrap();
     // bao's two orders may share a millisecond, so only DynamoBao's comes first for sure.
     let totals: Vec<i64> = shipped.iter().map(|order| order.total).collect();
     assert_eq!(totals[0], 200, "in createdAt order");
@@ -342,6 +350,24 @@ async fn a_plain_field_index_reads_the_other_sides_orders() {
         found[0]["items"],
         json!(as_json(&shipped)),
         "DynamoBao's queryByIndex of bao's orders"
+    );
+
+    // DynamoBao writes a status outside bao's `values`: bao names the order and the string.
+    let lost = dynamo_bao_ok(
+        &test,
+        None,
+        vec![step::create(
+            "Order",
+            json!({ "customerId": customer, "status": "lost", "total": 600 }),
+        )],
+    )
+    .await;
+    let id: OrderId = lost[0]["orderId"].as_str().unwrap().parse().unwrap();
+    let error = Order::find(db, &id).await.unwrap_err();
+    assert!(
+        matches!(&error, bao_runtime::Error::Decode { model: "Order", field, message, .. }
+            if field == "status" && message.contains("`lost` is not one of `open`, `paid`, `shipped`")),
+        "{error}"
     );
 }
 
@@ -440,7 +466,10 @@ async fn bao_looks_up_what_dynamo_bao_wrote_through_every_index() {
     );
     let author = the_post.get_user(db).await.unwrap();
     assert_eq!(author.map(|u| u.as_json()).as_ref(), Some(user), "get_user");
-    let open = Order::query_by_status(db, "open").all().await.unwrap();
+    let open = Order::query_by_status(db, OrderStatus::Open)
+        .all()
+        .await
+        .unwrap();
     assert_eq!(
         as_json(&open),
         std::slice::from_ref(order),

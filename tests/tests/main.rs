@@ -21,6 +21,7 @@ macro_rules! fixture {
 mod concurrency;
 mod crud;
 pub mod custom_fields;
+mod enums;
 mod faults;
 pub mod generated_fixtures;
 mod interop;

@@ -21,6 +21,12 @@ fn option_schema(option: &FieldOption) -> Value {
         OptionValue::String => json!({ "type": "string" }),
         OptionValue::Number => json!({ "type": "number" }),
         OptionValue::DateTime => json!({ "type": ["string", "integer"] }),
+        OptionValue::StringList => json!({
+            "type": "array",
+            "items": { "type": "string", "minLength": 1 },
+            "minItems": 1,
+            "uniqueItems": true
+        }),
         OptionValue::Integer { minimum, maximum } => {
             let mut integer = json!({ "type": "integer" });
             if let Some(minimum) = minimum {

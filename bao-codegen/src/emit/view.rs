@@ -50,6 +50,21 @@ pub(crate) struct ModelView {
     pub(crate) iterable: bool,
     /// `search` / `search_bucket` exist: the model is searchable and iterable.
     pub(crate) searchable: bool,
+    /// The enums of its fields with `values`.
+    pub(crate) enums: Vec<EnumView>,
+}
+
+/// The enum of a field with `values`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct EnumView {
+    /// The type name (`PostStatus`).
+    pub(crate) type_name: String,
+    /// The field's name in YAML.
+    pub(crate) field: String,
+    /// Each variant's name and its stored string.
+    pub(crate) variants: Vec<ir::EnumVariant>,
+    /// The arguments of `bao::string_enum!`: the type, then `Variant = "value"` each.
+    pub(crate) macro_args: Vec<String>,
 }
 
 /// The primary-key type of a model.
@@ -291,7 +306,24 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
         mappings,
         iterable: model.iteration_buckets.is_some(),
         searchable: model.iteration_buckets.is_some() && model.searchable.is_some(),
+        enums: model.fields.iter().filter_map(enum_view).collect(),
     }
+}
+
+fn enum_view(field: &ir::Field) -> Option<EnumView> {
+    let enumeration = field.enumeration.as_ref()?;
+    let variants = enumeration
+        .variants
+        .iter()
+        .map(|variant| format!("{} = {:?}", variant.name, variant.value));
+    Some(EnumView {
+        type_name: enumeration.type_name.clone(),
+        field: field.name.clone(),
+        variants: enumeration.variants.clone(),
+        macro_args: std::iter::once(enumeration.type_name.clone())
+            .chain(variants)
+            .collect(),
+    })
 }
 
 fn key_field_names(key: &ir::Key) -> Vec<&str> {
@@ -400,6 +432,9 @@ fn key_view(
 }
 
 fn is_copy(schema: &Schema, field: &ir::Field) -> bool {
+    if field.enumeration.is_some() {
+        return true;
+    }
     match field.field_type {
         FieldType::StringField
         | FieldType::EmailField
@@ -603,9 +638,10 @@ fn base_value(field: &ir::Field, value: &str) -> String {
 /// value has the model struct's type: an `Option` exactly when the field is `optional`.
 fn create_expr(field: &ir::Field, optional: bool, key_type: Option<&str>) -> String {
     let name = &field.rust_name;
-    let default = field.default.as_ref().map(default_literal);
+    let default = field_default(field);
     // A String default is built only when needed; the other literals cost nothing.
-    let lazy = matches!(field.default, Some(DefaultValue::String(_)));
+    let lazy =
+        field.enumeration.is_none() && matches!(field.default, Some(DefaultValue::String(_)));
     let value = match field.field_type {
         field_type if is_automatic(field_type) => {
             let value = match field_type {
@@ -630,7 +666,10 @@ fn create_expr(field: &ir::Field, optional: bool, key_type: Option<&str>) -> Str
             None => format!("self.{name}.unwrap_or_default()"),
         },
         // A default is a base value: the value given is converted to the base too.
-        _ if custom_rust_type(field).is_some() && default.is_some() => {
+        _ if field.enumeration.is_none()
+            && custom_rust_type(field).is_some()
+            && default.is_some() =>
+        {
             let literal = default.as_deref().unwrap_or_default();
             // `map` then `unwrap_or`: clippy prefers it to `map_or(false, ..)`.
             let converted = format!("self.{name}.map(|value| bao::CustomField::to_base(&value))");
@@ -659,6 +698,21 @@ fn create_expr(field: &ir::Field, optional: bool, key_type: Option<&str>) -> Str
         Some(places) => format!("&bao::round_to({}, {places})", base_value(field, &value)),
         None => format!("&{value}"),
     }
+}
+
+/// The default of a field as a Rust expression of its value's type: the variant of an enum,
+/// else the literal of its base type.
+fn field_default(field: &ir::Field) -> Option<String> {
+    let default = field.default.as_ref()?;
+    let variant = match (&field.enumeration, default) {
+        (Some(enumeration), DefaultValue::String(value)) => enumeration
+            .variants
+            .iter()
+            .find(|variant| variant.value == *value)
+            .map(|variant| format!("{}::{}", enumeration.type_name, variant.name)),
+        _ => None,
+    };
+    Some(variant.unwrap_or_else(|| default_literal(default)))
 }
 
 fn default_literal(value: &DefaultValue) -> String {
@@ -728,11 +782,14 @@ fn from_item_body(model: &ir::Model, fields: &[FieldView]) -> String {
             let call = match (&ir_field.default, field.optional, field.field_type) {
                 // A missing attribute reads as the default, as in DynamoBao.
                 (Some(default), optional, _) => {
+                    // A `rustType`'s default is a base value; an enum's is a variant.
                     let read = match custom_rust_type(ir_field) {
-                        Some(_) => "get_base_or_else",
-                        None => "get_or_else",
+                        Some(_) if ir_field.enumeration.is_none() => "get_base_or_else",
+                        _ => "get_or_else",
                     };
-                    let call = format!("bao::{read}({args}, || {})?", default_literal(default));
+                    let default =
+                        field_default(ir_field).unwrap_or_else(|| default_literal(default));
+                    let call = format!("bao::{read}({args}, || {default})?");
                     match optional {
                         true => format!("Some({call})"),
                         false => call,
@@ -950,9 +1007,13 @@ fn sort_type(schema: &Schema, index_model: &ir::Model, index: &ir::Index) -> Opt
         KeyPart::Field(name) => {
             let field = index_model.fields.iter().find(|f| f.name == *name)?;
             let keys = key_field_names(&index_model.primary_key);
-            match keys.len() == 1 && keys[0] == name {
-                true => key_path(index_model),
-                false => natural_type(schema, field),
+            // Seen from the module of the model whose instance queries, perhaps another.
+            match (keys.len() == 1 && keys[0] == name, &field.enumeration) {
+                (true, _) => key_path(index_model),
+                (false, Some(enumeration)) => {
+                    format!("super::{}::{}", index_model.module, enumeration.type_name)
+                }
+                (false, None) => natural_type(schema, field),
             }
         }
     })

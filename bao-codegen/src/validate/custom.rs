@@ -301,10 +301,12 @@ impl<'d> Checker<'_, 'd> {
                 continue;
             };
             let field = &model.fields[index];
-            if field
-                .custom
-                .as_ref()
-                .is_some_and(|custom| custom.rust_type.is_some())
+            // An enum on a key is reported as such (B056).
+            if field.enumeration.is_none()
+                && field
+                    .custom
+                    .as_ref()
+                    .is_some_and(|custom| custom.rust_type.is_some())
             {
                 self.reporter
                     .error(

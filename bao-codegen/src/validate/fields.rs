@@ -46,9 +46,54 @@ impl<'d> Checker<'_, 'd> {
                 .map(|(name, resolved)| (name.as_str(), resolved));
             let mut resolved_field = self.field_options(model, field, field_type, rust_name);
             resolved_field.custom = self.custom_type(model, field, field_type, declared);
+            if let Some(values) = field
+                .values
+                .as_ref()
+                .filter(|_| field_types::option_applies("values", field_type))
+            {
+                self.enum_field(model, field, values, &mut resolved_field);
+            }
             resolved.model.fields.push(resolved_field);
             resolved.field_spans.push(field.name.span);
         }
+    }
+
+    /// Makes `resolved` hold the enum of its `values`: its Rust type is the enum's.
+    fn enum_field(
+        &mut self,
+        model: &str,
+        field: &FieldDef,
+        values: &Located<Vec<Located<String>>>,
+        resolved: &mut ir::Field,
+    ) {
+        if let Some(rust_type) = resolved.custom.as_ref().and_then(|c| c.rust_type.as_ref()) {
+            let report = self.reporter.error(
+                Code::InvalidValues,
+                values.span,
+                format!(
+                    "field `{}` of `{model}` has both `values` and the `rustType` `{rust_type}`",
+                    field.name.value
+                ),
+                "`values` generates the field's Rust type",
+            );
+            match &field.rust_type {
+                Some(own) => report.secondary(own.span, "and `rustType` names one"),
+                None => report,
+            }
+            .help("keep one of them");
+            return;
+        }
+        let Some(enumeration) = self.enumeration(model, field, values, resolved.default.as_ref())
+        else {
+            return;
+        };
+        let custom = resolved.custom.get_or_insert_with(|| ir::CustomType {
+            type_name: type_name(resolved.field_type).to_owned(),
+            rust_type: None,
+            options: Vec::new(),
+        });
+        custom.rust_type = Some(enumeration.type_name.clone());
+        resolved.enumeration = Some(enumeration);
     }
 
     pub(super) fn field_name(
@@ -184,7 +229,7 @@ impl<'d> Checker<'_, 'd> {
                 .help("rename the field to `ttl`");
         }
         let allowed = |option: &str| field_types::option_applies(option, field_type);
-        let options: [(&str, Option<Span>); 6] = [
+        let options: [(&str, Option<Span>); 7] = [
             ("autoAssign", field.auto_assign.as_ref().map(|o| o.span)),
             ("defaultValue", field.default_value.as_ref().map(|o| o.span)),
             ("maxLength", field.max_length.as_ref().map(|o| o.span)),
@@ -197,6 +242,7 @@ impl<'d> Checker<'_, 'd> {
                 "maxMemberCount",
                 field.max_member_count.as_ref().map(|o| o.span),
             ),
+            ("values", field.values.as_ref().map(|o| o.span)),
         ];
         for (option, span) in options {
             if let Some(span) = span
@@ -284,6 +330,7 @@ impl<'d> Checker<'_, 'd> {
             ),
             related_model,
             custom: None,
+            enumeration: None,
             doc: field.doc.clone(),
         }
     }

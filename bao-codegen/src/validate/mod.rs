@@ -24,6 +24,7 @@ use crate::source::{Located, SourceMap, Span};
 use crate::yaml::{Node, Value};
 
 mod custom;
+mod enums;
 mod fields;
 mod keys;
 mod methods;
@@ -166,6 +167,7 @@ pub(crate) fn validate(
     let mut resolved: Vec<Resolved<'_>> = models.iter().map(|model| checker.model(model)).collect();
     checker.prefixes(&resolved);
     checker.modules(&resolved);
+    checker.enum_types(&resolved);
     checker.methods(&mut resolved);
     checker.unused_types(field_types);
     let spans = resolved

@@ -266,6 +266,7 @@ fn every_accepted_key_and_option_has_an_effect_or_warns() {
                 (_, OptionValue::Number) => "2.5".to_owned(),
                 (_, OptionValue::Integer { .. }) => "3".to_owned(),
                 (_, OptionValue::DateTime) => "2024-01-01".to_owned(),
+                (_, OptionValue::StringList) => "[one, two]".to_owned(),
             };
             let field = |extra: &str| {
                 let body = match option.name {

@@ -24,7 +24,7 @@ pub mod user;
 pub use article::{Article, ArticleId, NewArticle, ArticleUpdate};
 pub use comment::{Comment, CommentKey, NewComment, CommentUpdate};
 pub use document::{Document, DocumentId, NewDocument, DocumentUpdate};
-pub use order::{Order, OrderId, NewOrder, OrderUpdate};
+pub use order::{Order, OrderId, NewOrder, OrderUpdate, OrderStatus};
 pub use post::{Post, PostId, NewPost, PostUpdate};
 pub use setting::{Setting, SettingId, NewSetting, SettingUpdate};
 pub use showcase::{Showcase, ShowcaseId, NewShowcase, ShowcaseUpdate};
