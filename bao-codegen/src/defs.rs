@@ -101,6 +101,8 @@ pub(crate) struct FieldDef {
     pub(crate) rust_type: Option<Located<String>>,
     /// `values`: the only strings a StringField takes (an enum), located at the key.
     pub(crate) values: Option<Located<Vec<Located<String>>>>,
+    /// `rustName`: the field's name in Rust (storage keeps the YAML name).
+    pub(crate) rust_name: Option<Located<String>>,
     /// Keys that are not options of any built-in type, with their values: validation accepts
     /// those a declared type takes (`currency: EUR`) and reports the others.
     pub(crate) extra: Vec<(Located<String>, Node)>,
@@ -428,6 +430,7 @@ impl Decoder<'_> {
             model: None,
             rust_type: None,
             values: None,
+            rust_name: None,
             extra: Vec::new(),
             written: BTreeSet::new(),
             name,
@@ -469,6 +472,7 @@ impl Decoder<'_> {
                 "model" => field.model = self.string(value, &key),
                 "rustType" => field.rust_type = self.string(value, &key),
                 "values" => field.values = self.string_list(value, &key, "a list of strings"),
+                "rustName" => field.rust_name = self.string(value, &key),
                 // Perhaps an option of a declared type, which may be in another file.
                 _ => field.extra.push((key, value.clone())),
             }

@@ -235,7 +235,7 @@ pub const FIELD_TYPES: &[FieldTypeSpec] = &[
 
 /// The keys every field takes, whatever its type (`rustType` is refused, with the reason,
 /// where [`takes_rust_type`] says no).
-pub const COMMON_FIELD_KEYS: &[&str] = &["required", "rustType", "type"];
+pub const COMMON_FIELD_KEYS: &[&str] = &["required", "rustName", "rustType", "type"];
 
 /// The type named `name` in YAML.
 pub fn by_name(name: &str) -> Option<&'static FieldTypeSpec> {
@@ -316,6 +316,7 @@ mod tests {
                 "model",
                 "precision",
                 "required",
+                "rustName",
                 "rustType",
                 "type",
                 "values",

@@ -45,9 +45,12 @@ impl Changes {
         self.push(field, Change::Remove);
     }
 
-    /// Adds `delta` to a counter atomically.
-    pub fn add(&mut self, field: &'static FieldSchema, delta: i64) {
-        self.push(field, Change::Add(AttributeValue::N(delta.to_string())));
+    /// Adds `delta` (an `i64` or an `f64`) to a number atomically (DynamoDB `ADD`); an absent
+    /// attribute counts as 0.
+    pub fn add(&mut self, field: &'static FieldSchema, delta: impl FieldValue) {
+        if let Some(attr) = delta.to_attr(field.kind) {
+            self.push(field, Change::Add(attr));
+        }
     }
 
     /// Adds members to a string set atomically.

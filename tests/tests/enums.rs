@@ -1,6 +1,8 @@
-//! Enums: a StringField with `values` holds a generated enum, stored as the value's string
-//! (DynamoBao's StringField sees a plain string), usable as an index key and in conditions;
-//! a stored string outside the values is a decode error naming it, never a guess.
+//! Richer fields. Enums: a StringField with `values` holds a generated enum, stored as the
+//! value's string (DynamoBao's StringField sees a plain string), usable as an index key and in
+//! conditions; a stored string outside the values is a decode error naming it, never a guess.
+//! `rustName` renames a field in Rust only; `add_<field>` adds to an integer or a float in one
+//! UpdateItem.
 
 use bao_runtime::{Error, Model};
 
@@ -118,4 +120,78 @@ async fn a_string_outside_the_values_is_a_decode_error_naming_it() {
     let read: Vec<&Ticket> = pages.iter().flat_map(|page| &page.items).collect();
     let unread: usize = pages.iter().map(|page| page.undecodable.len()).sum();
     assert_eq!((read, unread), (vec![&good], 1));
+}
+
+/// `rustName`: the field is `reporter` in Rust (struct, new-type, update-type, filter
+/// constant) and `Reporter Name` in the table.
+#[tokio::test(flavor = "current_thread")]
+async fn a_rust_name_renames_the_field_in_rust_only() {
+    let test = tests::start().await;
+    let db = test.db();
+    let new = NewTicket::new("named").with_reporter("Ada");
+    let ticket = Ticket::create(db, new).await.unwrap();
+    assert_eq!(ticket.reporter.as_deref(), Some("Ada"));
+    let stored = tests::stored(db, &pk(&ticket), "tk").await;
+    assert_eq!(tests::text_of(&stored, "Reporter Name"), "Ada");
+    let json = serde_json::to_value(&ticket).unwrap();
+    assert_eq!(json["Reporter Name"], "Ada", "serde keeps the stored name");
+    let renamed = Ticket::update(db, &ticket.ticket_id, TicketUpdate::new().reporter("Grace"))
+        .await
+        .unwrap();
+    assert_eq!(renamed.reporter.as_deref(), Some("Grace"));
+    let found = Ticket::query_by_status(db, TicketStatus::Open)
+        .filter(Ticket::REPORTER.eq("Grace".to_owned()))
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+}
+
+/// `add_votes` / `add_estimate`: DynamoDB `ADD` on an integer and a float, one UpdateItem each
+/// and no read; an absent attribute counts as 0, and a delta that is not a number is refused
+/// before anything is sent.
+#[tokio::test(flavor = "current_thread")]
+async fn numbers_change_with_add_in_one_request() {
+    let (test, requests) = tests::start_logged().await;
+    let db = test.db();
+    let ticket = Ticket::create(db, NewTicket::new("counted")).await.unwrap();
+    assert_eq!((ticket.votes, ticket.estimate), (Some(0), None));
+    requests.reset();
+    let changed = Ticket::update(
+        db,
+        &ticket.ticket_id,
+        TicketUpdate::new().add_votes(3).add_estimate(1.5),
+    )
+    .await
+    .unwrap();
+    assert_eq!(requests.operations(), ["UpdateItem"]);
+    assert_eq!((changed.votes, changed.estimate), (Some(3), Some(1.5)));
+    let changed = Ticket::update(
+        db,
+        &ticket.ticket_id,
+        TicketUpdate::new().add_votes(-5).add_estimate(0.25),
+    )
+    .await
+    .unwrap();
+    assert_eq!((changed.votes, changed.estimate), (Some(-2), Some(1.75)));
+
+    requests.reset();
+    let error = Ticket::update(
+        db,
+        &ticket.ticket_id,
+        TicketUpdate::new().add_estimate(f64::NAN),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            Error::Validation {
+                field: "estimate",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert!(requests.operations().is_empty(), "refused before sending");
 }

@@ -264,7 +264,12 @@ fn field_schema() -> Value {
                 "type": "boolean",
                 "default": false
             },
-            "rustType": rust_type_schema()
+            "rustType": rust_type_schema(),
+            "rustName": {
+                "description": "The field's name in Rust (snake_case); the stored attribute keeps the YAML name. A bao extension DynamoBao ignores.",
+                "type": "string",
+                "pattern": "^[a-z_][a-z0-9_]*$"
+            }
         },
         "allOf": per_type.into_iter().chain([declared]).collect::<Vec<_>>(),
         "unevaluatedProperties": false

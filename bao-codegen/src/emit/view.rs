@@ -143,7 +143,9 @@ pub(crate) struct FieldView {
     pub(crate) new_type: String,
     /// `<Model>Update` can set it.
     pub(crate) updatable: bool,
-    pub(crate) counter: bool,
+    /// The type of `add_<field>(delta)` (DynamoDB `ADD`): `i64` for counters and integers,
+    /// `f64` for floats; none for other fields.
+    pub(crate) add_type: Option<&'static str>,
     /// The field has a `defaultValue`, which a missing attribute reads as.
     pub(crate) has_default: bool,
     pub(crate) string_set: bool,
@@ -588,7 +590,12 @@ fn field_view(schema: &Schema, model: &ir::Model, field: &ir::Field, key_type: &
         new_slot,
         new_type,
         updatable: !is_key && !is_automatic(field.field_type),
-        counter: field.field_type == FieldType::CounterField,
+        add_type: match field.field_type {
+            _ if is_key || custom_rust_type(field).is_some() => None,
+            FieldType::CounterField | FieldType::IntegerField => Some("i64"),
+            FieldType::FloatField => Some("f64"),
+            _ => None,
+        },
         has_default: field.default.is_some(),
         string_set: field.field_type == FieldType::StringSetField,
         serde_attrs,

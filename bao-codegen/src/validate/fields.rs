@@ -116,7 +116,14 @@ impl<'d> Checker<'_, 'd> {
                     name.value.trim_start_matches('_')
                 ));
         }
-        let Some(rust_name) = naming::field_ident(&name.value) else {
+        let rust_name = match &field.rust_name {
+            Some(given) => self.given_rust_name(model, field, given),
+            None => naming::field_ident(&name.value),
+        };
+        let Some(rust_name) = rust_name else {
+            if field.rust_name.is_some() {
+                return String::new();
+            }
             self.reporter
                 .error(
                     Code::InvalidIdentifier,
@@ -142,11 +149,48 @@ impl<'d> Checker<'_, 'd> {
                     format!("also `{rust_name}` in Rust"),
                 )
                 .secondary(first, format!("`{rust_name}` in Rust"))
-                .help("rename one of the fields so that their snake_case names differ");
+                .help(
+                    "rename one of the fields so that their snake_case names differ, or give \
+                     one a `rustName`",
+                );
         } else {
             rust_names.insert(rust_name.clone(), name.span);
         }
         rust_name
+    }
+
+    /// A field's `rustName` (its name in Rust; storage keeps the YAML name), when it is a
+    /// snake_case Rust identifier (a keyword becomes a raw identifier).
+    fn given_rust_name(
+        &mut self,
+        model: &str,
+        field: &FieldDef,
+        given: &Located<String>,
+    ) -> Option<String> {
+        let ident = naming::field_ident(&given.value);
+        match ident {
+            Some(ident) if naming::snake(&given.value) == given.value => Some(ident),
+            _ => {
+                self.reporter
+                    .error(
+                        Code::InvalidIdentifier,
+                        given.span,
+                        format!(
+                            "`rustName` `{}` of field `{}` of `{model}` is not a snake_case Rust \
+                             name",
+                            given.value, field.name.value
+                        ),
+                        "expected lowercase ASCII letters, digits and `_`",
+                    )
+                    .help(match naming::field_ident(&given.value) {
+                        Some(snake) => {
+                            format!("write `rustName: {}`", snake.trim_start_matches("r#"))
+                        }
+                        None => "give a name of ASCII letters, digits and `_`".to_owned(),
+                    });
+                None
+            }
+        }
     }
 
     /// The field's type (for a declared type, its base) and the name of its declared type.

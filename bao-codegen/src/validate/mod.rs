@@ -31,6 +31,7 @@ mod methods;
 mod options;
 #[cfg(test)]
 mod tests;
+mod updates;
 
 /// A valid schema and what was learned while reading it.
 #[derive(Debug, Clone)]
@@ -168,6 +169,7 @@ pub(crate) fn validate(
     checker.prefixes(&resolved);
     checker.modules(&resolved);
     checker.enum_types(&resolved);
+    checker.update_methods(&resolved);
     checker.methods(&mut resolved);
     checker.unused_types(field_types);
     let spans = resolved

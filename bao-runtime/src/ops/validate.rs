@@ -78,7 +78,9 @@ pub(crate) fn changes(schema: &ModelSchema, changes: &Changes) -> Result<()> {
             ));
         }
         match change {
-            Change::Set(attr) => codec::validate_field(schema.name, field, attr)?,
+            Change::Set(attr) | Change::Add(attr @ AttributeValue::N(_)) => {
+                codec::validate_field(schema.name, field, attr)?;
+            }
             Change::Remove if field.required => {
                 return Err(Error::validation(
                     schema.name,

@@ -125,6 +125,11 @@ impl OrderUpdate {
         self.changes.set(F_TOTAL, &value.into());
         self
     }
+    /// Adds `delta` to `total` atomically (DynamoDB `ADD`), without reading it.
+    pub fn add_total(mut self, delta: i64) -> Self {
+        self.changes.add(F_TOTAL, delta);
+        self
+    }
 }
 impl bao::ModelUpdate for OrderUpdate {
     type Model = Order;

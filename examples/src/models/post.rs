@@ -127,7 +127,7 @@ impl PostUpdate {
         self.changes.set(F_VIEWS, &value.into());
         self
     }
-    /// Adds `delta` to the counter `views` atomically.
+    /// Adds `delta` to `views` atomically (DynamoDB `ADD`), without reading it.
     pub fn add_views(mut self, delta: i64) -> Self {
         self.changes.add(F_VIEWS, delta);
         self

@@ -235,6 +235,11 @@ impl ShowcaseUpdate {
         self.changes.remove(F_QUANTITY);
         self
     }
+    /// Adds `delta` to `quantity` atomically (DynamoDB `ADD`), without reading it.
+    pub fn add_quantity(mut self, delta: i64) -> Self {
+        self.changes.add(F_QUANTITY, delta);
+        self
+    }
     /// Sets `ratio`.
     pub fn ratio(mut self, value: impl Into<f64>) -> Self {
         self.changes.set(F_RATIO, &value.into());
@@ -243,6 +248,11 @@ impl ShowcaseUpdate {
     /// Removes `ratio`.
     pub fn clear_ratio(mut self) -> Self {
         self.changes.remove(F_RATIO);
+        self
+    }
+    /// Adds `delta` to `ratio` atomically (DynamoDB `ADD`), without reading it.
+    pub fn add_ratio(mut self, delta: f64) -> Self {
+        self.changes.add(F_RATIO, delta);
         self
     }
     /// Sets `active`.
@@ -280,7 +290,7 @@ impl ShowcaseUpdate {
         self.changes.set(F_HITS, &value.into());
         self
     }
-    /// Adds `delta` to the counter `hits` atomically.
+    /// Adds `delta` to `hits` atomically (DynamoDB `ADD`), without reading it.
     pub fn add_hits(mut self, delta: i64) -> Self {
         self.changes.add(F_HITS, delta);
         self
