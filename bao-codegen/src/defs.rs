@@ -103,6 +103,14 @@ pub(crate) struct FieldDef {
     pub(crate) values: Option<Located<Vec<Located<String>>>>,
     /// `rustName`: the field's name in Rust (storage keeps the YAML name).
     pub(crate) rust_name: Option<Located<String>>,
+    /// `min`: the smallest number accepted.
+    pub(crate) min: Option<Located<f64>>,
+    /// `max`: the largest number accepted.
+    pub(crate) max: Option<Located<f64>>,
+    /// `pattern`: a regular expression string values must match.
+    pub(crate) pattern: Option<Located<String>>,
+    /// `validate`: the path of a check function of the application's.
+    pub(crate) validate: Option<Located<String>>,
     /// Keys that are not options of any built-in type, with their values: validation accepts
     /// those a declared type takes (`currency: EUR`) and reports the others.
     pub(crate) extra: Vec<(Located<String>, Node)>,
@@ -431,6 +439,10 @@ impl Decoder<'_> {
             rust_type: None,
             values: None,
             rust_name: None,
+            min: None,
+            max: None,
+            pattern: None,
+            validate: None,
             extra: Vec::new(),
             written: BTreeSet::new(),
             name,
@@ -473,6 +485,10 @@ impl Decoder<'_> {
                 "rustType" => field.rust_type = self.string(value, &key),
                 "values" => field.values = self.string_list(value, &key, "a list of strings"),
                 "rustName" => field.rust_name = self.string(value, &key),
+                "min" => field.min = self.number(value, &key),
+                "max" => field.max = self.number(value, &key),
+                "pattern" => field.pattern = self.string(value, &key),
+                "validate" => field.validate = self.string(value, &key),
                 // Perhaps an option of a declared type, which may be in another file.
                 _ => field.extra.push((key, value.clone())),
             }
@@ -748,6 +764,22 @@ impl Decoder<'_> {
             Value::Null => None,
             other => {
                 self.wrong_type(node, key, "an integer", other);
+                None
+            }
+        }
+    }
+
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "a bound is compared as a JavaScript number"
+    )]
+    fn number(&mut self, node: &Node, key: &Located<String>) -> Option<Located<f64>> {
+        match &node.value {
+            Value::Int(value) => Some(Located::new(*value as f64, node.span)),
+            Value::Float(value) => Some(Located::new(*value, node.span)),
+            Value::Null => None,
+            other => {
+                self.wrong_type(node, key, "a number", other);
                 None
             }
         }

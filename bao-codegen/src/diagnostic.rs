@@ -174,6 +174,9 @@ codes! {
     /// `values` that make no enum: empty, a value listed twice, a value without a Rust variant
     /// name, a `defaultValue` outside them, on a key field, or an enum name already taken.
     InvalidValues = "B056", "invalid `values`";
+    /// A `pattern` that is not a regular expression, a `validate` that is not a function path,
+    /// or a `min` above the `max`.
+    InvalidCheck = "B057", "invalid field check";
 }
 
 impl fmt::Display for Code {

@@ -79,6 +79,25 @@ const MAX_LENGTH: FieldOption = FieldOption {
     description: "Longest accepted value, in characters (enforced).",
 };
 
+const PATTERN: FieldOption = FieldOption {
+    name: "pattern",
+    value: OptionValue::String,
+    description: "A regular expression every value must match somewhere (`^...$` for the whole \
+                  value), checked on every write. A bao extension DynamoBao ignores.",
+};
+
+const MIN: FieldOption = FieldOption {
+    name: "min",
+    value: OptionValue::Number,
+    description: "The smallest value accepted, checked on every write. A bao extension.",
+};
+
+const MAX: FieldOption = FieldOption {
+    name: "max",
+    value: OptionValue::Number,
+    description: "The largest value accepted, checked on every write. A bao extension.",
+};
+
 /// Every field type, in the order the diagnostics and the JSON Schema list them.
 pub const FIELD_TYPES: &[FieldTypeSpec] = &[
     FieldTypeSpec {
@@ -88,6 +107,7 @@ pub const FIELD_TYPES: &[FieldTypeSpec] = &[
         options: &[
             TEXT_DEFAULT,
             MAX_LENGTH,
+            PATTERN,
             FieldOption {
                 name: "values",
                 value: OptionValue::StringList,
@@ -101,17 +121,21 @@ pub const FIELD_TYPES: &[FieldTypeSpec] = &[
         name: "EmailField",
         description: "An email address (`S`), its syntax checked on every write. Rust type \
                       `String`.",
-        options: &[TEXT_DEFAULT, MAX_LENGTH],
+        options: &[TEXT_DEFAULT, MAX_LENGTH, PATTERN],
     },
     FieldTypeSpec {
         field_type: FieldType::IntegerField,
         name: "IntegerField",
         description: "An integer (`N`), zero-padded to 20 characters in keys. Rust type `i64`.",
-        options: &[FieldOption {
-            name: "defaultValue",
-            value: INTEGER,
-            description: DEFAULT_DESCRIPTION,
-        }],
+        options: &[
+            FieldOption {
+                name: "defaultValue",
+                value: INTEGER,
+                description: DEFAULT_DESCRIPTION,
+            },
+            MIN,
+            MAX,
+        ],
     },
     FieldTypeSpec {
         field_type: FieldType::FloatField,
@@ -131,6 +155,8 @@ pub const FIELD_TYPES: &[FieldTypeSpec] = &[
                 },
                 description: "Digits after the decimal point kept on write.",
             },
+            MIN,
+            MAX,
         ],
     },
     FieldTypeSpec {
@@ -235,7 +261,7 @@ pub const FIELD_TYPES: &[FieldTypeSpec] = &[
 
 /// The keys every field takes, whatever its type (`rustType` is refused, with the reason,
 /// where [`takes_rust_type`] says no).
-pub const COMMON_FIELD_KEYS: &[&str] = &["required", "rustName", "rustType", "type"];
+pub const COMMON_FIELD_KEYS: &[&str] = &["required", "rustName", "rustType", "type", "validate"];
 
 /// The type named `name` in YAML.
 pub fn by_name(name: &str) -> Option<&'static FieldTypeSpec> {
@@ -310,15 +336,19 @@ mod tests {
             [
                 "autoAssign",
                 "defaultValue",
+                "max",
                 "maxLength",
                 "maxMemberCount",
                 "maxStringLength",
+                "min",
                 "model",
+                "pattern",
                 "precision",
                 "required",
                 "rustName",
                 "rustType",
                 "type",
+                "validate",
                 "values",
             ]
         );

@@ -156,6 +156,14 @@ pub struct Field {
     pub custom: Option<CustomType>,
     /// The enum of a StringField with `values`; `custom` then names its type.
     pub enumeration: Option<Enumeration>,
+    /// `min`: the smallest number accepted.
+    pub min: Option<f64>,
+    /// `max`: the largest number accepted.
+    pub max: Option<f64>,
+    /// `pattern`: a regular expression string values must match.
+    pub pattern: Option<String>,
+    /// `validate`: the path of a check function of the application's.
+    pub validate: Option<String>,
     /// Doc text from the YAML comment above the field, if any.
     pub doc: Option<String>,
 }

@@ -70,7 +70,7 @@ fn key_schema(key: &ir::Key) -> KeySchema {
 }
 
 /// A field as stored: a declared type is stored as its base, which is all a stored item needs
-/// (its `rustType` checks run in the application).
+/// (its `rustType` and `validate` checks are functions of the application's).
 fn field_schema(field: &ir::Field) -> FieldSchema {
     let kind = match field.field_type {
         FieldType::StringField | FieldType::EmailField => FieldKind::String,
@@ -94,6 +94,9 @@ fn field_schema(field: &ir::Field) -> FieldSchema {
         max_member_count: limit(field.max_member_count),
         max_string_length: limit(field.max_string_length),
         format: (field.field_type == FieldType::EmailField).then_some(TextFormat::Email),
+        min: field.min,
+        max: field.max,
+        pattern: field.pattern.as_deref().map(leak),
         ..FieldSchema::new(leak(&field.name), kind, field.required)
     }
 }

@@ -25,7 +25,7 @@ pub use crate::ops::find_related;
 pub use crate::query::{MappingQuery, Query};
 pub use crate::schema::{
     FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, SearchSchema, TextFormat,
-    UniqueConstraintSchema,
+    UniqueConstraintSchema, Validator,
 };
 pub use crate::search::Search;
 pub use aws_sdk_dynamodb::types::AttributeValue;
@@ -105,6 +105,20 @@ macro_rules! __key_newtype {
 }
 pub use crate::__key_newtype as key_newtype;
 pub use crate::__string_enum as string_enum;
+pub use crate::__validator as validator;
+
+/// The [`Validator`] of a `validate:` function of a field of Rust type `T`:
+/// `validator!(crate::checks::slug, String)`. The function takes `&T` or anything `T` borrows
+/// as (`&str` for a `String`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __validator {
+    ($check:path, $value:ty) => {
+        $crate::schema::Validator::new(|attr, field| {
+            $crate::__codegen::validate_with::<$value, _>(attr, field, $check)
+        })
+    };
+}
 
 use std::future::Future;
 
@@ -161,6 +175,23 @@ pub fn get_base_or_else<T: CustomField>(
             message: format!("the default of a missing attribute: {message}"),
         }),
     }
+}
+
+/// Runs a `validate:` function of the application on a value about to be written, read as
+/// the field's Rust type `T` (for an optional field, its inner type) and lent as a `&B`.
+///
+/// # Errors
+/// The function's message, or why the value does not read as a `T`.
+pub fn validate_with<T, B>(
+    attr: &AttributeValue,
+    field: &FieldSchema,
+    check: fn(&B) -> std::result::Result<(), String>,
+) -> std::result::Result<(), String>
+where
+    T: FieldValue + std::borrow::Borrow<B>,
+    B: ?Sized,
+{
+    check(T::from_attr(attr, field.kind)?.borrow())
 }
 
 /// Reads the item an optional RelatedField points to: `None` when the field is empty.

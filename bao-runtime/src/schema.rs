@@ -38,6 +38,7 @@ pub enum FieldKind {
 }
 
 use crate::custom::CustomFieldSchema;
+use aws_sdk_dynamodb::types::AttributeValue;
 
 /// One field of a model.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,6 +59,46 @@ pub struct FieldSchema {
     pub format: Option<TextFormat>,
     /// The declared type, options and `rustType` check of a field of a custom type.
     pub custom: Option<&'static CustomFieldSchema>,
+    /// The smallest number accepted (`min` of an IntegerField or a FloatField).
+    pub min: Option<f64>,
+    /// The largest number accepted (`max`).
+    pub max: Option<f64>,
+    /// A regular expression every value of a string field must match somewhere (`pattern`;
+    /// anchor it with `^...$` to match the whole value).
+    pub pattern: Option<&'static str>,
+    /// A check of the application's (`validate: crate::checks::email`).
+    pub validator: Option<Validator>,
+}
+
+/// A check of the application's on a field's values (`validate:` in `models.yaml`): generated
+/// code wraps the named function, `fn(&T) -> Result<(), String>` with `T` the field's Rust
+/// type, with [`crate::__codegen::validate_with`].
+#[derive(Clone, Copy)]
+pub struct Validator(fn(&AttributeValue, &FieldSchema) -> Result<(), String>);
+
+impl Validator {
+    /// A validator running `check` on each value written.
+    pub const fn new(check: fn(&AttributeValue, &FieldSchema) -> Result<(), String>) -> Self {
+        Validator(check)
+    }
+
+    /// Runs the check on a value about to be written.
+    pub(crate) fn run(&self, field: &FieldSchema, attr: &AttributeValue) -> Result<(), String> {
+        (self.0)(attr, field)
+    }
+}
+
+impl std::fmt::Debug for Validator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Validator")
+    }
+}
+
+/// Validators compare equal: a field's validator is the function its schema names.
+impl PartialEq for Validator {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
 }
 
 /// A syntax checked on every write of a string field.
@@ -80,6 +121,10 @@ impl FieldSchema {
             max_string_length: None,
             format: None,
             custom: None,
+            min: None,
+            max: None,
+            pattern: None,
+            validator: None,
         }
     }
 }

@@ -195,3 +195,41 @@ async fn numbers_change_with_add_in_one_request() {
     );
     assert!(requests.operations().is_empty(), "refused before sending");
 }
+
+/// `validate`, `pattern`, `min` and `max` run on every write path (create, update, save) and
+/// refuse a value with a validation error naming the field, before anything is sent.
+#[tokio::test(flavor = "current_thread")]
+async fn checks_run_on_every_write_and_send_nothing_when_they_fail() {
+    let (test, requests) = tests::start_logged().await;
+    let db = test.db();
+    requests.reset();
+    let refused = |error: Error, expected: &'static str, says: &str| {
+        assert!(
+            matches!(&error, Error::Validation { field, message, .. }
+                if *field == expected && message.contains(says)),
+            "{error}"
+        );
+    };
+    let error = Ticket::create(db, NewTicket::new(" - ")).await.unwrap_err();
+    refused(error, "title", "is blank");
+    let new = NewTicket::new("ok").with_slug("Not A Slug");
+    let error = Ticket::create(db, new).await.unwrap_err();
+    refused(error, "slug", "does not match the pattern `^[a-z0-9-]+$`");
+    let new = NewTicket::new("ok").with_rating(6);
+    let error = Ticket::create(db, new).await.unwrap_err();
+    refused(error, "rating", "more than the maximum of 5");
+    assert!(requests.operations().is_empty(), "refused before sending");
+
+    let new = NewTicket::new("ok").with_slug("a-slug").with_rating(5);
+    let mut ticket = Ticket::create(db, new).await.unwrap();
+    requests.reset();
+    let update = TicketUpdate::new().rating(0);
+    let error = Ticket::update(db, &ticket.ticket_id, update)
+        .await
+        .unwrap_err();
+    refused(error, "rating", "less than the minimum of 1");
+    ticket.title = String::new();
+    let error = ticket.save(db).await.unwrap_err();
+    refused(error, "title", "is blank");
+    assert!(requests.operations().is_empty(), "refused before sending");
+}

@@ -18,6 +18,17 @@ macro_rules! fixture {
     };
 }
 
+/// Checks that fixture schemas name in `validate:`.
+pub mod checks {
+    /// A title must have a letter or digit.
+    pub fn not_blank(title: &str) -> Result<(), String> {
+        match title.chars().any(char::is_alphanumeric) {
+            true => Ok(()),
+            false => Err("is blank".to_owned()),
+        }
+    }
+}
+
 mod concurrency;
 mod crud;
 pub mod custom_fields;

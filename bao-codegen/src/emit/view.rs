@@ -295,7 +295,7 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
             .fields
             .iter()
             .any(|field| is_date_stamp(field.field_type)),
-        fields_item: fields_item(model),
+        fields_item: fields_item(schema, model),
         schema_item: schema_item(model),
         from_item_body: from_item_body(model, &fields),
         link: link_view(model, &fields, &new_fields),
@@ -462,6 +462,11 @@ fn is_copy(schema: &Schema, field: &ir::Field) -> bool {
     }
 }
 
+/// Whether writes of the field run checks on its value (`min`, `max`, `validate`).
+pub(crate) fn has_checks(field: &ir::Field) -> bool {
+    field.min.is_some() || field.max.is_some() || field.validate.is_some()
+}
+
 /// The `rustType` of a field, if it has one.
 fn custom_rust_type(field: &ir::Field) -> Option<&str> {
     field.custom.as_ref()?.rust_type.as_deref()
@@ -591,7 +596,8 @@ fn field_view(schema: &Schema, model: &ir::Model, field: &ir::Field, key_type: &
         new_type,
         updatable: !is_key && !is_automatic(field.field_type),
         add_type: match field.field_type {
-            _ if is_key || custom_rust_type(field).is_some() => None,
+            // An `ADD` result is not known before it is written: no check could run on it.
+            _ if is_key || custom_rust_type(field).is_some() || has_checks(field) => None,
             FieldType::CounterField | FieldType::IntegerField => Some("i64"),
             FieldType::FloatField => Some("f64"),
             _ => None,
@@ -772,9 +778,9 @@ fn new_body(new_fields: &[FieldView]) -> String {
     Expr::structure("Self", fields.collect()).layout(BODY_INDENT, BODY_INDENT, "")
 }
 
-fn fields_item(model: &ir::Model) -> String {
+fn fields_item(schema: &Schema, model: &ir::Model) -> String {
     let head = "const FIELDS: &[bao::FieldSchema] = ";
-    let schemas = model.fields.iter().map(field_schema);
+    let schemas = model.fields.iter().map(|field| field_schema(schema, field));
     let laid_out = Expr::Slice(schemas.collect()).layout(ITEM_INDENT, head.len(), ";");
     format!("{head}{laid_out}")
 }
@@ -816,7 +822,7 @@ fn from_item_body(model: &ir::Model, fields: &[FieldView]) -> String {
 }
 
 /// A field's `FieldSchema` literal.
-fn field_schema(field: &ir::Field) -> Expr {
+fn field_schema(schema: &Schema, field: &ir::Field) -> Expr {
     let new = Expr::call(
         "bao::FieldSchema::new",
         [
@@ -844,6 +850,26 @@ fn field_schema(field: &ir::Field) -> Expr {
             "custom".to_owned(),
             Expr::call("Some", [custom_schema(field, custom)]),
         ));
+    }
+    let checks = [
+        ("min", field.min.map(|min| format!("Some({min:?})"))),
+        ("max", field.max.map(|max| format!("Some({max:?})"))),
+        (
+            "pattern",
+            field.pattern.as_ref().map(|p| format!("Some({p:?})")),
+        ),
+        (
+            "validator",
+            field.validate.as_ref().map(|path| {
+                let value_type = natural_type(schema, field);
+                format!("Some(bao::validator!({path}, {value_type}))")
+            }),
+        ),
+    ];
+    for (name, value) in checks {
+        if let Some(value) = value {
+            limits.push((name.to_owned(), Expr::atom(value)));
+        }
     }
     match limits.is_empty() {
         true => new,

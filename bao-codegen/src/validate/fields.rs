@@ -159,6 +159,59 @@ impl<'d> Checker<'_, 'd> {
         rust_name
     }
 
+    /// A `pattern` that compiles.
+    fn pattern(&mut self, model: &str, field: &str, pattern: &Located<String>) -> Option<String> {
+        match regex_lite::Regex::new(&pattern.value) {
+            Ok(_) => Some(pattern.value.clone()),
+            Err(error) => {
+                let message = error.to_string();
+                let reason = message.lines().last().unwrap_or_default().trim().to_owned();
+                self.reporter
+                    .error(
+                        Code::InvalidCheck,
+                        pattern.span,
+                        format!(
+                            "`pattern` of field `{field}` of `{model}` is not a regular expression"
+                        ),
+                        reason,
+                    )
+                    .help(
+                        "write a regular expression of the Rust `regex` syntax, e.g. \
+                         `^[a-z0-9-]+$`; quote it in YAML when it holds `:` or `#`",
+                    );
+                None
+            }
+        }
+    }
+
+    /// A `validate` function path.
+    fn validate_path(
+        &mut self,
+        model: &str,
+        field: &str,
+        path: &Located<String>,
+    ) -> Option<String> {
+        match naming::rust_path_problem(&path.value) {
+            None => Some(path.value.clone()),
+            Some(problem) => {
+                self.reporter
+                    .error(
+                        Code::InvalidCheck,
+                        path.span,
+                        format!(
+                            "`validate` of field `{field}` of `{model}` is not a function path"
+                        ),
+                        problem,
+                    )
+                    .help(
+                        "name a function `fn(&T) -> Result<(), String>` by its path, e.g. \
+                         `crate::checks::slug`, with `T` the field's Rust type",
+                    );
+                None
+            }
+        }
+    }
+
     /// A field's `rustName` (its name in Rust; storage keeps the YAML name), when it is a
     /// snake_case Rust identifier (a keyword becomes a raw identifier).
     fn given_rust_name(
@@ -273,7 +326,7 @@ impl<'d> Checker<'_, 'd> {
                 .help("rename the field to `ttl`");
         }
         let allowed = |option: &str| field_types::option_applies(option, field_type);
-        let options: [(&str, Option<Span>); 7] = [
+        let options: [(&str, Option<Span>); 10] = [
             ("autoAssign", field.auto_assign.as_ref().map(|o| o.span)),
             ("defaultValue", field.default_value.as_ref().map(|o| o.span)),
             ("maxLength", field.max_length.as_ref().map(|o| o.span)),
@@ -287,6 +340,9 @@ impl<'d> Checker<'_, 'd> {
                 field.max_member_count.as_ref().map(|o| o.span),
             ),
             ("values", field.values.as_ref().map(|o| o.span)),
+            ("min", field.min.as_ref().map(|o| o.span)),
+            ("max", field.max.as_ref().map(|o| o.span)),
+            ("pattern", field.pattern.as_ref().map(|o| o.span)),
         ];
         for (option, span) in options {
             if let Some(span) = span
@@ -332,6 +388,20 @@ impl<'d> Checker<'_, 'd> {
         } else {
             None
         };
+        if let (Some(min), Some(max)) = (&field.min, &field.max)
+            && allowed("min")
+            && min.value > max.value
+        {
+            self.reporter
+                .error(
+                    Code::InvalidCheck,
+                    max.span,
+                    format!("`max` of field `{name}` of `{model}` is below its `min`"),
+                    format!("below the `min` of {}", min.value),
+                )
+                .secondary(min.span, "the `min`")
+                .help("swap them, or widen the range");
+        }
         // bao (and DynamoBao) fill these on every create, so their values are always there,
         // unless `required: false` says items stored before the field existed lack it.
         let implied_required = matches!(
@@ -375,6 +445,25 @@ impl<'d> Checker<'_, 'd> {
             related_model,
             custom: None,
             enumeration: None,
+            min: field
+                .min
+                .as_ref()
+                .filter(|_| allowed("min"))
+                .map(|min| min.value),
+            max: field
+                .max
+                .as_ref()
+                .filter(|_| allowed("max"))
+                .map(|max| max.value),
+            pattern: field
+                .pattern
+                .as_ref()
+                .filter(|_| allowed("pattern"))
+                .and_then(|pattern| self.pattern(model, name, pattern)),
+            validate: field
+                .validate
+                .as_ref()
+                .and_then(|path| self.validate_path(model, name, path)),
             doc: field.doc.clone(),
         }
     }

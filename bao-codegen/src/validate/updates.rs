@@ -64,8 +64,9 @@ fn update_methods_of(field: &ir::Field, is_key: bool) -> Vec<String> {
         methods.push(format!("clear_{bare}"));
     }
     let custom = field.custom.as_ref().is_some_and(|c| c.rust_type.is_some());
+    let checked = field.min.is_some() || field.max.is_some() || field.validate.is_some();
     match field.field_type {
-        T::CounterField | T::IntegerField | T::FloatField if !custom => {
+        T::CounterField | T::IntegerField | T::FloatField if !custom && !checked => {
             methods.push(format!("add_{bare}"));
         }
         T::StringSetField => {

@@ -19,6 +19,7 @@
 //! honoured (`1.5E+3` -> 1500) and integers beyond 2^53 are read exactly.
 
 mod number;
+mod pattern;
 
 pub(crate) use number::{Number, to_js_exponential, to_js_string};
 
@@ -314,10 +315,38 @@ fn check_field(field: &FieldSchema, attr: &AttributeValue) -> Result<(), String>
             return Err(unexpected(expected_type(kind), other));
         }
     }
-    match field.custom.and_then(|custom| custom.check) {
-        Some(check) => check.run(field, attr),
+    check_bounds(field, attr)?;
+    if let Some(check) = field.custom.and_then(|custom| custom.check) {
+        check.run(field, attr)?;
+    }
+    match field.validator {
+        Some(validator) => validator.run(field, attr),
         None => Ok(()),
     }
+}
+
+/// `min`, `max` and `pattern`.
+fn check_bounds(field: &FieldSchema, attr: &AttributeValue) -> Result<(), String> {
+    match attr {
+        AttributeValue::N(text) if field.min.is_some() || field.max.is_some() => {
+            let value = check_number(text)?.as_f64();
+            if let Some(min) = field.min.filter(|min| value < *min) {
+                return Err(format!("{text} is less than the minimum of {min}"));
+            }
+            if let Some(max) = field.max.filter(|max| value > *max) {
+                return Err(format!("{text} is more than the maximum of {max}"));
+            }
+        }
+        AttributeValue::S(text) => {
+            if let Some(pattern) = field.pattern
+                && !pattern::matches(pattern, text)?
+            {
+                return Err(format!("`{text}` does not match the pattern `{pattern}`"));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn check_length(text: &str, max: Option<usize>, what: &str) -> Result<(), String> {
