@@ -60,6 +60,7 @@ pub struct Builder {
     render_cache: Option<Arc<RenderCache>>,
     lock_file: Option<PathBuf>,
     accept_breaking: bool,
+    refuse_node_extensions: bool,
 }
 
 impl Builder {
@@ -74,6 +75,7 @@ impl Builder {
             render_cache: None,
             lock_file: None,
             accept_breaking: false,
+            refuse_node_extensions: false,
         }
     }
 
@@ -124,6 +126,13 @@ impl Builder {
     /// are reported as warnings (default: no).
     pub fn accept_breaking(&mut self, accept: bool) -> &mut Self {
         self.accept_breaking = accept;
+        self
+    }
+
+    /// Refuses, as `bao: {compatibility: dynamo-bao}` does, every extension a Node DynamoBao
+    /// service writing the table ignores (`bao check --dynamo-bao`; default: no).
+    pub fn refuse_node_extensions(&mut self, refuse: bool) -> &mut Self {
+        self.refuse_node_extensions = refuse;
         self
     }
 
@@ -196,6 +205,12 @@ impl Builder {
     fn generate_as(&self, layout: Layout) -> Result<GeneratedFiles, Error> {
         let started = Instant::now();
         let loaded = validate::load_and_validate(&self.schema).map_err(Error::Invalid)?;
+        if self.refuse_node_extensions {
+            let refused = validate::dynamo_bao_errors(&loaded);
+            if !refused.is_empty() {
+                return Err(Error::Invalid(Diagnostics::new(refused)));
+            }
+        }
         let validated = Instant::now();
         let schema_name = self.schema.file_name().map_or_else(
             || self.schema.display().to_string(),

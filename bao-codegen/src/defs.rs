@@ -22,6 +22,9 @@ pub(crate) struct Document {
     pub(crate) models_key: Span,
     /// The entries of `fieldTypes`, in file order.
     pub(crate) field_types: Vec<FieldTypeDef>,
+    /// `bao: {compatibility: ...}`: how the schema treats Node DynamoBao services sharing the
+    /// table (DynamoBao ignores the block).
+    pub(crate) compatibility: Option<Located<String>>,
 }
 
 /// One entry of the top-level `fieldTypes`: a field type of the schema's own.
@@ -185,7 +188,8 @@ pub(crate) enum SearchableDef {
     },
 }
 
-const TOP_LEVEL_KEYS: &[&str] = &["fieldTypes", "models"];
+const TOP_LEVEL_KEYS: &[&str] = &["bao", "fieldTypes", "models"];
+const SETTINGS_KEYS: &[&str] = &["compatibility"];
 const FIELD_TYPE_KEYS: &[&str] = &["base", "options", "rustType"];
 pub(crate) const MODEL_KEYS: &[&str] = &[
     "fields",
@@ -251,11 +255,13 @@ impl Decoder<'_> {
         };
         let mut models = None;
         let mut field_types = Vec::new();
+        let mut compatibility = None;
         for entry in entries {
             let Some(key) = self.key(entry) else { continue };
             match key.value.as_str() {
                 "models" => models = Some((self.models(&entry.value), key.span)),
                 "fieldTypes" => field_types = self.field_types(&entry.value),
+                "bao" => compatibility = self.settings(&entry.value),
                 _ => self.unknown_key(
                     &key,
                     TOP_LEVEL_KEYS,
@@ -283,7 +289,22 @@ impl Decoder<'_> {
             models: models?,
             models_key,
             field_types,
+            compatibility,
         })
+    }
+
+    /// The `bao:` block: its `compatibility`.
+    fn settings(&mut self, node: &Node) -> Option<Located<String>> {
+        let entries = self.mapping(node, "`bao`")?;
+        let mut compatibility = None;
+        let mut written = BTreeSet::new();
+        for (key, entry) in self.keyed(entries, &mut written) {
+            match key.value.as_str() {
+                "compatibility" => compatibility = self.string(&entry.value, &key),
+                _ => self.unknown_key(&key, SETTINGS_KEYS, "in `bao`", "not a bao setting"),
+            }
+        }
+        compatibility
     }
 
     /// The entries of `fieldTypes`.

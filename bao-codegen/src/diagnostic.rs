@@ -177,6 +177,12 @@ codes! {
     /// A `pattern` that is not a regular expression, a `validate` that is not a function path,
     /// or a `min` above the `max`.
     InvalidCheck = "B057", "invalid field check";
+    /// Extensions a Node DynamoBao service writing the table ignores (warning, unless the
+    /// schema states its `compatibility`).
+    NodeIgnoredExtensions = "B058", "extensions Node ignores";
+    /// An extension refused by `compatibility: dynamo-bao` or `bao check --dynamo-bao`, or an
+    /// unknown `compatibility`.
+    NodeCompatibility = "B059", "not compatible with DynamoBao";
 }
 
 impl fmt::Display for Code {

@@ -62,6 +62,8 @@ pub struct Model {
     pub searchable: Option<Searchable>,
     /// Methods generated on this model's type, with their Rust names.
     pub methods: Methods,
+    /// The bao extensions its fields use, in schema order.
+    pub extensions: Vec<ExtensionUse>,
     /// Where the model is defined.
     pub source: SourceRef,
 }
@@ -166,6 +168,16 @@ pub struct Field {
     pub validate: Option<String>,
     /// Doc text from the YAML comment above the field, if any.
     pub doc: Option<String>,
+}
+
+/// A use of a bao extension, a key DynamoBao's schema does not have: listed in the header of
+/// the model's module.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExtensionUse {
+    /// The key (`values`).
+    pub key: String,
+    /// The field that uses it.
+    pub field: String,
 }
 
 /// The enum a StringField with `values` holds.

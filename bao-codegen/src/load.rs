@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::defs::{self, FieldTypeDef, ModelDef};
 use crate::diagnostic::{Code, Diagnostic, Reporter, Severity};
-use crate::source::SourceFile;
+use crate::source::{Located, SourceFile};
 use crate::yaml;
 
 /// The models of every file of a schema.
@@ -22,6 +22,8 @@ pub(crate) struct Sources {
     pub(crate) field_types: Vec<FieldTypeDef>,
     /// Every file read.
     pub(crate) inputs: Vec<PathBuf>,
+    /// `bao: {compatibility: ...}`, from the first file that sets it.
+    pub(crate) compatibility: Option<Located<String>>,
     /// Whether every file was read and parsed. When not, checks that need the whole schema
     /// (references to other models) are skipped, to avoid errors that only echo a broken file.
     pub(crate) complete: bool,
@@ -113,6 +115,26 @@ pub(crate) fn load_texts(texts: Vec<(String, String)>, reporter: &mut Reporter) 
             field_types.push(declared);
         }
     }
+    let mut compatibility: Option<Located<String>> = None;
+    for setting in documents
+        .iter_mut()
+        .filter_map(|document| document.compatibility.take())
+    {
+        match &compatibility {
+            Some(first) => {
+                reporter
+                    .error(
+                        Code::DuplicateKey,
+                        setting.span,
+                        "`bao.compatibility` is set in two files",
+                        "set again here",
+                    )
+                    .secondary(first.span, "first set here")
+                    .help("set it once, in one file of the schema");
+            }
+            None => compatibility = Some(setting),
+        }
+    }
     let mut models: Vec<ModelDef> = Vec::new();
     let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
     for model in documents.into_iter().flat_map(|document| document.models) {
@@ -134,6 +156,7 @@ pub(crate) fn load_texts(texts: Vec<(String, String)>, reporter: &mut Reporter) 
     Sources {
         models,
         field_types,
+        compatibility,
         inputs: Vec::new(),
         complete,
     }

@@ -836,3 +836,34 @@ fn backfill_unique_lists_duplicates() {
         );
     });
 }
+
+/// `bao check --dynamo-bao` refuses the extensions a Node service writing the table ignores;
+/// plain `bao check` accepts them (codegen warned of them once).
+#[test]
+fn check_dynamo_bao_refuses_extensions_node_ignores() {
+    let dir = project();
+    let schema = dir.path().join("models.yaml");
+    let text = std::fs::read_to_string(&schema).expect("models.yaml");
+    let (head, tail) = text.split_once("modelPrefix: ").expect("a modelPrefix");
+    let (prefix, rest) = tail.split_once('\n').expect("a line");
+    let extended = format!(
+        "{head}modelPrefix: {prefix}\n    fields:\n      mood: {{type: StringField, values: [calm, busy]}}\n{}",
+        rest.split_once("fields:\n").expect("fields").1
+    );
+    std::fs::write(&schema, extended).expect("write");
+    let output = run(bao(dir.path()).arg("codegen"));
+    assert_exit(&output, 0);
+    assert!(
+        stderr(&output).contains("warning[B058]"),
+        "{}",
+        stderr(&output)
+    );
+    assert_exit(&run(bao(dir.path()).arg("check")), 0);
+    let output = run(bao(dir.path()).args(["check", "--dynamo-bao"]));
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains("error[B059]") && err.contains("`values` of field `mood`"),
+        "{err}"
+    );
+}

@@ -42,6 +42,18 @@ pub struct CodegenArgs {
     pub accept_breaking: bool,
 }
 
+/// `bao check`'s arguments.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CheckArgs {
+    /// Where the schema is and where the modules are.
+    #[command(flatten)]
+    pub paths: GenerateArgs,
+    /// Also refuse every bao extension a Node DynamoBao service writing the table ignores, as
+    /// `bao: {compatibility: dynamo-bao}` does.
+    #[arg(long)]
+    pub dynamo_bao: bool,
+}
+
 /// Resolved inputs and output of code generation, all absolute.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paths {
@@ -183,10 +195,11 @@ pub fn generate(shell: &Shell, builder: &Builder, out: &Path) -> Result<WriteSum
 }
 
 /// Runs `bao check`.
-pub fn run_check(shell: &Shell, args: &GenerateArgs) -> Result<(), Failure> {
-    let paths = Paths::discover(args)?;
-    let report: CheckReport = paths
-        .builder()
+pub fn run_check(shell: &Shell, args: &CheckArgs) -> Result<(), Failure> {
+    let paths = Paths::discover(&args.paths)?;
+    let mut builder = paths.builder();
+    builder.refuse_node_extensions(args.dynamo_bao);
+    let report: CheckReport = builder
         .check(&paths.out)
         .map_err(|error| codegen_failure(shell, error))?;
     if report.is_fresh() {

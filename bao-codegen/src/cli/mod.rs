@@ -51,7 +51,7 @@ enum Command {
     Watch(generate::GenerateArgs),
     /// Check that the generated modules match the schema; exit 1 listing the stale files.
     #[command(after_help = EXIT_STATUS)]
-    Check(generate::GenerateArgs),
+    Check(generate::CheckArgs),
     /// Create, update or describe the DynamoDB table.
     #[command(subcommand)]
     Table(table::TableCommand),

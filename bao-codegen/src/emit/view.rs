@@ -1239,6 +1239,24 @@ fn model_doc(model: &ir::Model) -> Vec<String> {
         file_name(&model.source.file),
         model.source.line
     )));
+    // Which keys a Node DynamoBao service sharing the table does not know, by key.
+    let mut uses: Vec<(&str, Vec<&str>)> = Vec::new();
+    for used in &model.extensions {
+        match uses.iter_mut().find(|(key, _)| *key == used.key) {
+            Some((_, fields)) => fields.push(&used.field),
+            None => uses.push((&used.key, vec![&used.field])),
+        }
+    }
+    if !uses.is_empty() {
+        let listed: Vec<String> = uses
+            .iter()
+            .map(|(key, fields)| format!("`{key}` ({})", fields.join(", ")))
+            .collect();
+        lines.push(doc_line(&format!(
+            "Uses bao extensions that DynamoBao's schema does not have: {}.",
+            listed.join(", ")
+        )));
+    }
     lines
 }
 

@@ -53,6 +53,7 @@ impl<'d> Checker<'_, 'd> {
             {
                 self.enum_field(model, field, values, &mut resolved_field);
             }
+            self.extensions.extend(compat::uses_of(model, field));
             resolved.model.fields.push(resolved_field);
             resolved.field_spans.push(field.name.span);
         }

@@ -12,9 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::defs::{
-    ConstraintDef, FieldDef, FieldTypeDef, IndexBody, IndexDef, KeyDef, ModelDef, SearchableDef,
-};
+use crate::defs::{ConstraintDef, FieldDef, IndexBody, IndexDef, KeyDef, ModelDef, SearchableDef};
 use crate::diagnostic::{self, Code, Diagnostic, Diagnostics, Reporter};
 use crate::field_types::{self, FIELD_TYPES};
 use crate::ir::{self, FieldType, KeyPart};
@@ -23,6 +21,7 @@ use crate::naming;
 use crate::source::{Located, SourceMap, Span};
 use crate::yaml::{Node, Value};
 
+mod compat;
 mod custom;
 mod enums;
 mod fields;
@@ -46,7 +45,11 @@ pub struct Validated {
     pub(crate) sources: SourceMap,
     /// Where each model's parts are written, by model name.
     pub(crate) spans: BTreeMap<String, ModelSpans>,
+    /// Every use of a bao extension.
+    pub(crate) extensions: Vec<compat::ExtensionUse>,
 }
+
+pub(crate) use compat::dynamo_bao_errors;
 
 /// Where the parts of a model that its stored items depend on are written (`bao.lock`'s
 /// diagnostics point at them). A part that is not written is located at the model's name.
@@ -121,12 +124,7 @@ pub fn validate_source(file_name: &str, text: &str) -> Result<Validated, Diagnos
 }
 
 fn finish(loaded: load::Sources, mut reporter: Reporter) -> Result<Validated, Diagnostics> {
-    let (schema, spans) = validate(
-        &loaded.models,
-        &loaded.field_types,
-        loaded.complete,
-        &mut reporter,
-    );
+    let (schema, spans, extensions) = validate(&loaded, &mut reporter);
     let sources = reporter.sources().clone();
     let diagnostics = Diagnostics::new(reporter.finish());
     if diagnostics.has_errors() {
@@ -138,6 +136,7 @@ fn finish(loaded: load::Sources, mut reporter: Reporter) -> Result<Validated, Di
             inputs: loaded.inputs,
             sources,
             spans,
+            extensions,
         })
     }
 }
@@ -145,11 +144,14 @@ fn finish(loaded: load::Sources, mut reporter: Reporter) -> Result<Validated, Di
 /// Resolves every model, and says where each is written. The result is meaningful only when
 /// no error was reported.
 pub(crate) fn validate(
-    models: &[ModelDef],
-    field_types: &[FieldTypeDef],
-    complete: bool,
+    loaded: &load::Sources,
     reporter: &mut Reporter,
-) -> (ir::Schema, BTreeMap<String, ModelSpans>) {
+) -> (
+    ir::Schema,
+    BTreeMap<String, ModelSpans>,
+    Vec<compat::ExtensionUse>,
+) {
+    let (models, field_types, complete) = (&loaded.models, &loaded.field_types, loaded.complete);
     let mut checker = Checker {
         reporter,
         complete,
@@ -163,6 +165,7 @@ pub(crate) fn validate(
             .map(|declared| declared.name.value.clone())
             .collect(),
         used_types: BTreeSet::new(),
+        extensions: Vec::new(),
     };
     checker.declared_types = checker.declared_types(field_types);
     let mut resolved: Vec<Resolved<'_>> = models.iter().map(|model| checker.model(model)).collect();
@@ -172,13 +175,26 @@ pub(crate) fn validate(
     checker.update_methods(&resolved);
     checker.methods(&mut resolved);
     checker.unused_types(field_types);
+    let mode = checker.compatibility_setting(loaded.compatibility.as_ref());
+    let extensions = std::mem::take(&mut checker.extensions);
+    checker.node_compatibility(&extensions, mode);
+    for model in &mut resolved {
+        model.model.extensions = extensions
+            .iter()
+            .filter(|used| used.model == model.model.name)
+            .map(|used| ir::ExtensionUse {
+                key: used.extension.key().to_owned(),
+                field: used.field.clone(),
+            })
+            .collect();
+    }
     let spans = resolved
         .iter()
         .map(|r| (r.model.name.clone(), ModelSpans::of(r)))
         .collect();
     let mut models: Vec<ir::Model> = resolved.into_iter().map(|r| r.model).collect();
     models.sort_by(|a, b| a.name.cmp(&b.name));
-    (ir::Schema { models }, spans)
+    (ir::Schema { models }, spans, extensions)
 }
 
 /// The YAML spelling of a field type.
@@ -256,6 +272,8 @@ struct Checker<'r, 'd> {
     declared_type_names: BTreeSet<String>,
     /// The declared types some field uses.
     used_types: BTreeSet<String>,
+    /// Every use of a bao extension, in schema order.
+    extensions: Vec<compat::ExtensionUse>,
 }
 
 impl<'d> Checker<'_, 'd> {
@@ -285,6 +303,7 @@ impl<'d> Checker<'_, 'd> {
                 table_type: self.table_type(def),
                 searchable: None,
                 methods: ir::Methods::default(),
+                extensions: Vec::new(),
                 source,
             },
             declared: BTreeSet::new(),

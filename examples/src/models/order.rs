@@ -7,6 +7,7 @@ use ::bao_runtime::__codegen as bao;
 /// `Order.queryByIndex("byStatus", "open")`).
 ///
 /// Stored with model prefix `o`; generated from `models.yaml` line 126.
+/// Uses bao extensions that DynamoBao's schema does not have: `values` (status).
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Order {
