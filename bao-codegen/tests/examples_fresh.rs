@@ -13,6 +13,12 @@ fn examples_match_the_root_schema() {
 }
 
 #[test]
+fn the_dynamite_port_matches_its_schema() {
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/src/bin/dynamite_users");
+    assert_fresh(&app.join("models.yaml"), &app.join("models"));
+}
+
+#[test]
 fn the_first_app_matches_its_schema() {
     let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/src/bin/first_app");
     assert_fresh(&app.join("models.yaml"), &app.join("models"));

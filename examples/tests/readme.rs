@@ -55,9 +55,10 @@ fn the_readme_shows_the_example_programs_as_written() {
 #[test]
 fn every_example_program_runs() {
     // The first app reads its table from a bao.toml; tests/first_app.rs runs it.
-    let programs = SHOWN
-        .into_iter()
-        .chain([("quickstart", env!("CARGO_BIN_EXE_quickstart"))]);
+    let programs = SHOWN.into_iter().chain([
+        ("quickstart", env!("CARGO_BIN_EXE_quickstart")),
+        ("dynamite_users", env!("CARGO_BIN_EXE_dynamite_users")),
+    ]);
     for (name, binary) in programs {
         let output = Command::new(binary)
             .env_remove("AWS_ENDPOINT_URL_DYNAMODB")

@@ -50,6 +50,17 @@ pub fn models_schema() -> Value {
         "description": "Models for bao, in DynamoBao's models.yaml format. Every model lives in one DynamoDB table.",
         "type": "object",
         "properties": {
+            "bao": {
+                "description": "bao's settings, which DynamoBao ignores.",
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "compatibility": {
+                        "description": "Who writes the table besides bao: `dynamo-bao` when Node DynamoBao services do (the extensions they ignore are refused), `bao` when bao is the only writer. Unset, those extensions draw one warning.",
+                        "enum": ["bao", "dynamo-bao"]
+                    }
+                }
+            },
             "models": {
                 "description": "The models, by name (PascalCase; the Rust type's name).",
                 "type": "object",
@@ -269,6 +280,11 @@ fn field_schema() -> Value {
                 "description": "The field's name in Rust (snake_case); the stored attribute keeps the YAML name. A bao extension DynamoBao ignores.",
                 "type": "string",
                 "pattern": "^[a-z_][a-z0-9_]*$"
+            },
+            "validate": {
+                "description": "A function of yours that checks every value written, `fn(&T) -> Result<(), String>` with `T` the field's Rust type, by its path (`crate::checks::slug`). A bao extension DynamoBao ignores.",
+                "type": "string",
+                "pattern": "^(::)?[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)+$"
             }
         },
         "allOf": per_type.into_iter().chain([declared]).collect::<Vec<_>>(),
