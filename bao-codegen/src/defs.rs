@@ -67,6 +67,8 @@ pub(crate) struct ModelDef {
     pub(crate) searchable: Option<Located<SearchableDef>>,
     /// `tableType`.
     pub(crate) table_type: Option<Located<String>>,
+    /// `rustName`: the model's type name in Rust (storage keeps the YAML name).
+    pub(crate) rust_name: Option<Located<String>>,
     /// The undocumented `mapping` key.
     pub(crate) mapping: Option<Located<bool>>,
     /// The span of the undocumented `methods` key, if present.
@@ -200,6 +202,7 @@ pub(crate) const MODEL_KEYS: &[&str] = &[
     "methods",
     "modelPrefix",
     "primaryKey",
+    "rustName",
     "searchable",
     "tableType",
     "uniqueConstraints",
@@ -382,6 +385,7 @@ impl Decoder<'_> {
             iteration_buckets: None,
             searchable: None,
             table_type: None,
+            rust_name: None,
             mapping: None,
             methods: None,
             written: BTreeSet::new(),
@@ -434,6 +438,7 @@ impl Decoder<'_> {
                 "iterationBuckets" => model.iteration_buckets = self.integer(value, &key),
                 "searchable" => model.searchable = self.searchable(value, &key),
                 "tableType" => model.table_type = self.string(value, &key),
+                "rustName" => model.rust_name = self.string(value, &key),
                 "mapping" => model.mapping = self.boolean(value, &key),
                 "methods" => model.methods = Some(key.span),
                 _ => {

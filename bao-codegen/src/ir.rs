@@ -37,8 +37,10 @@ pub enum TableType {
 /// One model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
-    /// The name in `models.yaml` (`User`), also the Rust type name.
+    /// The name in `models.yaml` (`User`), as the table stores it (`relatedModel`).
     pub name: String,
+    /// The Rust type name: the model's `rustName`, else its name.
+    pub rust_name: String,
     /// The Rust module name (`user`, `tagged_post`).
     pub module: String,
     /// `modelPrefix`.

@@ -135,6 +135,11 @@ fn model_schema() -> Value {
                 "enum": ["standard", "mapping"],
                 "default": "standard"
             },
+            "rustName": {
+                "description": "The model's type name in Rust (PascalCase), when its name in models.yaml is not one; the table keeps the YAML name. A bao extension DynamoBao ignores.",
+                "type": "string",
+                "pattern": "^[A-Z][A-Za-z0-9]*$"
+            },
             "fields": {
                 "description": "The fields, by attribute name (camelCase; the Rust field is its snake_case).",
                 "type": "object",

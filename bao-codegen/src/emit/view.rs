@@ -282,7 +282,7 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
         .filter_map(|getter| mapping_view(schema, getter))
         .collect();
     ModelView {
-        name: model.name.clone(),
+        name: model.rust_name.clone(),
         module: model.module.clone(),
         doc: model_doc(model),
         new_params: new_params(&new_fields),
@@ -341,14 +341,14 @@ fn key_field_names(key: &ir::Key) -> Vec<&str> {
 /// `UserId` for a single-field key, `TaggedPostKey` for a composite one.
 pub(crate) fn key_type_name(model: &ir::Model) -> String {
     match key_field_names(&model.primary_key).len() {
-        1 => format!("{}Id", model.name),
-        _ => format!("{}Key", model.name),
+        1 => format!("{}Id", model.rust_name),
+        _ => format!("{}Key", model.rust_name),
     }
 }
 
 /// `super::post::Post`: another model's type, seen from a model module.
 fn model_path(model: &ir::Model) -> String {
-    format!("super::{}::{}", model.module, model.name)
+    format!("super::{}::{}", model.module, model.rust_name)
 }
 
 fn key_path(model: &ir::Model) -> String {
@@ -1160,7 +1160,7 @@ fn link_view(
     Some(LinkView {
         sides_doc: format!("`{}` and `{}`", sides[0].name, sides[1].name),
         params,
-        new_item: format!("New{}::new({})", model.name, names.join(", ")),
+        new_item: format!("New{}::new({})", model.rust_name, names.join(", ")),
         key: Expr::structure(
             key_type_name(model),
             names
@@ -1233,8 +1233,13 @@ fn model_doc(model: &ir::Model) -> Vec<String> {
         TableType::Standard => "Stored",
         TableType::Mapping => "A mapping table, stored",
     };
+    // A model whose `rustName` differs is named by its schema name too.
+    let schema_name = match model.rust_name == model.name {
+        true => String::new(),
+        false => format!(" as model `{}`", model.name),
+    };
     lines.push(doc_line(&format!(
-        "{kind} with model prefix `{}`; generated from `{}` line {}.",
+        "{kind}{schema_name} with model prefix `{}`; generated from `{}` line {}.",
         model.prefix,
         file_name(&model.source.file),
         model.source.line

@@ -10,7 +10,7 @@ impl<'d> Checker<'_, 'd> {
     /// named after the model and the field (`Post` + `status` -> `PostStatus`).
     pub(super) fn enumeration(
         &mut self,
-        model: &str,
+        (model, rust_model): (&str, &str),
         field: &FieldDef,
         values: &Located<Vec<Located<String>>>,
         default: Option<&ir::DefaultValue>,
@@ -31,7 +31,7 @@ impl<'d> Checker<'_, 'd> {
         let mut seen: BTreeMap<&str, &Located<String>> = BTreeMap::new();
         let mut variants: BTreeMap<String, &Located<String>> = BTreeMap::new();
         let mut enumeration = ir::Enumeration {
-            type_name: format!("{model}{}", naming::pascal(name)),
+            type_name: format!("{rust_model}{}", naming::pascal(name)),
             variants: Vec::new(),
         };
         for value in &values.value {
@@ -119,7 +119,7 @@ impl<'d> Checker<'_, 'd> {
     pub(super) fn enum_types(&mut self, resolved: &[Resolved<'d>]) {
         let mut taken: BTreeMap<String, String> = BTreeMap::new();
         for model in resolved {
-            let name = &model.model.name;
+            let name = &model.model.rust_name;
             let key = match key_field_count(&model.model.primary_key) {
                 1 => format!("{name}Id"),
                 _ => format!("{name}Key"),

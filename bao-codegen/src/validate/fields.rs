@@ -51,7 +51,8 @@ impl<'d> Checker<'_, 'd> {
                 .as_ref()
                 .filter(|_| field_types::option_applies("values", field_type))
             {
-                self.enum_field(model, field, values, &mut resolved_field);
+                let names = (model.as_str(), resolved.model.rust_name.as_str());
+                self.enum_field(names, field, values, &mut resolved_field);
             }
             self.extensions.extend(compat::uses_of(model, field));
             resolved.model.fields.push(resolved_field);
@@ -62,7 +63,7 @@ impl<'d> Checker<'_, 'd> {
     /// Makes `resolved` hold the enum of its `values`: its Rust type is the enum's.
     fn enum_field(
         &mut self,
-        model: &str,
+        (model, rust_model): (&str, &str),
         field: &FieldDef,
         values: &Located<Vec<Located<String>>>,
         resolved: &mut ir::Field,
@@ -84,7 +85,8 @@ impl<'d> Checker<'_, 'd> {
             .help("keep one of them");
             return;
         }
-        let Some(enumeration) = self.enumeration(model, field, values, resolved.default.as_ref())
+        let names = (model, rust_model);
+        let Some(enumeration) = self.enumeration(names, field, values, resolved.default.as_ref())
         else {
             return;
         };

@@ -279,7 +279,9 @@ struct Checker<'r, 'd> {
 impl<'d> Checker<'_, 'd> {
     fn model(&mut self, def: &'d ModelDef) -> Resolved<'d> {
         let name = &def.name;
-        self.model_name(name);
+        // The Rust type's name: a `rustName` frees the YAML name (DynamoBao's) of Rust's rules.
+        let rust_name = def.rust_name.as_ref().unwrap_or(name);
+        self.model_name(rust_name, def.rust_name.is_none());
         let (file, line) = self.reporter.sources().line_of(name.span);
         let source = ir::SourceRef {
             file: file.to_owned(),
@@ -288,8 +290,9 @@ impl<'d> Checker<'_, 'd> {
         let mut resolved = Resolved {
             def,
             model: ir::Model {
+                rust_name: rust_name.value.clone(),
                 name: name.value.clone(),
-                module: naming::module_name(&name.value).unwrap_or_default(),
+                module: naming::module_name(&rust_name.value).unwrap_or_default(),
                 prefix: self.prefix(def),
                 doc: def.doc.clone(),
                 fields: Vec::new(),
@@ -332,11 +335,19 @@ impl<'d> Checker<'_, 'd> {
         resolved
     }
 
-    fn model_name(&mut self, name: &Located<String>) {
+    /// Checks a model's Rust type name: its name in YAML, or its `rustName` (`is_yaml_name`
+    /// false).
+    fn model_name(&mut self, name: &Located<String>, is_yaml_name: bool) {
         if let Some(problem) = naming::model_name_problem(&name.value) {
-            let help = naming::model_name_suggestion(&name.value)
-                .map(|suggestion| format!("{problem}, e.g. `{suggestion}`"))
-                .unwrap_or_else(|| problem.to_owned());
+            let suggestion = naming::model_name_suggestion(&name.value);
+            let help = match (&suggestion, is_yaml_name) {
+                (Some(suggestion), true) => format!(
+                    "{problem}, e.g. `{suggestion}`; or keep the name (the table stores it) \
+                     and give the model `rustName: {suggestion}`"
+                ),
+                (Some(suggestion), false) => format!("{problem}, e.g. `{suggestion}`"),
+                (None, _) => problem.to_owned(),
+            };
             self.reporter
                 .error(
                     Code::InvalidModelName,

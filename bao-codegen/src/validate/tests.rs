@@ -303,6 +303,7 @@ fn every_accepted_key_and_option_has_an_effect_or_warns() {
         ("methods", "    methods: {}\n"),
         ("modelPrefix", ""),
         ("primaryKey", ""),
+        ("rustName", "    rustName: Memo\n"),
         (
             "searchable",
             "    iterable: true\n    searchable: {fields: [title]}\n",
