@@ -15,8 +15,8 @@ use bao_runtime::Model;
 use bao_runtime::aws_sdk_dynamodb::types::AttributeValue;
 use examples::models::{
     Comment, Document, DocumentUpdate, NewComment, NewDocument, NewOrder, NewPost, NewSetting,
-    NewTag, NewTaggedPost, NewUser, Order, OrderId, OrderStatus, Post, PostUpdate, Setting,
-    SettingId, Tag, TaggedPost, User, UserId,
+    NewTag, NewTaggedPost, NewUser, Order, OrderId, OrderStatus, OrderUpdate, Post, PostUpdate,
+    Setting, SettingId, Tag, TaggedPost, User, UserId,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -368,6 +368,34 @@ async fn a_plain_field_index_reads_the_other_sides_orders() {
         matches!(&error, bao_runtime::Error::Decode { model: "Order", field, message, .. }
             if field == "status" && message.contains("`lost` is not one of `open`, `paid`, `shipped`")),
         "{error}"
+    );
+
+    // DynamoBao ignores `min: 0` too: it stores a negative total, which bao reads as stored
+    // (checks run on writes) and refuses to write itself.
+    let negative = dynamo_bao_ok(
+        &test,
+        None,
+        vec![step::create(
+            "Order",
+            json!({ "customerId": customer, "status": "open", "total": -5 }),
+        )],
+    )
+    .await;
+    let id: OrderId = negative[0]["orderId"].as_str().unwrap().parse().unwrap();
+    let order = Order::find(db, &id)
+        .await
+        .unwrap()
+        .expect("stored by DynamoBao");
+    assert_eq!(order.total, -5);
+    let refused = Order::update(db, &id, OrderUpdate::new().total(-1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &refused,
+            bao_runtime::Error::Validation { field: "total", .. }
+        ),
+        "{refused}"
     );
 }
 

@@ -7,7 +7,7 @@ use ::bao_runtime::__codegen as bao;
 /// `Order.queryByIndex("byStatus", "open")`).
 ///
 /// Stored with model prefix `o`; generated from `models.yaml` line 126.
-/// Uses bao extensions that DynamoBao's schema does not have: `values` (status).
+/// Uses bao extensions that DynamoBao's schema does not have: `values` (status), `min` (total).
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Order {
@@ -18,7 +18,7 @@ pub struct Order {
     /// `status`: a StringField.
     #[serde(with = "bao::custom_serde")]
     pub status: OrderStatus,
-    /// `total`: an IntegerField.
+    /// In cents; bao refuses a negative total on every write (DynamoBao ignores `min`).
     pub total: i64,
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
@@ -126,11 +126,6 @@ impl OrderUpdate {
         self.changes.set(F_TOTAL, &value.into());
         self
     }
-    /// Adds `delta` to `total` atomically (DynamoDB `ADD`), without reading it.
-    pub fn add_total(mut self, delta: i64) -> Self {
-        self.changes.add(F_TOTAL, delta);
-        self
-    }
 }
 impl bao::ModelUpdate for OrderUpdate {
     type Model = Order;
@@ -151,7 +146,10 @@ const FIELDS: &[bao::FieldSchema] = &[
         ),
         ..bao::FieldSchema::new("status", bao::FieldKind::String, true)
     },
-    bao::FieldSchema::new("total", bao::FieldKind::Integer, true),
+    bao::FieldSchema {
+        min: Some(0.0),
+        ..bao::FieldSchema::new("total", bao::FieldKind::Integer, true)
+    },
     bao::FieldSchema::new("createdAt", bao::FieldKind::CreateDate, true),
 ];
 const F_ORDER_ID: &bao::FieldSchema = &FIELDS[0];
