@@ -86,3 +86,21 @@ fn fail(error: &bao_codegen::Error, schema: &str) -> TestCaseError {
     };
     TestCaseError::fail(format!("{diagnostics}\nfor this models.yaml:\n{schema}"))
 }
+
+/// The random schemas reach the newer field shapes too: enums (`values`).
+#[test]
+fn random_schemas_include_enums() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = random_schema::schema();
+    let with_enums = (0..64)
+        .filter(|_| {
+            let tree = strategy.new_tree(&mut runner).expect("a schema");
+            tree.current().contains("values: [")
+        })
+        .count();
+    assert!(
+        with_enums >= 8,
+        "only {with_enums} of 64 schemas have an enum"
+    );
+}

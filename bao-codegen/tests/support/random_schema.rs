@@ -171,7 +171,23 @@ enum FieldKind {
         max_string_length: Option<u16>,
         max_member_count: Option<u16>,
     },
+    /// A StringField with `values`: an enum (never a key here: key fields cannot have them).
+    Enum {
+        values: Vec<&'static str>,
+        default: Option<prop::sample::Index>,
+    },
 }
+
+/// Values of enums: hyphens, spaces, digits and capitals, each with a variant name of its own.
+const ENUM_VALUES: &[&str] = &[
+    "draft",
+    "in-review",
+    "on hold",
+    "done",
+    "v2-ready",
+    "NEW",
+    "x",
+];
 
 /// One field; `id_suffix` ends a worded name in `Id` (or `_id`).
 #[derive(Debug, Clone)]
@@ -366,6 +382,11 @@ fn other_kind() -> impl Strategy<Value = FieldKind> {
                 max_member_count,
             }
         ),
+        (
+            prop::sample::subsequence(ENUM_VALUES, 1..=4),
+            maybe(any::<prop::sample::Index>())
+        )
+            .prop_map(|(values, default)| FieldKind::Enum { values, default }),
     ]
 }
 
@@ -614,6 +635,7 @@ impl FieldKind {
             FieldKind::Binary => "BinaryField",
             FieldKind::Version => "VersionField",
             FieldKind::StringSet { .. } => "StringSetField",
+            FieldKind::Enum { .. } => "StringField",
         }
     }
 
@@ -625,6 +647,7 @@ impl FieldKind {
                 | FieldKind::Binary
                 | FieldKind::Version
                 | FieldKind::StringSet { .. }
+                | FieldKind::Enum { .. }
         )
     }
 
@@ -653,6 +676,15 @@ impl FieldKind {
             } => {
                 push_option(entries, "maxStringLength", *max_string_length);
                 push_option(entries, "maxMemberCount", *max_member_count);
+            }
+            FieldKind::Enum { values, default } => {
+                let listed: Vec<String> = values.iter().map(|value| quoted(value)).collect();
+                entries.push(("values", format!("[{}]", listed.join(", "))));
+                push_option(
+                    entries,
+                    "defaultValue",
+                    default.map(|at| quoted(values[at.index(values.len())])),
+                );
             }
             FieldKind::DateTime
             | FieldKind::CreateDate
@@ -730,6 +762,8 @@ impl IndexPlan {
 struct Writer {
     out: String,
     last_number: usize,
+    /// The Rust type names generated so far, which an enum's name must not repeat.
+    type_names: BTreeSet<String>,
 }
 
 impl Writer {
@@ -740,6 +774,16 @@ impl Writer {
             .map(|model| self.model_name(&model.name, &mut keywords))
             .collect();
         let mapping = mapping.map(|plan| (plan, self.model_name(&plan.name, &mut keywords)));
+        for name in names.iter().chain(mapping.iter().map(|(_, name)| name)) {
+            let generated = [
+                name.clone(),
+                format!("{name}Id"),
+                format!("{name}Key"),
+                format!("New{name}"),
+                format!("{name}Update"),
+            ];
+            self.type_names.extend(generated);
+        }
         self.line(0, "models:");
         for (plan, name) in models.iter().zip(&names) {
             self.model(plan, name, &names);
@@ -753,7 +797,7 @@ impl Writer {
     fn model(&mut self, plan: &ModelPlan, name: &str, targets: &[String]) {
         self.header(name, &plan.doc, plan.prefix);
         self.iteration(plan.iteration);
-        let fields = self.fields(&plan.fields, targets, false);
+        let fields = self.fields(name, &plan.fields, targets, false);
         if plan.ttl {
             self.line(6, "ttl: {type: TtlField}");
         }
@@ -769,7 +813,7 @@ impl Writer {
         if plan.untyped {
             self.line(4, "mapping: true");
         }
-        let fields = self.fields(&plan.fields, targets, plan.untyped);
+        let fields = self.fields(name, &plan.fields, targets, plan.untyped);
         let (left, right) = (&fields.related[0], &fields.related[1]);
         let key = flow(&[("partitionKey", left), ("sortKey", right)]);
         self.line(4, &format!("primaryKey: {key}"));
@@ -817,12 +861,34 @@ impl Writer {
         }
     }
 
-    fn fields(&mut self, plans: &[FieldPlan], targets: &[String], untyped: bool) -> KeyFields {
+    fn fields(
+        &mut self,
+        model: &str,
+        plans: &[FieldPlan],
+        targets: &[String],
+        untyped: bool,
+    ) -> KeyFields {
         self.line(4, "fields:");
         let mut keywords = BTreeSet::new();
         let mut fields = KeyFields::default();
         for plan in plans {
             let name = self.field_name(plan, &mut keywords);
+            // An enum whose type name another generated type has is refused (B056): such a
+            // field stays a plain StringField here.
+            let mut plan = plan.clone();
+            if matches!(plan.kind, FieldKind::Enum { .. }) {
+                let enum_name = format!(
+                    "{model}{}",
+                    heck::ToUpperCamelCase::to_upper_camel_case(name.as_str())
+                );
+                if !self.type_names.insert(enum_name) {
+                    plan.kind = FieldKind::String {
+                        max_length: None,
+                        default: None,
+                    };
+                }
+            }
+            let plan = &plan;
             let body = flow(&plan.entries(targets, untyped));
             self.documented(6, &plan.doc, &format!("{name}: {body}"));
             if matches!(plan.kind, FieldKind::Related { .. }) {
