@@ -240,7 +240,8 @@ pub(crate) fn call(indent: usize, head: &str, args: Vec<String>, after: &str) ->
 
 /// A macro call in item position, `head(args)` then `after`, laid out as prettyplease lays out
 /// the tokens of a macro it does not know: on one line when it fits, otherwise the tokens
-/// filled onto indented lines between the parentheses (breaking only after a comma).
+/// filled onto indented lines between the parentheses, a line broken before the first token
+/// that does not fit (a comma stays with the token before it; a string literal is one token).
 pub(crate) fn macro_call(indent: usize, head: &str, args: Vec<String>, after: &str) -> String {
     let flat = format!("{head}({}){after}", args.join(", "));
     if indent + flat.len() <= WIDTH {
@@ -248,13 +249,18 @@ pub(crate) fn macro_call(indent: usize, head: &str, args: Vec<String>, after: &s
     }
     let inner = indent + INDENT;
     let last = args.len().saturating_sub(1);
+    let words = args.iter().enumerate().flat_map(|(index, arg)| {
+        let mut tokens = tokens(arg);
+        if index != last
+            && let Some(end) = tokens.last_mut()
+        {
+            end.push(',');
+        }
+        tokens
+    });
     let mut text = format!("{head}(\n{}", " ".repeat(inner));
     let mut column = inner;
-    for (index, arg) in args.iter().enumerate() {
-        let word = match index == last {
-            true => arg.clone(),
-            false => format!("{arg},"),
-        };
+    for (index, word) in words.enumerate() {
         if index > 0 {
             match column + 1 + word.len() <= WIDTH {
                 true => {
@@ -278,6 +284,32 @@ pub(crate) fn macro_call(indent: usize, head: &str, args: Vec<String>, after: &s
     text
 }
 
+/// The space-separated tokens of a macro argument; a string literal is one token, spaces and
+/// escaped quotes included.
+fn tokens(arg: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    let mut token = String::new();
+    let (mut in_string, mut escaped) = (false, false);
+    for c in arg.chars() {
+        match c {
+            ' ' if !in_string => {
+                if !token.is_empty() {
+                    tokens.push(std::mem::take(&mut token));
+                }
+                continue;
+            }
+            '"' if !escaped => in_string = !in_string,
+            _ => {}
+        }
+        escaped = in_string && c == '\\' && !escaped;
+        token.push(c);
+    }
+    if !token.is_empty() {
+        tokens.push(token);
+    }
+    tokens
+}
+
 /// Whether `code` can be printed as it is: every line that is not a comment fits within
 /// [`WIDTH`]. A longer line means a name too long for the layout rules above (prettyplease
 /// would break inside it), so such a module goes through prettyplease instead.
@@ -293,6 +325,28 @@ pub(crate) fn fits(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// prettyplease fills a macro's tokens, not its arguments: a line breaks before the first
+    /// token that does not fit, inside an argument if need be (`New =` / `"NEW"`); a string
+    /// literal with a space is one token.
+    #[test]
+    fn macro_calls_break_between_tokens() {
+        let args = [
+            "Account1Account4",
+            r#"Draft = "draft""#,
+            r#"OnHold = "on hold""#,
+            r#"V2Ready = "v2-ready""#,
+            r#"New = "NEW""#,
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        assert_eq!(
+            macro_call(0, "bao::string_enum!", args, ";"),
+            "bao::string_enum!(\n    Account1Account4, Draft = \"draft\", OnHold = \"on hold\", \
+             V2Ready = \"v2-ready\", New =\n    \"NEW\"\n);"
+        );
+        assert_eq!(tokens(r#"A = "x \" y" z"#), ["A", "=", r#""x \" y""#, "z"]);
+    }
 
     #[test]
     fn a_macro_call_that_does_not_fit_fills_its_tokens_between_the_parentheses() {
