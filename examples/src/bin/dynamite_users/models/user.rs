@@ -43,8 +43,8 @@ pub enum UserRole {
     Premium,
 }
 bao::string_enum!(
-    UserRole, Customer = "customer", Moderator = "moderator", Admin = "admin",
-    Premium = "premium"
+    UserRole, Customer = "customer", Moderator = "moderator", Admin = "admin", Premium =
+    "premium"
 );
 /// The primary key of a [`User`].
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
