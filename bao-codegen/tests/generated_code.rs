@@ -151,7 +151,26 @@ fn the_templates_print_what_prettyplease_would() {
     // The DynamoBao-style ports have names long enough to need the slow path at times; what
     // is printed must match prettyplease all the same.
     let ports = yaml_files("ports");
-    for schema in schemas().into_iter().chain(ports.iter().cloned()) {
+    // The example apps' and the end-to-end suites' own schemas, too.
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let apps = ["first_app", "dynamite_users"].map(|app| {
+        workspace
+            .join("examples/src/bin")
+            .join(app)
+            .join("models.yaml")
+    });
+    let mut suites: Vec<std::path::PathBuf> = std::fs::read_dir(workspace.join("tests/schemas"))
+        .expect("the suites' schemas")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    suites.sort();
+    let others = apps.into_iter().chain(suites);
+    for schema in schemas()
+        .into_iter()
+        .chain(ports.iter().cloned())
+        .chain(others)
+    {
         let printed = bao_codegen::Builder::new(&schema)
             .generate()
             .expect("generates");

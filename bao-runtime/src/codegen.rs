@@ -105,20 +105,6 @@ macro_rules! __key_newtype {
 }
 pub use crate::__key_newtype as key_newtype;
 pub use crate::__string_enum as string_enum;
-pub use crate::__validator as validator;
-
-/// The [`Validator`] of a `validate:` function of a field of Rust type `T`:
-/// `validator!(crate::checks::slug, String)`. The function takes `&T` or anything `T` borrows
-/// as (`&str` for a `String`).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __validator {
-    ($check:path, $value:ty) => {
-        $crate::schema::Validator::new(|attr, field| {
-            $crate::__codegen::validate_with::<$value, _>(attr, field, $check)
-        })
-    };
-}
 
 use std::future::Future;
 
@@ -178,7 +164,8 @@ pub fn get_base_or_else<T: CustomField>(
 }
 
 /// Runs a `validate:` function of the application on a value about to be written, read as
-/// the field's Rust type `T` (for an optional field, its inner type) and lent as a `&B`.
+/// the field's Rust type `T` (for an optional field, its inner type) and lent as a `&B`: the
+/// body of the generated wrapper a field's [`Validator`] names.
 ///
 /// # Errors
 /// The function's message, or why the value does not read as a `T`.

@@ -72,7 +72,7 @@ pub struct FieldSchema {
 
 /// A check of the application's on a field's values (`validate:` in `models.yaml`): generated
 /// code wraps the named function, `fn(&T) -> Result<(), String>` with `T` the field's Rust
-/// type, with [`crate::__codegen::validate_with`].
+/// type, in a function of its own that calls [`crate::__codegen::validate_with`].
 #[derive(Clone, Copy)]
 pub struct Validator(fn(&AttributeValue, &FieldSchema) -> Result<(), String>);
 

@@ -52,6 +52,21 @@ pub(crate) struct ModelView {
     pub(crate) searchable: bool,
     /// The enums of its fields with `values`.
     pub(crate) enums: Vec<EnumView>,
+    /// The wrappers of its fields' `validate` functions.
+    pub(crate) validators: Vec<ValidatorView>,
+}
+
+/// The wrapper of a field's `validate` function, which its `FieldSchema` names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ValidatorView {
+    /// The wrapper's name (`validate_title`).
+    pub(crate) fn_name: String,
+    /// The field's name in YAML.
+    pub(crate) field: String,
+    /// The function's path (`crate::checks::not_blank`).
+    pub(crate) path: String,
+    /// The field's Rust value type, which the value is read as.
+    pub(crate) value_type: String,
 }
 
 /// The enum of a field with `values`.
@@ -295,7 +310,7 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
             .fields
             .iter()
             .any(|field| is_date_stamp(field.field_type)),
-        fields_item: fields_item(schema, model),
+        fields_item: fields_item(model),
         schema_item: schema_item(model),
         from_item_body: from_item_body(model, &fields),
         link: link_view(model, &fields, &new_fields),
@@ -309,7 +324,24 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
         iterable: model.iteration_buckets.is_some(),
         searchable: model.iteration_buckets.is_some() && model.searchable.is_some(),
         enums: model.fields.iter().filter_map(enum_view).collect(),
+        validators: model
+            .fields
+            .iter()
+            .filter_map(|field| {
+                Some(ValidatorView {
+                    fn_name: validator_name(field),
+                    field: field.name.clone(),
+                    path: field.validate.clone()?,
+                    value_type: natural_type(schema, field),
+                })
+            })
+            .collect(),
     }
+}
+
+/// The wrapper of a field's `validate` function: `validate_title`.
+fn validator_name(field: &ir::Field) -> String {
+    format!("validate_{}", field.rust_name.trim_start_matches("r#"))
 }
 
 fn enum_view(field: &ir::Field) -> Option<EnumView> {
@@ -778,9 +810,9 @@ fn new_body(new_fields: &[FieldView]) -> String {
     Expr::structure("Self", fields.collect()).layout(BODY_INDENT, BODY_INDENT, "")
 }
 
-fn fields_item(schema: &Schema, model: &ir::Model) -> String {
+fn fields_item(model: &ir::Model) -> String {
     let head = "const FIELDS: &[bao::FieldSchema] = ";
-    let schemas = model.fields.iter().map(|field| field_schema(schema, field));
+    let schemas = model.fields.iter().map(field_schema);
     let laid_out = Expr::Slice(schemas.collect()).layout(ITEM_INDENT, head.len(), ";");
     format!("{head}{laid_out}")
 }
@@ -822,7 +854,7 @@ fn from_item_body(model: &ir::Model, fields: &[FieldView]) -> String {
 }
 
 /// A field's `FieldSchema` literal.
-fn field_schema(schema: &Schema, field: &ir::Field) -> Expr {
+fn field_schema(field: &ir::Field) -> Expr {
     let new = Expr::call(
         "bao::FieldSchema::new",
         [
@@ -860,10 +892,10 @@ fn field_schema(schema: &Schema, field: &ir::Field) -> Expr {
         ),
         (
             "validator",
-            field.validate.as_ref().map(|path| {
-                let value_type = natural_type(schema, field);
-                format!("Some(bao::validator!({path}, {value_type}))")
-            }),
+            field
+                .validate
+                .as_ref()
+                .map(|_| format!("Some(bao::Validator::new({}))", validator_name(field))),
         ),
     ];
     for (name, value) in checks {
