@@ -115,8 +115,8 @@ impl Builder {
 
     /// Keeps the stored layout of every model in `path` (`bao.lock`, see [`crate::lock`]): a
     /// schema that changes it in a way that affects stored items is refused with a diagnostic
-    /// per change (unless [`accept_breaking`](Self::accept_breaking)); writing updates the
-    /// file and [`check`](Self::check) reports it stale. Default: no lock.
+    /// per change (unless [`accept_breaking`](Self::accept_breaking)); writing (`write_to` and
+    /// `compile`) updates the file and [`check`](Self::check) reports it stale. Default: no lock.
     pub fn lock_file(&mut self, path: impl Into<PathBuf>) -> &mut Self {
         self.lock_file = Some(path.into());
         self
@@ -181,6 +181,12 @@ impl Builder {
         let path = dir.join(emit::SINGLE_FILE);
         let contents = &generated.files[emit::SINGLE_FILE];
         output::write_if_changed(&path, contents).map_err(|source| Error::Io { path, source })?;
+        if let Some(lock) = &generated.lock {
+            output::write_if_changed(&lock.path, &lock.text).map_err(|source| Error::Io {
+                path: lock.path.clone(),
+                source,
+            })?;
+        }
         Ok(())
     }
 

@@ -867,3 +867,30 @@ fn check_dynamo_bao_refuses_extensions_node_ignores() {
         "{err}"
     );
 }
+
+/// A migration flag that would have no effect is refused, not ignored: `--segments` without
+/// `--scan`, and a write budget or a checkpoint for a dry run, which writes nothing.
+#[test]
+fn migration_flags_without_effect_are_refused() {
+    let dir = temp_dir();
+    for args in [
+        &["reindex", "Note", "--segments", "8"][..],
+        &["reindex", "Note", "--dry-run", "--max-wcu", "10"],
+        &[
+            "backfill-unique",
+            "Note",
+            "uniqueX",
+            "--dry-run",
+            "--checkpoint",
+            "c.json",
+        ],
+    ] {
+        let output = run(bao(dir.path()).args(args));
+        assert_exit(&output, 2);
+        let err = stderr(&output);
+        assert!(
+            err.contains("--scan") || err.contains("cannot be used with"),
+            "{args:?}: {err}"
+        );
+    }
+}

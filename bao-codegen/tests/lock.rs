@@ -202,3 +202,31 @@ fn the_builder_refuses_breaking_changes_until_accepted() {
     builder(false).write_to(&out).unwrap();
     assert!(builder(false).check(&out).unwrap().is_fresh());
 }
+
+/// `compile()` (build.rs) keeps the lock as `write_to` does: written, and refusing a breaking
+/// change.
+#[test]
+fn compile_keeps_the_lock_too() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURES);
+    let schema = dir.path().join("models.yaml");
+    let lock_path = dir.path().join(lock::FILE_NAME);
+    let compile = || {
+        let mut builder = Builder::new(&schema);
+        builder
+            .out_dir(dir.path())
+            .lock_file(&lock_path)
+            .emit_rerun_if_changed(false);
+        builder.compile()
+    };
+    let copy = |name: &str| {
+        let text = std::fs::read_to_string(cases.join("index_added").join(name)).unwrap();
+        std::fs::write(&schema, text).unwrap();
+    };
+    copy("before.yaml");
+    compile().unwrap();
+    let first = std::fs::read_to_string(&lock_path).expect("compile writes the lock");
+    copy("after.yaml");
+    assert!(matches!(compile(), Err(Error::Invalid(_))));
+    assert_eq!(std::fs::read_to_string(&lock_path).unwrap(), first);
+}

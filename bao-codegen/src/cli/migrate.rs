@@ -32,19 +32,19 @@ pub struct MigrateArgs {
     /// iterable, and the only way for a model that is not.
     #[arg(long)]
     pub scan: bool,
-    /// Segments of the parallel Scan.
-    #[arg(long, value_name = "N", default_value_t = Walk::DEFAULT_SEGMENTS)]
-    pub segments: u32,
+    /// Segments of the parallel Scan [default: 4].
+    #[arg(long, value_name = "N", requires = "scan")]
+    pub segments: Option<u32>,
     /// Count what would be written; write nothing (and keep no checkpoint).
     #[arg(long)]
     pub dry_run: bool,
     /// Most write capacity units per second to consume (averaged), so the application keeps
     /// its share of a provisioned table.
-    #[arg(long, value_name = "WCU")]
+    #[arg(long, value_name = "WCU", conflicts_with = "dry_run")]
     pub max_wcu: Option<f64>,
     /// The checkpoint file a stopped migration resumes from [default:
     /// .bao-<command>-<MODEL>.checkpoint.json in the current directory]; removed on success.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "dry_run")]
     pub checkpoint: Option<PathBuf>,
     /// The table.
     #[command(flatten)]
@@ -241,7 +241,7 @@ impl Setup {
         let schema = self.schema;
         let walk = match args.scan {
             true => Walk::Scan {
-                segments: args.segments,
+                segments: args.segments.unwrap_or(Walk::DEFAULT_SEGMENTS),
             },
             false => Walk::for_model(schema),
         };
