@@ -698,6 +698,7 @@ fn indexed_notes(server: &LocalServer, table: &str) -> usize {
 /// way (exit 130, checkpoint kept); the same command resumes from the checkpoint and ends with
 /// every item written exactly once (the counts of both runs add up to the items); the
 /// checkpoint is removed.
+#[cfg(unix)]
 #[test]
 fn reindex_counts_stops_on_ctrl_c_and_resumes() {
     with_local_dynamodb(|server| {
@@ -739,11 +740,8 @@ fn reindex_counts_stops_on_ctrl_c_and_resumes() {
             assert!(waited.elapsed().as_secs() < 30, "no checkpoint after 30 s");
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        let interrupt = Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(interrupt.success());
+        let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("a pid"));
+        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).expect("SIGINT is sent");
         let output = child.wait_with_output().expect("bao stops");
         assert_exit(&output, 130);
         let err = stderr(&output);
