@@ -172,6 +172,37 @@ pub struct Field {
     pub doc: Option<String>,
 }
 
+impl Field {
+    /// Whether every stored item reads a value for it (required, or a counter or a string set,
+    /// whose absence reads as 0 or empty): its Rust type is not an `Option` and
+    /// `<Model>Update` has no `clear_` for it. Key fields hold a value too.
+    pub fn always_present(&self) -> bool {
+        self.required
+            || matches!(
+                self.field_type,
+                FieldType::CounterField | FieldType::StringSetField
+            )
+    }
+
+    /// Whether writes run checks of the schema's on its value (`min`, `max`, `validate`).
+    pub fn has_checks(&self) -> bool {
+        self.min.is_some() || self.max.is_some() || self.validate.is_some()
+    }
+
+    /// The delta type of `<Model>Update::add_<field>` (DynamoDB `ADD`), when a non-key field
+    /// has one: counters and integers `i64`, floats `f64`. Not for a `rustType`, nor for a
+    /// checked number, whose sum is not known before it is written.
+    pub fn add_delta_type(&self) -> Option<&'static str> {
+        let custom = self.custom.as_ref().is_some_and(|c| c.rust_type.is_some());
+        match self.field_type {
+            _ if custom || self.has_checks() => None,
+            FieldType::CounterField | FieldType::IntegerField => Some("i64"),
+            FieldType::FloatField => Some("f64"),
+            _ => None,
+        }
+    }
+}
+
 /// A use of a bao extension, a key DynamoBao's schema does not have: listed in the header of
 /// the model's module.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

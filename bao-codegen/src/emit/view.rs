@@ -494,11 +494,6 @@ fn is_copy(schema: &Schema, field: &ir::Field) -> bool {
     }
 }
 
-/// Whether writes of the field run checks on its value (`min`, `max`, `validate`).
-pub(crate) fn has_checks(field: &ir::Field) -> bool {
-    field.min.is_some() || field.max.is_some() || field.validate.is_some()
-}
-
 /// The `rustType` of a field, if it has one.
 fn custom_rust_type(field: &ir::Field) -> Option<&str> {
     field.custom.as_ref()?.rust_type.as_deref()
@@ -571,12 +566,7 @@ fn field_view(schema: &Schema, model: &ir::Model, field: &ir::Field, key_type: &
         true => key_type.to_owned(),
         false => natural_type(schema, field),
     };
-    let always_present = field.required
-        || matches!(
-            field.field_type,
-            FieldType::CounterField | FieldType::StringSetField
-        );
-    let optional = !always_present && !is_key;
+    let optional = !field.always_present() && !is_key;
     let rust_type = match optional {
         true => format!("Option<{value_type}>"),
         false => value_type.clone(),
@@ -627,13 +617,7 @@ fn field_view(schema: &Schema, model: &ir::Model, field: &ir::Field, key_type: &
         new_slot,
         new_type,
         updatable: !is_key && !is_automatic(field.field_type),
-        add_type: match field.field_type {
-            // An `ADD` result is not known before it is written: no check could run on it.
-            _ if is_key || custom_rust_type(field).is_some() || has_checks(field) => None,
-            FieldType::CounterField | FieldType::IntegerField => Some("i64"),
-            FieldType::FloatField => Some("f64"),
-            _ => None,
-        },
+        add_type: field.add_delta_type().filter(|_| !is_key),
         has_default: field.default.is_some(),
         string_set: field.field_type == FieldType::StringSetField,
         serde_attrs,

@@ -58,22 +58,15 @@ fn update_methods_of(field: &ir::Field, is_key: bool) -> Vec<String> {
         "new" | "only_if" => format!("set_{bare}"),
         _ => bare.to_owned(),
     }];
-    let always_present =
-        field.required || matches!(field.field_type, T::CounterField | T::StringSetField);
-    if !always_present {
+    if !field.always_present() {
         methods.push(format!("clear_{bare}"));
     }
-    let custom = field.custom.as_ref().is_some_and(|c| c.rust_type.is_some());
-    let checked = field.min.is_some() || field.max.is_some() || field.validate.is_some();
-    match field.field_type {
-        T::CounterField | T::IntegerField | T::FloatField if !custom && !checked => {
-            methods.push(format!("add_{bare}"));
-        }
-        T::StringSetField => {
-            methods.push(format!("add_to_{bare}"));
-            methods.push(format!("remove_from_{bare}"));
-        }
-        _ => {}
+    if field.add_delta_type().is_some() {
+        methods.push(format!("add_{bare}"));
+    }
+    if field.field_type == T::StringSetField {
+        methods.push(format!("add_to_{bare}"));
+        methods.push(format!("remove_from_{bare}"));
     }
     methods
 }
