@@ -22,6 +22,8 @@ pub(crate) struct Document {
     pub(crate) models_key: Span,
     /// The entries of `fieldTypes`, in file order.
     pub(crate) field_types: Vec<FieldTypeDef>,
+    /// The entries of `shapes`, in file order.
+    pub(crate) shapes: Vec<ShapeDef>,
     /// `bao: {compatibility: ...}`: how the schema treats Node DynamoBao services sharing the
     /// table (DynamoBao ignores the block).
     pub(crate) compatibility: Option<Located<String>>,
@@ -38,6 +40,19 @@ pub(crate) struct FieldTypeDef {
     pub(crate) rust_type: Option<Located<String>>,
     /// `options`: the field options the type accepts, besides its base's.
     pub(crate) options: Vec<Located<String>>,
+    /// The keys written with a non-null value.
+    pub(crate) written: BTreeSet<String>,
+}
+
+/// One entry of `shapes`: a named object type of ObjectFields and ListFields.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ShapeDef {
+    /// The shape's name (the key).
+    pub(crate) name: Located<String>,
+    /// The comment above the shape.
+    pub(crate) doc: Option<String>,
+    /// `fields`, located at the `fields` key.
+    pub(crate) fields: Option<Located<Vec<FieldDef>>>,
     /// The keys written with a non-null value.
     pub(crate) written: BTreeSet<String>,
 }
@@ -116,11 +131,46 @@ pub(crate) struct FieldDef {
     pub(crate) pattern: Option<Located<String>>,
     /// `validate`: the path of a check function of the application's.
     pub(crate) validate: Option<Located<String>>,
+    /// `shape`: the shape an ObjectField holds.
+    pub(crate) shape: Option<Located<String>>,
+    /// `items`: the elements of a ListField, as a field (named `items`, located at the key);
+    /// `items: IntegerField` is read as `items: {type: IntegerField}`.
+    pub(crate) items: Option<Box<FieldDef>>,
     /// Keys that are not options of any built-in type, with their values: validation accepts
     /// those a declared type takes (`currency: EUR`) and reports the others.
     pub(crate) extra: Vec<(Located<String>, Node)>,
     /// The keys written with a non-null value.
     pub(crate) written: BTreeSet<String>,
+}
+
+impl FieldDef {
+    /// A field with no keys written.
+    fn blank(name: Located<String>, doc: Option<String>) -> FieldDef {
+        FieldDef {
+            name,
+            doc,
+            field_type: None,
+            required: None,
+            auto_assign: None,
+            default_value: None,
+            max_length: None,
+            precision: None,
+            max_string_length: None,
+            max_member_count: None,
+            model: None,
+            rust_type: None,
+            values: None,
+            rust_name: None,
+            min: None,
+            max: None,
+            pattern: None,
+            validate: None,
+            shape: None,
+            items: None,
+            extra: Vec::new(),
+            written: BTreeSet::new(),
+        }
+    }
 }
 
 /// `primaryKey`, or the key of an index.
@@ -190,7 +240,8 @@ pub(crate) enum SearchableDef {
     },
 }
 
-const TOP_LEVEL_KEYS: &[&str] = &["bao", "fieldTypes", "models"];
+const TOP_LEVEL_KEYS: &[&str] = &["bao", "fieldTypes", "models", "shapes"];
+const SHAPE_KEYS: &[&str] = &["fields"];
 const SETTINGS_KEYS: &[&str] = &["compatibility"];
 const FIELD_TYPE_KEYS: &[&str] = &["base", "options", "rustType"];
 pub(crate) const MODEL_KEYS: &[&str] = &[
@@ -258,12 +309,14 @@ impl Decoder<'_> {
         };
         let mut models = None;
         let mut field_types = Vec::new();
+        let mut shapes = Vec::new();
         let mut compatibility = None;
         for entry in entries {
             let Some(key) = self.key(entry) else { continue };
             match key.value.as_str() {
                 "models" => models = Some((self.models(&entry.value), key.span)),
                 "fieldTypes" => field_types = self.field_types(&entry.value),
+                "shapes" => shapes = self.shapes(&entry.value),
                 "bao" => compatibility = self.settings(&entry.value),
                 _ => self.unknown_key(
                     &key,
@@ -292,7 +345,58 @@ impl Decoder<'_> {
             models: models?,
             models_key,
             field_types,
+            shapes,
             compatibility,
+        })
+    }
+
+    /// The entries of `shapes`.
+    fn shapes(&mut self, node: &Node) -> Vec<ShapeDef> {
+        let Some(entries) = self.mapping(node, "`shapes`") else {
+            return Vec::new();
+        };
+        let mut shapes = Vec::new();
+        for entry in entries {
+            let Some(name) = self.key(entry) else {
+                continue;
+            };
+            let context = format!("shape `{}`", name.value);
+            let Some(options) = self.mapping_required(&entry.value, &name, &context) else {
+                continue;
+            };
+            let mut shape = ShapeDef {
+                doc: entry.comment.clone(),
+                fields: None,
+                written: BTreeSet::new(),
+                name,
+            };
+            for (key, entry) in self.keyed(options, &mut shape.written) {
+                match key.value.as_str() {
+                    "fields" => shape.fields = self.fields(&entry.value, &key),
+                    _ => self.unknown_key(
+                        &key,
+                        SHAPE_KEYS,
+                        &format!("in {context}"),
+                        "not a shape key",
+                    ),
+                }
+            }
+            shapes.push(shape);
+        }
+        shapes
+    }
+
+    /// A `fields` mapping, located at its key.
+    fn fields(&mut self, node: &Node, key: &Located<String>) -> Option<Located<Vec<FieldDef>>> {
+        self.mapping(node, "`fields`").map(|entries| {
+            let fields = entries
+                .iter()
+                .filter_map(|entry| {
+                    let name = self.key(entry)?;
+                    self.field(name, entry)
+                })
+                .collect();
+            Located::new(fields, key.span)
         })
     }
 
@@ -395,18 +499,7 @@ impl Decoder<'_> {
             let value = &entry.value;
             match key.value.as_str() {
                 "modelPrefix" => model.model_prefix = self.string(value, &key),
-                "fields" => {
-                    model.fields = self.mapping(value, "`fields`").map(|entries| {
-                        let fields = entries
-                            .iter()
-                            .filter_map(|entry| {
-                                let name = self.key(entry)?;
-                                self.field(name, entry)
-                            })
-                            .collect();
-                        Located::new(fields, key.span)
-                    });
-                }
+                "fields" => model.fields = self.fields(value, &key),
                 "primaryKey" => {
                     model.primary_key = self.mapping(value, "`primaryKey`").map(|entries| {
                         Located::new(self.key_def(entries, "`primaryKey`"), key.span)
@@ -451,28 +544,7 @@ impl Decoder<'_> {
     }
 
     fn field(&mut self, name: Located<String>, entry: &Entry) -> Option<FieldDef> {
-        let mut field = FieldDef {
-            doc: entry.comment.clone(),
-            field_type: None,
-            required: None,
-            auto_assign: None,
-            default_value: None,
-            max_length: None,
-            precision: None,
-            max_string_length: None,
-            max_member_count: None,
-            model: None,
-            rust_type: None,
-            values: None,
-            rust_name: None,
-            min: None,
-            max: None,
-            pattern: None,
-            validate: None,
-            extra: Vec::new(),
-            written: BTreeSet::new(),
-            name,
-        };
+        let mut field = FieldDef::blank(name, entry.comment.clone());
         // `mapping: true` models may write `field: {}` or even `field:` for a RelatedField.
         if entry.value.value == Value::Null {
             return Some(field);
@@ -515,11 +587,33 @@ impl Decoder<'_> {
                 "max" => field.max = self.number(value, &key),
                 "pattern" => field.pattern = self.string(value, &key),
                 "validate" => field.validate = self.string(value, &key),
+                "shape" => field.shape = self.string(value, &key),
+                "items" => field.items = self.items(entry, &key),
                 // Perhaps an option of a declared type, which may be in another file.
                 _ => field.extra.push((key, value.clone())),
             }
         }
         Some(field)
+    }
+
+    /// `items` of a ListField: a type name, or a field mapping (`{shape: Address}` or
+    /// `{type: StringField, values: [..]}`), named `items` and located at the key.
+    fn items(&mut self, entry: &Entry, key: &Located<String>) -> Option<Box<FieldDef>> {
+        let name = Located::new("items".to_owned(), key.span);
+        let items = match &entry.value.value {
+            Value::Str(type_name) => {
+                let mut items = FieldDef::blank(name, None);
+                items.field_type = Some(Located::new(type_name.clone(), entry.value.span));
+                items.written.insert("type".to_owned());
+                items
+            }
+            _ => {
+                let mut items = self.field(name, entry)?;
+                items.doc = None;
+                items
+            }
+        };
+        Some(Box::new(items))
     }
 
     fn key_def(&mut self, entries: &[Entry], context: &str) -> KeyDef {

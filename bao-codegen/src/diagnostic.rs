@@ -183,6 +183,12 @@ codes! {
     /// An extension refused by `compatibility: dynamo-bao` or `bao check --dynamo-bao`, or an
     /// unknown `compatibility`.
     NodeCompatibility = "B059", "not compatible with DynamoBao";
+    /// A shape that cannot be used: unknown, defined twice, without fields or with a name that
+    /// is not a Rust type's; an ObjectField without a `shape`, a ListField without `items`,
+    /// or a field type a shape or a list cannot hold.
+    InvalidShape = "B060", "invalid shape";
+    /// A shape that holds itself, directly or through other shapes.
+    ShapeCycle = "B061", "shape contains itself";
 }
 
 impl fmt::Display for Code {

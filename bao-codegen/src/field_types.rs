@@ -52,6 +52,8 @@ pub enum OptionValue {
     DateTime,
     /// A list of strings.
     StringList,
+    /// A field type's name, or a field's mapping (`items` of a ListField).
+    Field,
 }
 
 /// The most digits a FloatField's `precision` keeps.
@@ -257,7 +259,43 @@ pub const FIELD_TYPES: &[FieldTypeSpec] = &[
             },
         ],
     },
+    FieldTypeSpec {
+        field_type: FieldType::ObjectField,
+        name: "ObjectField",
+        description: "A value of a shape of `shapes:` (`M`), its members stored as the shape's \
+                      fields. Rust type: the shape's struct. A bao extension.",
+        options: &[FieldOption {
+            name: "shape",
+            value: OptionValue::String,
+            description: "The shape's name, as it appears under `shapes`.",
+        }],
+    },
+    FieldTypeSpec {
+        field_type: FieldType::ListField,
+        name: "ListField",
+        description: "A list (`L`) of values of one field type or shape; an empty list is stored \
+                      as no attribute. Rust type `Vec<T>`. A bao extension.",
+        options: &[FieldOption {
+            name: "items",
+            value: OptionValue::Field,
+            description: "The elements: a field type's name (`IntegerField`), `{shape: Address}`, \
+                          or a field mapping with options (`{type: StringField, maxLength: 20}`).",
+        }],
+    },
 ];
+
+/// The field types a shape's field, or a list's elements, may have: not the ones bao stamps
+/// or changes in place on the item (dates, versions, counters, ttl).
+pub fn nestable(field_type: FieldType) -> bool {
+    !matches!(
+        field_type,
+        FieldType::CreateDateField
+            | FieldType::ModifiedDateField
+            | FieldType::VersionField
+            | FieldType::TtlField
+            | FieldType::CounterField
+    )
+}
 
 /// The keys every field takes, whatever its type (`rustType` is refused, with the reason,
 /// where [`takes_rust_type`] says no).
@@ -336,6 +374,7 @@ mod tests {
             [
                 "autoAssign",
                 "defaultValue",
+                "items",
                 "max",
                 "maxLength",
                 "maxMemberCount",
@@ -347,6 +386,7 @@ mod tests {
                 "required",
                 "rustName",
                 "rustType",
+                "shape",
                 "type",
                 "validate",
                 "values",
@@ -367,6 +407,7 @@ mod tests {
                     OptionValue::Number | OptionValue::Integer { .. } => "1",
                     OptionValue::DateTime => "2024-01-01T00:00:00Z",
                     OptionValue::StringList => "[a, b]",
+                    OptionValue::Field => "IntegerField",
                 };
                 let yaml = format!(
                     "models:\n  Note:\n    modelPrefix: n\n    fields:\n      \

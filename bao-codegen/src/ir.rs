@@ -11,6 +11,23 @@ use serde::Serialize;
 pub struct Schema {
     /// Models sorted by `name`.
     pub models: Vec<Model>,
+    /// Shapes (`shapes:`) sorted by `name`: the object types of ObjectFields and ListFields.
+    pub shapes: Vec<Shape>,
+}
+
+/// A shape of `shapes:`: a named object type, stored as a map (`M`) by an ObjectField.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    /// The name in `models.yaml` (`Address`), also its Rust type name.
+    pub name: String,
+    /// The Rust module name (`address`).
+    pub module: String,
+    /// Doc text from the YAML comment above the shape, if any.
+    pub doc: Option<String>,
+    /// Fields in YAML order: the members of its map.
+    pub fields: Vec<Field>,
+    /// Where the shape is defined.
+    pub source: SourceRef,
 }
 
 impl Schema {
@@ -113,6 +130,10 @@ pub enum FieldType {
     /// `EmailField`: a StringField whose values are checked as email addresses. Built in, so
     /// DynamoBao's README examples (where it is a custom field) work as written.
     EmailField,
+    /// `ObjectField`: a value of a shape, stored as a map (`M`). A bao extension.
+    ObjectField,
+    /// `ListField`: a list of values of one field type or shape (`L`). A bao extension.
+    ListField,
 }
 
 /// A `defaultValue`, typed by its field.
@@ -168,20 +189,30 @@ pub struct Field {
     pub pattern: Option<String>,
     /// `validate`: the path of a check function of the application's.
     pub validate: Option<String>,
+    /// The shape an ObjectField holds (its name).
+    pub shape: Option<String>,
+    /// The elements of a ListField, described as a field.
+    pub items: Option<Box<Field>>,
     /// Doc text from the YAML comment above the field, if any.
     pub doc: Option<String>,
 }
 
 impl Field {
-    /// Whether every stored item reads a value for it (required, or a counter or a string set,
-    /// whose absence reads as 0 or empty): its Rust type is not an `Option` and
+    /// Whether every stored item reads a value for it (required, or a counter, a string set or
+    /// a list, whose absence reads as 0 or empty): its Rust type is not an `Option` and
     /// `<Model>Update` has no `clear_` for it. Key fields hold a value too.
     pub fn always_present(&self) -> bool {
         self.required
             || matches!(
                 self.field_type,
-                FieldType::CounterField | FieldType::StringSetField
+                FieldType::CounterField | FieldType::StringSetField | FieldType::ListField
             )
+    }
+
+    /// Whether `<Model>Update` can change members of its map without replacing it
+    /// (`patch_<field>`): a required ObjectField, since a path into a missing map fails.
+    pub fn patchable(&self) -> bool {
+        self.field_type == FieldType::ObjectField && self.required
     }
 
     /// Whether writes run checks of the schema's on its value (`min`, `max`, `validate`).

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::defs::{self, FieldTypeDef, ModelDef};
+use crate::defs::{self, FieldTypeDef, ModelDef, ShapeDef};
 use crate::diagnostic::{Code, Diagnostic, Reporter, Severity};
 use crate::source::{Located, SourceFile};
 use crate::yaml;
@@ -20,6 +20,8 @@ pub(crate) struct Sources {
     pub(crate) models: Vec<ModelDef>,
     /// The `fieldTypes` entries of every file.
     pub(crate) field_types: Vec<FieldTypeDef>,
+    /// The `shapes` of every file; a shape defined twice keeps its first definition.
+    pub(crate) shapes: Vec<ShapeDef>,
     /// Every file read.
     pub(crate) inputs: Vec<PathBuf>,
     /// `bao: {compatibility: ...}`, from the first file that sets it.
@@ -115,6 +117,26 @@ pub(crate) fn load_texts(texts: Vec<(String, String)>, reporter: &mut Reporter) 
             field_types.push(declared);
         }
     }
+    let mut shapes: Vec<ShapeDef> = Vec::new();
+    for shape in documents
+        .iter_mut()
+        .flat_map(|document| std::mem::take(&mut document.shapes))
+    {
+        match shapes.iter().find(|first| first.name.value == shape.name.value) {
+            Some(first) => {
+                reporter
+                    .error(
+                        Code::InvalidShape,
+                        shape.name.span,
+                        format!("shape `{}` is defined twice", shape.name.value),
+                        "defined again here",
+                    )
+                    .secondary(first.name.span, "first defined here")
+                    .help("remove one of the definitions, or rename one of the shapes");
+            }
+            None => shapes.push(shape),
+        }
+    }
     let mut compatibility: Option<Located<String>> = None;
     for setting in documents
         .iter_mut()
@@ -156,6 +178,7 @@ pub(crate) fn load_texts(texts: Vec<(String, String)>, reporter: &mut Reporter) 
     Sources {
         models,
         field_types,
+        shapes,
         compatibility,
         inputs: Vec::new(),
         complete,

@@ -8,13 +8,17 @@
 
 use crate::ir::{self, FieldType};
 use bao_runtime::schema::{
-    FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, SearchSchema, TextFormat,
-    UniqueConstraintSchema,
+    FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, SearchSchema,
+    ShapeSchema, TextFormat, UniqueConstraintSchema,
 };
 
-/// The runtime's description of `model`.
-pub fn model_schema(model: &ir::Model) -> &'static ModelSchema {
-    let fields: Vec<FieldSchema> = model.fields.iter().map(field_schema).collect();
+/// The runtime's description of `model`, a model of `schema`.
+pub fn model_schema(schema: &ir::Schema, model: &ir::Model) -> &'static ModelSchema {
+    let fields: Vec<FieldSchema> = model
+        .fields
+        .iter()
+        .map(|field| field_schema(schema, field))
+        .collect();
     let indexes: Vec<IndexSchema> = model
         .indexes
         .iter()
@@ -71,7 +75,7 @@ fn key_schema(key: &ir::Key) -> KeySchema {
 
 /// A field as stored: a declared type is stored as its base, which is all a stored item needs
 /// (its `rustType` and `validate` checks are functions of the application's).
-fn field_schema(field: &ir::Field) -> FieldSchema {
+fn field_schema(schema: &ir::Schema, field: &ir::Field) -> FieldSchema {
     let kind = match field.field_type {
         FieldType::StringField | FieldType::EmailField => FieldKind::String,
         FieldType::IntegerField => FieldKind::Integer,
@@ -87,7 +91,28 @@ fn field_schema(field: &ir::Field) -> FieldSchema {
         FieldType::VersionField => FieldKind::Version,
         FieldType::TtlField => FieldKind::Ttl,
         FieldType::StringSetField => FieldKind::StringSet,
+        FieldType::ObjectField => FieldKind::Object,
+        FieldType::ListField => FieldKind::List,
     };
+    let shape = field
+        .shape
+        .as_deref()
+        .and_then(|name| schema.shapes.iter().find(|shape| shape.name == name))
+        .map(|shape| {
+            let fields: Vec<FieldSchema> = shape
+                .fields
+                .iter()
+                .map(|member| field_schema(schema, member))
+                .collect();
+            &*Box::leak(Box::new(ShapeSchema {
+                name: leak(&shape.name),
+                fields: fields.leak(),
+            }))
+        });
+    let items = field
+        .items
+        .as_deref()
+        .map(|items| &*Box::leak(Box::new(field_schema(schema, items))));
     let limit = |value: Option<u64>| value.and_then(|value| usize::try_from(value).ok());
     FieldSchema {
         max_length: limit(field.max_length),
@@ -97,6 +122,8 @@ fn field_schema(field: &ir::Field) -> FieldSchema {
         min: field.min,
         max: field.max,
         pattern: field.pattern.as_deref().map(leak),
+        shape,
+        items,
         ..FieldSchema::new(leak(&field.name), kind, field.required)
     }
 }

@@ -1,6 +1,6 @@
 //! A set of field changes for one item: what a generated `<Model>Update` builder collects.
 
-use crate::codec::FieldValue;
+use crate::codec::{FieldValue, Item};
 use crate::schema::FieldSchema;
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::BTreeSet;
@@ -16,6 +16,10 @@ pub enum Change {
     Add(AttributeValue),
     /// `DELETE field value`: members removed from a string set.
     Delete(AttributeValue),
+    /// Members of a map set or removed, without replacing the map (`SET field.member = value`).
+    Patch(Patch),
+    /// The elements of an `L` appended to a list, which an absent attribute counts as empty.
+    Append(AttributeValue),
 }
 
 /// Changes to the fields of one item, in the order they were made; a later change of a field
@@ -77,6 +81,59 @@ impl Changes {
         }
     }
 
+    /// Changes members of a map (an ObjectField) without replacing it. A patch after a
+    /// value set by the same changes is applied to that value.
+    pub fn patch(&mut self, field: &'static FieldSchema, patch: impl Into<Patch>) {
+        let patch = patch.into();
+        if patch.is_empty() {
+            return;
+        }
+        let change = match self.entry(field) {
+            Some(Change::Patch(earlier)) => {
+                let mut merged = earlier.clone();
+                merged.extend(patch);
+                Change::Patch(merged)
+            }
+            Some(Change::Set(AttributeValue::M(members))) => {
+                let mut members = members.clone();
+                patch.apply(&mut members);
+                Change::Set(AttributeValue::M(members))
+            }
+            _ => Change::Patch(patch),
+        };
+        self.push(field, change);
+    }
+
+    /// Appends `elements` to a list (a ListField) atomically, without reading it.
+    pub fn append<T: FieldValue>(
+        &mut self,
+        field: &'static FieldSchema,
+        elements: impl IntoIterator<Item = T>,
+    ) {
+        let elements: Vec<T> = elements.into_iter().collect();
+        let Some(AttributeValue::L(mut added)) = elements.to_attr(field.kind) else {
+            return;
+        };
+        let change = match self.entry(field) {
+            Some(Change::Set(AttributeValue::L(earlier))) => {
+                let mut list = earlier.clone();
+                list.append(&mut added);
+                Change::Set(AttributeValue::L(list))
+            }
+            Some(Change::Append(AttributeValue::L(earlier))) => {
+                let mut list = earlier.clone();
+                list.append(&mut added);
+                Change::Append(AttributeValue::L(list))
+            }
+            _ => Change::Append(AttributeValue::L(added)),
+        };
+        self.push(field, change);
+    }
+
+    fn entry(&self, field: &FieldSchema) -> Option<&Change> {
+        self.get(field.name)
+    }
+
     /// Whether nothing changes.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
@@ -99,6 +156,104 @@ impl Changes {
         match self.entries.iter_mut().find(|(f, _)| f.name == field.name) {
             Some(entry) => entry.1 = change,
             None => self.entries.push((field, change)),
+        }
+    }
+}
+
+/// Changes to the members of one map, at any depth, that leave its other members as they are:
+/// what a generated `<Shape>Patch` collects.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Patch {
+    /// Each change with the fields from the map's member down to the changed one.
+    entries: Vec<(Vec<&'static FieldSchema>, Change)>,
+}
+
+impl Patch {
+    /// No changes.
+    pub fn new() -> Patch {
+        Patch::default()
+    }
+
+    /// Sets a member; a value that stores as nothing (`None`, an empty list) removes it.
+    pub fn set<T: FieldValue>(&mut self, field: &'static FieldSchema, value: &T) {
+        let change = match value.to_attr(field.kind) {
+            Some(attr) => Change::Set(attr),
+            None => Change::Remove,
+        };
+        self.push(vec![field], change);
+    }
+
+    /// Removes a member.
+    pub fn remove(&mut self, field: &'static FieldSchema) {
+        self.push(vec![field], Change::Remove);
+    }
+
+    /// Changes members of the map held by the member `field`.
+    pub fn nest(&mut self, field: &'static FieldSchema, patch: impl Into<Patch>) {
+        for (path, change) in patch.into().entries {
+            let mut nested = Vec::with_capacity(path.len() + 1);
+            nested.push(field);
+            nested.extend(path);
+            self.push(nested, change);
+        }
+    }
+
+    /// Whether nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Each change, with the fields from the map's member down to the changed one.
+    pub fn entries(&self) -> impl Iterator<Item = (&[&'static FieldSchema], &Change)> {
+        self.entries
+            .iter()
+            .map(|(path, change)| (path.as_slice(), change))
+    }
+
+    fn extend(&mut self, later: Patch) {
+        for (path, change) in later.entries {
+            self.push(path, change);
+        }
+    }
+
+    /// A later change replaces every earlier one at, inside or around its member: DynamoDB
+    /// refuses overlapping paths in one update.
+    fn push(&mut self, path: Vec<&'static FieldSchema>, change: Change) {
+        self.entries.retain(|(existing, _)| {
+            let shorter = existing.len().min(path.len());
+            !existing[..shorter]
+                .iter()
+                .zip(&path[..shorter])
+                .all(|(a, b)| a.name == b.name)
+        });
+        self.entries.push((path, change));
+    }
+
+    /// Applies the changes to a map's members, as DynamoDB will.
+    pub(crate) fn apply(&self, members: &mut Item) {
+        for (path, change) in &self.entries {
+            let Some((last, parents)) = path.split_last() else {
+                continue;
+            };
+            // A path through a missing map fails in DynamoDB; the change is not applied here.
+            let map = parents.iter().try_fold(&mut *members, |map, parent| {
+                match map.get_mut(parent.name) {
+                    Some(AttributeValue::M(inner)) => Some(inner),
+                    _ => None,
+                }
+            });
+            let Some(map) = map else {
+                continue;
+            };
+            match change {
+                Change::Set(value) => {
+                    map.insert(last.name.to_owned(), value.clone());
+                }
+                Change::Remove => {
+                    map.remove(last.name);
+                }
+                _ => {}
+            }
         }
     }
 }

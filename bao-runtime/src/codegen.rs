@@ -7,15 +7,17 @@
 //! this crate.
 
 pub use crate::capacity::Capacity;
-pub use crate::changes::Changes;
-pub use crate::codec::{FieldValue, Item, get, get_opt, put, round_to};
+pub use crate::changes::{Changes, Patch};
+pub use crate::codec::{
+    FieldValue, Item, get, get_opt, member, member_or_else, put, round_to, shape_members,
+};
 pub use crate::custom::{
     CustomField, CustomFieldSchema, FieldOptions, OptionValue, custom_check, custom_serde,
     custom_serde_opt,
 };
 pub use crate::db::Db;
 pub use crate::error::Result;
-pub use crate::expr::{Attr, Condition};
+pub use crate::expr::{Attr, AttrAt, Condition, ListAttr, Path};
 pub use crate::iterate::Iteration;
 pub use crate::keys::KeyValue;
 pub use crate::model::{
@@ -24,8 +26,8 @@ pub use crate::model::{
 pub use crate::ops::find_related;
 pub use crate::query::{MappingQuery, Query};
 pub use crate::schema::{
-    FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, SearchSchema, TextFormat,
-    UniqueConstraintSchema, Validator,
+    FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, SearchSchema, ShapeSchema,
+    TextFormat, UniqueConstraintSchema, Validator,
 };
 pub use crate::search::Search;
 pub use aws_sdk_dynamodb::types::AttributeValue;

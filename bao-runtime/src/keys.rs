@@ -136,7 +136,7 @@ impl KeyValue for Timestamp {
 fn encode(kind: FieldKind, attr: &AttributeValue) -> Result<String, String> {
     use FieldKind as K;
     match (kind, attr) {
-        (K::Binary | K::StringSet, _) => {
+        (K::Binary | K::StringSet | K::Object | K::List, _) => {
             Err(format!("a {} cannot be part of a key", kind_name(kind)))
         }
         (K::String | K::Ulid | K::Related | K::Version, AttributeValue::S(text)) => {
@@ -176,7 +176,14 @@ fn number_key(kind: FieldKind, number: Number) -> String {
             pad_start_20(number.to_js_string())
         }
         K::Boolean => bool_key(number.as_f64() != 0.0).to_owned(),
-        K::String | K::Ulid | K::Related | K::Version | K::Binary | K::StringSet => {
+        K::String
+        | K::Ulid
+        | K::Related
+        | K::Version
+        | K::Binary
+        | K::StringSet
+        | K::Object
+        | K::List => {
             number.to_js_string()
         }
     }
@@ -211,6 +218,8 @@ fn kind_name(kind: FieldKind) -> &'static str {
         K::Version => "VersionField",
         K::Ttl => "TtlField",
         K::StringSet => "StringSetField",
+        K::Object => "ObjectField",
+        K::List => "ListField",
     }
 }
 

@@ -43,7 +43,7 @@ pub use codec::{FieldValue, Item};
 pub use custom::{CustomField, FieldOptions, OptionValue};
 pub use db::{Clock, Db, DbBuilder, RetryPolicy, SystemClock};
 pub use error::{Error, Result};
-pub use expr::{Attr, Condition, SortKey, SortKeyCondition};
+pub use expr::{Attr, Condition, ListAttr, Path, SortKey, SortKeyCondition};
 pub use model::{ItemState, KeyNewtype, Model, ModelKey, ModelUpdate, NewModel};
 pub use ops::{ReadOptions, SaveOptions};
 pub use scope::RequestScope;

@@ -35,6 +35,10 @@ pub enum FieldKind {
     Ttl,
     /// `StringSetField`: `SS`; an empty set is stored as an absent attribute.
     StringSet,
+    /// `ObjectField`: `M`, the members of a shape of the schema's.
+    Object,
+    /// `ListField`: `L`; an empty list is stored as an absent attribute.
+    List,
 }
 
 use crate::custom::CustomFieldSchema;
@@ -68,6 +72,19 @@ pub struct FieldSchema {
     pub pattern: Option<&'static str>,
     /// A check of the application's (`validate: crate::checks::email`).
     pub validator: Option<Validator>,
+    /// The shape of an ObjectField: the members of its map.
+    pub shape: Option<&'static ShapeSchema>,
+    /// The elements of a ListField, described as a field.
+    pub items: Option<&'static FieldSchema>,
+}
+
+/// A shape of `models.yaml` (`shapes:`): the members of the map an ObjectField stores.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShapeSchema {
+    /// The shape's name in `models.yaml` (`Address`).
+    pub name: &'static str,
+    /// Its fields, in `models.yaml` order: each stored as a member of the map.
+    pub fields: &'static [FieldSchema],
 }
 
 /// A check of the application's on a field's values (`validate:` in `models.yaml`): generated
@@ -125,6 +142,8 @@ impl FieldSchema {
             max: None,
             pattern: None,
             validator: None,
+            shape: None,
+            items: None,
         }
     }
 }

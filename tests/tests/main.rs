@@ -46,6 +46,7 @@ pub mod ports;
 mod relationships;
 mod request_counts;
 mod search;
+mod shapes;
 pub mod search_traces;
 mod transactions;
 pub mod two_unique_constraints;

@@ -424,7 +424,7 @@ fn models_yaml_describes_models_as_the_generated_code_does() {
     };
     for expected in generated {
         let model = validated.schema.model(expected.name).unwrap();
-        let built = bao_codegen::runtime_schema::model_schema(model);
+        let built = bao_codegen::runtime_schema::model_schema(&validated.schema, model);
         assert_eq!(
             stored(built.fields),
             stored(expected.fields),

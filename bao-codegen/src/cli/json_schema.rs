@@ -27,6 +27,12 @@ fn option_schema(option: &FieldOption) -> Value {
             "minItems": 1,
             "uniqueItems": true
         }),
+        OptionValue::Field => json!({
+            "anyOf": [
+                { "type": "string", "description": "A field type's name." },
+                { "$ref": "#/$defs/field" }
+            ]
+        }),
         OptionValue::Integer { minimum, maximum } => {
             let mut integer = json!({ "type": "integer" });
             if let Some(minimum) = minimum {
@@ -66,6 +72,24 @@ pub fn models_schema() -> Value {
                 "type": "object",
                 "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9]*$" },
                 "additionalProperties": { "$ref": "#/$defs/model" }
+            },
+            "shapes": {
+                "description": "Object types of ObjectFields and ListFields, by name (PascalCase; the Rust struct's name): each stored as a map of its fields. A bao extension DynamoBao ignores.",
+                "type": "object",
+                "propertyNames": { "pattern": "^[A-Z][A-Za-z0-9]*$" },
+                "additionalProperties": {
+                    "type": "object",
+                    "required": ["fields"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "fields": {
+                            "description": "The shape's fields, by member name.",
+                            "type": "object",
+                            "minProperties": 1,
+                            "additionalProperties": { "$ref": "#/$defs/field" }
+                        }
+                    }
+                }
             },
             "fieldTypes": {
                 "description": "Field types of your own (DynamoBao's `fieldsDir` types), by name: the built-in type that stores each, and optionally a Rust type (implementing `bao_runtime::CustomField`) and the options its fields may give.",

@@ -231,7 +231,7 @@ impl Setup {
             ))
         })?;
         Ok(Setup {
-            schema: model_schema(found),
+            schema: model_schema(&validated.schema, found),
             config,
         })
     }

@@ -19,10 +19,14 @@ use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 /// The default templates, embedded at build time.
-const DEFAULT_TEMPLATES: [(&str, &str); 2] = [
+const DEFAULT_TEMPLATES: [(&str, &str); 3] = [
     (
         "model.rs.jinja",
         include_str!("../../templates/model.rs.jinja"),
+    ),
+    (
+        "shape.rs.jinja",
+        include_str!("../../templates/shape.rs.jinja"),
     ),
     ("mod.rs.jinja", include_str!("../../templates/mod.rs.jinja")),
 ];
@@ -211,19 +215,68 @@ pub(crate) fn render(
         })
     })?;
     let (models, cached): (Vec<view::ModelView>, Vec<Option<String>>) = built.into_iter().unzip();
+    // Shapes are few and small: each is rendered on every run.
+    let shapes: Vec<view::ShapeView> = schema
+        .shapes
+        .iter()
+        .map(|shape| view::shape_view(schema, shape))
+        .collect();
+    let shape_modules = shapes
+        .iter()
+        .map(|shape| {
+            let code = render_template(
+                &env,
+                "shape.rs.jinja",
+                minijinja::context! { shape => Serde(shape) },
+            )?;
+            Ok((shape.module.clone(), shape.name.clone(), code))
+        })
+        .collect::<Result<Vec<_>, EmitError>>()?;
     let declare = layout == Layout::Files;
     let index = render_template(
         &env,
         "mod.rs.jinja",
-        minijinja::context! { models => Serde(&models), declare },
+        minijinja::context! { models => Serde(&models), shapes => Serde(&shapes), declare },
     )?;
-    match layout {
+    let mut rendered = match layout {
         Layout::Files => {
             let reuse = Modules { cache, cached };
-            files(&env, finish, schema, reuse, &header, &models, &index)
+            files(&env, finish, schema, reuse, &header, &models, &index)?
         }
-        Layout::Single => single_file(&env, finish, &header, &models, &index),
+        Layout::Single => single_file(&env, finish, &header, &models, &index)?,
+    };
+    add_shapes(&mut rendered, layout, finish, &header, shape_modules)?;
+    Ok(rendered)
+}
+
+/// Adds each shape's module: a file of its own, or an inline module of the single file.
+fn add_shapes(
+    rendered: &mut BTreeMap<String, String>,
+    layout: Layout,
+    finish: Finish,
+    header: &str,
+    shapes: Vec<(String, String, String)>,
+) -> Result<(), EmitError> {
+    for (module, name, code) in shapes {
+        match layout {
+            Layout::Files => {
+                let code = finish.apply("shape.rs.jinja", code)?;
+                rendered.insert(format!("{module}.rs"), format!("{header}{code}"));
+            }
+            Layout::Single => {
+                if finish.check {
+                    format::parse("shape.rs.jinja", &code)?;
+                }
+                let inline = format!(
+                    "/// The `{name}` shape.\n#[allow(dead_code, reason = \"an app uses some generated items\")]\npub mod {module} {{\n{code}}}\n"
+                );
+                if let Some(file) = rendered.get_mut(SINGLE_FILE) {
+                    file.push_str(&inline);
+                }
+            }
+        }
     }
+    Ok(())
 }
 
 /// The render cache of a run, and the modules it already holds (one entry per model).

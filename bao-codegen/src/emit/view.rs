@@ -56,6 +56,29 @@ pub(crate) struct ModelView {
     pub(crate) validators: Vec<ValidatorView>,
 }
 
+/// The context of one shape module.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ShapeView {
+    /// The shape's type name (`Address`).
+    pub(crate) name: String,
+    /// Its module name (`address`).
+    pub(crate) module: String,
+    /// Doc comment lines, each with its leading space.
+    pub(crate) doc: Vec<String>,
+    /// Every field, in schema order.
+    pub(crate) fields: Vec<FieldView>,
+    /// `const FIELDS`, laid out.
+    pub(crate) fields_item: String,
+    /// `pub const SCHEMA` of its impl, laid out.
+    pub(crate) schema_item: String,
+    /// The body of `from_attr` after the members are taken, laid out.
+    pub(crate) from_members_body: String,
+    /// The enums of its fields with `values`.
+    pub(crate) enums: Vec<EnumView>,
+    /// The wrappers of its fields' `validate` functions.
+    pub(crate) validators: Vec<ValidatorView>,
+}
+
 /// The wrapper of a field's `validate` function, which its `FieldSchema` names.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct ValidatorView {
@@ -164,6 +187,15 @@ pub(crate) struct FieldView {
     /// The field has a `defaultValue`, which a missing attribute reads as.
     pub(crate) has_default: bool,
     pub(crate) string_set: bool,
+    /// The element type of `append_<field>` (a ListField).
+    pub(crate) append_type: Option<String>,
+    /// The patch builder of `patch_<field>` (a required ObjectField): `super::address::AddressPatch`.
+    pub(crate) patch_type: Option<String>,
+    /// The type of its handle for conditions and filters (`bao::Attr<String>`,
+    /// `super::address::AddressAttr`, `bao::ListAttr<bao::Attr<i64>>`).
+    pub(crate) attr_type: String,
+    /// The `const fn` that makes the handle from the field's schema (`bao::Attr::of`).
+    pub(crate) attr_ctor: String,
     /// The field's serde attributes (`rename = "userId"`, `default`).
     pub(crate) serde_attrs: Vec<String>,
     /// How `to_item` reads the value (`&self.name`).
@@ -255,7 +287,7 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
     let fields: Vec<FieldView> = model
         .fields
         .iter()
-        .map(|field| field_view(schema, model, field, &key_type))
+        .map(|field| field_view(schema, field, &key_names, &key_type))
         .collect();
     let key_fields: Vec<FieldView> = key_names
         .iter()
@@ -310,7 +342,7 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
             .fields
             .iter()
             .any(|field| is_date_stamp(field.field_type)),
-        fields_item: fields_item(model),
+        fields_item: fields_item(schema, &model.fields),
         schema_item: schema_item(model),
         from_item_body: from_item_body(model, &fields),
         link: link_view(model, &fields, &new_fields),
@@ -323,20 +355,71 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
         mappings,
         iterable: model.iteration_buckets.is_some(),
         searchable: model.iteration_buckets.is_some() && model.searchable.is_some(),
-        enums: model.fields.iter().filter_map(enum_view).collect(),
-        validators: model
-            .fields
-            .iter()
-            .filter_map(|field| {
-                Some(ValidatorView {
-                    fn_name: validator_name(field),
-                    field: field.name.clone(),
-                    path: field.validate.clone()?,
-                    value_type: natural_type(schema, field),
-                })
-            })
-            .collect(),
+        enums: with_items(&model.fields).filter_map(enum_view).collect(),
+        validators: validator_views(schema, &model.fields),
     }
+}
+
+/// The view of one shape: its struct, its patch builder and its condition handle.
+pub(crate) fn shape_view(schema: &Schema, shape: &ir::Shape) -> ShapeView {
+    let fields: Vec<FieldView> = shape
+        .fields
+        .iter()
+        .map(|field| field_view(schema, field, &[], ""))
+        .collect();
+    let mut doc = doc_lines(shape.doc.as_deref());
+    if doc.is_empty() {
+        doc.push(doc_line(&format!("An `{}` value.", shape.name)));
+    }
+    doc.push(String::new());
+    doc.push(doc_line(&format!(
+        "Stored as a map by ObjectFields and ListFields; generated from `{}` line {}.",
+        file_name(&shape.source.file),
+        shape.source.line
+    )));
+    ShapeView {
+        name: shape.name.clone(),
+        module: shape.module.clone(),
+        doc,
+        fields_item: fields_item(schema, &shape.fields),
+        schema_item: {
+            let head = "pub const SCHEMA: bao::ShapeSchema = ";
+            let literal = Expr::structure(
+                "bao::ShapeSchema",
+                vec![
+                    ("name".into(), Expr::atom(format!("{:?}", shape.name))),
+                    ("fields".into(), Expr::atom("FIELDS")),
+                ],
+            );
+            let laid_out = literal.layout(IMPL_INDENT, IMPL_INDENT + head.len(), ";");
+            format!("{head}{laid_out}")
+        },
+        from_members_body: read_fields_body(&shape.fields, &fields, ReadFrom::Members),
+        enums: with_items(&shape.fields).filter_map(enum_view).collect(),
+        validators: validator_views(schema, &shape.fields),
+        fields,
+    }
+}
+
+/// Each field, then the elements of each ListField (at any depth): where enums and validators
+/// are declared too.
+fn with_items(fields: &[ir::Field]) -> impl Iterator<Item = &ir::Field> {
+    fields.iter().flat_map(|field| {
+        std::iter::successors(Some(field), |field| field.items.as_deref())
+    })
+}
+
+fn validator_views(schema: &Schema, fields: &[ir::Field]) -> Vec<ValidatorView> {
+    with_items(fields)
+        .filter_map(|field| {
+            Some(ValidatorView {
+                fn_name: validator_name(field),
+                field: field.name.clone(),
+                path: field.validate.clone()?,
+                value_type: natural_type(schema, field),
+            })
+        })
+        .collect()
 }
 
 /// The wrapper of a field's `validate` function: `validate_title`.
@@ -473,7 +556,9 @@ fn is_copy(schema: &Schema, field: &ir::Field) -> bool {
         FieldType::StringField
         | FieldType::EmailField
         | FieldType::BinaryField
-        | FieldType::StringSetField => false,
+        | FieldType::StringSetField
+        | FieldType::ObjectField
+        | FieldType::ListField => false,
         FieldType::RelatedField => field
             .related_model
             .as_deref()
@@ -522,6 +607,39 @@ fn natural_type(schema: &Schema, field: &ir::Field) -> String {
             .unwrap_or_else(|| "String".into()),
         FieldType::BinaryField => "Vec<u8>".into(),
         FieldType::StringSetField => "std::collections::BTreeSet<String>".into(),
+        FieldType::ObjectField => shape_path(schema, field, ""),
+        FieldType::ListField => match &field.items {
+            Some(items) => format!("Vec<{}>", natural_type(schema, items)),
+            None => "Vec<String>".into(),
+        },
+    }
+}
+
+/// `super::address::Address{suffix}`: a type of the module of the shape an ObjectField holds.
+fn shape_path(schema: &Schema, field: &ir::Field, suffix: &str) -> String {
+    let shape = field
+        .shape
+        .as_deref()
+        .and_then(|name| schema.shapes.iter().find(|shape| shape.name == name));
+    match shape {
+        Some(shape) => format!("super::{}::{}{suffix}", shape.module, shape.name),
+        None => "String".into(),
+    }
+}
+
+/// The handle type of conditions on a field's values, and its `const fn` constructor.
+fn attr_handle(schema: &Schema, field: &ir::Field, value_type: &str) -> (String, String) {
+    match (field.field_type, &field.items) {
+        (FieldType::ObjectField, _) => {
+            let handle = shape_path(schema, field, "Attr");
+            let ctor = format!("{handle}::of");
+            (handle, ctor)
+        }
+        (FieldType::ListField, Some(items)) => {
+            let (element, _) = attr_handle(schema, items, &natural_type(schema, items));
+            (format!("bao::ListAttr<{element}>"), "bao::ListAttr::of".into())
+        }
+        _ => (format!("bao::Attr<{value_type}>"), "bao::Attr::of".into()),
     }
 }
 
@@ -543,6 +661,8 @@ fn kind(field_type: FieldType) -> &'static str {
         FieldType::VersionField => "Version",
         FieldType::TtlField => "Ttl",
         FieldType::StringSetField => "StringSet",
+        FieldType::ObjectField => "Object",
+        FieldType::ListField => "List",
     }
 }
 
@@ -559,8 +679,9 @@ fn is_automatic(field_type: FieldType) -> bool {
     is_date_stamp(field_type) || field_type == FieldType::VersionField
 }
 
-fn field_view(schema: &Schema, model: &ir::Model, field: &ir::Field, key_type: &str) -> FieldView {
-    let key_names = key_field_names(&model.primary_key);
+/// The view of a field of a model (with its key's field names and key type) or of a shape
+/// (no key).
+fn field_view(schema: &Schema, field: &ir::Field, key_names: &[&str], key_type: &str) -> FieldView {
     let is_key = key_names.contains(&field.name.as_str());
     let value_type = match is_key && key_names.len() == 1 {
         true => key_type.to_owned(),
@@ -595,7 +716,17 @@ fn field_view(schema: &Schema, model: &ir::Model, field: &ir::Field, key_type: &
             false => "with = \"bao::custom_serde\"".to_owned(),
         });
     }
+    let (attr_type, attr_ctor) = attr_handle(schema, field, &value_type);
     FieldView {
+        append_type: field
+            .items
+            .as_deref()
+            .map(|items| natural_type(schema, items)),
+        patch_type: field
+            .patchable()
+            .then(|| shape_path(schema, field, "Patch")),
+        attr_type,
+        attr_ctor,
         name: field.name.clone(),
         name_literal: format!("{:?}", field.name),
         rust_name: field.rust_name.clone(),
@@ -627,7 +758,7 @@ fn field_view(schema: &Schema, model: &ir::Model, field: &ir::Field, key_type: &
 fn new_slot(field: &ir::Field, optional: bool) -> NewSlot {
     match field.field_type {
         field_type if is_automatic(field_type) => NewSlot::Automatic,
-        FieldType::StringSetField => NewSlot::Set,
+        FieldType::StringSetField | FieldType::ListField => NewSlot::Set,
         FieldType::CounterField => NewSlot::Defaulted,
         _ if field.auto_assign || field.default.is_some() => NewSlot::Defaulted,
         _ if optional => NewSlot::Optional,
@@ -786,6 +917,7 @@ fn new_body(new_fields: &[FieldView]) -> String {
                 format!("{}.into()", field.rust_name)
             }
             NewSlot::Required => field.rust_name.clone(),
+            NewSlot::Set if field.field_type == FieldType::ListField => "Vec::new()".to_owned(),
             NewSlot::Set => "std::collections::BTreeSet::new()".to_owned(),
             _ => "None".to_owned(),
         };
@@ -794,20 +926,59 @@ fn new_body(new_fields: &[FieldView]) -> String {
     Expr::structure("Self", fields.collect()).layout(BODY_INDENT, BODY_INDENT, "")
 }
 
-fn fields_item(model: &ir::Model) -> String {
+fn fields_item(schema: &Schema, fields: &[ir::Field]) -> String {
     let head = "const FIELDS: &[bao::FieldSchema] = ";
-    let schemas = model.fields.iter().map(field_schema);
+    let schemas = fields.iter().map(|field| field_schema(schema, field, ""));
     let laid_out = Expr::Slice(schemas.collect()).layout(ITEM_INDENT, head.len(), ";");
     format!("{head}{laid_out}")
 }
 
+/// Where a struct's fields are read from: a model's item, or a shape's map.
+#[derive(Clone, Copy)]
+enum ReadFrom<'a> {
+    /// `bao::get(item, "Model", F_X)?`.
+    Item(&'a str),
+    /// `bao::member(members, F_X)?`.
+    Members,
+}
+
 fn from_item_body(model: &ir::Model, fields: &[FieldView]) -> String {
-    let model_literal = format!("{:?}", model.name);
+    read_fields_body(&model.fields, fields, ReadFrom::Item(&model.name))
+}
+
+/// `Ok(Self { .. })` with each field read, a missing one as its default where it has one.
+fn read_fields_body(ir_fields: &[ir::Field], fields: &[FieldView], from: ReadFrom<'_>) -> String {
     let mut values: Vec<(String, Expr)> = fields
         .iter()
-        .zip(&model.fields)
+        .zip(ir_fields)
         .map(|(field, ir_field)| {
-            let args = format!("item, {model_literal}, {}", field.const_name);
+            let (args, get, get_or_else) = match from {
+                ReadFrom::Item(model) => (
+                    format!("item, {model:?}, {}", field.const_name),
+                    "get",
+                    "get_or_else",
+                ),
+                ReadFrom::Members => (
+                    format!("members, {}", field.const_name),
+                    "member",
+                    "member_or_else",
+                ),
+            };
+            if let ReadFrom::Members = from {
+                let call = match (&ir_field.default, field.optional) {
+                    (Some(default), optional) => {
+                        let default =
+                            field_default(ir_field).unwrap_or_else(|| default_literal(default));
+                        let default = match optional {
+                            true => format!("Some({default})"),
+                            false => default,
+                        };
+                        format!("bao::{get_or_else}({args}, || {default})?")
+                    }
+                    (None, _) => format!("bao::{get}({args})?"),
+                };
+                return (field.rust_name.clone(), Expr::atom(call));
+            }
             let call = match (&ir_field.default, field.optional, field.field_type) {
                 // A missing attribute reads as the default, as in DynamoBao.
                 (Some(default), optional, _) => {
@@ -825,28 +996,25 @@ fn from_item_body(model: &ir::Model, fields: &[FieldView]) -> String {
                     }
                 }
                 (None, true, _) => format!("bao::get_opt({args})?"),
-                (None, false, FieldType::CounterField | FieldType::StringSetField) => {
-                    format!("bao::get_or_default({args})?")
-                }
-                (None, false, _) => format!("bao::get({args})?"),
+                (
+                    None,
+                    false,
+                    FieldType::CounterField | FieldType::StringSetField | FieldType::ListField,
+                ) => format!("bao::get_or_default({args})?"),
+                (None, false, _) => format!("bao::{get}({args})?"),
             };
             (field.rust_name.clone(), Expr::atom(call))
         })
         .collect();
-    values.push(("_state".into(), Expr::atom("bao::ItemState::default()")));
+    if let ReadFrom::Item(_) = from {
+        values.push(("_state".into(), Expr::atom("bao::ItemState::default()")));
+    }
     Expr::call("Ok", [Expr::structure("Self", values)]).layout(BODY_INDENT, BODY_INDENT, "")
 }
 
-/// A field's `FieldSchema` literal.
-fn field_schema(field: &ir::Field) -> Expr {
-    let new = Expr::call(
-        "bao::FieldSchema::new",
-        [
-            Expr::atom(format!("{:?}", field.name)),
-            Expr::atom(format!("bao::FieldKind::{}", kind(field.field_type))),
-            Expr::atom(field.required.to_string()),
-        ],
-    );
+/// A field's `FieldSchema` literal; `reference` is `&` for a list's items.
+fn field_schema(schema: &Schema, field: &ir::Field, reference: &str) -> Expr {
+    let new = Expr::call("bao::FieldSchema::new", new_args(field));
     let mut limits: Vec<(String, Expr)> = [
         ("max_length", field.max_length),
         ("max_member_count", field.max_member_count),
@@ -887,14 +1055,36 @@ fn field_schema(field: &ir::Field) -> Expr {
             limits.push((name.to_owned(), Expr::atom(value)));
         }
     }
+    if field.shape.is_some() {
+        let shape = shape_path(schema, field, "::SCHEMA");
+        limits.push(("shape".to_owned(), Expr::atom(format!("Some(&{shape})"))));
+    }
+    if let Some(items) = &field.items {
+        limits.push((
+            "items".to_owned(),
+            Expr::call("Some", [field_schema(schema, items, "&")]),
+        ));
+    }
     match limits.is_empty() {
-        true => new,
+        true => match reference {
+            "" => new,
+            _ => Expr::call(format!("{reference}bao::FieldSchema::new"), new_args(field)),
+        },
         false => Expr::Struct {
-            head: "bao::FieldSchema".into(),
+            head: format!("{reference}bao::FieldSchema"),
             fields: limits,
             rest: Some(new.flat()),
         },
     }
+}
+
+/// The arguments of `bao::FieldSchema::new`: name, kind, required.
+fn new_args(field: &ir::Field) -> [Expr; 3] {
+    [
+        Expr::atom(format!("{:?}", field.name)),
+        Expr::atom(format!("bao::FieldKind::{}", kind(field.field_type))),
+        Expr::atom(field.required.to_string()),
+    ]
 }
 
 /// The `&CustomFieldSchema` of a field of a declared type or `rustType`.

@@ -4,6 +4,9 @@
 //! - class A, invisible to Node: `rustName` (and the `add_<field>` methods, which need no key);
 //! - class B, looser on Node: `values`, `min`, `max`, `pattern`, `validate`. DynamoBao's codegen
 //!   accepts them and its runtime ignores them, so a Node writer may store what bao refuses.
+//! - class D, new storage types: `ObjectField` and `ListField` (with the top-level `shapes:`).
+//!   DynamoBao's codegen loads them only with the pass-through field files that
+//!   `bao codegen --dynamo-bao-fields DIR` writes, and Node writers do not check their values.
 //!
 //! Without a setting, `bao codegen` prints one warning (B058) for the class B extensions in use.
 //! `bao: {compatibility: bao}` says that bao is the table's only writer: no warning.
@@ -21,6 +24,8 @@ pub(crate) enum Extension {
     Max,
     Pattern,
     Validate,
+    ObjectField,
+    ListField,
 }
 
 impl Extension {
@@ -33,6 +38,19 @@ impl Extension {
             Extension::Max => "max",
             Extension::Pattern => "pattern",
             Extension::Validate => "validate",
+            Extension::ObjectField => "ObjectField",
+            Extension::ListField => "ListField",
+        }
+    }
+
+    /// What a Node DynamoBao service does with it, for errors.
+    fn node_behaviour(self) -> &'static str {
+        match self {
+            Extension::ObjectField | Extension::ListField => {
+                "DynamoBao loads it only with `bao codegen --dynamo-bao-fields`, and does not \
+                 check its values"
+            }
+            _ => "not honoured by DynamoBao",
         }
     }
 
@@ -64,9 +82,18 @@ pub(crate) enum Compatibility {
     DynamoBao,
 }
 
-/// The uses of extensions of one field.
-pub(super) fn uses_of(model: &str, field: &FieldDef) -> Vec<ExtensionUse> {
+/// The uses of extensions of one field of type `field_type`.
+pub(super) fn uses_of(model: &str, field: &FieldDef, field_type: FieldType) -> Vec<ExtensionUse> {
+    let type_span = field.field_type.as_ref().map(|t| t.span);
     let spans = [
+        (
+            Extension::ObjectField,
+            type_span.filter(|_| field_type == FieldType::ObjectField),
+        ),
+        (
+            Extension::ListField,
+            type_span.filter(|_| field_type == FieldType::ListField),
+        ),
         (Extension::Values, field.values.as_ref().map(|v| v.span)),
         (
             Extension::RustName,
@@ -178,7 +205,7 @@ pub(crate) fn refuse(reporter: &mut Reporter, uses: &[&ExtensionUse]) {
                     extension.field,
                     extension.model
                 ),
-                "not honoured by DynamoBao",
+                extension.extension.node_behaviour(),
             )
             .help(
                 "remove it, or state `bao: {compatibility: bao}` if no Node service writes \

@@ -29,35 +29,61 @@ impl<'d> Checker<'_, 'd> {
             return;
         };
         let mapping_defaults = def.mapping.as_ref().is_some_and(|mapping| mapping.value);
+        let owner = (model.as_str(), resolved.model.rust_name.clone());
         let mut rust_names: BTreeMap<String, Span> = BTreeMap::new();
         for field in &fields.value {
             resolved.declared.insert(field.name.value.as_str());
             let rust_name = self.field_name(model, field, &mut rust_names);
-            let Some((field_type, declared)) = self.field_type(model, field, mapping_defaults)
+            let Some(resolved_field) =
+                self.resolve_field((owner.0, &owner.1), field, rust_name, mapping_defaults, None)
             else {
                 continue;
             };
-            let declared = declared.and_then(|name| {
-                let resolved = self.declared_types.get(&name)?.clone();
-                Some((name, resolved))
-            });
-            let declared = declared
-                .as_ref()
-                .map(|(name, resolved)| (name.as_str(), resolved));
-            let mut resolved_field = self.field_options(model, field, field_type, rust_name);
-            resolved_field.custom = self.custom_type(model, field, field_type, declared);
-            if let Some(values) = field
-                .values
-                .as_ref()
-                .filter(|_| field_types::option_applies("values", field_type))
-            {
-                let names = (model.as_str(), resolved.model.rust_name.as_str());
-                self.enum_field(names, field, values, &mut resolved_field);
-            }
-            self.extensions.extend(compat::uses_of(model, field));
             resolved.model.fields.push(resolved_field);
             resolved.field_spans.push(field.name.span);
         }
+    }
+
+    /// A field of a model or a shape (`owner`: its YAML and Rust names), with its type,
+    /// options, declared type, enum, shape and items; `None` when its type is missing or
+    /// unknown (reported). `container` is where a nested field sits (`"shape"`, `"list"`):
+    /// there, types bao stamps on the item are refused.
+    pub(super) fn resolve_field(
+        &mut self,
+        owner: (&str, &str),
+        field: &FieldDef,
+        rust_name: String,
+        mapping_defaults: bool,
+        container: Option<&str>,
+    ) -> Option<ir::Field> {
+        let model = owner.0;
+        let (field_type, declared) = self.field_type(model, field, mapping_defaults)?;
+        if let Some(container) = container {
+            self.nested_field(model, field, field_type, container);
+        }
+        let declared = declared.and_then(|name| {
+            let resolved = self.declared_types.get(&name)?.clone();
+            Some((name, resolved))
+        });
+        let declared = declared
+            .as_ref()
+            .map(|(name, resolved)| (name.as_str(), resolved));
+        let mut resolved_field = self.field_options(model, field, field_type, rust_name);
+        resolved_field.custom = self.custom_type(model, field, field_type, declared);
+        if let Some(values) = field
+            .values
+            .as_ref()
+            .filter(|_| field_types::option_applies("values", field_type))
+        {
+            self.enum_field(owner, field, values, &mut resolved_field);
+        }
+        match field_type {
+            FieldType::ObjectField => resolved_field.shape = self.shape_reference(model, field),
+            FieldType::ListField => resolved_field.items = self.list_items(owner, field),
+            _ => {}
+        }
+        self.extensions.extend(compat::uses_of(model, field, field_type));
+        Some(resolved_field)
     }
 
     /// Makes `resolved` hold the enum of its `values`: its Rust type is the enum's.
@@ -329,7 +355,9 @@ impl<'d> Checker<'_, 'd> {
                 .help("rename the field to `ttl`");
         }
         let allowed = |option: &str| field_types::option_applies(option, field_type);
-        let options: [(&str, Option<Span>); 10] = [
+        let options: [(&str, Option<Span>); 12] = [
+            ("shape", field.shape.as_ref().map(|o| o.span)),
+            ("items", field.items.as_ref().map(|o| o.name.span)),
             ("autoAssign", field.auto_assign.as_ref().map(|o| o.span)),
             ("defaultValue", field.default_value.as_ref().map(|o| o.span)),
             ("maxLength", field.max_length.as_ref().map(|o| o.span)),
@@ -446,6 +474,8 @@ impl<'d> Checker<'_, 'd> {
                 "maxMemberCount",
             ),
             related_model,
+            shape: None,
+            items: None,
             custom: None,
             enumeration: None,
             min: field

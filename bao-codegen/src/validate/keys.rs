@@ -105,7 +105,7 @@ impl<'d> Checker<'_, 'd> {
             &format!("the {} of {context}", role.describe()),
         )?;
         match field_type {
-            T::StringSetField | T::BinaryField => {
+            T::StringSetField | T::BinaryField | T::ObjectField | T::ListField => {
                 self.unindexable(
                     part,
                     field_type,
@@ -189,7 +189,7 @@ impl<'d> Checker<'_, 'd> {
                 format!("{} `{}` cannot be {role}", type_name(field_type), part.value),
                 format!("{} values cannot be encoded into a key", type_name(field_type)),
             )
-            .help("keys and unique constraints need a string, number, date, boolean, ULID or related field");
+            .help("keys and unique constraints need a string, number, date, boolean, ULID or related field; DynamoDB cannot index a member of a map or a list");
     }
 
     pub(super) fn indexes(&mut self, resolved: &mut Resolved<'d>) {
@@ -410,7 +410,10 @@ impl<'d> Checker<'_, 'd> {
         let field_type = self.field_reference(resolved, field, context)?;
         if matches!(
             field_type,
-            FieldType::StringSetField | FieldType::BinaryField
+            FieldType::StringSetField
+                | FieldType::BinaryField
+                | FieldType::ObjectField
+                | FieldType::ListField
         ) {
             self.unindexable(field, field_type, &format!("the field of {context}"));
             return None;

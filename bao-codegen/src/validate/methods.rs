@@ -35,28 +35,36 @@ impl<'d> Checker<'_, 'd> {
         }
     }
 
-    pub(super) fn modules(&mut self, resolved: &[Resolved<'d>]) {
-        let mut seen: BTreeMap<&str, (&str, Span)> = BTreeMap::new();
-        for model in resolved {
-            let module = model.model.module.as_str();
+    /// Reports models and shapes whose modules would have the same file name.
+    pub(super) fn modules(&mut self, resolved: &[Resolved<'d>], shapes: &[crate::defs::ShapeDef]) {
+        let models = resolved.iter().map(|model| {
+            let name = model.model.rust_name.as_str();
+            (model.model.module.clone(), name, model.def.name.span)
+        });
+        let shapes = shapes.iter().map(|shape| {
+            let module = naming::module_name(&shape.name.value).unwrap_or_default();
+            (module, shape.name.value.as_str(), shape.name.span)
+        });
+        let mut seen: BTreeMap<String, (&str, Span)> = BTreeMap::new();
+        for (module, name, span) in models.chain(shapes) {
             if module.is_empty() {
                 continue;
             }
-            if let Some((first, span)) = seen.get(module) {
+            if let Some((first, first_span)) = seen.get(&module) {
                 self.reporter
                     .error(
                         Code::ModuleNameCollision,
-                        model.def.name.span,
-                        format!(
-                            "models `{first}` and `{}` have the same module name `{module}`",
-                            model.def.name.value
-                        ),
+                        span,
+                        format!("`{first}` and `{name}` have the same module name `{module}`"),
                         format!("module `{module}`"),
                     )
-                    .secondary(*span, format!("also module `{module}`"))
-                    .help("rename one of the models so that their snake_case names differ");
+                    .secondary(*first_span, format!("also module `{module}`"))
+                    .help(
+                        "rename one of them (models and shapes each get a module) so that \
+                         their snake_case names differ",
+                    );
             } else {
-                seen.insert(module, (model.def.name.value.as_str(), model.def.name.span));
+                seen.insert(module, (name, span));
             }
         }
     }

@@ -28,6 +28,7 @@ mod fields;
 mod keys;
 mod methods;
 mod options;
+mod shapes;
 #[cfg(test)]
 mod tests;
 mod updates;
@@ -166,11 +167,17 @@ pub(crate) fn validate(
             .collect(),
         used_types: BTreeSet::new(),
         extensions: Vec::new(),
+        shape_names: loaded
+            .shapes
+            .iter()
+            .map(|shape| shape.name.value.clone())
+            .collect(),
     };
     checker.declared_types = checker.declared_types(field_types);
+    let shapes = checker.shapes(&loaded.shapes);
     let mut resolved: Vec<Resolved<'_>> = models.iter().map(|model| checker.model(model)).collect();
     checker.prefixes(&resolved);
-    checker.modules(&resolved);
+    checker.modules(&resolved, &loaded.shapes);
     checker.enum_types(&resolved);
     checker.update_methods(&resolved);
     checker.methods(&mut resolved);
@@ -194,7 +201,7 @@ pub(crate) fn validate(
         .collect();
     let mut models: Vec<ir::Model> = resolved.into_iter().map(|r| r.model).collect();
     models.sort_by(|a, b| a.name.cmp(&b.name));
-    (ir::Schema { models }, spans, extensions)
+    (ir::Schema { models, shapes }, spans, extensions)
 }
 
 /// The YAML spelling of a field type.
@@ -274,6 +281,8 @@ struct Checker<'r, 'd> {
     used_types: BTreeSet<String>,
     /// Every use of a bao extension, in schema order.
     extensions: Vec<compat::ExtensionUse>,
+    /// The name of every shape, including those with errors.
+    shape_names: BTreeSet<String>,
 }
 
 impl<'d> Checker<'_, 'd> {

@@ -261,23 +261,34 @@ fn every_accepted_key_and_option_has_an_effect_or_warns() {
             let value = match (option.name, option.value) {
                 // The related model is required: changing it must show.
                 ("model", _) => "Note".to_owned(),
+                ("shape", _) => "Geo".to_owned(),
                 (_, OptionValue::Boolean) => "true".to_owned(),
                 (_, OptionValue::String) => "sample".to_owned(),
                 (_, OptionValue::Number) => "2.5".to_owned(),
                 (_, OptionValue::Integer { .. }) => "3".to_owned(),
                 (_, OptionValue::DateTime) => "2024-01-01".to_owned(),
                 (_, OptionValue::StringList) => "[one, two]".to_owned(),
+                // The items are required: changing them must show.
+                (_, OptionValue::Field) => "IntegerField".to_owned(),
             };
+            let shapes = "shapes:\n  Geo:\n    fields:\n      lat: {type: FloatField}\n  \
+                          Pin:\n    fields:\n      label: {type: StringField}\n";
             let field = |extra: &str| {
                 let body = match option.name {
                     "model" => format!("type: {}, model: {value}", spec.name),
                     _ => format!("{base}{extra}"),
                 };
-                note_schema("", &format!("      other: {{{body}}}\n"))
+                let schema = note_schema("", &format!("      other: {{{body}}}\n"));
+                match option.name {
+                    "shape" | "items" => format!("{shapes}{schema}"),
+                    _ => schema,
+                }
             };
             let with = field(&format!(", {}: {value}", option.name));
             let without = match option.name {
                 "model" => note_schema("", &format!("      other: {{{base}}}\n")),
+                "shape" => field(", shape: Pin"),
+                "items" => field(", items: StringField"),
                 _ => field(""),
             };
             assert_has_effect(

@@ -1,5 +1,5 @@
 //! The methods of each generated `<Model>Update`: one setter per field it can change, and
-//! `clear_`, `add_`, `add_to_` and `remove_from_` where they apply; two fields must not give
+//! `clear_`, `add_`, `add_to_`, `remove_from_`, `append_` and `patch_` where they apply; two fields must not give
 //! the same method name.
 
 use super::*;
@@ -67,6 +67,12 @@ fn update_methods_of(field: &ir::Field, is_key: bool) -> Vec<String> {
     if field.field_type == T::StringSetField {
         methods.push(format!("add_to_{bare}"));
         methods.push(format!("remove_from_{bare}"));
+    }
+    if field.field_type == T::ListField {
+        methods.push(format!("append_{bare}"));
+    }
+    if field.patchable() {
+        methods.push(format!("patch_{bare}"));
     }
     methods
 }

@@ -11,6 +11,8 @@
 //! | `ulid::Ulid` | Ulid, Version, Related | `S` |
 //! | `Vec<u8>` | Binary | `B` |
 //! | `BTreeSet<String>` | StringSet | `SS`; an empty set is an absent attribute |
+//! | a generated shape struct | Object | `M`, one member per field of the shape, each stored as that field would be at the top level; an absent optional member is omitted |
+//! | `Vec<T>` | List | `L` of `T`s; an empty list is an absent attribute, an empty element (inner list or set) `NULL` |
 //! | `Option<T>` | any | `None` is an absent attribute |
 //!
 //! Timestamps are stored at millisecond (seconds for Ttl) precision, rounded toward the past.
@@ -24,7 +26,7 @@ mod pattern;
 pub(crate) use number::{Number, to_js_exponential, to_js_string};
 
 use crate::error::{Error, Result};
-use crate::schema::{FieldKind, FieldSchema, TextFormat};
+use crate::schema::{FieldKind, FieldSchema, ShapeSchema, TextFormat};
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
@@ -165,6 +167,69 @@ impl FieldValue for BTreeSet<String> {
     }
 }
 
+/// The elements of a ListField. `Vec<u8>` is a BinaryField's bytes, not a list: no `u8` is a
+/// [`FieldValue`].
+impl<T: FieldValue> FieldValue for Vec<T> {
+    /// An empty list is stored as an absent attribute, as an empty string set is. An element
+    /// that stores as nothing (an empty inner list or set) is a `NULL`, which reads back as
+    /// that empty value.
+    fn to_attr(&self, kind: FieldKind) -> Option<AttributeValue> {
+        let elements: Vec<AttributeValue> = self
+            .iter()
+            .map(|element| {
+                element
+                    .to_attr(element_kind(kind))
+                    .unwrap_or(AttributeValue::Null(true))
+            })
+            .collect();
+        (!elements.is_empty()).then_some(AttributeValue::L(elements))
+    }
+
+    /// Reads an `L`, and also the `SS` and `NS` a Node service's marshaller makes of an array
+    /// of strings or numbers.
+    fn from_attr(attr: &AttributeValue, kind: FieldKind) -> Result<Self, String> {
+        let kind = element_kind(kind);
+        let element = |index: usize, attr: &AttributeValue| {
+            let read = match attr {
+                AttributeValue::Null(_) => T::absent().ok_or_else(|| "the element is null".into()),
+                attr => T::from_attr(attr, kind),
+            };
+            read.map_err(|message| format!("element {index}: {message}"))
+        };
+        match attr {
+            AttributeValue::L(elements) => elements
+                .iter()
+                .enumerate()
+                .map(|(index, attr)| element(index, attr))
+                .collect(),
+            AttributeValue::Ss(members) => members
+                .iter()
+                .enumerate()
+                .map(|(index, member)| element(index, &AttributeValue::S(member.clone())))
+                .collect(),
+            AttributeValue::Ns(members) => members
+                .iter()
+                .enumerate()
+                .map(|(index, member)| element(index, &AttributeValue::N(member.clone())))
+                .collect(),
+            other => Err(unexpected("L", other)),
+        }
+    }
+
+    fn absent() -> Option<Self> {
+        Some(Vec::new())
+    }
+}
+
+/// The kind a list's elements are encoded with: a Ttl list would be epoch seconds, any other
+/// kind keeps the default encodings (dates as epoch milliseconds).
+fn element_kind(list: FieldKind) -> FieldKind {
+    match list {
+        FieldKind::Ttl => FieldKind::Ttl,
+        _ => FieldKind::List,
+    }
+}
+
 impl<T: FieldValue> FieldValue for Option<T> {
     fn to_attr(&self, kind: FieldKind) -> Option<AttributeValue> {
         self.as_ref().and_then(|value| value.to_attr(kind))
@@ -204,6 +269,40 @@ pub fn get_opt<T: FieldValue>(
         .transpose()
 }
 
+/// The members of a shape's map (an ObjectField's value).
+pub fn shape_members(attr: &AttributeValue) -> Result<&Item, String> {
+    match attr {
+        AttributeValue::M(members) => Ok(members),
+        other => Err(unexpected("M", other)),
+    }
+}
+
+/// Reads a member of a shape's map; an absent member reads as the type's
+/// [absent value](FieldValue::absent), else is an error naming it.
+pub fn member<T: FieldValue>(members: &Item, field: &FieldSchema) -> Result<T, String> {
+    match present(members, field.name) {
+        Some(attr) => T::from_attr(attr, field.kind).map_err(|message| in_member(field, message)),
+        None => T::absent().ok_or_else(|| in_member(field, "the member is missing".into())),
+    }
+}
+
+/// Reads a member of a shape's map, or `default()` when it is absent.
+pub fn member_or_else<T: FieldValue>(
+    members: &Item,
+    field: &FieldSchema,
+    default: impl FnOnce() -> T,
+) -> Result<T, String> {
+    match present(members, field.name) {
+        Some(attr) => T::from_attr(attr, field.kind).map_err(|message| in_member(field, message)),
+        None => Ok(default()),
+    }
+}
+
+/// A message about a member, prefixed with its name: `` `city`: ... ``.
+fn in_member(field: &FieldSchema, message: String) -> String {
+    format!("`{}`: {message}", field.name)
+}
+
 /// Stores a field in an item; a value stored as an absent attribute is not inserted.
 pub fn put<T: FieldValue>(item: &mut Item, field: &FieldSchema, value: &T) {
     if let Some(attr) = value.to_attr(field.kind) {
@@ -240,6 +339,34 @@ pub fn validate_field(
         model,
         field: field.name,
         message,
+    })
+}
+
+/// Checks one change of a patch to a map: `members` leads from the field's map down to the
+/// member changed. A value is checked as [`validate_field`] checks one; a required member
+/// cannot be removed. The error names the field and the member's path in it.
+pub(crate) fn validate_member(
+    model: &'static str,
+    field: &FieldSchema,
+    members: &[&'static FieldSchema],
+    change: &crate::changes::Change,
+) -> Result<()> {
+    use crate::changes::Change;
+    let Some(member) = members.last() else {
+        return Ok(());
+    };
+    let result = match change {
+        Change::Set(attr) => check_field(member, attr),
+        Change::Remove if member.required => Err("is required and cannot be removed".to_owned()),
+        _ => Ok(()),
+    };
+    result.map_err(|message| {
+        let path: Vec<&str> = members.iter().map(|member| member.name).collect();
+        Error::Validation {
+            model,
+            field: field.name,
+            message: format!("`{}`: {message}", path.join(".")),
+        }
     })
 }
 
@@ -311,6 +438,27 @@ fn check_field(field: &FieldSchema, attr: &AttributeValue) -> Result<(), String>
                 check_length(member, field.max_string_length, "a member")?;
             }
         }
+        (K::Object, AttributeValue::M(members)) => {
+            if let Some(shape) = field.shape {
+                check_members(shape, members)?;
+            }
+        }
+        (K::List, AttributeValue::L(elements)) => {
+            if elements.is_empty() {
+                return Err("an empty list is stored as no attribute".into());
+            }
+            if let Some(items) = field.items {
+                // A `NULL` element stands for an empty inner list or set.
+                let stored = elements
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, element)| !matches!(element, AttributeValue::Null(_)));
+                for (index, element) in stored {
+                    check_field(items, element)
+                        .map_err(|message| format!("element {index}: {message}"))?;
+                }
+            }
+        }
         (kind, other) => {
             return Err(unexpected(expected_type(kind), other));
         }
@@ -321,6 +469,27 @@ fn check_field(field: &FieldSchema, attr: &AttributeValue) -> Result<(), String>
     }
     match field.validator {
         Some(validator) => validator.run(field, attr),
+        None => Ok(()),
+    }
+}
+
+/// Every member of a shape's map: the required ones present, each within its field's limits,
+/// no member the shape does not have.
+fn check_members(shape: &ShapeSchema, members: &Item) -> Result<(), String> {
+    for field in shape.fields {
+        match members.get(field.name) {
+            Some(attr) => check_field(field, attr).map_err(|message| in_member(field, message))?,
+            None if field.required => {
+                return Err(format!("`{}` is required", field.name));
+            }
+            None => {}
+        }
+    }
+    match members
+        .keys()
+        .find(|name| !shape.fields.iter().any(|field| field.name == name.as_str()))
+    {
+        Some(unknown) => Err(format!("`{}` has no field `{unknown}`", shape.name)),
         None => Ok(()),
     }
 }
@@ -385,6 +554,8 @@ fn expected_type(kind: FieldKind) -> &'static str {
         K::Boolean => "BOOL",
         K::Binary => "B",
         K::StringSet => "SS",
+        K::Object => "M",
+        K::List => "L",
     }
 }
 

@@ -1,6 +1,6 @@
 //! The typed condition language shared by ConditionExpressions and FilterExpressions.
 
-use super::ExprBuilder;
+use super::{ExprBuilder, Path};
 use crate::codec::FieldValue;
 use crate::keys::PK_ATTR;
 use crate::schema::{FieldKind, FieldSchema};
@@ -24,23 +24,25 @@ const MAX_IN_OPERANDS: usize = 100;
 /// `attribute_not_exists`, `ne` an `attribute_exists`, and an ordering comparison false, as
 /// DynamoDB compares a missing attribute.
 pub struct Attr<T> {
-    name: &'static str,
+    path: Path,
     kind: FieldKind,
     value_type: PhantomData<fn() -> T>,
 }
 
 impl<T> Clone for Attr<T> {
     fn clone(&self) -> Self {
-        *self
+        Attr {
+            path: self.path.clone(),
+            kind: self.kind,
+            value_type: PhantomData,
+        }
     }
 }
-
-impl<T> Copy for Attr<T> {}
 
 impl<T> fmt::Debug for Attr<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Attr")
-            .field("name", &self.name)
+            .field("path", &self.path)
             .field("kind", &self.kind)
             .finish()
     }
@@ -49,8 +51,14 @@ impl<T> fmt::Debug for Attr<T> {
 impl<T> Attr<T> {
     /// A handle to the attribute `name`, stored as a field of `kind`.
     pub const fn new(name: &'static str, kind: FieldKind) -> Self {
+        Attr::at(Path::attr(name), kind)
+    }
+
+    /// A handle to the value at `path` (a member of a map, an element of a list), stored as a
+    /// field of `kind`.
+    pub const fn at(path: Path, kind: FieldKind) -> Self {
         Attr {
-            name,
+            path,
             kind,
             value_type: PhantomData,
         }
@@ -61,9 +69,14 @@ impl<T> Attr<T> {
         Attr::new(field.name, field.kind)
     }
 
-    /// The attribute name.
-    pub const fn name(&self) -> &'static str {
-        self.name
+    /// The top-level attribute's name.
+    pub fn name(&self) -> &str {
+        self.path.attribute()
+    }
+
+    /// Where the value sits in the item.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// The field kind.
@@ -74,13 +87,13 @@ impl<T> Attr<T> {
     /// `attribute_exists(attr)`.
     #[must_use]
     pub fn exists(&self) -> Condition {
-        Condition::Exists { attr: self.name }
+        Condition::Exists { attr: self.path.clone() }
     }
 
     /// `attribute_not_exists(attr)`.
     #[must_use]
     pub fn not_exists(&self) -> Condition {
-        Condition::NotExists { attr: self.name }
+        Condition::NotExists { attr: self.path.clone() }
     }
 }
 
@@ -92,7 +105,7 @@ impl<T: FieldValue> Attr<T> {
     fn compare(&self, op: CompareOp, value: impl Into<T>) -> Condition {
         match self.stored(value) {
             Some(value) => Condition::Compare {
-                attr: self.name,
+                attr: self.path.clone(),
                 op,
                 value,
             },
@@ -105,7 +118,7 @@ impl<T: FieldValue> Attr<T> {
     pub fn eq(&self, value: impl Into<T>) -> Condition {
         match self.stored(value) {
             Some(value) => Condition::Compare {
-                attr: self.name,
+                attr: self.path.clone(),
                 op: CompareOp::Eq,
                 value,
             },
@@ -118,7 +131,7 @@ impl<T: FieldValue> Attr<T> {
     pub fn ne(&self, value: impl Into<T>) -> Condition {
         match self.stored(value) {
             Some(value) => Condition::Compare {
-                attr: self.name,
+                attr: self.path.clone(),
                 op: CompareOp::Ne,
                 value,
             },
@@ -155,7 +168,7 @@ impl<T: FieldValue> Attr<T> {
     pub fn between(&self, low: impl Into<T>, high: impl Into<T>) -> Condition {
         match (self.stored(low), self.stored(high)) {
             (Some(low), Some(high)) => Condition::Between {
-                attr: self.name,
+                attr: self.path.clone(),
                 low,
                 high,
             },
@@ -176,7 +189,7 @@ impl<T: FieldValue> Attr<T> {
             }
         }
         let is_in = Condition::In {
-            attr: self.name,
+            attr: self.path.clone(),
             values: stored,
         };
         if absent {
@@ -192,7 +205,7 @@ impl Attr<String> {
     #[must_use]
     pub fn begins_with(&self, prefix: &str) -> Condition {
         Condition::BeginsWith {
-            attr: self.name,
+            attr: self.path.clone(),
             prefix: AttributeValue::S(prefix.to_owned()),
         }
     }
@@ -201,7 +214,7 @@ impl Attr<String> {
     #[must_use]
     pub fn contains(&self, part: &str) -> Condition {
         Condition::Contains {
-            attr: self.name,
+            attr: self.path.clone(),
             operand: AttributeValue::S(part.to_owned()),
         }
     }
@@ -209,7 +222,7 @@ impl Attr<String> {
     /// `size(attr)`: the length of the string in bytes.
     #[must_use]
     pub fn size(&self) -> Size {
-        Size { attr: self.name }
+        Size { attr: self.path.clone() }
     }
 }
 
@@ -218,7 +231,7 @@ impl Attr<BTreeSet<String>> {
     #[must_use]
     pub fn contains(&self, member: &str) -> Condition {
         Condition::Contains {
-            attr: self.name,
+            attr: self.path.clone(),
             operand: AttributeValue::S(member.to_owned()),
         }
     }
@@ -226,7 +239,7 @@ impl Attr<BTreeSet<String>> {
     /// `size(attr)`: the number of members.
     #[must_use]
     pub fn size(&self) -> Size {
-        Size { attr: self.name }
+        Size { attr: self.path.clone() }
     }
 }
 
@@ -234,17 +247,22 @@ impl Attr<Vec<u8>> {
     /// `size(attr)`: the length in bytes.
     #[must_use]
     pub fn size(&self) -> Size {
-        Size { attr: self.name }
+        Size { attr: self.path.clone() }
     }
 }
 
 /// The `size()` of an attribute, to compare with a number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Size {
-    attr: &'static str,
+    attr: Path,
 }
 
 impl Size {
+    /// The size of the value at `path`.
+    pub(crate) fn of(attr: Path) -> Size {
+        Size { attr }
+    }
+
     fn compare(self, op: CompareOp, size: usize) -> Condition {
         Condition::Size {
             attr: self.attr,
@@ -331,8 +349,8 @@ impl CompareOp {
 pub enum Condition {
     /// `attr <op> value`.
     Compare {
-        /// Attribute name.
-        attr: &'static str,
+        /// Where the value sits.
+        attr: Path,
         /// Operator.
         op: CompareOp,
         /// Stored value.
@@ -340,8 +358,8 @@ pub enum Condition {
     },
     /// `attr BETWEEN low AND high`.
     Between {
-        /// Attribute name.
-        attr: &'static str,
+        /// Where the value sits.
+        attr: Path,
         /// Lower bound, included.
         low: AttributeValue,
         /// Upper bound, included.
@@ -349,39 +367,39 @@ pub enum Condition {
     },
     /// `attr IN (values)`; an empty list matches nothing.
     In {
-        /// Attribute name.
-        attr: &'static str,
+        /// Where the value sits.
+        attr: Path,
         /// Stored values.
         values: Vec<AttributeValue>,
     },
     /// `begins_with(attr, prefix)`.
     BeginsWith {
-        /// Attribute name.
-        attr: &'static str,
+        /// Where the value sits.
+        attr: Path,
         /// The prefix.
         prefix: AttributeValue,
     },
     /// `contains(attr, operand)`: a substring of a string or a member of a set.
     Contains {
-        /// Attribute name.
-        attr: &'static str,
+        /// Where the value sits.
+        attr: Path,
         /// The substring or member.
         operand: AttributeValue,
     },
     /// `attribute_exists(attr)`.
     Exists {
-        /// Attribute name.
-        attr: &'static str,
+        /// Where the value sits.
+        attr: Path,
     },
     /// `attribute_not_exists(attr)`.
     NotExists {
-        /// Attribute name.
-        attr: &'static str,
+        /// Where the value sits.
+        attr: Path,
     },
     /// `size(attr) <op> size`.
     Size {
-        /// Attribute name.
-        attr: &'static str,
+        /// Where the value sits.
+        attr: Path,
         /// Operator.
         op: CompareOp,
         /// The size compared with.
@@ -455,13 +473,13 @@ impl Condition {
             Condition::Compare { attr, op, value } => {
                 format!(
                     "{} {} {}",
-                    b.name(attr),
+                    b.path(attr),
                     op.symbol(),
                     b.value(value.clone())
                 )
             }
             Condition::Between { attr, low, high } => {
-                let name = b.name(attr);
+                let name = b.path(attr);
                 format!(
                     "{name} BETWEEN {} AND {}",
                     b.value(low.clone()),
@@ -470,7 +488,7 @@ impl Condition {
             }
             Condition::In { values, .. } if values.is_empty() => Condition::never().render(b),
             Condition::In { attr, values } => {
-                let name = b.name(attr);
+                let name = b.path(attr);
                 let lists: Vec<String> = values
                     .chunks(MAX_IN_OPERANDS)
                     .map(|chunk| {
@@ -482,15 +500,15 @@ impl Condition {
                 group(lists, " OR ")
             }
             Condition::BeginsWith { attr, prefix } => {
-                format!("begins_with({}, {})", b.name(attr), b.value(prefix.clone()))
+                format!("begins_with({}, {})", b.path(attr), b.value(prefix.clone()))
             }
             Condition::Contains { attr, operand } => {
-                format!("contains({}, {})", b.name(attr), b.value(operand.clone()))
+                format!("contains({}, {})", b.path(attr), b.value(operand.clone()))
             }
-            Condition::Exists { attr } => format!("attribute_exists({})", b.name(attr)),
-            Condition::NotExists { attr } => format!("attribute_not_exists({})", b.name(attr)),
+            Condition::Exists { attr } => format!("attribute_exists({})", b.path(attr)),
+            Condition::NotExists { attr } => format!("attribute_not_exists({})", b.path(attr)),
             Condition::Size { attr, op, size } => {
-                let name = b.name(attr);
+                let name = b.path(attr);
                 format!(
                     "size({name}) {} {}",
                     op.symbol(),
@@ -537,15 +555,15 @@ impl Condition {
         }
     }
 
-    /// The attribute names the condition reads, each once, in order of first use.
-    pub fn attributes(&self) -> impl Iterator<Item = &'static str> {
+    /// The top-level attribute names the condition reads, each once, in order of first use.
+    pub fn attributes(&self) -> impl Iterator<Item = &str> {
         let mut names = Vec::new();
         self.collect_attributes(&mut names);
         names.into_iter()
     }
 
-    fn collect_attributes(&self, names: &mut Vec<&'static str>) {
-        let mut add = |name: &'static str| {
+    fn collect_attributes<'a>(&'a self, names: &mut Vec<&'a str>) {
+        let mut add = |name: &'a str| {
             if !names.contains(&name) {
                 names.push(name);
             }
@@ -557,9 +575,9 @@ impl Condition {
             | Condition::Contains { attr, .. }
             | Condition::Exists { attr }
             | Condition::NotExists { attr }
-            | Condition::Size { attr, .. } => add(attr),
+            | Condition::Size { attr, .. } => add(attr.attribute()),
             Condition::In { values, .. } if values.is_empty() => add(PK_ATTR),
-            Condition::In { attr, .. } => add(attr),
+            Condition::In { attr, .. } => add(attr.attribute()),
             Condition::All(conditions) | Condition::Any(conditions) if conditions.is_empty() => {
                 add(PK_ATTR)
             }
@@ -855,12 +873,30 @@ mod tests {
     }
 
     #[test]
+    fn conditions_on_nested_paths_name_each_step() {
+        let lat = Attr::<f64>::at(
+            Path::attr("address").member("geo").member("lat"),
+            FieldKind::Float,
+        );
+        let mut b = ExprBuilder::new();
+        assert_eq!(lat.gt(40.5).render(&mut b), "#n1.#n2.#n3 > :v1");
+        let (names, _) = b.into_parts();
+        let names = names.expect("names");
+        assert_eq!(
+            [&names["#n1"], &names["#n2"], &names["#n3"]],
+            ["address", "geo", "lat"]
+        );
+        assert_eq!(lat.name(), "address");
+        assert_eq!(lat.path().to_string(), "address.geo.lat");
+    }
+
+    #[test]
     fn attr_handles_are_const() {
         assert_eq!(TITLE.name(), "title");
         assert_eq!(TTL.kind(), FieldKind::Ttl);
         assert_eq!(
             format!("{TITLE:?}"),
-            "Attr { name: \"title\", kind: String }"
+            "Attr { path: Path(title), kind: String }"
         );
     }
 }

@@ -6,10 +6,14 @@
 //! ConditionExpression and an UpdateExpression share their placeholder maps.
 
 mod condition;
+mod list;
+mod path;
 mod sort_key;
 mod update;
 
 pub use condition::{Attr, CompareOp, Condition, Size};
+pub use list::{AttrAt, ListAttr};
+pub use path::{Path, Step};
 pub use sort_key::{SortKey, SortKeyCondition, key_condition};
 pub use update::UpdateExpr;
 
@@ -45,6 +49,22 @@ impl ExprBuilder {
         self.names.insert(placeholder.clone(), attr.to_owned());
         self.name_of.insert(attr.to_owned(), placeholder.clone());
         placeholder
+    }
+
+    /// A document path with a placeholder for each name (`#n1.#n2[0]`).
+    pub fn path(&mut self, path: &Path) -> String {
+        let mut text = self.name(path.attribute());
+        for step in path.steps() {
+            match step {
+                Step::Member(name) => {
+                    let placeholder = self.name(name);
+                    text.push('.');
+                    text.push_str(&placeholder);
+                }
+                Step::Index(index) => text.push_str(&format!("[{index}]")),
+            }
+        }
+        text
     }
 
     /// A new placeholder for a value (`:v1`).

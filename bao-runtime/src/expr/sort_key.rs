@@ -110,12 +110,15 @@ impl<T> SortKey<T> {
     /// Conditions on a sort-key field of `kind`.
     ///
     /// # Panics
-    /// When `kind` is Binary or StringSet, which cannot be keys (at compile time when used
-    /// in a `const`).
+    /// When `kind` is Binary, StringSet, Object or List, which cannot be keys (at compile time
+    /// when used in a `const`).
     pub const fn new(kind: FieldKind) -> Self {
         assert!(
-            !matches!(kind, FieldKind::Binary | FieldKind::StringSet),
-            "Binary and StringSet fields cannot be sort keys"
+            !matches!(
+                kind,
+                FieldKind::Binary | FieldKind::StringSet | FieldKind::Object | FieldKind::List
+            ),
+            "Binary, StringSet, Object and List fields cannot be sort keys"
         );
         SortKey {
             kind,

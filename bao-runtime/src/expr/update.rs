@@ -1,21 +1,23 @@
 //! UpdateExpressions.
 
-use super::ExprBuilder;
+use super::{ExprBuilder, Path};
 use aws_sdk_dynamodb::types::AttributeValue;
 
 /// The changes of one UpdateItem, rendered in DynamoBao's clause order:
 /// `SET a = :v, b = :v ADD c :v REMOVE d DELETE e :v`.
 ///
-/// Each attribute appears at most once (DynamoDB refuses overlapping paths): a later change
-/// of an attribute replaces the earlier one.
+/// DynamoDB refuses two changes of one path, or of a map and a member inside it: a later
+/// change replaces every earlier one it overlaps.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdateExpr {
-    actions: Vec<(String, Action)>,
+    actions: Vec<(Path, Action)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 enum Action {
     Set(AttributeValue),
+    /// `SET path = list_append(if_not_exists(path, :empty), :value)`.
+    Append(AttributeValue),
     Add(AttributeValue),
     Remove,
     Delete(AttributeValue),
@@ -28,29 +30,52 @@ impl UpdateExpr {
     }
 
     /// `SET attr = value`.
-    pub fn set(&mut self, attr: &str, value: AttributeValue) {
-        self.push(attr, Action::Set(value))
+    pub fn set(&mut self, attr: &'static str, value: AttributeValue) {
+        self.set_path(Path::attr(attr), value)
+    }
+
+    /// `SET path = value`: a member of a map, or an element of a list, at any depth.
+    pub fn set_path(&mut self, path: Path, value: AttributeValue) {
+        self.push(path, Action::Set(value))
+    }
+
+    /// Appends the elements of the list `value` to the list at `path`, which an absent
+    /// attribute counts as empty.
+    pub fn append(&mut self, path: Path, value: AttributeValue) {
+        self.push(path, Action::Append(value))
     }
 
     /// `ADD attr value`: adds a number to a number, or members to a set.
-    pub fn add(&mut self, attr: &str, value: AttributeValue) {
-        self.push(attr, Action::Add(value))
+    pub fn add(&mut self, attr: &'static str, value: AttributeValue) {
+        self.push(Path::attr(attr), Action::Add(value))
     }
 
     /// `REMOVE attr`.
-    pub fn remove(&mut self, attr: &str) {
-        self.push(attr, Action::Remove)
+    pub fn remove(&mut self, attr: &'static str) {
+        self.remove_path(Path::attr(attr))
+    }
+
+    /// `REMOVE path`.
+    pub fn remove_path(&mut self, path: Path) {
+        self.push(path, Action::Remove)
     }
 
     /// `DELETE attr value`: removes members from a set.
-    pub fn delete(&mut self, attr: &str, value: AttributeValue) {
-        self.push(attr, Action::Delete(value))
+    pub fn delete(&mut self, attr: &'static str, value: AttributeValue) {
+        self.push(Path::attr(attr), Action::Delete(value))
     }
 
-    fn push(&mut self, attr: &str, action: Action) {
-        match self.actions.iter_mut().find(|(name, _)| name == attr) {
-            Some((_, existing)) => *existing = action,
-            None => self.actions.push((attr.to_owned(), action)),
+    fn push(&mut self, path: Path, action: Action) {
+        let same = self.actions.iter().position(|(existing, _)| *existing == path);
+        self.actions
+            .retain(|(existing, _)| *existing == path || !existing.overlaps(&path));
+        match same {
+            Some(_) => {
+                if let Some(entry) = self.actions.iter_mut().find(|(p, _)| *p == path) {
+                    entry.1 = action;
+                }
+            }
+            None => self.actions.push((path, action)),
         }
     }
 
@@ -59,14 +84,21 @@ impl UpdateExpr {
         self.actions.is_empty()
     }
 
-    /// Whether the expression changes `attr`.
+    /// Whether the expression changes the attribute `attr`, or a place inside it.
     pub fn touches(&self, attr: &str) -> bool {
-        self.actions.iter().any(|(name, _)| name == attr)
+        self.actions.iter().any(|(path, _)| path.attribute() == attr)
     }
 
-    /// The attributes changed, in order of first change.
+    /// The top-level attributes changed, each once, in order of first change.
     pub fn attributes(&self) -> impl Iterator<Item = &str> {
-        self.actions.iter().map(|(name, _)| name.as_str())
+        let mut seen: Vec<&str> = Vec::new();
+        self.actions.iter().filter_map(move |(path, _)| {
+            let attr = path.attribute();
+            (!seen.contains(&attr)).then(|| {
+                seen.push(attr);
+                attr
+            })
+        })
     }
 
     /// The expression text, with placeholders allocated from `b` in clause order; empty when
@@ -78,14 +110,22 @@ impl UpdateExpr {
             let parts: Vec<String> = self
                 .actions
                 .iter()
-                .filter_map(|(attr, action)| match (clause, action) {
+                .filter_map(|(path, action)| match (clause, action) {
                     ("SET", Action::Set(value)) => {
-                        Some(format!("{} = {}", b.name(attr), b.value(value.clone())))
+                        Some(format!("{} = {}", b.path(path), b.value(value.clone())))
+                    }
+                    ("SET", Action::Append(value)) => {
+                        let name = b.path(path);
+                        let empty = b.value(AttributeValue::L(Vec::new()));
+                        let value = b.value(value.clone());
+                        Some(format!(
+                            "{name} = list_append(if_not_exists({name}, {empty}), {value})"
+                        ))
                     }
                     ("ADD", Action::Add(value)) | ("DELETE", Action::Delete(value)) => {
-                        Some(format!("{} {}", b.name(attr), b.value(value.clone())))
+                        Some(format!("{} {}", b.path(path), b.value(value.clone())))
                     }
-                    ("REMOVE", Action::Remove) => Some(b.name(attr)),
+                    ("REMOVE", Action::Remove) => Some(b.path(path)),
                     _ => None,
                 })
                 .collect();
@@ -158,6 +198,37 @@ mod tests {
             crate::expr::Attr::<String>::new("version", crate::schema::FieldKind::Version).eq("v1");
         assert_eq!(set, "SET #n1 = :v1");
         assert_eq!(guard.render(&mut b), "#n1 = :v2");
+    }
+
+    #[test]
+    fn nested_paths_and_appends_render_with_placeholders() {
+        let mut update = UpdateExpr::new();
+        let address = Path::attr("address");
+        update.set_path(address.member("city"), AttributeValue::S("Paris".into()));
+        update.remove_path(address.member("geo").member("lat"));
+        update.append(Path::attr("history"), AttributeValue::L(vec![n("1")]));
+        let mut b = ExprBuilder::new();
+        assert_eq!(
+            update.render(&mut b),
+            "SET #n1.#n2 = :v1, #n3 = list_append(if_not_exists(#n3, :v2), :v3) \
+             REMOVE #n1.#n4.#n5"
+        );
+        assert_eq!(update.attributes().collect::<Vec<_>>(), ["address", "history"]);
+        assert!(update.touches("address"));
+    }
+
+    #[test]
+    fn a_change_replaces_the_changes_it_overlaps() {
+        let mut update = UpdateExpr::new();
+        let address = Path::attr("address");
+        update.set_path(address.member("city"), AttributeValue::S("Paris".into()));
+        update.set_path(address.member("zip"), n("75001"));
+        update.set("address", AttributeValue::M(Default::default()));
+        let mut b = ExprBuilder::new();
+        assert_eq!(update.render(&mut b), "SET #n1 = :v1");
+        update.set_path(address.member("city"), AttributeValue::S("Lyon".into()));
+        let mut b = ExprBuilder::new();
+        assert_eq!(update.render(&mut b), "SET #n1.#n2 = :v1");
     }
 
     #[test]

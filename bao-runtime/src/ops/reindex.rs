@@ -10,7 +10,7 @@ use super::layout;
 use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::codec::Item;
-use crate::expr::{ExprBuilder, UpdateExpr};
+use crate::expr::{ExprBuilder, Path, UpdateExpr};
 use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, SK_ATTR};
 use crate::model::{self, Model, ModelKey};
 use crate::schema::{IndexSchema, ModelSchema};
@@ -75,7 +75,7 @@ pub(crate) fn derived_update(
             .keys()
             .filter(|name| is_derived(name) && !wanted.iter().any(|(wanted, _)| wanted == name));
         for name in unwanted {
-            update.remove(name);
+            update.remove_path(Path::from(name.clone()));
         }
     }
     Ok((!update.is_empty()).then_some(update))

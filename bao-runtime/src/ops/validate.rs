@@ -78,8 +78,15 @@ pub(crate) fn changes(schema: &ModelSchema, changes: &Changes) -> Result<()> {
             ));
         }
         match change {
-            Change::Set(attr) | Change::Add(attr @ AttributeValue::N(_)) => {
+            Change::Set(attr)
+            | Change::Add(attr @ AttributeValue::N(_))
+            | Change::Append(attr) => {
                 codec::validate_field(schema.name, field, attr)?;
+            }
+            Change::Patch(patch) => {
+                for (members, change) in patch.entries() {
+                    codec::validate_member(schema.name, field, members, change)?;
+                }
             }
             Change::Remove if field.required => {
                 return Err(Error::validation(

@@ -8,7 +8,7 @@ use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::changes::{Change, Changes};
 use crate::codec::{FieldValue, Item};
-use crate::expr::{AttributeNames, AttributeValues, Condition, ExprBuilder, UpdateExpr};
+use crate::expr::{AttributeNames, AttributeValues, Condition, ExprBuilder, Path, UpdateExpr};
 use crate::keys::{ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR};
 use crate::model::{self, Model, ModelKey};
 use crate::schema::{FieldKind, IndexSchema, KeyPart, ModelSchema, UniqueConstraintSchema};
@@ -160,6 +160,22 @@ impl Plan {
                 Change::Remove => update.remove(field.name),
                 Change::Add(value) => update.add(field.name, value.clone()),
                 Change::Delete(value) => update.delete(field.name, value.clone()),
+                Change::Append(value) => update.append(Path::attr(field.name), value.clone()),
+                Change::Patch(patch) => {
+                    for (members, change) in patch.entries() {
+                        let path = members
+                            .iter()
+                            .fold(Path::attr(field.name), |path, member| {
+                                path.member(member.name)
+                            });
+                        match change {
+                            Change::Remove => update.remove_path(path),
+                            Change::Set(value) => update.set_path(path, value.clone()),
+                            // A patch holds sets and removals only.
+                            _ => {}
+                        }
+                    }
+                }
             }
         }
         let merged = merge(&key, known.as_ref(), &changes);
@@ -432,7 +448,18 @@ fn merge(key: &Item, known: Option<&Item>, changes: &Changes) -> Item {
                 let sum = base.saturating_add(delta.parse::<i64>().unwrap_or(0));
                 merged.insert(field.name.to_owned(), AttributeValue::N(sum.to_string()));
             }
-            Change::Add(_) | Change::Delete(_) => {}
+            Change::Patch(patch) => {
+                if let Some(AttributeValue::M(members)) = merged.get_mut(field.name) {
+                    patch.apply(members);
+                }
+            }
+            Change::Append(AttributeValue::L(added)) => match merged.get_mut(field.name) {
+                Some(AttributeValue::L(list)) => list.extend(added.iter().cloned()),
+                _ => {
+                    merged.insert(field.name.to_owned(), AttributeValue::L(added.clone()));
+                }
+            },
+            Change::Add(_) | Change::Delete(_) | Change::Append(_) => {}
         }
     }
     merged
