@@ -122,7 +122,10 @@ pub(crate) fn load_texts(texts: Vec<(String, String)>, reporter: &mut Reporter) 
         .iter_mut()
         .flat_map(|document| std::mem::take(&mut document.shapes))
     {
-        match shapes.iter().find(|first| first.name.value == shape.name.value) {
+        match shapes
+            .iter()
+            .find(|first| first.name.value == shape.name.value)
+        {
             Some(first) => {
                 reporter
                     .error(

@@ -34,6 +34,9 @@ const VERSION: u32 = 1;
 pub struct Lock {
     version: u32,
     models: BTreeMap<String, ModelLock>,
+    /// The members each shape stores (`shapes:`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    shapes: BTreeMap<String, ShapeLock>,
     /// The file it was read from (name and text), to locate what the schema no longer has.
     #[serde(skip)]
     file: Option<(String, String)>,
@@ -53,6 +56,13 @@ struct ModelLock {
     indexes: BTreeMap<String, IndexLock>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     unique_constraints: BTreeMap<String, ConstraintLock>,
+}
+
+/// A shape: the members of the maps it is stored as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShapeLock {
+    fields: BTreeMap<String, FieldLock>,
 }
 
 /// A key: field names, or `modelPrefix`.
@@ -75,6 +85,35 @@ struct FieldLock {
     /// The only strings it reads (`values`): others fail to read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     values: Option<Vec<String>>,
+    /// The shape an ObjectField holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    shape: Option<String>,
+    /// The elements of a ListField.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    items: Option<Box<FieldLock>>,
+}
+
+impl FieldLock {
+    /// How `field` is stored; `is_key` when it is part of its model's primary key.
+    fn of(field: &ir::Field, is_key: bool) -> FieldLock {
+        FieldLock {
+            field_type: type_name(field.field_type).to_owned(),
+            required: is_key || must_be_stored(field),
+            values: field.enumeration.as_ref().map(|enumeration| {
+                let values = enumeration.variants.iter();
+                values.map(|variant| variant.value.clone()).collect()
+            }),
+            shape: field.shape.clone(),
+            items: field.items.as_deref().map(|items| {
+                // An element is always there: its own `required` means nothing.
+                let items = FieldLock::of(items, false);
+                Box::new(FieldLock {
+                    required: false,
+                    ..items
+                })
+            }),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +150,18 @@ impl Lock {
                 .models
                 .iter()
                 .map(|model| (model.name.clone(), ModelLock::of(model)))
+                .collect(),
+            shapes: schema
+                .shapes
+                .iter()
+                .map(|shape| {
+                    let fields = shape
+                        .fields
+                        .iter()
+                        .map(|field| (field.name.clone(), FieldLock::of(field, false)))
+                        .collect();
+                    (shape.name.clone(), ShapeLock { fields })
+                })
                 .collect(),
         }
     }
@@ -188,7 +239,20 @@ impl Lock {
             out.push_str(&entries.join(",\n"));
             out.push_str("\n    }");
         }
-        out.push_str("\n  }\n}\n");
+        out.push_str("\n  }");
+        if !self.shapes.is_empty() {
+            out.push_str(",\n  \"shapes\": {");
+            for (at, (name, shape)) in self.shapes.iter().enumerate() {
+                if at > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "\n    {}: {{\n", json(name));
+                out.push_str(&map("fields", &shape.fields));
+                out.push_str("\n    }");
+            }
+            out.push_str("\n  }");
+        }
+        out.push_str("\n}\n");
         out
     }
 }
@@ -232,15 +296,7 @@ impl ModelLock {
                     let is_key = key_names
                         .iter()
                         .any(|part| matches!(part, KeyPart::Field(name) if *name == field.name));
-                    let lock = FieldLock {
-                        field_type: type_name(field.field_type).to_owned(),
-                        required: is_key || must_be_stored(field),
-                        values: field.enumeration.as_ref().map(|enumeration| {
-                            let values = enumeration.variants.iter();
-                            values.map(|variant| variant.value.clone()).collect()
-                        }),
-                    };
-                    (field.name.clone(), lock)
+                    (field.name.clone(), FieldLock::of(field, is_key))
                 })
                 .collect(),
             indexes: model
@@ -303,7 +359,7 @@ fn must_be_stored(field: &ir::Field) -> bool {
         && field.default.is_none()
         && !matches!(
             field.field_type,
-            FieldType::CounterField | FieldType::StringSetField
+            FieldType::CounterField | FieldType::StringSetField | FieldType::ListField
         )
 }
 
@@ -324,6 +380,8 @@ fn storage(type_name: &str) -> &str {
         "BooleanField" => "booleans (BOOL)",
         "BinaryField" => "bytes (B)",
         "StringSetField" => "string sets (SS)",
+        "ObjectField" => "maps (M)",
+        "ListField" => "lists (L)",
         other => other,
     }
 }
@@ -366,14 +424,28 @@ pub fn compare(lock: &Lock, validated: &Validated, accepted: bool) -> Vec<Diagno
         },
         lock_file: None,
     };
+    let shapes = (&lock.shapes, &now.shapes);
     for (name, before) in &lock.models {
         match (now.models.get(name), validated.spans.get(name)) {
-            (Some(after), Some(spans)) => checker.model(name, before, after, spans),
+            (Some(after), Some(spans)) => checker.model(name, before, after, spans, shapes),
             _ => checker.removed_model(lock, name, before),
+        }
+    }
+    for (name, before) in &lock.shapes {
+        if let (Some(after), Some(spans)) = (now.shapes.get(name), validated.shape_spans.get(name))
+        {
+            let span = |field: &str| spans.fields.get(field).copied().unwrap_or(spans.name);
+            checker.fields(name, &before.fields, &after.fields, &span, shapes);
         }
     }
     checker.reporter.finish()
 }
+
+/// The shapes of the lock and of the schema, by name.
+type Shapes<'a> = (
+    &'a BTreeMap<String, ShapeLock>,
+    &'a BTreeMap<String, ShapeLock>,
+);
 
 struct Checker {
     reporter: Reporter,
@@ -424,7 +496,14 @@ impl Checker {
         })
     }
 
-    fn model(&mut self, name: &str, before: &ModelLock, after: &ModelLock, spans: &ModelSpans) {
+    fn model(
+        &mut self,
+        name: &str,
+        before: &ModelLock,
+        after: &ModelLock,
+        spans: &ModelSpans,
+        shapes: Shapes<'_>,
+    ) {
         if before.prefix != after.prefix {
             self.report(
                 Code::OrphanedItems,
@@ -457,7 +536,8 @@ impl Checker {
                 ),
             );
         }
-        self.fields(name, before, after, spans);
+        let span = |field: &str| spans.fields.get(field).copied().unwrap_or(spans.name);
+        self.fields(name, &before.fields, &after.fields, &span, shapes);
         for (index, wanted) in &after.indexes {
             let span = spans.indexes.get(index).copied().unwrap_or(spans.name);
             let (message, label) = match before.indexes.get(index) {
@@ -548,51 +628,23 @@ impl Checker {
         }
     }
 
-    fn fields(&mut self, name: &str, before: &ModelLock, after: &ModelLock, spans: &ModelSpans) {
-        for (field, wanted) in &after.fields {
-            let span = spans.fields.get(field).copied().unwrap_or(spans.name);
-            match before.fields.get(field) {
-                Some(old) if !reads_as(&old.field_type, &wanted.field_type) => self.report(
-                    Code::UnreadableItems,
-                    span,
-                    format!(
-                        "field `{field}` of `{name}` changed from {} to {}",
-                        old.field_type, wanted.field_type
-                    ),
-                    "stored values have the old type",
-                    format!(
-                        "stored values are {}, which do not read as {}: keep the type, or add \
-                         a field under a new name and copy the values; {ACCEPT}",
-                        storage(&old.field_type),
-                        storage(&wanted.field_type)
-                    ),
-                ),
-                Some(old) if wanted.required && !old.required => self.report(
-                    Code::UnreadableItems,
-                    span,
-                    format!("field `{field}` of `{name}` became required without a default"),
-                    "stored items without it could not be read",
-                    format!(
-                        "give it a `defaultValue`, or write it into every stored item first; \
-                         {ACCEPT}"
-                    ),
-                ),
-                Some(old) if narrowed(old, wanted) => self.report(
-                    Code::UnreadableItems,
-                    span,
-                    format!(
-                        "field `{field}` of `{name}` now reads only {}",
-                        quoted(wanted.values.as_deref().unwrap_or_default())
-                    ),
-                    "stored strings outside these could not be read",
-                    format!(
-                        "list every value stored items hold, or rewrite the others first; \
-                         {ACCEPT}"
-                    ),
-                ),
+    /// The changes of the fields of a model or a shape (`name`) that stored items could not be
+    /// read with; `span` locates a field in the schema.
+    fn fields(
+        &mut self,
+        name: &str,
+        before: &BTreeMap<String, FieldLock>,
+        after: &BTreeMap<String, FieldLock>,
+        span: &dyn Fn(&str) -> Span,
+        shapes: Shapes<'_>,
+    ) {
+        for (field, wanted) in after {
+            let at = span(field);
+            match before.get(field) {
+                Some(old) => self.field(name, &format!("field `{field}`"), old, wanted, at, shapes),
                 None if wanted.required => self.report(
                     Code::UnreadableItems,
-                    span,
+                    at,
                     format!("new field `{field}` of `{name}` is required and has no default"),
                     "items stored before it lack it and could not be read",
                     format!(
@@ -600,8 +652,74 @@ impl Checker {
                          and stored items read as `None`); {ACCEPT}"
                     ),
                 ),
-                _ => {}
+                None => {}
             }
+        }
+    }
+
+    /// One field (`what`: "field `x`", or "the elements of field `x`") stored as `old` and now
+    /// read as `wanted`.
+    fn field(
+        &mut self,
+        name: &str,
+        what: &str,
+        old: &FieldLock,
+        wanted: &FieldLock,
+        span: Span,
+        shapes: Shapes<'_>,
+    ) {
+        if !reads_as(&old.field_type, &wanted.field_type) {
+            return self.report(
+                Code::UnreadableItems,
+                span,
+                format!(
+                    "{what} of `{name}` changed from {} to {}",
+                    old.field_type, wanted.field_type
+                ),
+                "stored values have the old type",
+                format!(
+                    "stored values are {}, which do not read as {}: keep the type, or add a \
+                     field under a new name and copy the values; {ACCEPT}",
+                    storage(&old.field_type),
+                    storage(&wanted.field_type)
+                ),
+            );
+        }
+        if wanted.required && !old.required {
+            return self.report(
+                Code::UnreadableItems,
+                span,
+                format!("{what} of `{name}` became required without a default"),
+                "stored items without it could not be read",
+                format!(
+                    "give it a `defaultValue`, or write it into every stored item first; {ACCEPT}"
+                ),
+            );
+        }
+        if narrowed(old, wanted) {
+            return self.report(
+                Code::UnreadableItems,
+                span,
+                format!(
+                    "{what} of `{name}` may now hold only {}",
+                    quoted(wanted.values.as_deref().unwrap_or_default())
+                ),
+                "stored strings outside these could not be read",
+                format!(
+                    "list every value stored items hold, or rewrite the others first; {ACCEPT}"
+                ),
+            );
+        }
+        if let (Some(old_items), Some(items)) = (&old.items, &wanted.items) {
+            let elements = format!("the elements of {what}");
+            self.field(name, &elements, old_items, items, span, shapes);
+        }
+        // A shape of another name now reads the maps: its members against the old shape's.
+        if let (Some(old_shape), Some(shape)) = (&old.shape, &wanted.shape)
+            && old_shape != shape
+            && let (Some(before), Some(after)) = (shapes.0.get(old_shape), shapes.1.get(shape))
+        {
+            self.fields(shape, &before.fields, &after.fields, &|_| span, shapes);
         }
     }
 }

@@ -183,9 +183,7 @@ fn number_key(kind: FieldKind, number: Number) -> String {
         | K::Binary
         | K::StringSet
         | K::Object
-        | K::List => {
-            number.to_js_string()
-        }
+        | K::List => number.to_js_string(),
     }
 }
 

@@ -151,9 +151,13 @@ async fn append_is_one_update_item_and_an_empty_list_is_no_attribute() {
     let updated = Store::update(db, &store.store_id, update).await.unwrap();
     assert_eq!(requests.operations(), ["UpdateItem"]);
     assert_eq!(updated.scores, [7]);
-    let updated = Store::update(db, &store.store_id, StoreUpdate::new().append_scores([8, 9]))
-        .await
-        .unwrap();
+    let updated = Store::update(
+        db,
+        &store.store_id,
+        StoreUpdate::new().append_scores([8, 9]),
+    )
+    .await
+    .unwrap();
     assert_eq!(updated.scores, [7, 8, 9]);
     assert_eq!(updated.labels, [StoreLabels::Busy, StoreLabels::Closed]);
 
@@ -186,7 +190,9 @@ async fn conditions_reach_members_and_elements() {
         Store::GRID.at(0).at(1).eq(2),
     ];
     for (index, condition) in holds.into_iter().enumerate() {
-        let update = StoreUpdate::new().name(format!("held {index}")).only_if(condition);
+        let update = StoreUpdate::new()
+            .name(format!("held {index}"))
+            .only_if(condition);
         let updated = Store::update(db, &store.store_id, update).await;
         assert!(updated.is_ok(), "condition {index} holds: {updated:?}");
     }
@@ -198,8 +204,13 @@ async fn conditions_reach_members_and_elements() {
     ];
     for (index, condition) in fails.into_iter().enumerate() {
         let update = StoreUpdate::new().name("changed").only_if(condition);
-        let error = Store::update(db, &store.store_id, update).await.unwrap_err();
-        assert!(matches!(error, Error::ConditionFailed { .. }), "{index}: {error:?}");
+        let error = Store::update(db, &store.store_id, update)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::ConditionFailed { .. }),
+            "{index}: {error:?}"
+        );
     }
 }
 
@@ -215,8 +226,20 @@ async fn checks_inside_shapes_and_lists_name_the_member() {
         .await
         .unwrap_err();
     let message = error.to_string();
-    assert!(matches!(error, Error::Validation { field: "address", .. }), "{error:?}");
-    assert!(message.contains("`geo`: `lat`: 200 is more than the maximum of 90"), "{message}");
+    assert!(
+        matches!(
+            error,
+            Error::Validation {
+                field: "address",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(
+        message.contains("`geo`: `lat`: 200 is more than the maximum of 90"),
+        "{message}"
+    );
 
     let store = created(db).await;
     requests.reset();
@@ -225,13 +248,19 @@ async fn checks_inside_shapes_and_lists_name_the_member() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(message.contains("`geo.lat`: -91 is less than the minimum of -90"), "{message}");
+    assert!(
+        message.contains("`geo.lat`: -91 is less than the minimum of -90"),
+        "{message}"
+    );
     let update = StoreUpdate::new().patch_address(|a| a.city("x".repeat(41)));
     let message = Store::update(db, &store.store_id, update)
         .await
         .unwrap_err()
         .to_string();
-    assert!(message.contains("`city`: the value has 41 characters"), "{message}");
+    assert!(
+        message.contains("`city`: the value has 41 characters"),
+        "{message}"
+    );
     let mut fix = paris().geo.fix.unwrap();
     fix.source = Some("GPS!".into());
     let update = StoreUpdate::new().patch_address(|a| a.patch_geo(|g| g.fix(fix)));
@@ -239,14 +268,24 @@ async fn checks_inside_shapes_and_lists_name_the_member() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(message.contains("`geo.fix`: `source`: `GPS!` does not match"), "{message}");
+    assert!(
+        message.contains("`geo.fix`: `source`: `GPS!` does not match"),
+        "{message}"
+    );
     let update = StoreUpdate::new().append_grid([vec![0, -1]]);
     let message = Store::update(db, &store.store_id, update)
         .await
         .unwrap_err()
         .to_string();
-    assert!(message.contains("element 0: element 1: -1 is less than the minimum of 0"), "{message}");
-    assert!(requests.operations().is_empty(), "{:?}", requests.operations());
+    assert!(
+        message.contains("element 0: element 1: -1 is less than the minimum of 0"),
+        "{message}"
+    );
+    assert!(
+        requests.operations().is_empty(),
+        "{:?}",
+        requests.operations()
+    );
     let found = Store::find(db, &store.store_id).await.unwrap().unwrap();
     assert_eq!(found, store);
 }
@@ -281,11 +320,32 @@ async fn lists_stored_as_sets_and_maps_missing_members() {
     let db = test.db();
     let store = created(db).await;
     let key = store_key(&store);
-    tests::raw_set(db, &key, "st", "scores", AttributeValue::Ns(vec!["4".into()])).await;
-    tests::raw_set(db, &key, "st", "labels", AttributeValue::Ss(vec!["busy".into()])).await;
+    tests::raw_set(
+        db,
+        &key,
+        "st",
+        "scores",
+        AttributeValue::Ns(vec!["4".into()]),
+    )
+    .await;
+    tests::raw_set(
+        db,
+        &key,
+        "st",
+        "labels",
+        AttributeValue::Ss(vec!["busy".into()]),
+    )
+    .await;
     let mut address = map(&tests::stored(db, &key, "st").await, "address").clone();
     address.remove("kind");
-    tests::raw_set(db, &key, "st", "address", AttributeValue::M(address.clone())).await;
+    tests::raw_set(
+        db,
+        &key,
+        "st",
+        "address",
+        AttributeValue::M(address.clone()),
+    )
+    .await;
     let found = Store::find(db, &store.store_id).await.unwrap().unwrap();
     assert_eq!(found.scores, [4]);
     assert_eq!(found.labels, [StoreLabels::Busy]);
@@ -294,6 +354,12 @@ async fn lists_stored_as_sets_and_maps_missing_members() {
     address.remove("city");
     tests::raw_set(db, &key, "st", "address", AttributeValue::M(address)).await;
     let error = Store::find(db, &store.store_id).await.unwrap_err();
-    assert!(matches!(&error, Error::Decode { field, .. } if field == "address"), "{error:?}");
-    assert!(error.to_string().contains("`city`: the member is missing"), "{error}");
+    assert!(
+        matches!(&error, Error::Decode { field, .. } if field == "address"),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("`city`: the member is missing"),
+        "{error}"
+    );
 }

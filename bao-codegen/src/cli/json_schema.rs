@@ -397,6 +397,7 @@ mod tests {
             ("index", format!("{MODEL}    fields: {{id: {{type: UlidField}}}}\n    indexes: {{byId: {{partitionKey: id, sortKey: id, indexId: gsi1, zzzzzzzz: 1}}}}\n")),
             ("constraint", format!("{MODEL}    fields: {{id: {{type: UlidField}}}}\n    uniqueConstraints: {{uniqueId: {{field: id, uniqueConstraintId: uc1, zzzzzzzz: 1}}}}\n")),
             ("searchable", format!("{MODEL}    fields: {{id: {{type: UlidField}}}}\n    searchable: {{fields: [id], zzzzzzzz: 1}}\n")),
+            ("shape", format!("shapes:\n  Geo:\n    fields: {{lat: {{type: FloatField}}}}\n    zzzzzzzz: 1\n{MODEL}    fields: {{id: {{type: UlidField}}}}\n")),
         ];
         for (level, yaml) in cases {
             let known = known_names(&yaml);
@@ -421,7 +422,7 @@ mod tests {
         let known = known_names(&format!(
             "{MODEL}    fields: {{id: {{type: Zzzzzzzzzzzz}}}}\n"
         ));
-        assert_eq!(known.len(), 15, "{known:?}");
+        assert_eq!(known.len(), 17, "{known:?}");
         let schema = models_schema();
         let types: Vec<&str> = schema["$defs"]["field"]["properties"]["type"]["anyOf"]
             .as_array()

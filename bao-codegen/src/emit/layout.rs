@@ -86,8 +86,7 @@ impl Expr {
     /// first line and followed by `after` on its last.
     pub(crate) fn layout(&self, indent: usize, before: usize, after: &str) -> String {
         let flat = self.flat();
-        let narrow = !matches!(self, Expr::Struct { .. }) || flat.len() - 1 <= STRUCT_WIDTH;
-        if (narrow && before + flat.len() + after.len() <= WIDTH) || !self.breakable() {
+        if (self.narrow() && before + flat.len() + after.len() <= WIDTH) || !self.breakable() {
             return flat + after;
         }
         let inner = indent + INDENT;
@@ -146,6 +145,20 @@ impl Expr {
             }
         }
         out + after
+    }
+
+    /// Whether every struct literal in it, at any depth, is narrow enough for prettyplease to
+    /// keep on one line.
+    fn narrow(&self) -> bool {
+        match self {
+            Expr::Atom(_) | Expr::Attribute { .. } => true,
+            Expr::Call { args, .. } => args.iter().all(Expr::narrow),
+            Expr::Slice(items) => items.iter().all(Expr::narrow),
+            Expr::Struct { fields, .. } => {
+                self.flat().len() - 1 <= STRUCT_WIDTH
+                    && fields.iter().all(|(_, value)| value.narrow())
+            }
+        }
     }
 
     fn breakable(&self) -> bool {

@@ -404,9 +404,9 @@ pub(crate) fn shape_view(schema: &Schema, shape: &ir::Shape) -> ShapeView {
 /// Each field, then the elements of each ListField (at any depth): where enums and validators
 /// are declared too.
 fn with_items(fields: &[ir::Field]) -> impl Iterator<Item = &ir::Field> {
-    fields.iter().flat_map(|field| {
-        std::iter::successors(Some(field), |field| field.items.as_deref())
-    })
+    fields
+        .iter()
+        .flat_map(|field| std::iter::successors(Some(field), |field| field.items.as_deref()))
 }
 
 fn validator_views(schema: &Schema, fields: &[ir::Field]) -> Vec<ValidatorView> {
@@ -637,7 +637,10 @@ fn attr_handle(schema: &Schema, field: &ir::Field, value_type: &str) -> (String,
         }
         (FieldType::ListField, Some(items)) => {
             let (element, _) = attr_handle(schema, items, &natural_type(schema, items));
-            (format!("bao::ListAttr<{element}>"), "bao::ListAttr::of".into())
+            (
+                format!("bao::ListAttr<{element}>"),
+                "bao::ListAttr::of".into(),
+            )
         }
         _ => (format!("bao::Attr<{value_type}>"), "bao::Attr::of".into()),
     }
@@ -1488,7 +1491,15 @@ fn field_doc(field: &ir::Field) -> Vec<String> {
         }
         _ => format!("{} {base}", article(&base)),
     };
-    vec![doc_line(&format!("`{}`: {described}.", field.name))]
+    let held = match (&field.shape, &field.items) {
+        (Some(shape), _) => format!(" holding a `{shape}`"),
+        (None, Some(items)) => match &items.shape {
+            Some(shape) => format!(" of `{shape}` values"),
+            None => format!(" of {:?} values", items.field_type),
+        },
+        (None, None) => String::new(),
+    };
+    vec![doc_line(&format!("`{}`: {described}{held}.", field.name))]
 }
 
 /// "a" or "an" before a type name: "a UlidField", whose U sounds like "you".

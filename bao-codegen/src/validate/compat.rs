@@ -82,17 +82,22 @@ pub(crate) enum Compatibility {
     DynamoBao,
 }
 
-/// The uses of extensions of one field of type `field_type`.
-pub(super) fn uses_of(model: &str, field: &FieldDef, field_type: FieldType) -> Vec<ExtensionUse> {
+/// The uses of extensions of one field; `field_type` when its type counts (not for a list's
+/// elements).
+pub(super) fn uses_of(
+    model: &str,
+    field: &FieldDef,
+    field_type: Option<FieldType>,
+) -> Vec<ExtensionUse> {
     let type_span = field.field_type.as_ref().map(|t| t.span);
     let spans = [
         (
             Extension::ObjectField,
-            type_span.filter(|_| field_type == FieldType::ObjectField),
+            type_span.filter(|_| field_type == Some(FieldType::ObjectField)),
         ),
         (
             Extension::ListField,
-            type_span.filter(|_| field_type == FieldType::ListField),
+            type_span.filter(|_| field_type == Some(FieldType::ListField)),
         ),
         (Extension::Values, field.values.as_ref().map(|v| v.span)),
         (

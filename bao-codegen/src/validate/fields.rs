@@ -34,9 +34,13 @@ impl<'d> Checker<'_, 'd> {
         for field in &fields.value {
             resolved.declared.insert(field.name.value.as_str());
             let rust_name = self.field_name(model, field, &mut rust_names);
-            let Some(resolved_field) =
-                self.resolve_field((owner.0, &owner.1), field, rust_name, mapping_defaults, None)
-            else {
+            let Some(resolved_field) = self.resolve_field(
+                (owner.0, &owner.1),
+                field,
+                rust_name,
+                mapping_defaults,
+                None,
+            ) else {
                 continue;
             };
             resolved.model.fields.push(resolved_field);
@@ -78,11 +82,20 @@ impl<'d> Checker<'_, 'd> {
             self.enum_field(owner, field, values, &mut resolved_field);
         }
         match field_type {
-            FieldType::ObjectField => resolved_field.shape = self.shape_reference(model, field),
+            FieldType::ObjectField => {
+                let element = container == Some("list");
+                resolved_field.shape = self.shape_reference(model, field, element);
+            }
             FieldType::ListField => resolved_field.items = self.list_items(owner, field),
             _ => {}
         }
-        self.extensions.extend(compat::uses_of(model, field, field_type));
+        // A list's elements are an extension of the list's already.
+        let element_type = match container {
+            Some("list") => None,
+            _ => Some(field_type),
+        };
+        self.extensions
+            .extend(compat::uses_of(model, field, element_type));
         Some(resolved_field)
     }
 

@@ -186,10 +186,26 @@ impl<'d> Checker<'_, 'd> {
             .error(
                 Code::UnindexableField,
                 part.span,
-                format!("{} `{}` cannot be {role}", type_name(field_type), part.value),
-                format!("{} values cannot be encoded into a key", type_name(field_type)),
+                format!(
+                    "{} `{}` cannot be {role}",
+                    type_name(field_type),
+                    part.value
+                ),
+                format!(
+                    "{} values cannot be encoded into a key",
+                    type_name(field_type)
+                ),
             )
-            .help("keys and unique constraints need a string, number, date, boolean, ULID or related field; DynamoDB cannot index a member of a map or a list");
+            .help(match field_type {
+                FieldType::ObjectField | FieldType::ListField => {
+                    "DynamoDB indexes neither a map or list nor a member of one; key the index on \
+                     a top-level field and filter on the member (`Model::FIELD.member().eq(..)`)"
+                }
+                _ => {
+                    "keys and unique constraints need a string, number, date, boolean, ULID or \
+                     related field"
+                }
+            });
     }
 
     pub(super) fn indexes(&mut self, resolved: &mut Resolved<'d>) {

@@ -38,14 +38,18 @@ impl<'d> Checker<'_, 'd> {
     /// Reports models and shapes whose modules would have the same file name.
     pub(super) fn modules(&mut self, resolved: &[Resolved<'d>], shapes: &[crate::defs::ShapeDef]) {
         let models = resolved.iter().map(|model| {
-            let name = model.model.rust_name.as_str();
+            let name = format!("model `{}`", model.def.name.value);
             (model.model.module.clone(), name, model.def.name.span)
         });
         let shapes = shapes.iter().map(|shape| {
             let module = naming::module_name(&shape.name.value).unwrap_or_default();
-            (module, shape.name.value.as_str(), shape.name.span)
+            (
+                module,
+                format!("shape `{}`", shape.name.value),
+                shape.name.span,
+            )
         });
-        let mut seen: BTreeMap<String, (&str, Span)> = BTreeMap::new();
+        let mut seen: BTreeMap<String, (String, Span)> = BTreeMap::new();
         for (module, name, span) in models.chain(shapes) {
             if module.is_empty() {
                 continue;
@@ -55,7 +59,7 @@ impl<'d> Checker<'_, 'd> {
                     .error(
                         Code::ModuleNameCollision,
                         span,
-                        format!("`{first}` and `{name}` have the same module name `{module}`"),
+                        format!("{first} and {name} have the same module name `{module}`"),
                         format!("module `{module}`"),
                     )
                     .secondary(*first_span, format!("also module `{module}`"))

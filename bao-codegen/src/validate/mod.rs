@@ -46,11 +46,20 @@ pub struct Validated {
     pub(crate) sources: SourceMap,
     /// Where each model's parts are written, by model name.
     pub(crate) spans: BTreeMap<String, ModelSpans>,
+    /// Where each shape and its fields are written, by shape name.
+    pub(crate) shape_spans: BTreeMap<String, ShapeSpans>,
     /// Every use of a bao extension.
     pub(crate) extensions: Vec<compat::ExtensionUse>,
 }
 
 pub(crate) use compat::dynamo_bao_errors;
+
+/// Where a shape and its fields are written.
+#[derive(Debug, Clone)]
+pub(crate) struct ShapeSpans {
+    pub(crate) name: Span,
+    pub(crate) fields: BTreeMap<String, Span>,
+}
 
 /// Where the parts of a model that its stored items depend on are written (`bao.lock`'s
 /// diagnostics point at them). A part that is not written is located at the model's name.
@@ -125,7 +134,12 @@ pub fn validate_source(file_name: &str, text: &str) -> Result<Validated, Diagnos
 }
 
 fn finish(loaded: load::Sources, mut reporter: Reporter) -> Result<Validated, Diagnostics> {
-    let (schema, spans, extensions) = validate(&loaded, &mut reporter);
+    let Resolution {
+        schema,
+        spans,
+        shape_spans,
+        extensions,
+    } = validate(&loaded, &mut reporter);
     let sources = reporter.sources().clone();
     let diagnostics = Diagnostics::new(reporter.finish());
     if diagnostics.has_errors() {
@@ -137,21 +151,23 @@ fn finish(loaded: load::Sources, mut reporter: Reporter) -> Result<Validated, Di
             inputs: loaded.inputs,
             sources,
             spans,
+            shape_spans,
             extensions,
         })
     }
 }
 
-/// Resolves every model, and says where each is written. The result is meaningful only when
-/// no error was reported.
-pub(crate) fn validate(
-    loaded: &load::Sources,
-    reporter: &mut Reporter,
-) -> (
-    ir::Schema,
-    BTreeMap<String, ModelSpans>,
-    Vec<compat::ExtensionUse>,
-) {
+/// The resolved schema and where each part is written.
+pub(crate) struct Resolution {
+    pub(crate) schema: ir::Schema,
+    pub(crate) spans: BTreeMap<String, ModelSpans>,
+    pub(crate) shape_spans: BTreeMap<String, ShapeSpans>,
+    pub(crate) extensions: Vec<compat::ExtensionUse>,
+}
+
+/// Resolves every model and shape, and says where each is written. The result is meaningful
+/// only when no error was reported.
+pub(crate) fn validate(loaded: &load::Sources, reporter: &mut Reporter) -> Resolution {
     let (models, field_types, complete) = (&loaded.models, &loaded.field_types, loaded.complete);
     let mut checker = Checker {
         reporter,
@@ -174,7 +190,7 @@ pub(crate) fn validate(
             .collect(),
     };
     checker.declared_types = checker.declared_types(field_types);
-    let shapes = checker.shapes(&loaded.shapes);
+    let (shapes, shape_spans) = checker.shapes(&loaded.shapes);
     let mut resolved: Vec<Resolved<'_>> = models.iter().map(|model| checker.model(model)).collect();
     checker.prefixes(&resolved);
     checker.modules(&resolved, &loaded.shapes);
@@ -201,7 +217,12 @@ pub(crate) fn validate(
         .collect();
     let mut models: Vec<ir::Model> = resolved.into_iter().map(|r| r.model).collect();
     models.sort_by(|a, b| a.name.cmp(&b.name));
-    (ir::Schema { models, shapes }, spans, extensions)
+    Resolution {
+        schema: ir::Schema { models, shapes },
+        spans,
+        shape_spans,
+        extensions,
+    }
 }
 
 /// The YAML spelling of a field type.

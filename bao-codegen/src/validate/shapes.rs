@@ -4,34 +4,68 @@
 use super::*;
 use crate::defs::ShapeDef;
 
-/// Keys a list's `items` cannot have: an element is always present, has no name of its own in
-/// Rust, and is read with the list's type.
-const ITEMS_REFUSED: &[(&str, &str)] = &[
-    ("required", "a list's elements are always present"),
-    ("defaultValue", "a list's elements have no default"),
-    ("rustName", "a list's elements have no name in Rust"),
-    (
-        "rustType",
-        "a list of a Rust type of the application's is not supported; hold it in a shape",
-    ),
-    ("autoAssign", "nothing assigns a list's elements"),
-];
+/// Keys a list's `items` cannot have, with where each is written and why: an element is
+/// always present, has no name of its own in Rust, and is read with the list's type.
+fn refused_item_keys(items: &FieldDef) -> [(&'static str, Option<Span>, &'static str); 5] {
+    [
+        (
+            "required",
+            items.required.as_ref().map(|v| v.span),
+            "a list's elements are always present",
+        ),
+        (
+            "defaultValue",
+            items.default_value.as_ref().map(|v| v.span),
+            "a list's elements have no default",
+        ),
+        (
+            "rustName",
+            items.rust_name.as_ref().map(|v| v.span),
+            "a list's elements have no name in Rust",
+        ),
+        (
+            "rustType",
+            items.rust_type.as_ref().map(|v| v.span),
+            "a list of a Rust type of the application's is not supported; hold it in a shape",
+        ),
+        (
+            "autoAssign",
+            items.auto_assign.as_ref().map(|v| v.span),
+            "nothing assigns a list's elements",
+        ),
+    ]
+}
 
 impl Checker<'_, '_> {
-    /// Resolves every shape; the result is meaningful only when no error was reported.
-    pub(super) fn shapes(&mut self, defs: &[ShapeDef]) -> Vec<ir::Shape> {
-        let mut shapes: Vec<ir::Shape> = defs.iter().filter_map(|def| self.shape(def)).collect();
+    /// Resolves every shape, and says where each is written; the result is meaningful only
+    /// when no error was reported.
+    pub(super) fn shapes(
+        &mut self,
+        defs: &[ShapeDef],
+    ) -> (Vec<ir::Shape>, BTreeMap<String, ShapeSpans>) {
+        let mut spans = BTreeMap::new();
+        let mut shapes: Vec<ir::Shape> = defs
+            .iter()
+            .filter_map(|def| {
+                let (shape, fields) = self.shape(def)?;
+                let name = def.name.span;
+                spans.insert(shape.name.clone(), ShapeSpans { name, fields });
+                Some(shape)
+            })
+            .collect();
         self.shape_cycles(defs, &shapes);
         shapes.sort_by(|a, b| a.name.cmp(&b.name));
-        shapes
+        (shapes, spans)
     }
 
-    fn shape(&mut self, def: &ShapeDef) -> Option<ir::Shape> {
+    /// A shape, and where each of its fields is written.
+    fn shape(&mut self, def: &ShapeDef) -> Option<(ir::Shape, BTreeMap<String, Span>)> {
         let name = &def.name;
         if let Some(problem) = naming::model_name_problem(&name.value) {
+            let problem = problem.replace("a model name", "a shape name");
             let help = match naming::model_name_suggestion(&name.value) {
                 Some(suggestion) => format!("{problem}, e.g. `{suggestion}`"),
-                None => problem.to_owned(),
+                None => problem,
             };
             self.reporter
                 .error(
@@ -42,7 +76,10 @@ impl Checker<'_, '_> {
                 )
                 .help(help);
         }
-        let fields = def.fields.as_ref().filter(|fields| !fields.value.is_empty());
+        let fields = def
+            .fields
+            .as_ref()
+            .filter(|fields| !fields.value.is_empty());
         let Some(fields) = fields else {
             if def.fields.is_none() && def.written.contains("fields") {
                 return None;
@@ -70,15 +107,18 @@ impl Checker<'_, '_> {
             },
         };
         let mut rust_names: BTreeMap<String, Span> = BTreeMap::new();
+        let mut spans = BTreeMap::new();
         for field in &fields.value {
             let rust_name = self.field_name(&name.value, field, &mut rust_names);
             let owner = (name.value.as_str(), name.value.as_str());
-            if let Some(resolved) = self.resolve_field(owner, field, rust_name, false, Some("shape"))
+            if let Some(resolved) =
+                self.resolve_field(owner, field, rust_name, false, Some("shape"))
             {
+                spans.insert(resolved.name.clone(), field.name.span);
                 shape.fields.push(resolved);
             }
         }
-        Some(shape)
+        Some((shape, spans))
     }
 
     /// Refuses, inside a shape or a list, the field types bao stamps or changes in place on
@@ -91,7 +131,10 @@ impl Checker<'_, '_> {
         container: &str,
     ) {
         let name = &field.name.value;
-        let type_span = field.field_type.as_ref().map_or(field.name.span, |t| t.span);
+        let type_span = field
+            .field_type
+            .as_ref()
+            .map_or(field.name.span, |t| t.span);
         if !field_types::nestable(field_type) {
             self.reporter
                 .error(
@@ -104,10 +147,10 @@ impl Checker<'_, '_> {
                     "bao sets it on the whole item",
                 )
                 .help(format!(
-                    "move it to the model, or make it a {} in the {container}",
+                    "move it to the model, or make it {} in the {container}",
                     match field_type {
-                        FieldType::CounterField => "IntegerField",
-                        _ => "DateTimeField",
+                        FieldType::CounterField => "an IntegerField",
+                        _ => "a DateTimeField",
                     }
                 ));
         }
@@ -125,16 +168,25 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// The shape an ObjectField names.
-    pub(super) fn shape_reference(&mut self, owner: &str, field: &FieldDef) -> Option<String> {
+    /// The shape an ObjectField (or a list's `items`, when `element`) names.
+    pub(super) fn shape_reference(
+        &mut self,
+        owner: &str,
+        field: &FieldDef,
+        element: bool,
+    ) -> Option<String> {
         let name = &field.name.value;
+        let described = match element {
+            true => format!("`items` of ListField `{name}`"),
+            false => format!("ObjectField `{name}`"),
+        };
         let Some(shape) = &field.shape else {
             if !field.written.contains("shape") {
                 self.reporter
                     .error(
                         Code::InvalidShape,
                         field.name.span,
-                        format!("ObjectField `{name}` of `{owner}` has no `shape`"),
+                        format!("{described} of `{owner}` has no `shape`"),
                         "which shape does this field hold?",
                     )
                     .help(
@@ -146,25 +198,26 @@ impl Checker<'_, '_> {
         };
         if self.complete && !self.shape_names.contains(&shape.value) {
             let names = self.shape_names.clone();
-            let help = diagnostic::suggestion(&shape.value, names.iter().map(String::as_str), || {
-                Some(match names.is_empty() {
-                    true => format!(
-                        "define it at the top level:\nshapes:\n  {}:\n    fields:\n      \
+            let help =
+                diagnostic::suggestion(&shape.value, names.iter().map(String::as_str), || {
+                    Some(match names.is_empty() {
+                        true => format!(
+                            "define it at the top level:\nshapes:\n  {}:\n    fields:\n      \
                          name: {{type: StringField}}",
-                        shape.value
-                    ),
-                    false => format!(
-                        "the shapes are {}",
-                        diagnostic::list(names.iter().map(String::as_str))
-                    ),
-                })
-            });
+                            shape.value
+                        ),
+                        false => format!(
+                            "the shapes are {}",
+                            diagnostic::list(names.iter().map(String::as_str))
+                        ),
+                    })
+                });
             self.reporter
                 .error(
                     Code::InvalidShape,
                     shape.span,
                     format!(
-                        "ObjectField `{name}` of `{owner}` names unknown shape `{}`",
+                        "{described} of `{owner}` names unknown shape `{}`",
                         shape.value
                     ),
                     format!("no shape named `{}`", shape.value),
@@ -198,14 +251,14 @@ impl Checker<'_, '_> {
             }
             return None;
         };
-        for (key, reason) in ITEMS_REFUSED {
-            if items.written.contains(*key) {
+        for (key, span, reason) in refused_item_keys(items) {
+            if let Some(span) = span {
                 self.reporter
                     .error(
                         Code::InvalidShape,
-                        items.name.span,
+                        span,
                         format!("`items` of ListField `{name}` of `{owner}` has `{key}`"),
-                        *reason,
+                        reason,
                     )
                     .help(format!("remove `{key}` from `items`"));
             }
@@ -220,8 +273,13 @@ impl Checker<'_, '_> {
         }
         let bare = naming::field_ident(name).unwrap_or_default();
         let rust_name = format!("{}_items", bare.trim_start_matches("r#"));
-        let mut resolved =
-            self.resolve_field((owner, rust_owner), &element, rust_name, false, Some("list"))?;
+        let mut resolved = self.resolve_field(
+            (owner, rust_owner),
+            &element,
+            rust_name,
+            false,
+            Some("list"),
+        )?;
         resolved.required = true;
         Some(Box::new(resolved))
     }
@@ -240,7 +298,7 @@ impl Checker<'_, '_> {
             .iter()
             .map(|shape| (shape.name.as_str(), holds(shape)))
             .collect();
-        let mut reported = BTreeSet::new();
+        let mut reported: BTreeSet<String> = BTreeSet::new();
         for start in graph.keys() {
             // Depth-first from `start`, looking for a path back to it.
             let mut stack: Vec<(&str, Vec<String>)> = vec![(start, Vec::new())];
@@ -250,7 +308,12 @@ impl Checker<'_, '_> {
                     let mut path = path.clone();
                     path.push(format!("{shape}.{field}"));
                     if target == start {
-                        if reported.insert(*start) {
+                        // One report per cycle, at the first of its shapes.
+                        if !reported.contains(*start) {
+                            reported.extend(
+                                path.iter()
+                                    .filter_map(|step| Some(step.split_once('.')?.0.to_owned())),
+                            );
                             self.report_cycle(defs, start, &path);
                         }
                     } else if visited.insert(target.as_str()) {

@@ -87,13 +87,17 @@ impl<T> Attr<T> {
     /// `attribute_exists(attr)`.
     #[must_use]
     pub fn exists(&self) -> Condition {
-        Condition::Exists { attr: self.path.clone() }
+        Condition::Exists {
+            attr: self.path.clone(),
+        }
     }
 
     /// `attribute_not_exists(attr)`.
     #[must_use]
     pub fn not_exists(&self) -> Condition {
-        Condition::NotExists { attr: self.path.clone() }
+        Condition::NotExists {
+            attr: self.path.clone(),
+        }
     }
 }
 
@@ -222,7 +226,9 @@ impl Attr<String> {
     /// `size(attr)`: the length of the string in bytes.
     #[must_use]
     pub fn size(&self) -> Size {
-        Size { attr: self.path.clone() }
+        Size {
+            attr: self.path.clone(),
+        }
     }
 }
 
@@ -239,7 +245,9 @@ impl Attr<BTreeSet<String>> {
     /// `size(attr)`: the number of members.
     #[must_use]
     pub fn size(&self) -> Size {
-        Size { attr: self.path.clone() }
+        Size {
+            attr: self.path.clone(),
+        }
     }
 }
 
@@ -247,7 +255,9 @@ impl Attr<Vec<u8>> {
     /// `size(attr)`: the length in bytes.
     #[must_use]
     pub fn size(&self) -> Size {
-        Size { attr: self.path.clone() }
+        Size {
+            attr: self.path.clone(),
+        }
     }
 }
 

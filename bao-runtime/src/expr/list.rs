@@ -40,7 +40,9 @@ impl<E> Clone for ListAttr<E> {
 
 impl<E> fmt::Debug for ListAttr<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ListAttr").field("path", &self.path).finish()
+        f.debug_struct("ListAttr")
+            .field("path", &self.path)
+            .finish()
     }
 }
 

@@ -66,7 +66,10 @@ impl UpdateExpr {
     }
 
     fn push(&mut self, path: Path, action: Action) {
-        let same = self.actions.iter().position(|(existing, _)| *existing == path);
+        let same = self
+            .actions
+            .iter()
+            .position(|(existing, _)| *existing == path);
         self.actions
             .retain(|(existing, _)| *existing == path || !existing.overlaps(&path));
         match same {
@@ -86,7 +89,9 @@ impl UpdateExpr {
 
     /// Whether the expression changes the attribute `attr`, or a place inside it.
     pub fn touches(&self, attr: &str) -> bool {
-        self.actions.iter().any(|(path, _)| path.attribute() == attr)
+        self.actions
+            .iter()
+            .any(|(path, _)| path.attribute() == attr)
     }
 
     /// The top-level attributes changed, each once, in order of first change.
@@ -213,7 +218,10 @@ mod tests {
             "SET #n1.#n2 = :v1, #n3 = list_append(if_not_exists(#n3, :v2), :v3) \
              REMOVE #n1.#n4.#n5"
         );
-        assert_eq!(update.attributes().collect::<Vec<_>>(), ["address", "history"]);
+        assert_eq!(
+            update.attributes().collect::<Vec<_>>(),
+            ["address", "history"]
+        );
         assert!(update.touches("address"));
     }
 

@@ -78,9 +78,7 @@ pub(crate) fn changes(schema: &ModelSchema, changes: &Changes) -> Result<()> {
             ));
         }
         match change {
-            Change::Set(attr)
-            | Change::Add(attr @ AttributeValue::N(_))
-            | Change::Append(attr) => {
+            Change::Set(attr) | Change::Add(attr @ AttributeValue::N(_)) | Change::Append(attr) => {
                 codec::validate_field(schema.name, field, attr)?;
             }
             Change::Patch(patch) => {

@@ -163,11 +163,9 @@ impl Plan {
                 Change::Append(value) => update.append(Path::attr(field.name), value.clone()),
                 Change::Patch(patch) => {
                     for (members, change) in patch.entries() {
-                        let path = members
-                            .iter()
-                            .fold(Path::attr(field.name), |path, member| {
-                                path.member(member.name)
-                            });
+                        let path = members.iter().fold(Path::attr(field.name), |path, member| {
+                            path.member(member.name)
+                        });
                         match change {
                             Change::Remove => update.remove_path(path),
                             Change::Set(value) => update.set_path(path, value.clone()),
