@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::emit::{self, EmitError, Layout, RenderCache};
 use crate::lock::{self, Lock};
 use crate::output::{self, CheckReport, GeneratedFiles, LockFile, Timings, WriteSummary};
-use crate::validate;
+use crate::{dynamo_bao_fields, validate};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -61,6 +61,7 @@ pub struct Builder {
     lock_file: Option<PathBuf>,
     accept_breaking: bool,
     refuse_node_extensions: bool,
+    dynamo_bao_fields: Option<PathBuf>,
 }
 
 impl Builder {
@@ -76,6 +77,7 @@ impl Builder {
             lock_file: None,
             accept_breaking: false,
             refuse_node_extensions: false,
+            dynamo_bao_fields: None,
         }
     }
 
@@ -136,6 +138,14 @@ impl Builder {
         self
     }
 
+    /// Also writes into `dir` the custom-field files a Node DynamoBao service needs to load
+    /// the schema's ObjectFields and ListFields (its `paths.fieldsDir`), and refuses what
+    /// DynamoBao's codegen cannot load even with them (`items` written as a mapping).
+    pub fn dynamo_bao_fields(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.dynamo_bao_fields = Some(dir.into());
+        self
+    }
+
     /// Generates `mod.rs` plus one module per model, in memory.
     pub fn generate(&self) -> Result<GeneratedFiles, Error> {
         self.generate_as(Layout::Files)
@@ -145,10 +155,22 @@ impl Builder {
     /// Nothing is written when the schema has errors.
     pub fn write_to(&self, dir: &Path) -> Result<WriteSummary, Error> {
         let generated = self.generate()?;
-        output::write(&generated, dir).map_err(|source| Error::Io {
+        let summary = output::write(&generated, dir).map_err(|source| Error::Io {
             path: dir.to_owned(),
             source,
-        })
+        })?;
+        self.write_dynamo_bao_fields()?;
+        Ok(summary)
+    }
+
+    fn write_dynamo_bao_fields(&self) -> Result<(), Error> {
+        match &self.dynamo_bao_fields {
+            Some(dir) => dynamo_bao_fields::write(dir).map_err(|source| Error::Io {
+                path: dir.clone(),
+                source,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Compares `dir` with what the schema generates, writing nothing.
@@ -187,7 +209,7 @@ impl Builder {
                 source,
             })?;
         }
-        Ok(())
+        self.write_dynamo_bao_fields()
     }
 
     fn print_rerun_lines(&self, generated: Option<&GeneratedFiles>) {
@@ -211,11 +233,14 @@ impl Builder {
     fn generate_as(&self, layout: Layout) -> Result<GeneratedFiles, Error> {
         let started = Instant::now();
         let loaded = validate::load_and_validate(&self.schema).map_err(Error::Invalid)?;
+        let mut refused = Vec::new();
         if self.refuse_node_extensions {
-            let refused = validate::dynamo_bao_errors(&loaded);
-            if !refused.is_empty() {
-                return Err(Error::Invalid(Diagnostics::new(refused)));
-            }
+            refused.extend(validate::dynamo_bao_errors(&loaded));
+        } else if self.dynamo_bao_fields.is_some() {
+            refused.extend(validate::dynamo_bao_fields_errors(&loaded));
+        }
+        if !refused.is_empty() {
+            return Err(Error::Invalid(Diagnostics::new(refused)));
         }
         let validated = Instant::now();
         let schema_name = self.schema.file_name().map_or_else(

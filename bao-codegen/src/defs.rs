@@ -136,6 +136,9 @@ pub(crate) struct FieldDef {
     /// `items`: the elements of a ListField, as a field (named `items`, located at the key);
     /// `items: IntegerField` is read as `items: {type: IntegerField}`.
     pub(crate) items: Option<Box<FieldDef>>,
+    /// Written as a bare name (`items: IntegerField`), not a mapping: DynamoBao's codegen
+    /// prints a mapping option as `[object Object]`.
+    pub(crate) shorthand: bool,
     /// Keys that are not options of any built-in type, with their values: validation accepts
     /// those a declared type takes (`currency: EUR`) and reports the others.
     pub(crate) extra: Vec<(Located<String>, Node)>,
@@ -167,6 +170,7 @@ impl FieldDef {
             validate: None,
             shape: None,
             items: None,
+            shorthand: false,
             extra: Vec::new(),
             written: BTreeSet::new(),
         }
@@ -605,6 +609,7 @@ impl Decoder<'_> {
                 let mut items = FieldDef::blank(name, None);
                 items.field_type = Some(Located::new(type_name.clone(), entry.value.span));
                 items.written.insert("type".to_owned());
+                items.shorthand = true;
                 items
             }
             _ => {

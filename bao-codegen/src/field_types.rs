@@ -278,8 +278,9 @@ pub const FIELD_TYPES: &[FieldTypeSpec] = &[
         options: &[FieldOption {
             name: "items",
             value: OptionValue::Field,
-            description: "The elements: a field type's name (`IntegerField`), `{shape: Address}`, \
-                          or a field mapping with options (`{type: StringField, maxLength: 20}`).",
+            description: "The elements: a field type's name (`IntegerField`), a shape's name \
+                          (`Address`), or a field mapping with options (`{type: StringField, \
+                          maxLength: 20}`).",
         }],
     },
 ];

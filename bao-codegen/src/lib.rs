@@ -6,6 +6,7 @@
 mod builder;
 pub(crate) mod defs;
 pub mod diagnostic;
+pub mod dynamo_bao_fields;
 mod emit;
 #[doc(hidden)]
 pub mod field_types;

@@ -260,6 +260,43 @@ fn codegen_reports_and_writes_only_changes() {
     assert!(dir.path().join("elsewhere/mod.rs").is_file());
 }
 
+/// `--dynamo-bao-fields DIR` writes the custom fields DynamoBao needs for ObjectFields and
+/// ListFields; `items` written as a mapping, which DynamoBao's codegen cannot load, is a
+/// located error and nothing is written.
+#[test]
+fn codegen_writes_the_dynamo_bao_fields_and_refuses_what_dynamo_bao_cannot_load() {
+    let dir = project();
+    let schema = "bao: {compatibility: bao}\nshapes:\n  Address:\n    fields:\n      \
+                  city: {type: StringField, required: true}\nmodels:\n  Store:\n    \
+                  modelPrefix: st\n    fields:\n      storeId: {type: UlidField}\n      \
+                  address: {type: ObjectField, shape: Address}\n      \
+                  tags: {type: ListField, items: StringField}\n    \
+                  primaryKey: {partitionKey: storeId}\n";
+    std::fs::write(dir.path().join("models.yaml"), schema).unwrap();
+    let output = run(bao(dir.path()).args(["codegen", "--dynamo-bao-fields", "fields"]));
+    assert_exit(&output, 0);
+    let fields = dir.path().join("fields");
+    let object = std::fs::read_to_string(fields.join("object-field.js")).unwrap();
+    assert!(object.contains("exports.ObjectField = "), "{object}");
+    let list = std::fs::read_to_string(fields.join("list-field.js")).unwrap();
+    assert!(list.contains("exports.ListField = "), "{list}");
+    let package = std::fs::read_to_string(fields.join("package.json")).unwrap();
+    assert!(package.contains("commonjs"), "{package}");
+
+    let mapping = schema.replace("items: StringField", "items: {type: StringField}");
+    std::fs::write(dir.path().join("models.yaml"), mapping).unwrap();
+    std::fs::remove_dir_all(&fields).unwrap();
+    let output = run(bao(dir.path()).args(["codegen", "--dynamo-bao-fields", "fields"]));
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains("error[B059]: `items` of field `tags` of `Store` is a mapping")
+            && err.contains("models.yaml:12:"),
+        "{err}"
+    );
+    assert!(!fields.exists(), "nothing is written");
+}
+
 #[test]
 fn codegen_prints_its_timings_when_asked() {
     let dir = project();

@@ -6,13 +6,14 @@ use std::process::Command;
 const README: &str = include_str!("../../README.md");
 
 /// The programs the README shows, with their binaries.
-const SHOWN: [(&str, &str); 6] = [
+const SHOWN: [(&str, &str); 7] = [
     ("relationships", env!("CARGO_BIN_EXE_relationships")),
     ("tags", env!("CARGO_BIN_EXE_tags")),
     ("iteration", env!("CARGO_BIN_EXE_iteration")),
     ("tenancy", env!("CARGO_BIN_EXE_tenancy")),
     ("transaction", env!("CARGO_BIN_EXE_transaction")),
     ("search", env!("CARGO_BIN_EXE_search")),
+    ("orders", env!("CARGO_BIN_EXE_orders")),
 ];
 
 /// The code block that follows `<!-- examples/src/bin/NAME.rs -->` in the README.

@@ -7,10 +7,10 @@ use crate::node::DynamoBao;
 use bao_runtime::testing::TestDb;
 use bao_runtime::{Db, Model, Timestamp, Ulid};
 use examples::models::{
-    Comment, CommentKey, Document, DocumentId, NewComment, NewDocument, NewOrder, NewPost,
-    NewSetting, NewShowcase, NewTag, NewTaggedPost, NewUser, Order, OrderId, OrderStatus, Post,
-    PostId, Setting, SettingId, Showcase, ShowcaseId, Tag, TagId, TaggedPost, TaggedPostKey, User,
-    UserId,
+    Address, Comment, CommentKey, Document, DocumentId, LineItem, NewComment, NewDocument,
+    NewOrder, NewPost, NewSetting, NewShowcase, NewTag, NewTaggedPost, NewUser, Order, OrderId,
+    OrderStatus, Post, PostId, Setting, SettingId, Showcase, ShowcaseId, Tag, TagId, TaggedPost,
+    TaggedPostKey, User, UserId,
 };
 use serde_json::{Value, json};
 
@@ -208,6 +208,9 @@ impl AsJson for Order {
             "customerId": self.customer_id.to_string(),
             "status": self.status.as_str(),
             "total": self.total,
+            // Shapes serialise by their models.yaml names, as DynamoBao reads the maps.
+            "shipTo": serde_json::to_value(&self.ship_to).expect("an address as JSON"),
+            "lines": serde_json::to_value(&self.lines).expect("lines as JSON"),
             "createdAt": ms(self.created_at),
         })
     }
@@ -324,7 +327,26 @@ pub async fn bao_writes_every_model(db: &Db, ids: &Ids) -> Vec<(String, Value)> 
     let showcase = Showcase::create(db, fixture_showcase(ids)).await.unwrap();
     let order = Order::create(
         db,
-        NewOrder::new(ids.user, OrderStatus::Open, 4200).with_order_id(ids.order),
+        NewOrder::new(ids.user, OrderStatus::Open, 4200)
+            .with_order_id(ids.order)
+            .with_ship_to(Address {
+                street: "1 Main St".into(),
+                city: "Springfield".into(),
+                country: Some("US".into()),
+            })
+            .with_lines(vec![
+                LineItem {
+                    sku: "mug".into(),
+                    quantity: 2,
+                    // The same string twice: a list, never a set, on both sides.
+                    notes: vec!["gift".into(), "gift".into()],
+                },
+                LineItem {
+                    sku: "tea".into(),
+                    quantity: 1,
+                    notes: vec!["green".into()],
+                },
+            ]),
     )
     .await
     .unwrap();
@@ -427,6 +449,11 @@ pub fn dynamo_bao_writes_every_model(ids: &Ids) -> Vec<Value> {
                 "customerId": ids.user.to_string(),
                 "status": "open",
                 "total": 4200,
+                "shipTo": { "street": "1 Main St", "city": "Springfield", "country": "US" },
+                "lines": [
+                    { "sku": "mug", "quantity": 2, "notes": ["gift", "gift"] },
+                    { "sku": "tea", "quantity": 1, "notes": ["green"] },
+                ],
             }),
         ),
         step::create(

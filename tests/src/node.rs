@@ -238,19 +238,29 @@ fn install_packages(cache: &Path) -> Result<PathBuf, NodeError> {
     Ok(root)
 }
 
-/// DynamoBao's `bao-codegen` of `models.yaml` (ESM) into `<root>/models-<hash>`, unless it is
-/// there already.
+/// DynamoBao's `bao-codegen` of `models.yaml` (ESM), with the custom fields bao writes for its
+/// ObjectFields and ListFields (`--dynamo-bao-fields`), into `<root>/models-<hash>/models` and
+/// `<root>/models-<hash>/fields`, unless it is there already. Returns the models' folder.
 fn generate_models(root: &Path) -> Result<PathBuf, NodeError> {
     let schema = read(Path::new(SCHEMA))?;
-    let models = root.join(format!("models-{:016x}", fnv1a(&[&schema])));
-    if models.is_dir() {
-        return Ok(models);
+    let fields = bao_codegen::dynamo_bao_fields::FILES;
+    let mut inputs: Vec<&[u8]> = vec![&schema];
+    inputs.extend(fields.iter().map(|(_, contents)| contents.as_bytes()));
+    let generated = root.join(format!("models-{:016x}", fnv1a(&inputs)));
+    if generated.is_dir() {
+        return Ok(generated.join("models"));
     }
     let staging = staging_dir(root, "codegen")?;
     write(
         &staging.join("dynamo-bao.config.cjs"),
-        b"module.exports = {\n  codegen: { moduleSystem: \"esm\" },\n  paths: { generatedModelsManifest: \"./manifest.js\" },\n};\n",
+        b"module.exports = {\n  codegen: { moduleSystem: \"esm\" },\n  paths: { generatedModelsManifest: \"./manifest.js\", fieldsDir: \"./fields\" },\n};\n",
     )?;
+    let fields_dir = staging.join("fields");
+    bao_codegen::dynamo_bao_fields::write(&fields_dir).map_err(|source| NodeError::Io {
+        what: "cannot write the custom fields into",
+        path: fields_dir,
+        source,
+    })?;
     let result = run(
         Command::new("node")
             .arg(root.join("node_modules/dynamo-bao/bin/codegen.js"))
@@ -260,10 +270,9 @@ fn generate_models(root: &Path) -> Result<PathBuf, NodeError> {
             .env_remove("DYNAMO_BAO_CONFIG"),
         "node",
     );
-    let published = publish(result.map(drop), &staging.join("models"), &models);
-    remove(&staging);
-    published?;
-    Ok(models)
+    // The models import the fields by a relative path: they move together.
+    publish(result.map(drop), &staging, &generated)?;
+    Ok(generated.join("models"))
 }
 
 /// Moves a finished staging folder into place; when another process got there first, keeps

@@ -14,9 +14,9 @@
 use bao_runtime::Model;
 use bao_runtime::aws_sdk_dynamodb::types::AttributeValue;
 use examples::models::{
-    Comment, Document, DocumentUpdate, NewComment, NewDocument, NewOrder, NewPost, NewSetting,
-    NewTag, NewTaggedPost, NewUser, Order, OrderId, OrderStatus, OrderUpdate, Post, PostUpdate,
-    Setting, SettingId, Tag, TaggedPost, User, UserId,
+    Address, Comment, Document, DocumentUpdate, LineItem, NewComment, NewDocument, NewOrder,
+    NewPost, NewSetting, NewTag, NewTaggedPost, NewUser, Order, OrderId, OrderStatus, OrderUpdate,
+    Post, PostUpdate, Setting, SettingId, Tag, TaggedPost, User, UserId,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -280,6 +280,77 @@ async fn dynamo_bao_looks_up_what_bao_wrote_through_every_index() {
         sorted(all_posts.iter().map(|p| p.post_id.to_string()).collect()),
         "Post.iterateAll()"
     );
+}
+
+/// Nested values (`Order.shipTo`, an ObjectField, and `Order.lines`, a ListField of a shape
+/// holding a list of strings) cross both ways with the field files of
+/// `bao codegen --dynamo-bao-fields`: bao replaces the map DynamoBao wrote and appends to its
+/// list (keeping DynamoBao's elements, a list of strings with a duplicate: a list, not a set);
+/// DynamoBao reads the result and replaces the map again, which bao reads.
+#[tokio::test(flavor = "current_thread")]
+async fn nested_maps_and_lists_cross_both_ways() {
+    let test = start().await;
+    let db = test.db();
+    let ada = User::create(db, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .unwrap();
+    let written = dynamo_bao_ok(
+        &test,
+        None,
+        vec![step::create(
+            "Order",
+            json!({
+                "customerId": ada.user_id.to_string(),
+                "status": "open",
+                "total": 900,
+                "shipTo": { "street": "2 Rue Haute", "city": "Paris", "country": "FR" },
+                "lines": [{ "sku": "tea", "quantity": 3, "notes": ["loose", "loose"] }],
+            }),
+        )],
+    )
+    .await;
+    let id: OrderId = written[0]["orderId"].as_str().unwrap().parse().unwrap();
+    let update = OrderUpdate::new()
+        .ship_to(Address {
+            street: "2 Rue Haute".into(),
+            city: "Lyon".into(),
+            country: None,
+        })
+        .append_lines([LineItem {
+            sku: "cup".into(),
+            quantity: 1,
+            notes: Vec::new(),
+        }]);
+    let patched = Order::update(db, &id, update).await.unwrap();
+    assert_eq!(patched.ship_to.as_ref().unwrap().street, "2 Rue Haute");
+    assert_eq!(patched.lines[0].notes, ["loose", "loose"]);
+
+    let read = dynamo_bao_ok(&test, None, vec![step::find("Order", &id.to_string())]).await;
+    assert_eq!(
+        read[0],
+        patched.as_json(),
+        "DynamoBao reads bao's patched order"
+    );
+    assert_eq!(read[0]["shipTo"]["city"], "Lyon");
+    assert_eq!(read[0]["lines"][1], json!({ "sku": "cup", "quantity": 1 }));
+
+    let replaced = dynamo_bao_ok(
+        &test,
+        None,
+        vec![step::update(
+            "Order",
+            &id.to_string(),
+            json!({ "shipTo": { "street": "3 Elm St", "city": "Boston" } }),
+        )],
+    )
+    .await;
+    let found = Order::find(db, &id).await.unwrap().unwrap();
+    assert_eq!(
+        replaced[0],
+        found.as_json(),
+        "bao reads DynamoBao's new address"
+    );
+    assert_eq!(found.ship_to.unwrap().country, None);
 }
 
 /// An index partitioned on a plain field (`byStatus` on `Order.status`, an enum in bao):

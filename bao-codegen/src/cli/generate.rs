@@ -40,6 +40,10 @@ pub struct CodegenArgs {
     /// refusing them: once they are migrated, or when the table holds no such items.
     #[arg(long)]
     pub accept_breaking: bool,
+    /// Also write the custom-field files a Node DynamoBao service needs to load the schema's
+    /// ObjectFields and ListFields into DIR (its `paths.fieldsDir`).
+    #[arg(long, value_name = "DIR")]
+    pub dynamo_bao_fields: Option<PathBuf>,
 }
 
 /// `bao check`'s arguments.
@@ -148,6 +152,9 @@ pub fn run_codegen(shell: &Shell, args: &CodegenArgs) -> Result<(), Failure> {
     let paths = Paths::discover(&args.paths)?;
     let mut builder = paths.builder();
     builder.accept_breaking(args.accept_breaking);
+    if let Some(dir) = &args.dynamo_bao_fields {
+        builder.dynamo_bao_fields(dir);
+    }
     let summary = generate(shell, &builder, &paths.out)?;
     if args.timings {
         let ms = |duration: Duration| duration.as_secs_f64() * 1000.0;

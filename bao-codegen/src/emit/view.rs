@@ -712,6 +712,11 @@ fn field_view(schema: &Schema, field: &ir::Field, key_names: &[&str], key_type: 
         serde_attrs.push("default".to_owned());
         serde_attrs.push("skip_serializing_if = \"Option::is_none\"".to_owned());
     }
+    // A list is stored absent when empty, and read so; serde does as the table does.
+    if field.field_type == FieldType::ListField {
+        serde_attrs.push("default".to_owned());
+        serde_attrs.push("skip_serializing_if = \"Vec::is_empty\"".to_owned());
+    }
     // A `rustType` is serialised as its base value, so it needs no serde impls of its own.
     if custom_rust_type(field).is_some() {
         serde_attrs.push(match optional {

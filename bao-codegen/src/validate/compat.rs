@@ -26,6 +26,8 @@ pub(crate) enum Extension {
     Validate,
     ObjectField,
     ListField,
+    /// `items` written as a mapping.
+    ItemsMapping,
 }
 
 impl Extension {
@@ -40,6 +42,7 @@ impl Extension {
             Extension::Validate => "validate",
             Extension::ObjectField => "ObjectField",
             Extension::ListField => "ListField",
+            Extension::ItemsMapping => "items",
         }
     }
 
@@ -50,6 +53,11 @@ impl Extension {
                 "DynamoBao loads it only with `bao codegen --dynamo-bao-fields`, and does not \
                  check its values"
             }
+            Extension::ItemsMapping => {
+                "DynamoBao's codegen prints a mapping option as `[object Object]`, a syntax \
+                 error in its model; write the elements' type or shape by name \
+                 (`items: IntegerField`, `items: Address`)"
+            }
             _ => "not honoured by DynamoBao",
         }
     }
@@ -58,6 +66,14 @@ impl Extension {
     /// store values bao refuses, or cannot read.
     fn node_ignores(self) -> bool {
         self != Extension::RustName
+    }
+
+    /// A storage type DynamoBao does not have (class D).
+    fn is_storage_type(self) -> bool {
+        matches!(
+            self,
+            Extension::ObjectField | Extension::ListField | Extension::ItemsMapping
+        )
     }
 }
 
@@ -98,6 +114,14 @@ pub(super) fn uses_of(
         (
             Extension::ListField,
             type_span.filter(|_| field_type == Some(FieldType::ListField)),
+        ),
+        (
+            Extension::ItemsMapping,
+            field
+                .items
+                .as_ref()
+                .filter(|items| !items.shorthand)
+                .map(|items| items.name.span),
         ),
         (Extension::Values, field.values.as_ref().map(|v| v.span)),
         (
@@ -186,12 +210,19 @@ impl Checker<'_, '_> {
                             _ => format!("the first of {count} uses"),
                         },
                     )
-                    .help(
+                    .help(format!(
                         "a Node writer may store values that bao refuses to write (or, for \
-                         `values`, cannot read); write `bao: {compatibility: bao}` at the top \
-                         of the schema when bao is the table's only writer, or \
+                         `values`, cannot read){}; write `bao: {{compatibility: bao}}` at the \
+                         top of the schema when bao is the table's only writer, or \
                          `compatibility: dynamo-bao` to refuse these extensions",
-                    );
+                        match ignored.iter().any(|used| used.extension.is_storage_type()) {
+                            true => {
+                                ", and DynamoBao loads ObjectFields and ListFields only with \
+                                 the field files of `bao codegen --dynamo-bao-fields DIR`"
+                            }
+                            false => "",
+                        }
+                    ));
             }
         }
     }
@@ -204,12 +235,19 @@ pub(crate) fn refuse(reporter: &mut Reporter, uses: &[&ExtensionUse]) {
             .error(
                 Code::NodeCompatibility,
                 extension.span,
-                format!(
-                    "`{}` of field `{}` of `{}` is a bao extension a Node DynamoBao service ignores",
-                    extension.extension.key(),
-                    extension.field,
-                    extension.model
-                ),
+                match extension.extension {
+                    Extension::ItemsMapping => format!(
+                        "`items` of field `{}` of `{}` is a mapping, which DynamoBao cannot load",
+                        extension.field, extension.model
+                    ),
+                    _ => format!(
+                        "`{}` of field `{}` of `{}` is a bao extension a Node DynamoBao service \
+                         ignores",
+                        extension.extension.key(),
+                        extension.field,
+                        extension.model
+                    ),
+                },
                 extension.extension.node_behaviour(),
             )
             .help(
@@ -221,12 +259,22 @@ pub(crate) fn refuse(reporter: &mut Reporter, uses: &[&ExtensionUse]) {
 
 /// The errors of `bao check --dynamo-bao`: every extension a Node service ignores.
 pub(crate) fn dynamo_bao_errors(validated: &Validated) -> Vec<Diagnostic> {
+    refused(validated, Extension::node_ignores)
+}
+
+/// The errors of `bao codegen --dynamo-bao-fields`: what DynamoBao's codegen cannot load even
+/// with the field files.
+pub(crate) fn dynamo_bao_fields_errors(validated: &Validated) -> Vec<Diagnostic> {
+    refused(validated, |extension| extension == Extension::ItemsMapping)
+}
+
+fn refused(validated: &Validated, refuse_it: impl Fn(Extension) -> bool) -> Vec<Diagnostic> {
     let mut reporter = Reporter::with_sources(validated.sources.clone());
-    let ignored: Vec<&ExtensionUse> = validated
+    let uses: Vec<&ExtensionUse> = validated
         .extensions
         .iter()
-        .filter(|extension| extension.extension.node_ignores())
+        .filter(|used| refuse_it(used.extension))
         .collect();
-    refuse(&mut reporter, &ignored);
+    refuse(&mut reporter, &uses);
     reporter.finish()
 }

@@ -52,7 +52,7 @@ pub struct Validated {
     pub(crate) extensions: Vec<compat::ExtensionUse>,
 }
 
-pub(crate) use compat::dynamo_bao_errors;
+pub(crate) use compat::{dynamo_bao_errors, dynamo_bao_fields_errors};
 
 /// Where a shape and its fields are written.
 #[derive(Debug, Clone)]

@@ -245,8 +245,8 @@ impl Checker<'_, '_> {
                         "what does the list hold?",
                     )
                     .help(
-                        "describe the elements, e.g. `items: IntegerField`, `items: {shape: \
-                         Address}` or `items: {type: StringField, maxLength: 20}`",
+                        "describe the elements, e.g. `items: IntegerField`, `items: Address` (a \
+                         shape) or `items: {type: StringField, maxLength: 20}`",
                     );
             }
             return None;
@@ -263,13 +263,19 @@ impl Checker<'_, '_> {
                     .help(format!("remove `{key}` from `items`"));
             }
         }
-        // `{shape: Address}` is an ObjectField; the elements' enum is named after the list.
+        // `items: Address` and `{shape: Address}` are ObjectFields; the elements' enum is
+        // named after the list.
         let mut element = (**items).clone();
         element.name = Located::new(name.clone(), items.name.span);
-        if element.field_type.is_none()
-            && let Some(shape) = &element.shape
-        {
-            element.field_type = Some(Located::new("ObjectField".to_owned(), shape.span));
+        match (&element.field_type, &element.shape) {
+            (Some(named), None) if self.shape_names.contains(&named.value) => {
+                element.shape = Some(named.clone());
+                element.field_type = Some(Located::new("ObjectField".to_owned(), named.span));
+            }
+            (None, Some(shape)) => {
+                element.field_type = Some(Located::new("ObjectField".to_owned(), shape.span));
+            }
+            _ => {}
         }
         let bare = naming::field_ident(name).unwrap_or_default();
         let rust_name = format!("{}_items", bare.trim_start_matches("r#"));

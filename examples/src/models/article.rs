@@ -4,7 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// An article found by the words of its title and body: `Article::search(db, "dynamodb rust")`
 /// (DynamoBao's `searchAll`). Every write keeps its `_searchText`.
 ///
-/// Stored with model prefix `a`; generated from `models.yaml` line 110.
+/// Stored with model prefix `a`; generated from `models.yaml` line 127.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Article {

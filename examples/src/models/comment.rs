@@ -3,7 +3,7 @@
 use ::bao_runtime::__codegen as bao;
 /// A comment on a post: a composite primary key.
 ///
-/// Stored with model prefix `c`; generated from `models.yaml` line 62.
+/// Stored with model prefix `c`; generated from `models.yaml` line 79.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Comment {

@@ -3,7 +3,7 @@
 use ::bao_runtime::__codegen as bao;
 /// A document edited concurrently: the VersionField makes every save check the version it read.
 ///
-/// Stored with model prefix `doc`; generated from `models.yaml` line 76.
+/// Stored with model prefix `doc`; generated from `models.yaml` line 93.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Document {

@@ -21,6 +21,10 @@ pub mod tag;
 pub mod tagged_post;
 /// The `User` model.
 pub mod user;
+/// The `Address` shape.
+pub mod address;
+/// The `LineItem` shape.
+pub mod line_item;
 pub use article::{Article, ArticleId, NewArticle, ArticleUpdate};
 pub use comment::{Comment, CommentKey, NewComment, CommentUpdate};
 pub use document::{Document, DocumentId, NewDocument, DocumentUpdate};
@@ -31,3 +35,5 @@ pub use showcase::{Showcase, ShowcaseId, NewShowcase, ShowcaseUpdate};
 pub use tag::{Tag, TagId, NewTag, TagUpdate};
 pub use tagged_post::{TaggedPost, TaggedPostKey, NewTaggedPost, TaggedPostUpdate};
 pub use user::{User, UserId, NewUser, UserUpdate};
+pub use address::{Address, AddressAttr, AddressPatch};
+pub use line_item::{LineItem, LineItemAttr, LineItemPatch};

@@ -6,8 +6,8 @@ use ::bao_runtime::__codegen as bao;
 /// that plain field, which gives `Order::query_by_status(db, OrderStatus::Open)` (DynamoBao's
 /// `Order.queryByIndex("byStatus", "open")`).
 ///
-/// Stored with model prefix `o`; generated from `models.yaml` line 126.
-/// Uses bao extensions that DynamoBao's schema does not have: `values` (status), `min` (total).
+/// Stored with model prefix `o`; generated from `models.yaml` line 143.
+/// Uses bao extensions that DynamoBao's schema does not have: `values` (status), `min` (total), `ObjectField` (shipTo), `ListField` (lines).
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Order {
@@ -20,6 +20,12 @@ pub struct Order {
     pub status: OrderStatus,
     /// In cents; bao refuses a negative total on every write (DynamoBao ignores `min`).
     pub total: i64,
+    /// `shipTo`: an ObjectField holding a `Address`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ship_to: Option<super::address::Address>,
+    /// `lines`: a ListField of `LineItem` values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<super::line_item::LineItem>,
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
@@ -54,6 +60,10 @@ pub struct NewOrder {
     pub total: i64,
     /// `orderId`; its default when `None`.
     pub order_id: Option<OrderId>,
+    /// `shipTo`.
+    pub ship_to: Option<super::address::Address>,
+    /// `lines`.
+    pub lines: Vec<super::line_item::LineItem>,
 }
 impl NewOrder {
     /// A new item with its required fields; the others take their defaults.
@@ -67,6 +77,8 @@ impl NewOrder {
             status: status.into(),
             total,
             order_id: None,
+            ship_to: None,
+            lines: Vec::new(),
         }
     }
     /// Sets `orderId`.
@@ -75,12 +87,27 @@ impl NewOrder {
         self.order_id = Some(value.into());
         self
     }
+    /// Sets `shipTo`.
+    #[must_use]
+    pub fn with_ship_to(mut self, value: impl Into<super::address::Address>) -> Self {
+        self.ship_to = Some(value.into());
+        self
+    }
+    /// Sets `lines`.
+    #[must_use]
+    pub fn with_lines(
+        mut self,
+        value: impl Into<Vec<super::line_item::LineItem>>,
+    ) -> Self {
+        self.lines = value.into();
+        self
+    }
 }
 impl bao::NewModel for NewOrder {
     type Model = Order;
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(5);
+        let mut item = bao::Item::with_capacity(7);
         bao::put(
             &mut item,
             F_ORDER_ID,
@@ -89,6 +116,8 @@ impl bao::NewModel for NewOrder {
         bao::put(&mut item, F_CUSTOMER_ID, &self.customer_id);
         bao::put(&mut item, F_STATUS, &self.status);
         bao::put(&mut item, F_TOTAL, &self.total);
+        bao::put(&mut item, F_SHIP_TO, &self.ship_to);
+        bao::put(&mut item, F_LINES, &self.lines);
         bao::put(&mut item, F_CREATED_AT, &now);
         item
     }
@@ -126,6 +155,29 @@ impl OrderUpdate {
         self.changes.set(F_TOTAL, &value.into());
         self
     }
+    /// Sets `shipTo`.
+    pub fn ship_to(mut self, value: impl Into<super::address::Address>) -> Self {
+        self.changes.set(F_SHIP_TO, &value.into());
+        self
+    }
+    /// Removes `shipTo`.
+    pub fn clear_ship_to(mut self) -> Self {
+        self.changes.remove(F_SHIP_TO);
+        self
+    }
+    /// Sets `lines`.
+    pub fn lines(mut self, value: impl Into<Vec<super::line_item::LineItem>>) -> Self {
+        self.changes.set(F_LINES, &value.into());
+        self
+    }
+    /// Appends `elements` to `lines` atomically (`list_append`), without reading it.
+    pub fn append_lines(
+        mut self,
+        elements: impl IntoIterator<Item = super::line_item::LineItem>,
+    ) -> Self {
+        self.changes.append(F_LINES, elements);
+        self
+    }
 }
 impl bao::ModelUpdate for OrderUpdate {
     type Model = Order;
@@ -150,13 +202,28 @@ const FIELDS: &[bao::FieldSchema] = &[
         min: Some(0.0),
         ..bao::FieldSchema::new("total", bao::FieldKind::Integer, true)
     },
+    bao::FieldSchema {
+        shape: Some(&super::address::Address::SCHEMA),
+        ..bao::FieldSchema::new("shipTo", bao::FieldKind::Object, false)
+    },
+    bao::FieldSchema {
+        items: Some(
+            &bao::FieldSchema {
+                shape: Some(&super::line_item::LineItem::SCHEMA),
+                ..bao::FieldSchema::new("lines", bao::FieldKind::Object, true)
+            },
+        ),
+        ..bao::FieldSchema::new("lines", bao::FieldKind::List, false)
+    },
     bao::FieldSchema::new("createdAt", bao::FieldKind::CreateDate, true),
 ];
 const F_ORDER_ID: &bao::FieldSchema = &FIELDS[0];
 const F_CUSTOMER_ID: &bao::FieldSchema = &FIELDS[1];
 const F_STATUS: &bao::FieldSchema = &FIELDS[2];
 const F_TOTAL: &bao::FieldSchema = &FIELDS[3];
-const F_CREATED_AT: &bao::FieldSchema = &FIELDS[4];
+const F_SHIP_TO: &bao::FieldSchema = &FIELDS[4];
+const F_LINES: &bao::FieldSchema = &FIELDS[5];
+const F_CREATED_AT: &bao::FieldSchema = &FIELDS[6];
 impl Order {
     /// `orderId`, for conditions and filters.
     pub const ORDER_ID: bao::Attr<OrderId> = bao::Attr::of(F_ORDER_ID);
@@ -166,6 +233,14 @@ impl Order {
     pub const STATUS: bao::Attr<OrderStatus> = bao::Attr::of(F_STATUS);
     /// `total`, for conditions and filters.
     pub const TOTAL: bao::Attr<i64> = bao::Attr::of(F_TOTAL);
+    /// `shipTo`, for conditions and filters.
+    pub const SHIP_TO: super::address::AddressAttr = super::address::AddressAttr::of(
+        F_SHIP_TO,
+    );
+    /// `lines`, for conditions and filters.
+    pub const LINES: bao::ListAttr<super::line_item::LineItemAttr> = bao::ListAttr::of(
+        F_LINES,
+    );
     /// `createdAt`, for conditions and filters.
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
     /// Loads the [`super::user::User`] this item's `customerId` points to (through the request scope).
@@ -222,11 +297,13 @@ impl bao::Model for Order {
         self.order_id
     }
     fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(5);
+        let mut item = bao::Item::with_capacity(7);
         bao::put(&mut item, F_ORDER_ID, &self.order_id);
         bao::put(&mut item, F_CUSTOMER_ID, &self.customer_id);
         bao::put(&mut item, F_STATUS, &self.status);
         bao::put(&mut item, F_TOTAL, &self.total);
+        bao::put(&mut item, F_SHIP_TO, &self.ship_to);
+        bao::put(&mut item, F_LINES, &self.lines);
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
@@ -236,6 +313,8 @@ impl bao::Model for Order {
             customer_id: bao::get(item, "Order", F_CUSTOMER_ID)?,
             status: bao::get(item, "Order", F_STATUS)?,
             total: bao::get(item, "Order", F_TOTAL)?,
+            ship_to: bao::get_opt(item, "Order", F_SHIP_TO)?,
+            lines: bao::get_or_default(item, "Order", F_LINES)?,
             created_at: bao::get(item, "Order", F_CREATED_AT)?,
             _state: bao::ItemState::default(),
         })

@@ -4,7 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// A per-tenant setting. Its partition key is the model prefix, which DynamoBao leaves
 /// unprefixed under a tenant; bao prefixes it, so tenants never see each other's settings.
 ///
-/// Stored with model prefix `set`; generated from `models.yaml` line 142.
+/// Stored with model prefix `set`; generated from `models.yaml` line 161.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Setting {

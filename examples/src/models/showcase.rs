@@ -3,7 +3,7 @@
 use ::bao_runtime::__codegen as bao;
 /// One field of every type.
 ///
-/// Stored with model prefix `sc`; generated from `models.yaml` line 88.
+/// Stored with model prefix `sc`; generated from `models.yaml` line 105.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Showcase {

@@ -3,7 +3,7 @@
 use ::bao_runtime::__codegen as bao;
 /// A label for posts.
 ///
-/// Stored with model prefix `t`; generated from `models.yaml` line 40.
+/// Stored with model prefix `t`; generated from `models.yaml` line 57.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Tag {

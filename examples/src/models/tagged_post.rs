@@ -3,7 +3,7 @@
 use ::bao_runtime::__codegen as bao;
 /// Links tags and posts (many to many).
 ///
-/// A mapping table, stored with model prefix `tp`; generated from `models.yaml` line 49.
+/// A mapping table, stored with model prefix `tp`; generated from `models.yaml` line 66.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct TaggedPost {

@@ -3,7 +3,7 @@
 use ::bao_runtime::__codegen as bao;
 /// Someone who writes posts. DynamoBao README, example 2.
 ///
-/// Stored with model prefix `u`; generated from `models.yaml` line 5.
+/// Stored with model prefix `u`; generated from `models.yaml` line 22.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct User {
