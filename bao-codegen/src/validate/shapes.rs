@@ -108,17 +108,76 @@ impl Checker<'_, '_> {
         };
         let mut rust_names: BTreeMap<String, Span> = BTreeMap::new();
         let mut spans = BTreeMap::new();
+        let mut methods: BTreeMap<String, (String, Span)> = BTreeMap::new();
         for field in &fields.value {
             let rust_name = self.field_name(&name.value, field, &mut rust_names);
             let owner = (name.value.as_str(), name.value.as_str());
             if let Some(resolved) =
                 self.resolve_field(owner, field, rust_name, false, Some("shape"))
             {
+                self.shape_methods(&name.value, &resolved, field.name.span, &mut methods);
                 spans.insert(resolved.name.clone(), field.name.span);
                 shape.fields.push(resolved);
             }
         }
         Some((shape, spans))
+    }
+
+    /// Reports a field whose methods on `<Shape>Patch` or `<Shape>Attr` another field's
+    /// methods, or those types' own (`of`, `exists`, `not_exists`), already have.
+    fn shape_methods(
+        &mut self,
+        shape: &str,
+        field: &ir::Field,
+        span: Span,
+        seen: &mut BTreeMap<String, (String, Span)>,
+    ) {
+        let bare = field.rust_name.trim_start_matches("r#");
+        if bare.is_empty() {
+            return;
+        }
+        let setter = match bare {
+            "new" => format!("{shape}Patch::set_new"),
+            _ => format!("{shape}Patch::{bare}"),
+        };
+        let mut methods = vec![setter, format!("{shape}Attr::{bare}")];
+        if !field.always_present() {
+            methods.push(format!("{shape}Patch::clear_{bare}"));
+        }
+        if field.patchable() {
+            methods.push(format!("{shape}Patch::patch_{bare}"));
+        }
+        for method in methods {
+            let own = ["of", "exists", "not_exists"]
+                .iter()
+                .any(|own| method == format!("{shape}Attr::{own}"));
+            let first = seen.get(&method).cloned();
+            if !own && first.is_none() {
+                seen.insert(method, (field.name.clone(), span));
+                continue;
+            }
+            let message = format!(
+                "field `{}` of shape `{shape}` gives `{method}`, which {}",
+                field.name,
+                match &first {
+                    Some((other, _)) => format!("field `{other}` gives too"),
+                    None => "the generated type has already".to_owned(),
+                }
+            );
+            let report = self.reporter.error(
+                Code::MethodNameCollision,
+                span,
+                message,
+                format!("gives `{method}`"),
+            );
+            match first {
+                Some((_, first_span)) => {
+                    report.secondary(first_span, format!("also gives `{method}`"))
+                }
+                None => report,
+            }
+            .help("give the field a `rustName`");
+        }
     }
 
     /// Refuses, inside a shape or a list, the field types bao stamps or changes in place on
