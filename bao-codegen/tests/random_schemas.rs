@@ -87,20 +87,33 @@ fn fail(error: &bao_codegen::Error, schema: &str) -> TestCaseError {
     TestCaseError::fail(format!("{diagnostics}\nfor this models.yaml:\n{schema}"))
 }
 
-/// The random schemas reach the newer field shapes too: enums (`values`).
-#[test]
-fn random_schemas_include_enums() {
+/// How many of 64 random schemas hold `text`.
+fn schemas_with(text: &str) -> usize {
     use proptest::strategy::ValueTree;
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let strategy = random_schema::schema();
-    let with_enums = (0..64)
+    (0..64)
         .filter(|_| {
             let tree = strategy.new_tree(&mut runner).expect("a schema");
-            tree.current().contains("values: [")
+            tree.current().contains(text)
         })
-        .count();
-    assert!(
-        with_enums >= 8,
-        "only {with_enums} of 64 schemas have an enum"
-    );
+        .count()
+}
+
+/// The random schemas reach the newer field types too: enums (`values`), shapes held by
+/// ObjectFields, lists of shapes and of field mappings.
+#[test]
+fn random_schemas_include_enums_shapes_and_lists() {
+    for (text, at_least) in [
+        ("values: [", 8),
+        ("type: ObjectField, shape: ", 8),
+        ("type: ListField", 8),
+        ("items: {type: StringField", 4),
+    ] {
+        let count = schemas_with(text);
+        assert!(
+            count >= at_least,
+            "only {count} of 64 schemas hold `{text}`"
+        );
+    }
 }

@@ -106,8 +106,8 @@ impl Expr {
             }
             Expr::Call { head, args } => {
                 out.push_str(&format!("{head}(\n"));
-                for arg in args {
-                    let arg = arg.layout(inner, inner, ",");
+                for (index, arg) in args.iter().enumerate() {
+                    let arg = separated(arg, inner, inner, index + 1 == args.len());
                     out.push_str(&format!("{pad}{arg}\n"));
                 }
                 out.push_str(&format!("{close})"));
@@ -123,11 +123,12 @@ impl Expr {
             }
             Expr::Struct { head, fields, rest } => {
                 out.push_str(&format!("{head} {{\n"));
-                for (name, value) in fields {
+                for (index, (name, value)) in fields.iter().enumerate() {
                     let start = inner + name.len() + 2;
+                    let last = index + 1 == fields.len() && rest.is_none();
                     let value = match value.flat() == *name {
                         true => name.clone() + ",",
-                        false => format!("{name}: {}", value.layout(inner, start, ",")),
+                        false => format!("{name}: {}", separated(value, inner, start, last)),
                     };
                     out.push_str(&format!("{pad}{value}\n"));
                 }
@@ -138,8 +139,9 @@ impl Expr {
             }
             Expr::Slice(items) => {
                 out.push_str("&[\n");
-                for item in items {
-                    out.push_str(&format!("{pad}{}\n", item.layout(inner, inner, ",")));
+                for (index, item) in items.iter().enumerate() {
+                    let item = separated(item, inner, inner, index + 1 == items.len());
+                    out.push_str(&format!("{pad}{item}\n"));
                 }
                 out.push_str(&format!("{close}]"));
             }
@@ -169,6 +171,15 @@ impl Expr {
             Expr::Struct { fields, rest, .. } => !fields.is_empty() || rest.is_some(),
             Expr::Slice(items) => !items.is_empty(),
         }
+    }
+}
+
+/// One element of a broken list, then its comma. prettyplease prints the comma after the last
+/// element only because the list broke, so it does not count toward that element's width.
+fn separated(expr: &Expr, indent: usize, before: usize, last: bool) -> String {
+    match last {
+        true => expr.layout(indent, before, "") + ",",
+        false => expr.layout(indent, before, ","),
     }
 }
 

@@ -68,6 +68,12 @@ impl Extension {
         self != Extension::RustName
     }
 
+    /// Whether a generated model's doc lists it: not `items` written as a mapping, which is a
+    /// spelling, not a key of its own.
+    pub(crate) fn is_listed(self) -> bool {
+        self != Extension::ItemsMapping
+    }
+
     /// A storage type DynamoBao does not have (class D).
     fn is_storage_type(self) -> bool {
         matches!(

@@ -204,7 +204,7 @@ pub(crate) fn validate(loaded: &load::Sources, reporter: &mut Reporter) -> Resol
     for model in &mut resolved {
         model.model.extensions = extensions
             .iter()
-            .filter(|used| used.model == model.model.name)
+            .filter(|used| used.model == model.model.name && used.extension.is_listed())
             .map(|used| ir::ExtensionUse {
                 key: used.extension.key().to_owned(),
                 field: used.field.clone(),

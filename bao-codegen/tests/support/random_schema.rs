@@ -28,8 +28,11 @@ pub fn schema() -> impl Strategy<Value = String> {
     (
         prop::collection::vec(model(), 1..=3),
         prop::option::weighted(0.4, mapping()),
+        prop::collection::vec(shape(), 0..=3),
     )
-        .prop_map(|(models, mapping)| Writer::default().schema(&models, mapping.as_ref()))
+        .prop_map(|(models, mapping, shapes)| {
+            Writer::default().schema(&models, mapping.as_ref(), &shapes)
+        })
 }
 
 /// Words that names are made of. None is `for`, which generated method names cut at.
@@ -176,6 +179,33 @@ enum FieldKind {
         values: Vec<&'static str>,
         default: Option<prop::sample::Index>,
     },
+    /// An ObjectField of a shape (a StringField when the schema has no shape it may hold).
+    Object {
+        shape: Index,
+    },
+    /// A ListField of a field type, of a shape (by name), or of a field mapping.
+    List {
+        items: Items,
+    },
+}
+
+/// The elements of a ListField.
+#[derive(Debug, Clone)]
+enum Items {
+    /// `items: IntegerField`.
+    Named(&'static str),
+    /// `items: Address` (an IntegerField when there is no shape it may hold).
+    Shape(Index),
+    /// `items: {type: StringField, maxLength: 20}`.
+    Mapping { max_length: u16 },
+}
+
+/// A shape: its fields may hold only shapes listed after it, so there is no cycle.
+#[derive(Debug, Clone)]
+struct ShapePlan {
+    words: Words,
+    doc: Vec<String>,
+    fields: Vec<FieldPlan>,
 }
 
 /// Values of enums: hyphens, spaces, digits and capitals, each with a variant name of its own.
@@ -390,6 +420,55 @@ fn other_kind() -> impl Strategy<Value = FieldKind> {
     ]
 }
 
+/// Maps and lists.
+fn nested_kind() -> impl Strategy<Value = FieldKind> {
+    prop_oneof![
+        any::<Index>().prop_map(|shape| FieldKind::Object { shape }),
+        prop_oneof![
+            select(vec![
+                "IntegerField",
+                "StringField",
+                "DateTimeField",
+                "BooleanField"
+            ])
+            .prop_map(Items::Named),
+            any::<Index>().prop_map(Items::Shape),
+            (1u16..=64).prop_map(|max_length| Items::Mapping { max_length }),
+        ]
+        .prop_map(|items| FieldKind::List { items }),
+    ]
+}
+
+/// The field types a shape's fields may have (not those bao stamps on the item).
+fn shape_kind() -> impl Strategy<Value = FieldKind> {
+    prop_oneof![
+        maybe(0u16..=500).prop_map(|max_length| FieldKind::String {
+            max_length,
+            default: None,
+        }),
+        maybe(small_or_any_integer()).prop_map(|default| FieldKind::Integer { default }),
+        Just(FieldKind::DateTime),
+        Just(FieldKind::Binary),
+        (
+            prop::sample::subsequence(ENUM_VALUES, 1..=3),
+            maybe(any::<prop::sample::Index>())
+        )
+            .prop_map(|(values, default)| FieldKind::Enum { values, default }),
+        nested_kind(),
+    ]
+}
+
+prop_compose! {
+    /// A shape with one to four fields.
+    fn shape()(
+        words in words(1..=2, false),
+        doc in comment(),
+        fields in prop::collection::vec(field(shape_kind()), 1..=4),
+    ) -> ShapePlan {
+        ShapePlan { words, doc, fields }
+    }
+}
+
 fn field(kind: impl Strategy<Value = FieldKind>) -> impl Strategy<Value = FieldPlan> {
     (
         field_name(),
@@ -408,7 +487,7 @@ fn field(kind: impl Strategy<Value = FieldKind>) -> impl Strategy<Value = FieldP
 }
 
 fn any_kind() -> impl Strategy<Value = FieldKind> {
-    prop_oneof![3 => key_kind(), 1 => other_kind()]
+    prop_oneof![6 => key_kind(), 2 => other_kind(), 1 => nested_kind()]
 }
 
 fn related_field() -> impl Strategy<Value = FieldPlan> {
@@ -636,6 +715,8 @@ impl FieldKind {
             FieldKind::Version => "VersionField",
             FieldKind::StringSet { .. } => "StringSetField",
             FieldKind::Enum { .. } => "StringField",
+            FieldKind::Object { .. } => "ObjectField",
+            FieldKind::List { .. } => "ListField",
         }
     }
 
@@ -648,11 +729,25 @@ impl FieldKind {
                 | FieldKind::Version
                 | FieldKind::StringSet { .. }
                 | FieldKind::Enum { .. }
+                | FieldKind::Object { .. }
+                | FieldKind::List { .. }
         )
     }
 
-    fn options(&self, targets: &[String], entries: &mut Vec<(&'static str, String)>) {
+    fn options(&self, names: &Names<'_>, entries: &mut Vec<(&'static str, String)>) {
+        let targets = names.models;
         match self {
+            FieldKind::Object { shape } => entries.push(("shape", shape.get(names.shapes).clone())),
+            FieldKind::List { items } => entries.push((
+                "items",
+                match items {
+                    Items::Named(type_name) => (*type_name).to_owned(),
+                    Items::Shape(shape) => shape.get(names.shapes).clone(),
+                    Items::Mapping { max_length } => {
+                        format!("{{type: StringField, maxLength: {max_length}}}")
+                    }
+                },
+            )),
             FieldKind::String {
                 max_length,
                 default,
@@ -697,13 +792,13 @@ impl FieldKind {
 
 impl FieldPlan {
     /// The field's flow mapping entries; `untyped_related` leaves `type` out of RelatedFields.
-    fn entries(&self, targets: &[String], untyped_related: bool) -> Vec<(&'static str, String)> {
+    fn entries(&self, names: &Names<'_>, untyped_related: bool) -> Vec<(&'static str, String)> {
         let mut entries = Vec::new();
         if !(untyped_related && matches!(self.kind, FieldKind::Related { .. })) {
             entries.push(("type", self.kind.type_name().to_owned()));
         }
         push_option(&mut entries, "required", self.required);
-        self.kind.options(targets, &mut entries);
+        self.kind.options(names, &mut entries);
         entries
     }
 }
@@ -766,8 +861,20 @@ struct Writer {
     type_names: BTreeSet<String>,
 }
 
+/// The names a field may refer to: models (RelatedField) and shapes (ObjectField, ListField).
+#[derive(Debug, Clone, Copy)]
+struct Names<'a> {
+    models: &'a [String],
+    shapes: &'a [String],
+}
+
 impl Writer {
-    fn schema(mut self, models: &[ModelPlan], mapping: Option<&MappingPlan>) -> String {
+    fn schema(
+        mut self,
+        models: &[ModelPlan],
+        mapping: Option<&MappingPlan>,
+        shapes: &[ShapePlan],
+    ) -> String {
         let mut keywords = BTreeSet::new();
         let names: Vec<String> = models
             .iter()
@@ -784,17 +891,43 @@ impl Writer {
             ];
             self.type_names.extend(generated);
         }
+        let shape_names: Vec<String> = shapes
+            .iter()
+            .map(|shape| self.spell(&shape.words.words, &[], Case::Pascal))
+            .collect();
+        for name in &shape_names {
+            let generated = [name.clone(), format!("{name}Attr"), format!("{name}Patch")];
+            self.type_names.extend(generated);
+        }
+        if !shapes.is_empty() {
+            self.line(0, "shapes:");
+        }
+        for (at, (plan, name)) in shapes.iter().zip(&shape_names).enumerate() {
+            // A shape holds only the shapes after it: no cycle.
+            let held = Names {
+                models: &names,
+                shapes: &shape_names[at + 1..],
+            };
+            self.line(0, "");
+            self.comment(2, &plan.doc);
+            self.line(2, &format!("{name}:"));
+            self.fields(name, &plan.fields, held, false);
+        }
+        let all = Names {
+            models: &names,
+            shapes: &shape_names,
+        };
         self.line(0, "models:");
         for (plan, name) in models.iter().zip(&names) {
-            self.model(plan, name, &names);
+            self.model(plan, name, all);
         }
         if let Some((plan, name)) = mapping {
-            self.mapping(plan, &name, &names);
+            self.mapping(plan, &name, all);
         }
         self.out
     }
 
-    fn model(&mut self, plan: &ModelPlan, name: &str, targets: &[String]) {
+    fn model(&mut self, plan: &ModelPlan, name: &str, targets: Names<'_>) {
         self.header(name, &plan.doc, plan.prefix);
         self.iteration(plan.iteration);
         let fields = self.fields(name, &plan.fields, targets, false);
@@ -807,7 +940,7 @@ impl Writer {
         self.constraints(&plan.constraints, &fields.keyable, &plan.constraint_slots);
     }
 
-    fn mapping(&mut self, plan: &MappingPlan, name: &str, targets: &[String]) {
+    fn mapping(&mut self, plan: &MappingPlan, name: &str, targets: Names<'_>) {
         self.header(name, &plan.doc, plan.prefix);
         self.line(4, "tableType: mapping");
         if plan.untyped {
@@ -865,7 +998,7 @@ impl Writer {
         &mut self,
         model: &str,
         plans: &[FieldPlan],
-        targets: &[String],
+        targets: Names<'_>,
         untyped: bool,
     ) -> KeyFields {
         self.line(4, "fields:");
@@ -888,8 +1021,27 @@ impl Writer {
                     };
                 }
             }
+            // Without a shape to hold, a map is a string and a list holds integers.
+            if targets.shapes.is_empty() {
+                match plan.kind {
+                    FieldKind::Object { .. } => {
+                        plan.kind = FieldKind::String {
+                            max_length: None,
+                            default: None,
+                        };
+                    }
+                    FieldKind::List {
+                        items: Items::Shape(_),
+                    } => {
+                        plan.kind = FieldKind::List {
+                            items: Items::Named("IntegerField"),
+                        };
+                    }
+                    _ => {}
+                }
+            }
             let plan = &plan;
-            let body = flow(&plan.entries(targets, untyped));
+            let body = flow(&plan.entries(&targets, untyped));
             self.documented(6, &plan.doc, &format!("{name}: {body}"));
             if matches!(plan.kind, FieldKind::Related { .. }) {
                 fields.related.push(name.clone());
