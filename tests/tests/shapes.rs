@@ -60,7 +60,7 @@ async fn created(db: &bao_runtime::Db) -> Store {
     let new = NewStore::new("Rivoli", paris())
         .with_history(vec![Visit {
             at: at(1_600_000_000_000),
-            note: Some("opening".into()),
+            remark: Some("opening".into()),
             tags: vec!["first".into()],
         }])
         .with_scores(vec![3, 5])
@@ -99,6 +99,7 @@ async fn nested_values_are_stored_as_maps_and_lists_and_read_back() {
         panic!("a visit is a map: {history:?}");
     };
     assert_eq!(visit["at"], tests::n(1_600_000_000_000_i64));
+    assert_eq!(tests::text_of(visit, "note"), "opening");
     assert_eq!(list(visit, "tags"), [tests::s("first")]);
     assert_eq!(list(&stored, "scores"), [tests::n(3), tests::n(5)]);
     assert_eq!(list(&stored, "labels"), [tests::s("new")]);
@@ -182,7 +183,7 @@ async fn conditions_reach_members_and_elements() {
         Store::ADDRESS.geo().fix().source().eq("gps"),
         Store::ADDRESS.kind().eq(AddressKind::Work),
         Store::BILLING.not_exists(),
-        Store::HISTORY.at(0).note().eq("opening"),
+        Store::HISTORY.at(0).remark().eq("opening"),
         Store::HISTORY.size().eq(1),
         Store::SCORES.contains(5),
         Store::SCORES.at(1).eq(5),
@@ -281,6 +282,19 @@ async fn checks_inside_shapes_and_lists_name_the_member() {
         message.contains("element 0: element 1: -1 is less than the minimum of 0"),
         "{message}"
     );
+    // A check of the application's, on a member of a shape in a list, stored under the
+    // member's YAML name.
+    let blank = Visit {
+        at: at(1_700_000_000_000),
+        remark: Some(" ".into()),
+        tags: Vec::new(),
+    };
+    let update = StoreUpdate::new().append_history([blank]);
+    let message = Store::update(db, &store.store_id, update)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("element 0: `note`: is blank"), "{message}");
     assert!(
         requests.operations().is_empty(),
         "{:?}",
@@ -300,7 +314,7 @@ async fn save_writes_a_changed_map_whole() {
     store.address.geo.lng = 2.40;
     store.history.push(Visit {
         at: at(1_650_000_000_000),
-        note: None,
+        remark: None,
         tags: Vec::new(),
     });
     store.save(db).await.unwrap();
