@@ -26,6 +26,8 @@ pub struct Shape {
     pub doc: Option<String>,
     /// Fields in YAML order: the members of its map.
     pub fields: Vec<Field>,
+    /// The bao extensions its fields use (besides being a shape), in schema order.
+    pub extensions: Vec<ExtensionUse>,
     /// Where the shape is defined.
     pub source: SourceRef,
 }

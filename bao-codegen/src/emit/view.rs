@@ -377,6 +377,7 @@ pub(crate) fn shape_view(schema: &Schema, shape: &ir::Shape) -> ShapeView {
         file_name(&shape.source.file),
         shape.source.line
     )));
+    doc.extend(extensions_line(&shape.extensions));
     ShapeView {
         name: shape.name.clone(),
         module: shape.module.clone(),
@@ -1458,25 +1459,31 @@ fn model_doc(model: &ir::Model) -> Vec<String> {
         file_name(&model.source.file),
         model.source.line
     )));
-    // Which keys a Node DynamoBao service sharing the table does not know, by key.
+    lines.extend(extensions_line(&model.extensions));
+    lines
+}
+
+/// Which keys a Node DynamoBao service sharing the table does not know, by key: one doc line,
+/// when there are any.
+fn extensions_line(extensions: &[ir::ExtensionUse]) -> Option<String> {
     let mut uses: Vec<(&str, Vec<&str>)> = Vec::new();
-    for used in &model.extensions {
+    for used in extensions {
         match uses.iter_mut().find(|(key, _)| *key == used.key) {
             Some((_, fields)) => fields.push(&used.field),
             None => uses.push((&used.key, vec![&used.field])),
         }
     }
-    if !uses.is_empty() {
-        let listed: Vec<String> = uses
-            .iter()
-            .map(|(key, fields)| format!("`{key}` ({})", fields.join(", ")))
-            .collect();
-        lines.push(doc_line(&format!(
-            "Uses bao extensions that DynamoBao's schema does not have: {}.",
-            listed.join(", ")
-        )));
+    if uses.is_empty() {
+        return None;
     }
-    lines
+    let listed: Vec<String> = uses
+        .iter()
+        .map(|(key, fields)| format!("`{key}` ({})", fields.join(", ")))
+        .collect();
+    Some(doc_line(&format!(
+        "Uses bao extensions that DynamoBao's schema does not have: {}.",
+        listed.join(", ")
+    )))
 }
 
 fn field_doc(field: &ir::Field) -> Vec<String> {

@@ -201,15 +201,23 @@ pub(crate) fn validate(loaded: &load::Sources, reporter: &mut Reporter) -> Resol
     let mode = checker.compatibility_setting(loaded.compatibility.as_ref());
     let extensions = std::mem::take(&mut checker.extensions);
     checker.node_compatibility(&extensions, mode);
-    for model in &mut resolved {
-        model.model.extensions = extensions
+    // Shapes and models have distinct names (their modules would collide otherwise).
+    let uses_of = |owner: &str| -> Vec<ir::ExtensionUse> {
+        extensions
             .iter()
-            .filter(|used| used.model == model.model.name && used.extension.is_listed())
+            .filter(|used| used.model == owner && used.extension.is_listed())
             .map(|used| ir::ExtensionUse {
                 key: used.extension.key().to_owned(),
                 field: used.field.clone(),
             })
-            .collect();
+            .collect()
+    };
+    for model in &mut resolved {
+        model.model.extensions = uses_of(&model.model.name);
+    }
+    let mut shapes = shapes;
+    for shape in &mut shapes {
+        shape.extensions = uses_of(&shape.name);
     }
     let spans = resolved
         .iter()

@@ -101,6 +101,7 @@ impl Checker<'_, '_> {
             module: naming::module_name(&name.value).unwrap_or_default(),
             doc: def.doc.clone(),
             fields: Vec::new(),
+            extensions: Vec::new(),
             source: ir::SourceRef {
                 file: file.to_owned(),
                 line,

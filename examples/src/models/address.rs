@@ -4,6 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// Where an order ships to: stored as a map inside the order.
 ///
 /// Stored as a map by ObjectFields and ListFields; generated from `models.yaml` line 8.
+/// Uses bao extensions that DynamoBao's schema does not have: `pattern` (country).
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Address {
