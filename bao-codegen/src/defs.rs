@@ -131,6 +131,8 @@ pub(crate) struct FieldDef {
     pub(crate) pattern: Option<Located<String>>,
     /// `validate`: the path of a check function of the application's.
     pub(crate) validate: Option<Located<String>>,
+    /// `referentialIntegrity`: writes check that the item a RelatedField names exists.
+    pub(crate) referential_integrity: Option<Located<bool>>,
     /// `shape`: the shape an ObjectField holds.
     pub(crate) shape: Option<Located<String>>,
     /// `items`: the elements of a ListField, as a field (named `items`, located at the key);
@@ -168,6 +170,7 @@ impl FieldDef {
             max: None,
             pattern: None,
             validate: None,
+            referential_integrity: None,
             shape: None,
             items: None,
             shorthand: false,
@@ -591,6 +594,9 @@ impl Decoder<'_> {
                 "max" => field.max = self.number(value, &key),
                 "pattern" => field.pattern = self.string(value, &key),
                 "validate" => field.validate = self.string(value, &key),
+                "referentialIntegrity" => {
+                    field.referential_integrity = self.boolean(value, &key);
+                }
                 "shape" => field.shape = self.string(value, &key),
                 "items" => field.items = self.items(entry, &key),
                 // Perhaps an option of a declared type, which may be in another file.

@@ -208,11 +208,20 @@ pub const FIELD_TYPES: &[FieldTypeSpec] = &[
         field_type: FieldType::RelatedField,
         name: "RelatedField",
         description: "The primary id of an item of another model (`S`); generates `get_<name>`.",
-        options: &[FieldOption {
-            name: "model",
-            value: OptionValue::String,
-            description: "The related model's name, as it appears under `models`.",
-        }],
+        options: &[
+            FieldOption {
+                name: "model",
+                value: OptionValue::String,
+                description: "The related model's name, as it appears under `models`.",
+            },
+            FieldOption {
+                name: "referentialIntegrity",
+                value: OptionValue::Boolean,
+                description: "Every write that sets the field checks, in the same transaction, \
+                              that the item it names exists (`Error::MissingReference`). A bao \
+                              extension Node writers skip.",
+            },
+        ],
     },
     FieldTypeSpec {
         field_type: FieldType::CounterField,
@@ -384,6 +393,7 @@ mod tests {
                 "model",
                 "pattern",
                 "precision",
+                "referentialIntegrity",
                 "required",
                 "rustName",
                 "rustType",

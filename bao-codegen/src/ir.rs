@@ -178,6 +178,8 @@ pub struct Field {
     pub max_member_count: Option<u64>,
     /// The target model of a RelatedField.
     pub related_model: Option<String>,
+    /// `referentialIntegrity` (RelatedField): writes check that the item it names exists.
+    pub referential_integrity: bool,
     /// The declared type (`fieldTypes`) or `rustType` of the field, if it has one;
     /// `field_type` is then its base, which decides storage, keys and queries.
     pub custom: Option<CustomType>,

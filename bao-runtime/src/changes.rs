@@ -27,6 +27,8 @@ pub enum Change {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Changes {
     entries: Vec<(&'static FieldSchema, Change)>,
+    /// Set RelatedFields with `referentialIntegrity` without checking what they name.
+    skip_reference_checks: bool,
 }
 
 impl Changes {
@@ -137,6 +139,26 @@ impl Changes {
     /// Whether nothing changes.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Writes RelatedFields with `referentialIntegrity` without checking that the items they
+    /// name exist (one UpdateItem instead of a transaction): when the caller knows they do.
+    pub fn skip_reference_checks(&mut self) {
+        self.skip_reference_checks = true;
+    }
+
+    /// Whether a write of these changes checks what its RelatedFields with
+    /// `referentialIntegrity` name.
+    pub fn checks_references(&self) -> bool {
+        !self.skip_reference_checks
+    }
+
+    /// The value each field is set to, for the checks of what they name.
+    pub(crate) fn set_value(&self, name: &str) -> Option<&AttributeValue> {
+        match self.get(name) {
+            Some(Change::Set(value)) => Some(value),
+            _ => None,
+        }
     }
 
     /// The changes, one per field.

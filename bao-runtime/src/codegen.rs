@@ -26,7 +26,7 @@ pub use crate::model::{
 pub use crate::ops::find_related;
 pub use crate::query::{MappingQuery, Query};
 pub use crate::schema::{
-    FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, SearchSchema,
+    FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, Reference, SearchSchema,
     ShapeSchema, TextFormat, UniqueConstraintSchema, Validator,
 };
 pub use crate::search::Search;
@@ -36,6 +36,11 @@ pub use serde::{self, Deserialize, Serialize};
 pub use ulid::Ulid;
 
 use crate::ops::{self, ReadOptions};
+
+/// The schema of `M`, as a function: what a [`Reference`] holds.
+pub fn schema_of<M: Model>() -> &'static ModelSchema {
+    M::SCHEMA
+}
 
 /// The impls of a generated key newtype, `UserId(Ulid)`:
 /// `key_newtype!(UserId(bao::Ulid), User, F_USER_ID)` implements `Display` and `FromStr` (as

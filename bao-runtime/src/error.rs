@@ -61,6 +61,19 @@ pub enum Error {
         /// The taken value.
         value: String,
     },
+    /// A RelatedField with `referentialIntegrity` names an item that does not exist: the write
+    /// checked it in the same transaction, and nothing was written.
+    #[error("{model}.{field} names {target} `{id}`, which does not exist")]
+    MissingReference {
+        /// Model name of the item written.
+        model: &'static str,
+        /// The RelatedField's attribute name.
+        field: &'static str,
+        /// The related model's name.
+        target: &'static str,
+        /// The primary id the field holds.
+        id: String,
+    },
     /// Another writer changed the item since it was loaded.
     #[error("{model} `{id}` was changed by another writer (expected version {expected})")]
     VersionConflict {
@@ -223,6 +236,11 @@ impl Error {
     /// A unique value was taken.
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, Error::UniqueViolation { .. })
+    }
+
+    /// A RelatedField with `referentialIntegrity` names an item that does not exist.
+    pub fn is_missing_reference(&self) -> bool {
+        matches!(self, Error::MissingReference { .. })
     }
 
     /// A concurrent writer changed a versioned item.

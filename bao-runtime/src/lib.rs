@@ -45,7 +45,7 @@ pub use db::{Clock, Db, DbBuilder, RetryPolicy, SystemClock};
 pub use error::{Error, Result};
 pub use expr::{Attr, Condition, ListAttr, Path, SortKey, SortKeyCondition};
 pub use model::{ItemState, KeyNewtype, Model, ModelKey, ModelUpdate, NewModel};
-pub use ops::{ReadOptions, SaveOptions};
+pub use ops::{CreateOptions, ReadOptions, SaveOptions};
 pub use scope::RequestScope;
 pub use search::Search;
 pub use tenant::Tenant;

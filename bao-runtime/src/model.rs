@@ -41,14 +41,27 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// The bookkeeping of this item, mutably.
     fn state_mut(&mut self) -> &mut ItemState;
 
-    /// Stores a new item in one write (one transaction when it claims unique values). Fails
-    /// with [`Error::AlreadyExists`](crate::Error::AlreadyExists) when the key is taken and
-    /// [`Error::UniqueViolation`](crate::Error::UniqueViolation) when a unique value is.
+    /// Stores a new item in one write (one transaction when it claims unique values or checks
+    /// what its RelatedFields with `referentialIntegrity` name). Fails with
+    /// [`Error::AlreadyExists`](crate::Error::AlreadyExists) when the key is taken,
+    /// [`Error::UniqueViolation`](crate::Error::UniqueViolation) when a unique value is, and
+    /// [`Error::MissingReference`](crate::Error::MissingReference) when a referenced item does
+    /// not exist.
     fn create<N: NewModel<Model = Self>>(
         db: &Db,
         new: N,
     ) -> impl Future<Output = crate::Result<Self>> + Send {
         ops::create(db, new.into_fields(db))
+    }
+
+    /// [`create`](Self::create) with options: `skip_reference_checks` stores the item without
+    /// checking that the items its RelatedFields with `referentialIntegrity` name exist.
+    fn create_with<N: NewModel<Model = Self>>(
+        db: &Db,
+        new: N,
+        options: ops::CreateOptions,
+    ) -> impl Future<Output = crate::Result<Self>> + Send {
+        ops::create_with(db, new.into_fields(db), options)
     }
 
     /// Reads one item by key: batched and cached inside a request scope, one GetItem outside.
@@ -86,7 +99,7 @@ pub trait Model: Sized + Send + Sync + 'static {
     ) -> impl Future<Output = crate::Result<()>> + Send {
         let options = SaveOptions {
             condition: Some(condition),
-            force_reindex: false,
+            ..SaveOptions::default()
         };
         ops::save(db, self, options)
     }

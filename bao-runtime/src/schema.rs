@@ -76,6 +76,41 @@ pub struct FieldSchema {
     pub shape: Option<&'static ShapeSchema>,
     /// The elements of a ListField, described as a field.
     pub items: Option<&'static FieldSchema>,
+    /// The model a RelatedField with `referentialIntegrity` names: writes that set the field
+    /// check that the item exists.
+    pub references: Option<Reference>,
+}
+
+/// The related model of a RelatedField whose writes check that the item it names exists
+/// (`referentialIntegrity: true`). A function, so that two models may reference each other
+/// without their `const` schemas containing each other.
+#[derive(Clone, Copy)]
+pub struct Reference(fn() -> &'static ModelSchema);
+
+impl Reference {
+    /// The reference to the model whose schema `target` returns (generated code passes
+    /// `bao::schema_of::<Model>`).
+    pub const fn new(target: fn() -> &'static ModelSchema) -> Self {
+        Reference(target)
+    }
+
+    /// The related model.
+    pub fn target(&self) -> &'static ModelSchema {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Reference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Reference({})", self.target().name)
+    }
+}
+
+/// References are equal when they name the same model.
+impl PartialEq for Reference {
+    fn eq(&self, other: &Self) -> bool {
+        self.target().name == other.target().name
+    }
 }
 
 /// A shape of `models.yaml` (`shapes:`): the members of the map an ObjectField stores.
@@ -144,6 +179,7 @@ impl FieldSchema {
             validator: None,
             shape: None,
             items: None,
+            references: None,
         }
     }
 }

@@ -23,7 +23,7 @@ use crate::fetch::CacheKey;
 use crate::keys::{self, PK_ATTR};
 use crate::model::{Model, ModelKey, ModelUpdate, NewModel};
 use crate::ops::transact::{self, Part, Role};
-use crate::ops::{create, delete, layout, validate, write};
+use crate::ops::{CreateOptions, create, delete, layout, validate, write};
 use crate::scope;
 use crate::{Db, Error, Result};
 use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem};
@@ -50,9 +50,19 @@ impl<'a> Transaction<'a> {
         }
     }
 
-    /// Creates a new item, claiming its unique values; fails at commit if the key or a value
-    /// is taken. Returns the new item's key.
+    /// Creates a new item, claiming its unique values and checking what its RelatedFields with
+    /// `referentialIntegrity` name (each a part of the transaction); fails at commit if the key
+    /// or a value is taken, or a referenced item is missing. Returns the new item's key.
     pub fn create<N: NewModel>(&mut self, new: N) -> Result<<N::Model as Model>::Key> {
+        self.create_with(new, CreateOptions::default())
+    }
+
+    /// [`create`](Self::create) with options (`skip_reference_checks`).
+    pub fn create_with<N: NewModel>(
+        &mut self,
+        new: N,
+        options: CreateOptions,
+    ) -> Result<<N::Model as Model>::Key> {
         let schema = <N::Model as Model>::SCHEMA;
         let fields = new.into_fields(self.db);
         validate::new_item(schema, &fields)?;
@@ -60,9 +70,14 @@ impl<'a> Transaction<'a> {
         let id = keys::primary_id(schema, &fields)?;
         let item = layout::stored_item(self.db, schema, &fields)?;
         let claims = validate::unique_values(schema, &fields);
+        let checks = match options.skip_reference_checks {
+            true => Vec::new(),
+            false => transact::reference_checks(self.db, schema, |name| fields.get(name))?,
+        };
         self.touched.push(CacheKey::of(self.db, &item));
         let parts = create::transaction_parts(self.db, schema, &id, item, &claims)?;
         self.parts.extend(parts);
+        self.parts.extend(checks);
         Ok(key)
     }
 
@@ -74,14 +89,14 @@ impl<'a> Transaction<'a> {
         update: U,
     ) -> Result<()> {
         let (changes, condition) = update.into_parts();
-        let (part, cache_key) = write::transaction_part(
+        let (parts, cache_key) = write::transaction_parts(
             self.db,
             <U::Model as Model>::SCHEMA,
             key.key_item(),
             changes,
             condition.as_ref(),
         )?;
-        self.parts.push(part);
+        self.parts.extend(parts);
         self.touched.push(cache_key);
         Ok(())
     }
@@ -160,7 +175,10 @@ impl<'a> Transaction<'a> {
         for key in &self.touched {
             scope::forget(key);
         }
-        let capacity = result.map_err(transact::TxFailure::into_error)?;
+        let capacity = result.map_err(|failure| match failure.missing_reference() {
+            Some(missing) => missing,
+            None => failure.into_error(),
+        })?;
         scope::record_write(capacity);
         Ok(capacity)
     }

@@ -43,6 +43,7 @@ mod limits;
 mod migrations;
 pub mod old_items;
 pub mod ports;
+mod references;
 mod relationships;
 mod request_counts;
 mod search;

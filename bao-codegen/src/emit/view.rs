@@ -54,6 +54,8 @@ pub(crate) struct ModelView {
     pub(crate) enums: Vec<EnumView>,
     /// The wrappers of its fields' `validate` functions.
     pub(crate) validators: Vec<ValidatorView>,
+    /// A RelatedField has `referentialIntegrity`: `<Model>Update::skip_reference_checks`.
+    pub(crate) checks_references: bool,
 }
 
 /// The context of one shape module.
@@ -357,6 +359,7 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
         searchable: model.iteration_buckets.is_some() && model.searchable.is_some(),
         enums: with_items(&model.fields).filter_map(enum_view).collect(),
         validators: validator_views(schema, &model.fields),
+        checks_references: model.fields.iter().any(|field| field.referential_integrity),
     }
 }
 
@@ -742,7 +745,7 @@ fn field_view(schema: &Schema, field: &ir::Field, key_names: &[&str], key_type: 
         renamed,
         attr_name: bare_name.to_shouty_snake_case(),
         setter: match bare_name.as_str() {
-            "new" | "only_if" => format!("set_{bare_name}"),
+            "new" | "only_if" | "skip_reference_checks" => format!("set_{bare_name}"),
             _ => field.rust_name.clone(),
         },
         store_expr: store_expr(field, optional),
@@ -1063,6 +1066,20 @@ fn field_schema(schema: &Schema, field: &ir::Field, reference: &str) -> Expr {
         if let Some(value) = value {
             limits.push((name.to_owned(), Expr::atom(value)));
         }
+    }
+    if field.referential_integrity
+        && let Some(target) = field
+            .related_model
+            .as_deref()
+            .and_then(|name| schema.model(name))
+    {
+        limits.push((
+            "references".to_owned(),
+            Expr::atom(format!(
+                "Some(bao::Reference::new(bao::schema_of::<{}>))",
+                model_path(target)
+            )),
+        ));
     }
     if field.shape.is_some() {
         let shape = shape_path(schema, field, "::SCHEMA");
@@ -1503,6 +1520,10 @@ fn field_doc(field: &ir::Field) -> Vec<String> {
         }
         _ => format!("{} {base}", article(&base)),
     };
+    let checked = match field.referential_integrity {
+        true => "; every write that sets it checks that the item exists",
+        false => "",
+    };
     let held = match (&field.shape, &field.items) {
         (Some(shape), _) => format!(" holding a `{shape}`"),
         (None, Some(items)) => match &items.shape {
@@ -1511,7 +1532,10 @@ fn field_doc(field: &ir::Field) -> Vec<String> {
         },
         (None, None) => String::new(),
     };
-    vec![doc_line(&format!("`{}`: {described}{held}.", field.name))]
+    vec![doc_line(&format!(
+        "`{}`: {described}{held}{checked}.",
+        field.name
+    ))]
 }
 
 /// "a" or "an" before a type name: "a UlidField", whose U sounds like "you".

@@ -4,6 +4,8 @@
 //! - class A, invisible to Node: `rustName` (and the `add_<field>` methods, which need no key);
 //! - class B, looser on Node: `values`, `min`, `max`, `pattern`, `validate`. DynamoBao's codegen
 //!   accepts them and its runtime ignores them, so a Node writer may store what bao refuses.
+//! - class C, behaviour Node skips: `referentialIntegrity` (DynamoBao's codegen drops the
+//!   RelatedField option, so Node writers store references to items that do not exist).
 //! - class D, new storage types: `ObjectField` and `ListField` (with the top-level `shapes:`).
 //!   DynamoBao's codegen loads them only with the pass-through field files that
 //!   `bao codegen --dynamo-bao-fields DIR` writes, and Node writers do not check their values.
@@ -28,6 +30,7 @@ pub(crate) enum Extension {
     ListField,
     /// `items` written as a mapping.
     ItemsMapping,
+    ReferentialIntegrity,
 }
 
 impl Extension {
@@ -43,6 +46,7 @@ impl Extension {
             Extension::ObjectField => "ObjectField",
             Extension::ListField => "ListField",
             Extension::ItemsMapping => "items",
+            Extension::ReferentialIntegrity => "referentialIntegrity",
         }
     }
 
@@ -57,6 +61,9 @@ impl Extension {
                 "DynamoBao's codegen prints a mapping option as `[object Object]`, a syntax \
                  error in its model; write the elements' type or shape by name \
                  (`items: IntegerField`, `items: Address`)"
+            }
+            Extension::ReferentialIntegrity => {
+                "DynamoBao drops the option: its writes do not check that the item exists"
             }
             _ => "not honoured by DynamoBao",
         }
@@ -138,6 +145,14 @@ pub(super) fn uses_of(
         (Extension::Max, field.max.as_ref().map(|v| v.span)),
         (Extension::Pattern, field.pattern.as_ref().map(|v| v.span)),
         (Extension::Validate, field.validate.as_ref().map(|v| v.span)),
+        (
+            Extension::ReferentialIntegrity,
+            field
+                .referential_integrity
+                .as_ref()
+                .filter(|checked| checked.value)
+                .map(|v| v.span),
+        ),
     ];
     spans
         .into_iter()

@@ -368,7 +368,11 @@ impl<'d> Checker<'_, 'd> {
                 .help("rename the field to `ttl`");
         }
         let allowed = |option: &str| field_types::option_applies(option, field_type);
-        let options: [(&str, Option<Span>); 12] = [
+        let options: [(&str, Option<Span>); 13] = [
+            (
+                "referentialIntegrity",
+                field.referential_integrity.as_ref().map(|o| o.span),
+            ),
             ("shape", field.shape.as_ref().map(|o| o.span)),
             ("items", field.items.as_ref().map(|o| o.name.span)),
             ("autoAssign", field.auto_assign.as_ref().map(|o| o.span)),
@@ -487,6 +491,11 @@ impl<'d> Checker<'_, 'd> {
                 "maxMemberCount",
             ),
             related_model,
+            referential_integrity: allowed("referentialIntegrity")
+                && field
+                    .referential_integrity
+                    .as_ref()
+                    .is_some_and(|r| r.value),
             shape: None,
             items: None,
             custom: None,

@@ -214,6 +214,20 @@ impl Checker<'_, '_> {
                     }
                 ));
         }
+        if let Some(checked) = field
+            .referential_integrity
+            .as_ref()
+            .filter(|r| r.value && field_type == FieldType::RelatedField)
+        {
+            self.reporter
+                .error(
+                    Code::InvalidShape,
+                    checked.span,
+                    format!("`referentialIntegrity` of `{name}` of `{owner}` inside a {container}"),
+                    "only a model's own RelatedFields are checked",
+                )
+                .help("remove it, or hold the reference in a RelatedField of the model");
+        }
         if let Some(auto_assign) = field.auto_assign.as_ref().filter(|a| a.value) {
             self.reporter
                 .error(

@@ -55,7 +55,7 @@ fn update_methods_of(field: &ir::Field, is_key: bool) -> Vec<String> {
     }
     let bare = field.rust_name.trim_start_matches("r#");
     let mut methods = vec![match bare {
-        "new" | "only_if" => format!("set_{bare}"),
+        "new" | "only_if" | "skip_reference_checks" => format!("set_{bare}"),
         _ => bare.to_owned(),
     }];
     if !field.always_present() {

@@ -164,6 +164,8 @@ enum FieldKind {
     },
     Related {
         target: Index,
+        /// `referentialIntegrity: true`.
+        checked: bool,
     },
     Counter {
         default: Option<i64>,
@@ -396,7 +398,8 @@ fn key_kind() -> impl Strategy<Value = FieldKind> {
         1 => Just(FieldKind::CreateDate),
         1 => Just(FieldKind::ModifiedDate),
         2 => maybe(any::<bool>()).prop_map(|auto_assign| FieldKind::Ulid { auto_assign }),
-        3 => any::<Index>().prop_map(|target| FieldKind::Related { target }),
+        3 => (any::<Index>(), prop::bool::weighted(0.3))
+            .prop_map(|(target, checked)| FieldKind::Related { target, checked }),
     ]
 }
 
@@ -491,7 +494,10 @@ fn any_kind() -> impl Strategy<Value = FieldKind> {
 }
 
 fn related_field() -> impl Strategy<Value = FieldPlan> {
-    field(any::<Index>().prop_map(|target| FieldKind::Related { target }))
+    field(
+        (any::<Index>(), prop::bool::weighted(0.3))
+            .prop_map(|(target, checked)| FieldKind::Related { target, checked }),
+    )
 }
 
 /// One to seven fields, the first of which can be a key.
@@ -764,7 +770,12 @@ impl FieldKind {
             }
             FieldKind::Boolean { default } => push_option(entries, "defaultValue", *default),
             FieldKind::Ulid { auto_assign } => push_option(entries, "autoAssign", *auto_assign),
-            FieldKind::Related { target } => entries.push(("model", target.get(targets).clone())),
+            FieldKind::Related { target, checked } => {
+                entries.push(("model", target.get(targets).clone()));
+                if *checked {
+                    entries.push(("referentialIntegrity", "true".to_owned()));
+                }
+            }
             FieldKind::StringSet {
                 max_string_length,
                 max_member_count,

@@ -1,4 +1,5 @@
-//! `create`: one conditional write, or one transaction when unique values are claimed.
+//! `create`: one conditional write, or one transaction when unique values are claimed or the
+//! items RelatedFields name are checked.
 
 use super::layout;
 use super::transact::{self, Part, Role};
@@ -15,10 +16,24 @@ use aws_sdk_dynamodb::types::{Put, ReturnConsumedCapacity, TransactWriteItem};
 
 const CREATE_GUARD: &str = "attribute_not_exists(#pk)";
 
+/// How to create an item.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateOptions {
+    /// Do not check that the items its RelatedFields with `referentialIntegrity` name exist
+    /// (one PutItem instead of a transaction): when the caller knows they do.
+    pub skip_reference_checks: bool,
+}
+
 /// Stores a new item whose fields are complete (generated code has already assigned ULIDs,
-/// dates, versions and defaults). Fails with [`Error::AlreadyExists`] when the key is taken and
-/// [`Error::UniqueViolation`] when a unique value is.
+/// dates, versions and defaults). Fails with [`Error::AlreadyExists`] when the key is taken,
+/// [`Error::UniqueViolation`] when a unique value is, and [`Error::MissingReference`] when a
+/// RelatedField with `referentialIntegrity` names an item that does not exist.
 pub async fn create<M: Model>(db: &Db, fields: Item) -> Result<M> {
+    create_with(db, fields, CreateOptions::default()).await
+}
+
+/// [`create`] with options.
+pub async fn create_with<M: Model>(db: &Db, fields: Item, options: CreateOptions) -> Result<M> {
     let schema = M::SCHEMA;
     validate::new_item(schema, &fields)?;
     let id = keys::primary_id(schema, &fields)?;
@@ -26,15 +41,22 @@ pub async fn create<M: Model>(db: &Db, fields: Item) -> Result<M> {
     validate::item_size(schema, &fields, &item)?;
     let cache_key = scope::is_inside().then(|| fetch::CacheKey::of(db, &item));
     let claims = validate::unique_values(schema, &fields);
+    let checks = match options.skip_reference_checks {
+        true => Vec::new(),
+        false => transact::reference_checks(db, schema, |name| fields.get(name))?,
+    };
 
-    let capacity = if claims.is_empty() {
+    let capacity = if claims.is_empty() && checks.is_empty() {
         put(db, schema.name, &id, item).await?
     } else {
-        let parts = transaction_parts(db, schema, &id, item, &claims)?;
+        let mut parts = transaction_parts(db, schema, &id, item, &claims)?;
+        parts.extend(checks);
         match transact::write(db, parts).await {
             Ok(capacity) => capacity,
             Err(failure) => {
-                return Err(if failure.main_condition_failed() {
+                return Err(if let Some(missing) = failure.missing_reference() {
+                    missing
+                } else if failure.main_condition_failed() {
                     Error::AlreadyExists {
                         model: schema.name,
                         id,

@@ -13,7 +13,7 @@ pub(crate) mod validate;
 pub(crate) mod write;
 
 pub use crate::fetch::MAX_BATCH_GET_KEYS;
-pub use create::create;
+pub use create::{CreateOptions, create, create_with};
 pub use delete::{delete, delete_loaded};
 pub use read::{ReadOptions, find, find_by_unique, find_many, find_related};
 pub use reindex::{Derived, reindex};

@@ -7,10 +7,10 @@ use crate::codec::Item;
 use crate::error::CancellationReason;
 use crate::keys::PK_ATTR;
 use crate::schema::{ModelSchema, UniqueConstraintSchema};
-use crate::{Db, Error, Result, retry};
+use crate::{Db, Error, Result, model, retry};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, Delete, Put, ReturnConsumedCapacity, TransactWriteItem,
+    AttributeValue, ConditionCheck, Delete, Put, ReturnConsumedCapacity, TransactWriteItem,
 };
 
 /// DynamoDB's limit on the parts of one transaction.
@@ -37,6 +37,13 @@ pub(crate) enum Role {
         model: &'static str,
         constraint: &'static UniqueConstraintSchema,
     },
+    /// Checking that the item a RelatedField with `referentialIntegrity` names exists.
+    Reference {
+        model: &'static str,
+        field: &'static str,
+        target: &'static str,
+        id: String,
+    },
 }
 
 impl Role {
@@ -54,6 +61,12 @@ impl Role {
             Role::Release { model, constraint } => {
                 format!("{model} release of unique constraint `{}`", constraint.name)
             }
+            Role::Reference {
+                model,
+                field,
+                target,
+                id,
+            } => format!("check {target} `{id}` exists ({model}.{field})"),
         }
     }
 }
@@ -121,6 +134,29 @@ impl TxFailure {
                 } if rejection.code == "ConditionalCheckFailed" => {
                     Some((*model, *constraint, value.as_str()))
                 }
+                _ => None,
+            })
+    }
+
+    /// The reference that names a missing item, if that is why the transaction failed.
+    pub(crate) fn missing_reference(&self) -> Option<Error> {
+        let TxFailure::Cancelled(rejections) = self else {
+            return None;
+        };
+        rejections
+            .iter()
+            .find_map(|rejection| match &rejection.role {
+                Role::Reference {
+                    model,
+                    field,
+                    target,
+                    id,
+                } if rejection.code == "ConditionalCheckFailed" => Some(Error::MissingReference {
+                    model,
+                    field,
+                    target,
+                    id: id.clone(),
+                }),
                 _ => None,
             })
     }
@@ -238,6 +274,45 @@ fn too_large(role: &Role) -> Option<Error> {
         }),
         _ => None,
     }
+}
+
+/// The checks that the items named by the RelatedFields with `referentialIntegrity` of
+/// `schema` exist, for the fields `values` sets (a field set to nothing needs none).
+pub(crate) fn reference_checks<'v>(
+    db: &Db,
+    schema: &'static ModelSchema,
+    values: impl Fn(&str) -> Option<&'v AttributeValue>,
+) -> Result<Vec<Part>> {
+    let mut parts = Vec::new();
+    for field in schema.fields {
+        let (Some(reference), Some(value)) = (field.references, values(field.name)) else {
+            continue;
+        };
+        let target = reference.target();
+        let key_fields = model::key_item_from_primary_id(target, value)
+            .map_err(|message| Error::validation(schema.name, field.name, message))?;
+        let check = ConditionCheck::builder()
+            .table_name(db.table())
+            .set_key(Some(layout::key_of(db, target, &key_fields)?))
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", PK_ATTR)
+            .build()
+            .map_err(|error| Error::sdk("TransactWriteItems", error))?;
+        let id = match value {
+            AttributeValue::S(id) => id.clone(),
+            other => format!("{other:?}"),
+        };
+        parts.push(Part {
+            item: TransactWriteItem::builder().condition_check(check).build(),
+            role: Role::Reference {
+                model: schema.name,
+                field: field.name,
+                target: target.name,
+                id,
+            },
+        });
+    }
+    Ok(parts)
 }
 
 /// Claims `value` of `constraint` for the item `related_id`: DynamoBao's constraint item and

@@ -29,6 +29,9 @@ pub struct SaveOptions {
     /// `searchable` was added to a model with data. The save writes even when no field
     /// changed.
     pub force_reindex: bool,
+    /// Do not check that the items the changed RelatedFields with `referentialIntegrity` name
+    /// exist (one UpdateItem instead of a transaction): when the caller knows they do.
+    pub skip_reference_checks: bool,
 }
 
 /// Writes the fields of `model` that changed since it was loaded; sends nothing when none did
@@ -54,7 +57,9 @@ pub async fn save<M: Model>(db: &Db, model: &mut M, options: SaveOptions) -> Res
 
 /// Applies `changes` to the item with this key in one request, without reading it first, and
 /// returns the item as stored afterwards. A change of a unique field needs the old value, so it
-/// reads the item first (one GetItem) and then writes in one transaction.
+/// reads the item first (one GetItem) and then writes in one transaction. A change of a
+/// RelatedField with `referentialIntegrity` writes in one transaction with the check, then
+/// reads the item back (a transaction returns none).
 pub async fn update<M: Model>(
     db: &Db,
     key: &M::Key,
@@ -79,7 +84,7 @@ pub async fn update<M: Model>(
     };
     let options = SaveOptions {
         condition,
-        force_reindex: false,
+        ..SaveOptions::default()
     };
     let (fields, capacity) = apply(db, schema, key, changes, known, options).await?;
     model::load(fields, capacity)
@@ -274,16 +279,17 @@ impl Plan {
     }
 }
 
-/// The part of a user transaction that applies `changes` to the item with `key`, without
-/// reading it. A change of a unique field is refused: releasing the old value needs the item
-/// as loaded.
-pub(crate) fn transaction_part(
+/// The parts of a user transaction that apply `changes` to the item with `key`, without
+/// reading it: the update, and the checks of what its changed RelatedFields with
+/// `referentialIntegrity` name. A change of a unique field is refused: releasing the old value
+/// needs the item as loaded.
+pub(crate) fn transaction_parts(
     db: &Db,
     schema: &'static ModelSchema,
     key: Item,
     changes: Changes,
     condition: Option<&Condition>,
-) -> Result<(Part, fetch::CacheKey)> {
+) -> Result<(Vec<Part>, fetch::CacheKey)> {
     if let Some(constraint) = schema
         .unique_constraints
         .iter()
@@ -300,13 +306,27 @@ pub(crate) fn transaction_part(
     }
     let options = SaveOptions {
         condition: condition.cloned(),
-        force_reindex: false,
+        ..SaveOptions::default()
     };
+    let checks = reference_checks(db, schema, &changes, &options)?;
     let plan = Plan::new(db, schema, key, changes, None, &options)?;
-    Ok((
-        plan.main_part(db)?,
-        fetch::CacheKey::of(db, &plan.stored_key),
-    ))
+    let mut parts = vec![plan.main_part(db)?];
+    parts.extend(checks);
+    Ok((parts, fetch::CacheKey::of(db, &plan.stored_key)))
+}
+
+/// The checks that the items the changed RelatedFields with `referentialIntegrity` name exist,
+/// unless the changes or the options skip them.
+fn reference_checks(
+    db: &Db,
+    schema: &'static ModelSchema,
+    changes: &Changes,
+    options: &SaveOptions,
+) -> Result<Vec<Part>> {
+    match changes.checks_references() && !options.skip_reference_checks {
+        true => transact::reference_checks(db, schema, |name| changes.set_value(name)),
+        false => Ok(Vec::new()),
+    }
 }
 
 /// Everything one write of changes needs, then the write itself.
@@ -318,12 +338,16 @@ async fn apply(
     known: Option<Item>,
     options: SaveOptions,
 ) -> Result<(Item, Capacity)> {
+    let checks = reference_checks(db, schema, &changes, &options)?;
+    // A transaction returns no item: without the item as loaded, it is read back.
+    let read_back = known.is_none();
     let plan = Plan::new(db, schema, key, changes, known, &options)?;
     let cache_key = scope::is_inside().then(|| fetch::CacheKey::of(db, &plan.stored_key));
-    let result = if plan.moves.is_empty() {
+    let result = if plan.moves.is_empty() && checks.is_empty() {
         update_item(db, schema, plan).await
     } else {
         let mut parts = vec![plan.main_part(db)?];
+        parts.extend(checks);
         for (constraint, old, new) in &plan.moves {
             if let Some(old) = old.as_ref().and_then(layout::unique_value) {
                 parts.push(transact::release(db, schema, constraint, &old, &plan.id)?);
@@ -333,8 +357,19 @@ async fn apply(
             }
         }
         match transact::write(db, parts).await {
+            Ok(capacity) if read_back => {
+                let (item, read) = fetch::get_item(db, plan.stored_key.clone(), true).await?;
+                let item = item.ok_or_else(|| Error::NotFound {
+                    model: schema.name,
+                    id: plan.id.clone(),
+                })?;
+                Ok((model::fields_only_of(schema, item), capacity + read))
+            }
             Ok(capacity) => Ok((model::fields_only_of(schema, plan.merged), capacity)),
-            Err(failure) => Err(plan.conflict.explain_transaction(failure)),
+            Err(failure) => Err(match failure.missing_reference() {
+                Some(missing) => missing,
+                None => plan.conflict.explain_transaction(failure),
+            }),
         }
     };
     match result {
