@@ -95,51 +95,40 @@ pub(crate) fn load_texts(texts: Vec<(String, String)>, reporter: &mut Reporter) 
             )
             .help("add a model under `models:`");
     }
-    let mut field_types: Vec<FieldTypeDef> = Vec::new();
-    for declared in documents
-        .iter_mut()
-        .flat_map(|document| std::mem::take(&mut document.field_types))
-    {
-        if let Some(first) = field_types
-            .iter()
-            .find(|first| first.name.value == declared.name.value)
-        {
+    let field_types = first_of_each(
+        documents
+            .iter_mut()
+            .flat_map(|document| std::mem::take(&mut document.field_types)),
+        |declared| &declared.name,
+        |again, first| {
             reporter
                 .error(
                     Code::InvalidFieldTypeDeclaration,
-                    declared.name.span,
-                    format!("field type `{}` is declared twice", declared.name.value),
+                    again.span,
+                    format!("field type `{}` is declared twice", again.value),
                     "declared again here",
                 )
-                .secondary(first.name.span, "first declared here")
+                .secondary(first.span, "first declared here")
                 .help("remove one of the declarations");
-        } else {
-            field_types.push(declared);
-        }
-    }
-    let mut shapes: Vec<ShapeDef> = Vec::new();
-    for shape in documents
-        .iter_mut()
-        .flat_map(|document| std::mem::take(&mut document.shapes))
-    {
-        match shapes
-            .iter()
-            .find(|first| first.name.value == shape.name.value)
-        {
-            Some(first) => {
-                reporter
-                    .error(
-                        Code::InvalidShape,
-                        shape.name.span,
-                        format!("shape `{}` is defined twice", shape.name.value),
-                        "defined again here",
-                    )
-                    .secondary(first.name.span, "first defined here")
-                    .help("remove one of the definitions, or rename one of the shapes");
-            }
-            None => shapes.push(shape),
-        }
-    }
+        },
+    );
+    let shapes = first_of_each(
+        documents
+            .iter_mut()
+            .flat_map(|document| std::mem::take(&mut document.shapes)),
+        |shape| &shape.name,
+        |again, first| {
+            reporter
+                .error(
+                    Code::InvalidShape,
+                    again.span,
+                    format!("shape `{}` is defined twice", again.value),
+                    "defined again here",
+                )
+                .secondary(first.span, "first defined here")
+                .help("remove one of the definitions, or rename one of the shapes");
+        },
+    );
     let mut compatibility: Option<Located<String>> = None;
     for setting in documents
         .iter_mut()
@@ -222,6 +211,25 @@ fn io_error(message: String) -> Diagnostic {
     Diagnostic::new(Severity::Error, Code::Io, message)
 }
 
+/// The first definition of each name, in order; `twice(again, first)` reports each later one.
+fn first_of_each<T>(
+    definitions: impl Iterator<Item = T>,
+    name: impl Fn(&T) -> &Located<String>,
+    mut twice: impl FnMut(&Located<String>, &Located<String>),
+) -> Vec<T> {
+    let mut kept: Vec<T> = Vec::new();
+    for definition in definitions {
+        match kept
+            .iter()
+            .find(|first| name(first).value == name(&definition).value)
+        {
+            Some(first) => twice(name(&definition), name(first)),
+            None => kept.push(definition),
+        }
+    }
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,3 +308,4 @@ mod tests {
         );
     }
 }
+
