@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod bulk;
 mod call;
 pub mod capacity;
 pub mod changes;
@@ -37,6 +38,7 @@ pub mod tenant;
 pub mod testing;
 pub mod transaction;
 
+pub use bulk::Bulk;
 pub use capacity::Capacity;
 pub use changes::Changes;
 pub use codec::{FieldValue, Item};

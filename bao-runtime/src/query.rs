@@ -3,7 +3,7 @@
 use crate::call;
 use crate::capacity::Capacity;
 use crate::codec::Item;
-use crate::expr::{Condition, ExprBuilder, SortKey, SortKeyCondition, key_condition};
+use crate::expr::{Attr, Condition, ExprBuilder, SortKey, SortKeyCondition, key_condition};
 use crate::keys::{self, KeyValue};
 use crate::model::{self, Model};
 use crate::schema::{FieldKind, IndexSchema, KeyPart};
@@ -116,6 +116,10 @@ pub struct Query<'a, M, S> {
     descending: bool,
     cursor: Option<Cursor>,
     max_requests: Option<u32>,
+    /// Writes in flight at once in `update_each` / `delete_each`.
+    concurrency: Option<usize>,
+    /// `update_each` / `delete_each` write in one transaction.
+    atomic: bool,
     marker: PhantomData<fn() -> (M, S)>,
 }
 
@@ -146,6 +150,8 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
             descending: false,
             cursor: None,
             max_requests: None,
+            concurrency: None,
+            atomic: false,
             marker: PhantomData,
         }
     }
@@ -232,6 +238,47 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
     pub fn after(mut self, cursor: Cursor) -> Self {
         self.cursor = Some(cursor);
         self
+    }
+
+    /// How many writes [`update_each`](Self::update_each) and
+    /// [`delete_each`](Self::delete_each) keep in flight at once (at least one; 8 unless set).
+    pub fn concurrency(mut self, writes: usize) -> Self {
+        self.concurrency = Some(writes.max(1));
+        self
+    }
+
+    /// Makes [`update_each`](Self::update_each) and [`delete_each`](Self::delete_each) write
+    /// every matched item in one transaction, which fails whole if any item no longer matches;
+    /// refused before sending when it would pass DynamoDB's 100 parts.
+    pub fn atomically(mut self) -> Self {
+        self.atomic = true;
+        self
+    }
+
+    pub(crate) fn db(&self) -> &'a Db {
+        self.db
+    }
+
+    pub(crate) fn bulk_concurrency(&self) -> usize {
+        self.concurrency.unwrap_or(crate::bulk::DEFAULT_CONCURRENCY)
+    }
+
+    pub(crate) fn is_atomic(&self) -> bool {
+        self.atomic
+    }
+
+    /// The query as a condition on one item: its key condition, on the item's attributes of
+    /// the index's keys, and its filter. A write conditioned on it leaves an item that no
+    /// longer matches alone.
+    pub(crate) fn still_matching(&self) -> Result<Condition> {
+        let partition = self.partition.as_ref().map_err(Error::clone)?.clone();
+        self.check_sort_values()?;
+        let (pk_attr, sk_attr) = keys::index_attribute_names(self.index);
+        let key = Attr::<String>::new(pk_attr, FieldKind::String).eq(partition);
+        let sort = self.sort.as_ref().map(|sort| sort.to_condition(sk_attr));
+        Ok(Condition::all(
+            [key].into_iter().chain(sort).chain(self.filter.clone()),
+        ))
     }
 
     /// The first page (or the page after the cursor).
@@ -344,6 +391,8 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
             descending: self.descending,
             cursor: None,
             max_requests: self.max_requests,
+            concurrency: self.concurrency,
+            atomic: self.atomic,
             marker: PhantomData,
         }
     }

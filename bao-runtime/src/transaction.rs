@@ -130,9 +130,9 @@ impl<'a> Transaction<'a> {
         let id = keys::primary_id(schema, &key)?;
         let mut expr = ExprBuilder::new();
         let expression = format!(
-            "attribute_exists({}) AND ({})",
+            "attribute_exists({}) AND {}",
             expr.name(PK_ATTR),
-            condition.render(&mut expr)
+            condition.render_grouped(&mut expr)
         );
         let (names, values) = expr.into_parts();
         let check = ConditionCheck::builder()

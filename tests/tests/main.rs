@@ -29,6 +29,7 @@ pub mod checks {
     }
 }
 
+mod bulk;
 mod concurrency;
 mod crud;
 pub mod custom_fields;

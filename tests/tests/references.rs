@@ -7,7 +7,7 @@ use bao_runtime::{CreateOptions, Error, Model, SaveOptions, Transaction};
 
 use crate::references::schema::{Author, AuthorId, Book, BookUpdate, NewAuthor, NewBook, Shelf};
 
-mod schema {
+pub(crate) mod schema {
     fixture!(references);
     pub use references::*;
 }

@@ -551,6 +551,17 @@ impl Condition {
         }
     }
 
+    /// The expression text in parentheses, to stand beside other conditions in an AND;
+    /// DynamoDB refuses a second pair around a group that already has one.
+    #[must_use]
+    pub fn render_grouped(&self, b: &mut ExprBuilder) -> String {
+        let text = self.render(b);
+        match self.renders_grouped() {
+            true => text,
+            false => format!("({text})"),
+        }
+    }
+
     /// Whether [`render`](Condition::render) already wraps the text in parentheses.
     fn renders_grouped(&self) -> bool {
         match self {
@@ -898,6 +909,15 @@ mod tests {
         );
         assert_eq!(lat.name(), "address");
         assert_eq!(lat.path().to_string(), "address.geo.lat");
+    }
+
+    #[test]
+    fn a_grouped_condition_gets_one_pair_of_parentheses() {
+        let one = TITLE.eq("a");
+        let both = TITLE.eq("a").and(TITLE.ne("b"));
+        let mut b = ExprBuilder::new();
+        assert_eq!(one.render_grouped(&mut b), "(#n1 = :v1)");
+        assert_eq!(both.render_grouped(&mut b), "(#n1 = :v2 AND #n1 <> :v3)");
     }
 
     #[test]

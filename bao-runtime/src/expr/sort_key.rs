@@ -1,6 +1,6 @@
 //! Sort-key conditions and KeyConditionExpressions of queries.
 
-use super::ExprBuilder;
+use super::{Attr, Condition, ExprBuilder};
 use crate::keys::KeyValue;
 use crate::schema::FieldKind;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -38,6 +38,21 @@ impl SortKeyCondition {
             | SortKeyCondition::Gte(v)
             | SortKeyCondition::Lt(v)
             | SortKeyCondition::Lte(v) => vec![v],
+        }
+    }
+
+    /// The same condition on an item's sort key attribute `sk_attr`, as a [`Condition`] (to
+    /// check that an item still matches a query).
+    pub fn to_condition(&self, sk_attr: &'static str) -> Condition {
+        let attr = Attr::<String>::new(sk_attr, FieldKind::String);
+        match self {
+            SortKeyCondition::Eq(v) => attr.eq(v.clone()),
+            SortKeyCondition::BeginsWith(v) => attr.begins_with(v),
+            SortKeyCondition::Between(low, high) => attr.between(low.clone(), high.clone()),
+            SortKeyCondition::Gt(v) => attr.gt(v.clone()),
+            SortKeyCondition::Gte(v) => attr.gte(v.clone()),
+            SortKeyCondition::Lt(v) => attr.lt(v.clone()),
+            SortKeyCondition::Lte(v) => attr.lte(v.clone()),
         }
     }
 

@@ -55,16 +55,25 @@ pub async fn delete<M: Model>(db: &Db, key: &M::Key, condition: Option<Condition
 /// Fails with [`Error::ConditionFailed`] when those values changed since it was loaded, and
 /// with [`Error::NotFound`] when the item is gone.
 pub async fn delete_loaded<M: Model>(db: &Db, item: M) -> Result<M> {
+    delete_loaded_if(db, item, None).await
+}
+
+/// [`delete_loaded`], only if `condition` holds for the stored item.
+pub(crate) async fn delete_loaded_if<M: Model>(
+    db: &Db,
+    item: M,
+    condition: Option<&Condition>,
+) -> Result<M> {
     let schema = M::SCHEMA;
     let key = item.key().key_item();
     let id = keys::primary_id(schema, &key)?;
     let stored_key = layout::key_of(db, schema, &key)?;
     let cache_key = fetch::CacheKey::of(db, &stored_key);
     let (fields, capacity) = if schema.unique_constraints.is_empty() {
-        delete_item(db, schema, &id, stored_key, None).await?
+        delete_item(db, schema, &id, stored_key, condition).await?
     } else {
         let fields = model::loaded_fields(&item);
-        let capacity = delete_with_claims(db, schema, &id, stored_key, &fields, None).await?;
+        let capacity = delete_with_claims(db, schema, &id, stored_key, &fields, condition).await?;
         (fields, capacity)
     };
     scope::record_write(capacity);
@@ -120,7 +129,7 @@ fn guard(condition: Option<&Condition>, expr: &mut ExprBuilder, extra: Vec<Strin
     let mut guards = vec![format!("attribute_exists({})", expr.name(PK_ATTR))];
     guards.extend(extra);
     if let Some(condition) = condition {
-        guards.push(format!("({})", condition.render(expr)));
+        guards.push(condition.render_grouped(expr));
     }
     guards.join(" AND ")
 }

@@ -235,7 +235,7 @@ impl Plan {
             });
         }
         if let Some(condition) = condition {
-            guards.push(format!("({})", condition.render(&mut expr)));
+            guards.push(condition.render_grouped(&mut expr));
         }
         let update_expression = update.render(&mut expr);
         let (names, values) = expr.into_parts();

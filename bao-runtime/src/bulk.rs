@@ -1,0 +1,174 @@
+//! Writes to every item a query matches: `update_each` and `delete_each` (Dynamite's static
+//! `update(values, where)` and `delete(where)`).
+//!
+//! The query runs first, all pages. Then each matched item gets its own write, conditioned on
+//! still matching: the query's key condition (on the index's key attributes of the item) and
+//! its filter are checked again by DynamoDB. An item another writer changed so that it no
+//! longer matches, or deleted, in between is skipped, not overwritten. `atomically()` sends one
+//! transaction instead, which fails whole if any item no longer matches.
+
+use crate::capacity::Capacity;
+use crate::expr::Condition;
+use crate::keys::KeyValue;
+use crate::model::{Model, ModelKey, ModelUpdate};
+use crate::ops::transact::{self, MAX_TRANSACTION_ITEMS};
+use crate::ops::{self, delete, layout, write};
+use crate::query::Query;
+use crate::{Db, Error, Result, keys, scope};
+use futures::{StreamExt, TryStreamExt};
+
+/// Writes in flight at once when [`Query::concurrency`] is not set.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// What a write to each matched item did.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Bulk {
+    /// Items the query matched.
+    pub matched: u64,
+    /// Items written.
+    pub changed: u64,
+    /// Items left alone: another writer changed them so that they no longer match, or deleted
+    /// them, between the query and the write.
+    pub skipped: u64,
+    /// Capacity of the query and the writes.
+    pub capacity: Capacity,
+}
+
+impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
+    /// Applies `update` to each item the query matches, each write conditioned on the item
+    /// still matching (and on the update's own condition). Items are written
+    /// [`concurrency`](Self::concurrency) at a time; the first error other than an item that
+    /// no longer matches stops the run and is returned (what was written stays written: run it
+    /// again to finish).
+    ///
+    /// # Errors
+    /// The query's, and any write's but a failed condition.
+    pub async fn update_each<U>(self, update: U) -> Result<Bulk>
+    where
+        U: ModelUpdate<Model = M> + Clone,
+    {
+        let (db, concurrency, atomic) = (self.db(), self.bulk_concurrency(), self.is_atomic());
+        let still = self.still_matching()?;
+        let (items, mut bulk) = matched(self).await?;
+        if atomic {
+            let mut parts = Vec::new();
+            for item in &items {
+                let (changes, condition) = update.clone().into_parts();
+                let condition = Condition::all(condition.into_iter().chain([still.clone()]));
+                let key = item.key().key_item();
+                let (item_parts, _) =
+                    write::transaction_parts(db, M::SCHEMA, key, changes, Some(&condition))?;
+                parts.extend(item_parts);
+            }
+            return commit(db, parts, bulk).await;
+        }
+        let writes = futures::stream::iter(items)
+            .map(|item| {
+                let (changes, condition) = update.clone().into_parts();
+                let condition = Condition::all(condition.into_iter().chain([still.clone()]));
+                async move { ops::update::<M>(db, &item.key(), changes, Some(condition)).await }
+            })
+            .buffer_unordered(concurrency);
+        tally(writes, &mut bulk).await?;
+        Ok(bulk)
+    }
+
+    /// Deletes each item the query matches, each delete conditioned on the item still matching;
+    /// a model's unique values are released as [`delete_loaded`](Model::delete_loaded) releases
+    /// them (no read first). Errors as [`update_each`](Self::update_each).
+    ///
+    /// # Errors
+    /// The query's, and any delete's but a failed condition.
+    pub async fn delete_each(self) -> Result<Bulk> {
+        let (db, concurrency, atomic) = (self.db(), self.bulk_concurrency(), self.is_atomic());
+        let still = self.still_matching()?;
+        let (items, mut bulk) = matched(self).await?;
+        if atomic {
+            let mut parts = Vec::new();
+            for item in &items {
+                let fields = crate::model::loaded_fields(item);
+                let key = item.key().key_item();
+                let id = keys::primary_id(M::SCHEMA, &key)?;
+                let stored_key = layout::key_of(db, M::SCHEMA, &key)?;
+                parts.extend(delete::transaction_parts(
+                    db,
+                    M::SCHEMA,
+                    &id,
+                    stored_key,
+                    &fields,
+                    Some(&still),
+                )?);
+            }
+            return commit(db, parts, bulk).await;
+        }
+        let deletes = futures::stream::iter(items)
+            .map(|item| {
+                let still = still.clone();
+                async move { delete::delete_loaded_if(db, item, Some(&still)).await }
+            })
+            .buffer_unordered(concurrency);
+        tally(deletes, &mut bulk).await?;
+        Ok(bulk)
+    }
+}
+
+/// Every item the query matches, and a tally holding their count and the query's capacity.
+async fn matched<M: Model, S: KeyValue>(query: Query<'_, M, S>) -> Result<(Vec<M>, Bulk)> {
+    let pages: Vec<_> = query.pages().try_collect().await?;
+    let mut bulk = Bulk::default();
+    let mut items = Vec::new();
+    for page in pages {
+        bulk.capacity += page.capacity;
+        items.extend(page.into_items()?);
+    }
+    bulk.matched = items.len() as u64;
+    Ok((items, bulk))
+}
+
+/// Counts the writes: written, or skipped when the item no longer matched or is gone.
+async fn tally<M: Model>(
+    writes: impl futures::Stream<Item = Result<M>>,
+    bulk: &mut Bulk,
+) -> Result<()> {
+    let mut writes = std::pin::pin!(writes);
+    while let Some(written) = writes.next().await {
+        match written {
+            Ok(item) => {
+                bulk.changed += 1;
+                bulk.capacity += item.consumed_capacity();
+            }
+            Err(Error::ConditionFailed { .. } | Error::NotFound { .. }) => bulk.skipped += 1,
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
+
+/// Sends the parts as one transaction, refused before sending over DynamoDB's limit.
+async fn commit(db: &Db, parts: Vec<transact::Part>, mut bulk: Bulk) -> Result<Bulk> {
+    if parts.len() > MAX_TRANSACTION_ITEMS {
+        return Err(Error::validation(
+            "transaction",
+            "items",
+            format!(
+                "{} matched items need {} parts, DynamoDB allows at most \
+                 {MAX_TRANSACTION_ITEMS} in one transaction; drop `atomically()` to write \
+                 them one by one",
+                bulk.matched,
+                parts.len()
+            ),
+        ));
+    }
+    if parts.is_empty() {
+        return Ok(bulk);
+    }
+    let capacity = transact::write(db, parts).await.map_err(|failure| {
+        failure
+            .missing_reference()
+            .unwrap_or_else(|| failure.into_error())
+    })?;
+    scope::record_write(capacity);
+    bulk.changed = bulk.matched;
+    bulk.capacity += capacity;
+    Ok(bulk)
+}
