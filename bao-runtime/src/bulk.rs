@@ -1,5 +1,5 @@
-//! Writes to every item a query matches: `update_each` and `delete_each` (Dynamite's static
-//! `update(values, where)` and `delete(where)`).
+//! Writes to every item a query matches, or an iteration yields: `update_each` and
+//! `delete_each` (Dynamite's static `update(values, where)` and `delete(where)`).
 //!
 //! The query runs first, all pages. Then each matched item gets its own write, conditioned on
 //! still matching: the query's key condition (on the index's key attributes of the item) and
@@ -9,11 +9,12 @@
 
 use crate::capacity::Capacity;
 use crate::expr::Condition;
+use crate::iterate::Iteration;
 use crate::keys::KeyValue;
 use crate::model::{Model, ModelKey, ModelUpdate};
 use crate::ops::transact::{self, MAX_TRANSACTION_ITEMS};
 use crate::ops::{self, delete, layout, write};
-use crate::query::Query;
+use crate::query::{Page, Query};
 use crate::{Db, Error, Result, keys, scope};
 use futures::{StreamExt, TryStreamExt};
 
@@ -47,30 +48,14 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
     where
         U: ModelUpdate<Model = M> + Clone,
     {
-        let (db, concurrency, atomic) = (self.db(), self.bulk_concurrency(), self.is_atomic());
-        let still = self.still_matching()?;
-        let (items, mut bulk) = matched(self).await?;
-        if atomic {
-            let mut parts = Vec::new();
-            for item in &items {
-                let (changes, condition) = update.clone().into_parts();
-                let condition = Condition::all(condition.into_iter().chain([still.clone()]));
-                let key = item.key().key_item();
-                let (item_parts, _) =
-                    write::transaction_parts(db, M::SCHEMA, key, changes, Some(&condition))?;
-                parts.extend(item_parts);
-            }
-            return commit(db, parts, bulk).await;
-        }
-        let writes = futures::stream::iter(items)
-            .map(|item| {
-                let (changes, condition) = update.clone().into_parts();
-                let condition = Condition::all(condition.into_iter().chain([still.clone()]));
-                async move { ops::update::<M>(db, &item.key(), changes, Some(condition)).await }
-            })
-            .buffer_unordered(concurrency);
-        tally(writes, &mut bulk).await?;
-        Ok(bulk)
+        let how = Writes {
+            db: self.db(),
+            still: Some(self.still_matching()?),
+            concurrency: self.bulk_concurrency(),
+            atomic: self.is_atomic(),
+        };
+        let (items, bulk) = matched(self.pages()).await?;
+        how.update(items, update, bulk).await
     }
 
     /// Deletes each item the query matches, each delete conditioned on the item still matching;
@@ -80,10 +65,107 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
     /// # Errors
     /// The query's, and any delete's but a failed condition.
     pub async fn delete_each(self) -> Result<Bulk> {
-        let (db, concurrency, atomic) = (self.db(), self.bulk_concurrency(), self.is_atomic());
-        let still = self.still_matching()?;
-        let (items, mut bulk) = matched(self).await?;
-        if atomic {
+        let how = Writes {
+            db: self.db(),
+            still: Some(self.still_matching()?),
+            concurrency: self.bulk_concurrency(),
+            atomic: self.is_atomic(),
+        };
+        let (items, bulk) = matched(self.pages()).await?;
+        how.delete(items, bulk).await
+    }
+}
+
+impl<'a, M: Model> Iteration<'a, M> {
+    /// Applies `update` to each item the iteration yields (after its filter), eight writes at
+    /// a time: a backfill of a whole model. Each write checks that the item still exists and
+    /// the update's own condition; the filter, a closure, cannot be checked again on the
+    /// server, so an item changed in between is written if it still exists.
+    ///
+    /// # Errors
+    /// The reads', and any write's but a failed condition.
+    pub async fn update_each<U>(self, update: U) -> Result<Bulk>
+    where
+        U: ModelUpdate<Model = M> + Clone,
+    {
+        let how = Writes::unchecked(self.db());
+        let (items, bulk) = matched(self.pages()).await?;
+        how.update(items, update, bulk).await
+    }
+
+    /// Deletes each item the iteration yields (after its filter), eight at a time, releasing
+    /// unique values as [`delete_loaded`](Model::delete_loaded) does. As
+    /// [`update_each`](Self::update_each), the filter is not checked again.
+    ///
+    /// # Errors
+    /// The reads', and any delete's but a failed condition.
+    pub async fn delete_each(self) -> Result<Bulk> {
+        let how = Writes::unchecked(self.db());
+        let (items, bulk) = matched(self.pages()).await?;
+        how.delete(items, bulk).await
+    }
+}
+
+/// How the matched items are written.
+struct Writes<'a> {
+    db: &'a Db,
+    /// The condition that an item still matches, when it can be checked on the server.
+    still: Option<Condition>,
+    concurrency: usize,
+    atomic: bool,
+}
+
+impl<'a> Writes<'a> {
+    fn unchecked(db: &'a Db) -> Self {
+        Writes {
+            db,
+            still: None,
+            concurrency: DEFAULT_CONCURRENCY,
+            atomic: false,
+        }
+    }
+
+    /// The update's own condition and the still-matching one.
+    fn condition(&self, own: Option<Condition>) -> Option<Condition> {
+        match (own, &self.still) {
+            (None, None) => None,
+            (own, still) => Some(Condition::all(own.into_iter().chain(still.clone()))),
+        }
+    }
+
+    async fn update<M: Model, U: ModelUpdate<Model = M> + Clone>(
+        &self,
+        items: Vec<M>,
+        update: U,
+        bulk: Bulk,
+    ) -> Result<Bulk> {
+        let db = self.db;
+        if self.atomic {
+            let mut parts = Vec::new();
+            for item in &items {
+                let (changes, own) = update.clone().into_parts();
+                let condition = self.condition(own);
+                let key = item.key().key_item();
+                let (item_parts, _) =
+                    write::transaction_parts(db, M::SCHEMA, key, changes, condition.as_ref())?;
+                parts.extend(item_parts);
+            }
+            return commit(db, parts, bulk).await;
+        }
+        let writes = futures::stream::iter(items)
+            .map(|item| {
+                let (changes, own) = update.clone().into_parts();
+                let condition = self.condition(own);
+                async move { ops::update::<M>(db, &item.key(), changes, condition).await }
+            })
+            .buffer_unordered(self.concurrency);
+        tally(writes, bulk).await
+    }
+
+    async fn delete<M: Model>(&self, items: Vec<M>, bulk: Bulk) -> Result<Bulk> {
+        let db = self.db;
+        let condition = self.condition(None);
+        if self.atomic {
             let mut parts = Vec::new();
             for item in &items {
                 let fields = crate::model::loaded_fields(item);
@@ -96,25 +178,26 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
                     &id,
                     stored_key,
                     &fields,
-                    Some(&still),
+                    condition.as_ref(),
                 )?);
             }
             return commit(db, parts, bulk).await;
         }
         let deletes = futures::stream::iter(items)
             .map(|item| {
-                let still = still.clone();
-                async move { delete::delete_loaded_if(db, item, Some(&still)).await }
+                let condition = condition.clone();
+                async move { delete::delete_loaded_if(db, item, condition.as_ref()).await }
             })
-            .buffer_unordered(concurrency);
-        tally(deletes, &mut bulk).await?;
-        Ok(bulk)
+            .buffer_unordered(self.concurrency);
+        tally(deletes, bulk).await
     }
 }
 
-/// Every item the query matches, and a tally holding their count and the query's capacity.
-async fn matched<M: Model, S: KeyValue>(query: Query<'_, M, S>) -> Result<(Vec<M>, Bulk)> {
-    let pages: Vec<_> = query.pages().try_collect().await?;
+/// Every item of the pages, and a tally holding their count and the reads' capacity.
+async fn matched<M: Model>(
+    pages: impl futures::Stream<Item = Result<Page<M>>>,
+) -> Result<(Vec<M>, Bulk)> {
+    let pages: Vec<Page<M>> = pages.try_collect().await?;
     let mut bulk = Bulk::default();
     let mut items = Vec::new();
     for page in pages {
@@ -128,8 +211,8 @@ async fn matched<M: Model, S: KeyValue>(query: Query<'_, M, S>) -> Result<(Vec<M
 /// Counts the writes: written, or skipped when the item no longer matched or is gone.
 async fn tally<M: Model>(
     writes: impl futures::Stream<Item = Result<M>>,
-    bulk: &mut Bulk,
-) -> Result<()> {
+    mut bulk: Bulk,
+) -> Result<Bulk> {
     let mut writes = std::pin::pin!(writes);
     while let Some(written) = writes.next().await {
         match written {
@@ -141,7 +224,7 @@ async fn tally<M: Model>(
             Err(error) => return Err(error),
         }
     }
-    Ok(())
+    Ok(bulk)
 }
 
 /// Sends the parts as one transaction, refused before sending over DynamoDB's limit.

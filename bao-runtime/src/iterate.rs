@@ -119,6 +119,10 @@ impl<'a, M: Model> Iteration<'a, M> {
         }
     }
 
+    pub(crate) fn db(&self) -> &'a Db {
+        self.db
+    }
+
     /// Every item.
     ///
     /// # Errors

@@ -182,3 +182,32 @@ async fn bulk_writes_stay_in_the_tenant() {
     let others = Post::query_all_posts(&b).all().await.unwrap();
     assert_eq!(others[0].title, "x");
 }
+
+/// An iteration's `update_each` backfills a whole model through the iteration buckets; its
+/// closure filter picks the items on the client.
+#[tokio::test(flavor = "current_thread")]
+async fn an_iteration_updates_each_item_it_yields() {
+    use examples::models::UserUpdate;
+    let test = tests::start().await;
+    let db = test.db();
+    for i in 0..6 {
+        let new = NewUser::new(format!("User {i}"), format!("u{i}@example.com"));
+        let new = match i % 2 {
+            0 => new.with_role("admin"),
+            _ => new,
+        };
+        User::create(db, new).await.unwrap();
+    }
+    let bulk = User::iterate_all(db)
+        .filter(|user| user.role.as_deref() == Some("admin"))
+        .update_each(UserUpdate::new().role("staff"))
+        .await
+        .unwrap();
+    assert_eq!((bulk.matched, bulk.changed, bulk.skipped), (3, 3, 0));
+    let staff = User::iterate_all(db)
+        .filter(|user| user.role.as_deref() == Some("staff"))
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(staff.len(), 3);
+}
