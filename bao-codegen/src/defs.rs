@@ -84,6 +84,8 @@ pub(crate) struct ModelDef {
     pub(crate) table_type: Option<Located<String>>,
     /// `rustName`: the model's type name in Rust (storage keeps the YAML name).
     pub(crate) rust_name: Option<Located<String>>,
+    /// `softDelete`: the DateTimeField that marks a soft-deleted item.
+    pub(crate) soft_delete: Option<Located<String>>,
     /// The undocumented `mapping` key.
     pub(crate) mapping: Option<Located<bool>>,
     /// The span of the undocumented `methods` key, if present.
@@ -262,6 +264,7 @@ pub(crate) const MODEL_KEYS: &[&str] = &[
     "primaryKey",
     "rustName",
     "searchable",
+    "softDelete",
     "tableType",
     "uniqueConstraints",
 ];
@@ -497,6 +500,7 @@ impl Decoder<'_> {
             searchable: None,
             table_type: None,
             rust_name: None,
+            soft_delete: None,
             mapping: None,
             methods: None,
             written: BTreeSet::new(),
@@ -539,6 +543,7 @@ impl Decoder<'_> {
                 "searchable" => model.searchable = self.searchable(value, &key),
                 "tableType" => model.table_type = self.string(value, &key),
                 "rustName" => model.rust_name = self.string(value, &key),
+                "softDelete" => model.soft_delete = self.string(value, &key),
                 "mapping" => model.mapping = self.boolean(value, &key),
                 "methods" => model.methods = Some(key.span),
                 _ => {

@@ -189,6 +189,8 @@ codes! {
     InvalidShape = "B060", "invalid shape";
     /// A shape that holds itself, directly or through other shapes.
     ShapeCycle = "B061", "shape contains itself";
+    /// A `softDelete` that does not name an optional DateTimeField of the model.
+    InvalidSoftDelete = "B062", "invalid `softDelete`";
 }
 
 impl fmt::Display for Code {

@@ -81,6 +81,8 @@ pub struct Model {
     pub table_type: TableType,
     /// `searchable`, when configured.
     pub searchable: Option<Searchable>,
+    /// `softDelete`: the DateTimeField that marks a soft-deleted item.
+    pub soft_delete: Option<String>,
     /// Methods generated on this model's type, with their Rust names.
     pub methods: Methods,
     /// The bao extensions its fields use, in schema order.

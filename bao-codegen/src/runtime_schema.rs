@@ -55,6 +55,7 @@ pub fn model_schema(schema: &ir::Schema, model: &ir::Model) -> &'static ModelSch
         unique_constraints: constraints.leak(),
         iteration_buckets: model.iteration_buckets,
         search,
+        soft_delete: model.soft_delete.as_deref().map(leak),
     }))
 }
 

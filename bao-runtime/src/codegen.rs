@@ -23,7 +23,7 @@ pub use crate::keys::KeyValue;
 pub use crate::model::{
     ItemState, KeyNewtype, Model, ModelKey, ModelUpdate, NewModel, key_item_from_primary_id,
 };
-pub use crate::ops::find_related;
+pub use crate::ops::{find_related, restore, soft_delete};
 pub use crate::query::{MappingQuery, Query};
 pub use crate::schema::{
     FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, Reference, SearchSchema,

@@ -8,7 +8,7 @@ use crate::expr::{ExprBuilder, key_condition};
 use crate::fetch::{self, CacheKey};
 use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, SK_ATTR};
 use crate::model::Model;
-use crate::query::{self, Page};
+use crate::query::{self, Deleted, Page};
 use crate::scope;
 use crate::{Db, Error, Result, retry};
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
@@ -29,6 +29,7 @@ pub struct Iteration<'a, M> {
     page_size: u32,
     concurrency: usize,
     keep: Option<Predicate<M>>,
+    deleted: Deleted,
     marker: PhantomData<fn() -> M>,
 }
 
@@ -65,6 +66,7 @@ impl<'a, M: Model> Iteration<'a, M> {
             page_size: DEFAULT_PAGE_SIZE,
             concurrency: 1,
             keep: None,
+            deleted: Deleted::Hidden,
             marker: PhantomData,
         }
     }
@@ -79,6 +81,18 @@ impl<'a, M: Model> Iteration<'a, M> {
     /// different buckets then arrive interleaved.
     pub fn concurrency(mut self, buckets: usize) -> Self {
         self.concurrency = buckets.max(1);
+        self
+    }
+
+    /// Yields soft-deleted items too (a model with `softDelete`; others have none).
+    pub fn with_deleted(mut self) -> Self {
+        self.deleted = Deleted::Included;
+        self
+    }
+
+    /// Yields only soft-deleted items.
+    pub fn only_deleted(mut self) -> Self {
+        self.deleted = Deleted::Only;
         self
     }
 
@@ -98,11 +112,12 @@ impl<'a, M: Model> Iteration<'a, M> {
         let page_size = i32::try_from(self.page_size).unwrap_or(i32::MAX);
         let concurrency = self.concurrency;
         let keep = self.keep;
+        let deleted = self.deleted;
         let pages: futures::stream::BoxStream<'a, Result<Page<M>>> = match self.buckets {
             Err(error) => futures::stream::once(async move { Err(error) }).boxed(),
             Ok(buckets) => {
                 let per_bucket = futures::stream::iter(buckets)
-                    .map(move |bucket| bucket_pages::<M>(db, bucket, page_size).boxed());
+                    .map(move |bucket| bucket_pages::<M>(db, bucket, page_size, deleted).boxed());
                 per_bucket.flatten_unordered(concurrency).boxed()
             }
         };
@@ -166,6 +181,7 @@ fn bucket_pages<'a, M: Model>(
     db: &'a Db,
     bucket: u32,
     page_size: i32,
+    deleted: Deleted,
 ) -> impl Stream<Item = Result<Page<M>>> + 'a {
     let partition = keys::iteration_partition(M::SCHEMA, db.tenant(), bucket);
     futures::stream::try_unfold(Some(None), move |start: Option<Option<Item>>| {
@@ -173,7 +189,7 @@ fn bucket_pages<'a, M: Model>(
         async move {
             let Some(start) = start else { return Ok(None) };
             let (keys, last) = query_keys(db, &partition, start, page_size).await?;
-            let page = load::<M>(db, keys).await?;
+            let page = load::<M>(db, keys, deleted).await?;
             Ok(Some((page, last.map(Some))))
         }
     })
@@ -224,8 +240,9 @@ pub(crate) async fn query_keys(
     Ok((keys, output.last_evaluated_key))
 }
 
-/// The items with these keys, in order (items deleted since the keys were read are skipped).
-async fn load<M: Model>(db: &Db, keys: Vec<Item>) -> Result<Page<M>> {
+/// The items with these keys, in order (items deleted since the keys were read are skipped,
+/// and soft-deleted ones as `deleted` says).
+async fn load<M: Model>(db: &Db, keys: Vec<Item>, deleted: Deleted) -> Result<Page<M>> {
     if keys.is_empty() {
         return Ok(Page {
             items: Vec::new(),
@@ -243,6 +260,7 @@ async fn load<M: Model>(db: &Db, keys: Vec<Item>) -> Result<Page<M>> {
     let found = keys
         .iter()
         .filter_map(|key| result.found.remove(&CacheKey::of(db, key)))
+        .filter(|item| deleted.keeps(M::SCHEMA, item))
         .map(|item| (item, share));
     let (items, undecodable) = query::decode_all::<M>(found);
     Ok(Page {

@@ -707,6 +707,7 @@ mod tests {
         unique_constraints: &[UNIQUE_EMAIL],
         iteration_buckets: None,
         search: None,
+        soft_delete: None,
     };
 
     const POSTS_FOR_USER: IndexSchema = IndexSchema {
@@ -745,6 +746,7 @@ mod tests {
         unique_constraints: &[],
         iteration_buckets: Some(10),
         search: None,
+        soft_delete: None,
     };
 
     const COMMENT: ModelSchema = ModelSchema {
@@ -760,6 +762,7 @@ mod tests {
         unique_constraints: &[],
         iteration_buckets: Some(100),
         search: None,
+        soft_delete: None,
     };
 
     const TAG_ALIAS: IndexSchema = IndexSchema {
@@ -777,6 +780,7 @@ mod tests {
         unique_constraints: &[],
         iteration_buckets: Some(1),
         search: None,
+        soft_delete: None,
     };
 
     const ULID: &str = "01JFGMRH7XACZ8GKB81DZ5YWNH";
@@ -1182,6 +1186,7 @@ mod tests {
         let one_hundred = ModelSchema {
             iteration_buckets: Some(100),
             search: None,
+            soft_delete: None,
             ..POST
         };
         assert_eq!(

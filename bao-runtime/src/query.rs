@@ -6,7 +6,7 @@ use crate::codec::Item;
 use crate::expr::{Attr, Condition, ExprBuilder, SortKey, SortKeyCondition, key_condition};
 use crate::keys::{self, KeyValue};
 use crate::model::{self, Model};
-use crate::schema::{FieldKind, IndexSchema, KeyPart};
+use crate::schema::{FieldKind, IndexSchema, KeyPart, ModelSchema};
 use crate::{Db, Error, Result, retry, scope};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, Select};
 use base64::Engine;
@@ -120,7 +120,43 @@ pub struct Query<'a, M, S> {
     concurrency: Option<usize>,
     /// `update_each` / `delete_each` write in one transaction.
     atomic: bool,
+    /// Which items of a model with `softDelete` the query returns.
+    deleted: Deleted,
     marker: PhantomData<fn() -> (M, S)>,
+}
+
+/// Which soft-deleted items a read of a model with `softDelete` returns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Deleted {
+    /// None of them (the default).
+    #[default]
+    Hidden,
+    /// Them too.
+    Included,
+    /// Only them.
+    Only,
+}
+
+impl Deleted {
+    /// The condition on an item of `schema`, when there is one.
+    pub(crate) fn condition(self, schema: &ModelSchema) -> Option<Condition> {
+        let field = schema.soft_delete?;
+        let attr = Attr::<String>::new(field, FieldKind::DateTime);
+        match self {
+            Deleted::Hidden => Some(attr.not_exists()),
+            Deleted::Included => None,
+            Deleted::Only => Some(attr.exists()),
+        }
+    }
+
+    /// Whether a read keeps `item` of `schema`.
+    pub(crate) fn keeps(self, schema: &ModelSchema, item: &Item) -> bool {
+        match self {
+            Deleted::Hidden => !schema.is_soft_deleted(item),
+            Deleted::Included => true,
+            Deleted::Only => schema.is_soft_deleted(item),
+        }
+    }
 }
 
 /// Items per page when the query sets no `limit`: DynamoBao's default.
@@ -152,6 +188,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
             max_requests: None,
             concurrency: None,
             atomic: false,
+            deleted: Deleted::Hidden,
             marker: PhantomData,
         }
     }
@@ -240,6 +277,27 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         self
     }
 
+    /// Returns soft-deleted items too (a model with `softDelete`; others have none).
+    pub fn with_deleted(mut self) -> Self {
+        self.deleted = Deleted::Included;
+        self
+    }
+
+    /// Returns only soft-deleted items.
+    pub fn only_deleted(mut self) -> Self {
+        self.deleted = Deleted::Only;
+        self
+    }
+
+    /// The filter DynamoDB applies: the caller's, and the soft-delete one.
+    fn effective_filter(&self) -> Option<Condition> {
+        let deleted = self.deleted.condition(M::SCHEMA);
+        match (self.filter.clone(), deleted) {
+            (Some(filter), Some(deleted)) => Some(filter.and(deleted)),
+            (filter, deleted) => filter.or(deleted),
+        }
+    }
+
     /// How many writes [`update_each`](Self::update_each) and
     /// [`delete_each`](Self::delete_each) keep in flight at once (at least one; 8 unless set).
     pub fn concurrency(mut self, writes: usize) -> Self {
@@ -277,7 +335,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         let key = Attr::<String>::new(pk_attr, FieldKind::String).eq(partition);
         let sort = self.sort.as_ref().map(|sort| sort.to_condition(sk_attr));
         Ok(Condition::all(
-            [key].into_iter().chain(sort).chain(self.filter.clone()),
+            [key].into_iter().chain(sort).chain(self.effective_filter()),
         ))
     }
 
@@ -393,6 +451,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
             max_requests: self.max_requests,
             concurrency: self.concurrency,
             atomic: self.atomic,
+            deleted: self.deleted,
             marker: PhantomData,
         }
     }
@@ -453,7 +512,9 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
             sk_attr,
             self.sort.as_ref(),
         );
-        let filter = self.filter.as_ref().map(|filter| filter.render(&mut expr));
+        let filter = self
+            .effective_filter()
+            .map(|filter| filter.render(&mut expr));
         let (names, values) = expr.into_parts();
         let request = self
             .db

@@ -243,6 +243,9 @@ pub struct ModelSchema {
     pub iteration_buckets: Option<u32>,
     /// How its `_searchText` is made, when the model is `searchable`.
     pub search: Option<&'static SearchSchema>,
+    /// The DateTimeField that marks a soft-deleted item (`softDelete`): reads skip an item
+    /// that holds a value in it unless asked not to.
+    pub soft_delete: Option<&'static str>,
 }
 
 /// How a searchable model's `_searchText` is made: `searchable` in `models.yaml`.
@@ -267,6 +270,14 @@ impl ModelSchema {
     /// The index with this name.
     pub fn index(&self, name: &str) -> Option<&'static IndexSchema> {
         self.indexes.iter().find(|index| index.name == name)
+    }
+
+    /// Whether `item` (stored attributes, or fields) is soft-deleted.
+    pub fn is_soft_deleted(&self, item: &crate::codec::Item) -> bool {
+        self.soft_delete.is_some_and(|field| {
+            item.get(field)
+                .is_some_and(|value| !matches!(value, AttributeValue::Null(_)))
+        })
     }
 
     /// The field of the given kind, if the model has one (e.g. its VersionField).

@@ -23,7 +23,7 @@ use crate::fetch::CacheKey;
 use crate::keys::{self, PK_ATTR};
 use crate::model::{Model, ModelKey, ModelUpdate, NewModel};
 use crate::ops::transact::{self, Part, Role};
-use crate::ops::{CreateOptions, create, delete, layout, validate, write};
+use crate::ops::{CreateOptions, create, delete, layout, soft_delete, validate, write};
 use crate::scope;
 use crate::{Db, Error, Result};
 use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem};
@@ -96,6 +96,18 @@ impl<'a> Transaction<'a> {
             changes,
             condition.as_ref(),
         )?;
+        self.parts.extend(parts);
+        self.touched.push(cache_key);
+        Ok(())
+    }
+
+    /// Marks the item with this key deleted (a model with `softDelete`); fails at commit if
+    /// it is missing or soft-deleted already.
+    pub fn soft_delete<K: ModelKey>(&mut self, key: &K) -> Result<()> {
+        let schema = K::Model::SCHEMA;
+        let (changes, condition) = soft_delete::soft_delete_changes(self.db, schema)?;
+        let (parts, cache_key) =
+            write::transaction_parts(self.db, schema, key.key_item(), changes, Some(&condition))?;
         self.parts.extend(parts);
         self.touched.push(cache_key);
         Ok(())

@@ -581,6 +581,7 @@ mod profile {
             unique_constraints: &[],
             iteration_buckets: None,
             search: None,
+            soft_delete: None,
         };
 
         fn key(&self) -> ProfileId {

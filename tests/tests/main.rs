@@ -50,6 +50,7 @@ mod request_counts;
 mod search;
 pub mod search_traces;
 mod shapes;
+mod soft_delete;
 mod transactions;
 pub mod two_unique_constraints;
 mod unique;

@@ -159,6 +159,10 @@ fn model_schema() -> Value {
                 "enum": ["standard", "mapping"],
                 "default": "standard"
             },
+            "softDelete": {
+                "description": "An optional DateTimeField of the model that marks a soft-deleted item: generates `soft_delete`, `restore` and `is_deleted`, and reads skip such items unless asked (`with_deleted`). A bao extension DynamoBao ignores.",
+                "type": "string"
+            },
             "rustName": {
                 "description": "The model's type name in Rust (PascalCase), when its name in models.yaml is not one; the table keeps the YAML name. A bao extension DynamoBao ignores.",
                 "type": "string",

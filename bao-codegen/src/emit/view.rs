@@ -56,6 +56,9 @@ pub(crate) struct ModelView {
     pub(crate) validators: Vec<ValidatorView>,
     /// A RelatedField has `referentialIntegrity`: `<Model>Update::skip_reference_checks`.
     pub(crate) checks_references: bool,
+    /// The field of `softDelete`, by its YAML and Rust names: `soft_delete`, `restore` and
+    /// `is_deleted`.
+    pub(crate) soft_delete: Option<(String, String)>,
 }
 
 /// The context of one shape module.
@@ -360,6 +363,10 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
         enums: with_items(&model.fields).filter_map(enum_view).collect(),
         validators: validator_views(schema, &model.fields),
         checks_references: model.fields.iter().any(|field| field.referential_integrity),
+        soft_delete: model.soft_delete.as_ref().and_then(|name| {
+            let field = model.fields.iter().find(|field| field.name == *name)?;
+            Some((name.clone(), field.rust_name.clone()))
+        }),
     }
 }
 
@@ -1259,6 +1266,10 @@ fn schema_item(model: &ir::Model) -> String {
                 Expr::atom(format!("{:?}", model.iteration_buckets)),
             ),
             ("search".into(), search_literal(model.searchable.as_ref())),
+            (
+                "soft_delete".into(),
+                Expr::atom(format!("{:?}", model.soft_delete)),
+            ),
         ],
     );
     let start = IMPL_INDENT + head.len();

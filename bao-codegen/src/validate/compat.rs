@@ -5,7 +5,8 @@
 //! - class B, looser on Node: `values`, `min`, `max`, `pattern`, `validate`. DynamoBao's codegen
 //!   accepts them and its runtime ignores them, so a Node writer may store what bao refuses.
 //! - class C, behaviour Node skips: `referentialIntegrity` (DynamoBao's codegen drops the
-//!   RelatedField option, so Node writers store references to items that do not exist).
+//!   RelatedField option, so Node writers store references to items that do not exist) and
+//!   `softDelete` (a model key DynamoBao ignores: its reads return soft-deleted items).
 //! - class D, new storage types: `ObjectField` and `ListField` (with the top-level `shapes:`).
 //!   DynamoBao's codegen loads them only with the pass-through field files that
 //!   `bao codegen --dynamo-bao-fields DIR` writes, and Node writers do not check their values.
@@ -31,6 +32,7 @@ pub(crate) enum Extension {
     /// `items` written as a mapping.
     ItemsMapping,
     ReferentialIntegrity,
+    SoftDelete,
 }
 
 impl Extension {
@@ -47,6 +49,7 @@ impl Extension {
             Extension::ListField => "ListField",
             Extension::ItemsMapping => "items",
             Extension::ReferentialIntegrity => "referentialIntegrity",
+            Extension::SoftDelete => "softDelete",
         }
     }
 
@@ -64,6 +67,9 @@ impl Extension {
             }
             Extension::ReferentialIntegrity => {
                 "DynamoBao drops the option: its writes do not check that the item exists"
+            }
+            Extension::SoftDelete => {
+                "DynamoBao ignores the model key: its reads return soft-deleted items"
             }
             _ => "not honoured by DynamoBao",
         }

@@ -343,6 +343,7 @@ impl<'d> Checker<'_, 'd> {
                 iteration_buckets: None,
                 table_type: self.table_type(def),
                 searchable: None,
+                soft_delete: None,
                 methods: ir::Methods::default(),
                 extensions: Vec::new(),
                 source,
@@ -369,6 +370,7 @@ impl<'d> Checker<'_, 'd> {
         self.constraints(&mut resolved);
         self.iteration(&mut resolved);
         self.searchable(&mut resolved);
+        self.soft_delete(&mut resolved);
         self.mapping_table(&resolved);
         resolved
     }

@@ -283,3 +283,64 @@ fn prefix_collision(prefix: &str) -> Option<&'static str> {
         None
     }
 }
+
+impl Checker<'_, '_> {
+    /// `softDelete`: an optional DateTimeField of the model, not part of its primary key.
+    pub(super) fn soft_delete(&mut self, resolved: &mut Resolved<'_>) {
+        let Some(named) = &resolved.def.soft_delete else {
+            return;
+        };
+        let model = resolved.model.name.clone();
+        let problem = match resolved.field(&named.value) {
+            None => Some(format!("`{model}` has no field `{}`", named.value)),
+            Some(field) if field.field_type != FieldType::DateTimeField => Some(format!(
+                "`{}` is {} {}, not a DateTimeField",
+                named.value,
+                if type_name(field.field_type).starts_with(['A', 'E', 'I', 'O']) {
+                    "an"
+                } else {
+                    "a"
+                },
+                type_name(field.field_type)
+            )),
+            Some(field) if field.always_present() || field.default.is_some() => Some(format!(
+                "`{}` always holds a value, so every item would read as deleted",
+                named.value
+            )),
+            Some(_) => None,
+        };
+        let keys = [
+            &resolved.model.primary_key.partition,
+            &resolved.model.primary_key.sort,
+        ];
+        let problem = problem.or_else(|| {
+            keys.iter()
+                .any(|part| matches!(part, KeyPart::Field(key) if *key == named.value))
+                .then(|| format!("`{}` is part of the primary key", named.value))
+        });
+        match problem {
+            Some(problem) => {
+                self.reporter
+                    .error(
+                        Code::InvalidSoftDelete,
+                        named.span,
+                        format!("invalid `softDelete` of `{model}`: {problem}"),
+                        "not an optional DateTimeField of the model",
+                    )
+                    .help(format!(
+                        "name an optional DateTimeField, e.g. `softDelete: deletedAt` with \
+                         `deletedAt: {{type: DateTimeField}}` under `fields`"
+                    ));
+            }
+            None => {
+                resolved.model.soft_delete = Some(named.value.clone());
+                self.extensions.push(compat::ExtensionUse {
+                    extension: compat::Extension::SoftDelete,
+                    model,
+                    field: named.value.clone(),
+                    span: named.span,
+                });
+            }
+        }
+    }
+}

@@ -244,6 +244,10 @@ fn assert_has_effect(what: &str, without: &str, with: &str) {
     );
 }
 
+/// Fields of a model with a field that can mark it soft-deleted.
+const SOFT_DELETABLE: &str =
+    "      ref: {type: RelatedField, model: Other}\n      gone: {type: DateTimeField}\n";
+
 /// Fields of a model that links two others.
 const TWO_RELATIONS: &str = "      ref: {type: RelatedField, model: Other}\n      back: {type: RelatedField, model: Other}\n";
 
@@ -319,6 +323,7 @@ fn every_accepted_key_and_option_has_an_effect_or_warns() {
             "searchable",
             "    iterable: true\n    searchable: {fields: [title]}\n",
         ),
+        ("softDelete", "    softDelete: gone\n"),
         ("tableType", "    tableType: mapping\n"),
         (
             "uniqueConstraints",
@@ -358,6 +363,7 @@ fn every_accepted_key_and_option_has_an_effect_or_warns() {
             "iterationBuckets" => {
                 note_schema(keys, "      ref: {type: RelatedField, model: Other}\n")
             }
+            "softDelete" => note_schema(keys, SOFT_DELETABLE),
             "tableType" => note_schema(keys, TWO_RELATIONS),
             _ => note_schema(keys, "      ref: {type: RelatedField, model: Other}\n"),
         };
@@ -371,6 +377,7 @@ fn every_accepted_key_and_option_has_an_effect_or_warns() {
                 "      ref: {type: RelatedField, model: Other}\n",
             ),
             "tableType" => note_schema("", TWO_RELATIONS),
+            "softDelete" => note_schema("", SOFT_DELETABLE),
             _ => without.clone(),
         };
         assert_has_effect(&format!("model key `{key}`"), &base, &with);

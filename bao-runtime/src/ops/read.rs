@@ -17,6 +17,9 @@ pub struct ReadOptions {
     pub consistent: bool,
     /// Skip the request scope's cache and batching for this read.
     pub bypass_scope: bool,
+    /// Return a soft-deleted item too (a model with `softDelete`); by default it reads as
+    /// missing.
+    pub with_deleted: bool,
 }
 
 /// Reads one item by key: batched and cached inside a [`RequestScope`](crate::RequestScope),
@@ -43,7 +46,9 @@ pub async fn find<M: Model>(db: &Db, key: &M::Key, options: ReadOptions) -> Resu
             (item, capacity)
         }
     };
-    item.map(|item| model::load(item, capacity)).transpose()
+    item.filter(|item| options.with_deleted || !M::SCHEMA.is_soft_deleted(item))
+        .map(|item| model::load(item, capacity))
+        .transpose()
 }
 
 /// Reads many items by key, in the order given (`None` for a missing item). Inside a scope the
@@ -79,6 +84,7 @@ pub async fn find_many<M: Model>(db: &Db, keys: &[M::Key]) -> Result<Vec<Option<
             true => result.take(key, share)?,
             false => result.outcome(key, share)?,
         };
+        let item = item.filter(|item| !M::SCHEMA.is_soft_deleted(item));
         models.push(item.map(|item| model::load(item, capacity)).transpose()?);
     }
     Ok(models)
@@ -148,6 +154,7 @@ pub async fn find_by_unique<M: Model, T: FieldValue>(
         }
     };
     let (item, read) = loaded;
-    item.map(|item| model::load(item, capacity + read))
+    item.filter(|item| !schema.is_soft_deleted(item))
+        .map(|item| model::load(item, capacity + read))
         .transpose()
 }

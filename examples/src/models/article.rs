@@ -203,6 +203,7 @@ impl bao::Model for Article {
                 dedupe: false,
             },
         ),
+        soft_delete: None,
     };
     fn key(&self) -> ArticleId {
         self.article_id

@@ -245,6 +245,7 @@ impl bao::Model for Comment {
         unique_constraints: &[],
         iteration_buckets: None,
         search: None,
+        soft_delete: None,
     };
     fn key(&self) -> CommentKey {
         CommentKey {

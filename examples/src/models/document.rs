@@ -155,6 +155,7 @@ impl bao::Model for Document {
         unique_constraints: &[],
         iteration_buckets: None,
         search: None,
+        soft_delete: None,
     };
     fn key(&self) -> DocumentId {
         self.document_id

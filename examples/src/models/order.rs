@@ -292,6 +292,7 @@ impl bao::Model for Order {
         unique_constraints: &[],
         iteration_buckets: None,
         search: None,
+        soft_delete: None,
     };
     fn key(&self) -> OrderId {
         self.order_id

@@ -265,6 +265,7 @@ impl bao::Model for Post {
         unique_constraints: &[],
         iteration_buckets: Some(10),
         search: None,
+        soft_delete: None,
     };
     fn key(&self) -> PostId {
         self.post_id

@@ -137,6 +137,7 @@ impl bao::Model for Setting {
         unique_constraints: &[],
         iteration_buckets: None,
         search: None,
+        soft_delete: None,
     };
     fn key(&self) -> SettingId {
         self.name.clone()

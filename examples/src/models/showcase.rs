@@ -446,6 +446,7 @@ impl bao::Model for Showcase {
         unique_constraints: &[],
         iteration_buckets: None,
         search: None,
+        soft_delete: None,
     };
     fn key(&self) -> ShowcaseId {
         self.showcase_id

@@ -134,6 +134,7 @@ impl bao::Model for Tag {
         unique_constraints: &[],
         iteration_buckets: None,
         search: None,
+        soft_delete: None,
     };
     fn key(&self) -> TagId {
         self.tag_id

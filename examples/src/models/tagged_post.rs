@@ -226,6 +226,7 @@ impl bao::Model for TaggedPost {
         unique_constraints: &[],
         iteration_buckets: None,
         search: None,
+        soft_delete: None,
     };
     fn key(&self) -> TaggedPostKey {
         TaggedPostKey {

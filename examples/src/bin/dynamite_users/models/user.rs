@@ -249,6 +249,7 @@ impl bao::Model for User {
         ],
         iteration_buckets: Some(10),
         search: None,
+        soft_delete: None,
     };
     fn key(&self) -> UserId {
         self.id

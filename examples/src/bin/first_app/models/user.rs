@@ -149,6 +149,7 @@ impl bao::Model for User {
         ],
         iteration_buckets: None,
         search: None,
+        soft_delete: None,
     };
     fn key(&self) -> UserId {
         self.user_id
