@@ -48,7 +48,7 @@ async fn reads_skip_a_soft_deleted_item_unless_asked() {
     );
 
     let pro = || Account::query_by_plan(db, "pro");
-    assert_eq!(pro().all().await.unwrap(), [bob.clone()]);
+    assert_eq!(pro().all().await.unwrap(), std::slice::from_ref(&bob));
     assert_eq!(pro().count().await.unwrap(), 1);
     assert_eq!(pro().with_deleted().count().await.unwrap(), 2);
     let deleted = pro().only_deleted().all().await.unwrap();

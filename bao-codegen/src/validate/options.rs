@@ -327,10 +327,10 @@ impl Checker<'_, '_> {
                         format!("invalid `softDelete` of `{model}`: {problem}"),
                         "not an optional DateTimeField of the model",
                     )
-                    .help(format!(
+                    .help(
                         "name an optional DateTimeField, e.g. `softDelete: deletedAt` with \
-                         `deletedAt: {{type: DateTimeField}}` under `fields`"
-                    ));
+                         `deletedAt: {type: DateTimeField}` under `fields`",
+                    );
             }
             None => {
                 resolved.model.soft_delete = Some(named.value.clone());
