@@ -1487,8 +1487,43 @@ fn model_doc(model: &ir::Model) -> Vec<String> {
         file_name(&model.source.file),
         model.source.line
     )));
+    lines.push(doc_line(&transaction_cost(model)));
     lines.extend(extensions_line(&model.extensions));
     lines
+}
+
+/// What one write of the model takes of a transaction's 100 parts: the item, a claim per unique
+/// value, a check per RelatedField with `referentialIntegrity`.
+fn transaction_cost(model: &ir::Model) -> String {
+    let unique = model.unique_constraints.len();
+    let checked = model
+        .fields
+        .iter()
+        .filter(|field| field.referential_integrity)
+        .count();
+    let mut parts = vec!["the item".to_owned()];
+    let counted = |count: usize, one: &str, many: &str| match count {
+        1 => format!("1 {one}"),
+        _ => format!("{count} {many}"),
+    };
+    if unique > 0 {
+        parts.push(counted(unique, "unique value", "unique values"));
+    }
+    if checked > 0 {
+        parts.push(counted(checked, "reference check", "reference checks"));
+    }
+    let listed = match parts.as_slice() {
+        [only] => only.clone(),
+        [first @ .., last] => format!("{} and {last}", first.join(", ")),
+        [] => String::new(),
+    };
+    let create = 1 + unique + checked;
+    let delete = 1 + unique;
+    let upto = if create > 1 { "up to " } else { "" };
+    format!(
+        "In a transaction, a create takes {upto}{create} of DynamoDB's 100 parts ({listed}); a \
+         `delete_loaded` {delete}."
+    )
 }
 
 /// Which keys a Node DynamoBao service sharing the table does not know, by key: one doc line,

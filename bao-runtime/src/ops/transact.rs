@@ -187,8 +187,9 @@ pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailu
             "transaction",
             "items",
             format!(
-                "{} items, DynamoDB allows at most {MAX_TRANSACTION_ITEMS} (unique constraints count)",
-                parts.len()
+                "{} items, DynamoDB allows at most {MAX_TRANSACTION_ITEMS}: {}",
+                parts.len(),
+                what_filled(&parts)
             ),
         )));
     }
@@ -261,6 +262,34 @@ pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailu
             })
         }
     }
+}
+
+/// What the parts are, counted by kind, most first: `60 × create Book, 60 × claim of Book
+/// unique constraint uniqueIsbn, 30 × check of Book.authorId`.
+fn what_filled(parts: &[Part]) -> String {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for part in parts {
+        let kind = match &part.role {
+            Role::Main { action, model, .. } => format!("{action} {model}"),
+            Role::Claim {
+                model, constraint, ..
+            } => format!("claim of {model} unique constraint {}", constraint.name),
+            Role::Release { model, constraint } => {
+                format!("release of {model} unique constraint {}", constraint.name)
+            }
+            Role::Reference { model, field, .. } => format!("check of {model}.{field}"),
+        };
+        match counts.iter_mut().find(|(seen, _)| *seen == kind) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((kind, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    let listed: Vec<String> = counts
+        .iter()
+        .map(|(kind, count)| format!("{count} × {kind}"))
+        .collect();
+    listed.join(", ")
 }
 
 /// [`Error::ItemTooLarge`] for the part with this role, when it writes a model item
