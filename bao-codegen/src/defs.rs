@@ -135,6 +135,8 @@ pub(crate) struct FieldDef {
     pub(crate) validate: Option<Located<String>>,
     /// `referentialIntegrity`: writes check that the item a RelatedField names exists.
     pub(crate) referential_integrity: Option<Located<bool>>,
+    /// `onDelete`: what deleting the named item does to this one.
+    pub(crate) on_delete: Option<Located<String>>,
     /// `shape`: the shape an ObjectField holds.
     pub(crate) shape: Option<Located<String>>,
     /// `items`: the elements of a ListField, as a field (named `items`, located at the key);
@@ -173,6 +175,7 @@ impl FieldDef {
             pattern: None,
             validate: None,
             referential_integrity: None,
+            on_delete: None,
             shape: None,
             items: None,
             shorthand: false,
@@ -602,6 +605,7 @@ impl Decoder<'_> {
                 "referentialIntegrity" => {
                     field.referential_integrity = self.boolean(value, &key);
                 }
+                "onDelete" => field.on_delete = self.string(value, &key),
                 "shape" => field.shape = self.string(value, &key),
                 "items" => field.items = self.items(entry, &key),
                 // Perhaps an option of a declared type, which may be in another file.

@@ -191,6 +191,10 @@ codes! {
     ShapeCycle = "B061", "shape contains itself";
     /// A `softDelete` that does not name an optional DateTimeField of the model.
     InvalidSoftDelete = "B062", "invalid `softDelete`";
+    /// An `onDelete` that is not `restrict`, `setNull` or `cascade`, a `setNull` on a required
+    /// field, a field no index of its model is partitioned on, or a cascade into a model with
+    /// rules of its own.
+    InvalidDeleteRule = "B063", "invalid `onDelete`";
 }
 
 impl fmt::Display for Code {

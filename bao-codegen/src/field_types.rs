@@ -215,6 +215,15 @@ pub const FIELD_TYPES: &[FieldTypeSpec] = &[
                 description: "The related model's name, as it appears under `models`.",
             },
             FieldOption {
+                name: "onDelete",
+                value: OptionValue::String,
+                description: "What deleting the named item does to this item: `restrict` refuses \
+                              the delete, `setNull` removes this field (optional fields), \
+                              `cascade` deletes this item too, in the same transaction. Needs an \
+                              index of this model partitioned on the field. A bao extension Node \
+                              writers skip.",
+            },
+            FieldOption {
                 name: "referentialIntegrity",
                 value: OptionValue::Boolean,
                 description: "Every write that sets the field checks, in the same transaction, \
@@ -391,6 +400,7 @@ mod tests {
                 "maxStringLength",
                 "min",
                 "model",
+                "onDelete",
                 "pattern",
                 "precision",
                 "referentialIntegrity",

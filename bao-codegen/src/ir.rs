@@ -83,6 +83,8 @@ pub struct Model {
     pub searchable: Option<Searchable>,
     /// `softDelete`: the DateTimeField that marks a soft-deleted item.
     pub soft_delete: Option<String>,
+    /// The delete rules of other models' RelatedFields that name this model.
+    pub children: Vec<ChildRule>,
     /// Methods generated on this model's type, with their Rust names.
     pub methods: Methods,
     /// The bao extensions its fields use, in schema order.
@@ -182,6 +184,8 @@ pub struct Field {
     pub related_model: Option<String>,
     /// `referentialIntegrity` (RelatedField): writes check that the item it names exists.
     pub referential_integrity: bool,
+    /// `onDelete` (RelatedField): what deleting the named item does to this one.
+    pub on_delete: Option<OnDelete>,
     /// The declared type (`fieldTypes`) or `rustType` of the field, if it has one;
     /// `field_type` is then its base, which decides storage, keys and queries.
     pub custom: Option<CustomType>,
@@ -238,6 +242,30 @@ impl Field {
             _ => None,
         }
     }
+}
+
+/// What deleting an item does to the items that name it in a RelatedField (`onDelete`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum OnDelete {
+    /// `restrict`: the delete is refused while such items exist.
+    Restrict,
+    /// `setNull`: their field is removed.
+    SetNull,
+    /// `cascade`: they are deleted too.
+    Cascade,
+}
+
+/// A delete rule seen from the model whose items are named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChildRule {
+    /// The referencing model.
+    pub model: String,
+    /// Its RelatedField.
+    pub field: String,
+    /// Its index partitioned on that field.
+    pub index: String,
+    /// The rule.
+    pub rule: OnDelete,
 }
 
 /// A use of a bao extension, a key DynamoBao's schema does not have: listed in the header of

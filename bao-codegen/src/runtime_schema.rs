@@ -56,6 +56,9 @@ pub fn model_schema(schema: &ir::Schema, model: &ir::Model) -> &'static ModelSch
         iteration_buckets: model.iteration_buckets,
         search,
         soft_delete: model.soft_delete.as_deref().map(leak),
+        // The rules need the other models' schemas, which the commands reading stored items
+        // from models.yaml alone do not delete.
+        children: &[],
     }))
 }
 

@@ -26,8 +26,8 @@ pub use crate::model::{
 pub use crate::ops::{find_related, restore, soft_delete};
 pub use crate::query::{MappingQuery, Query};
 pub use crate::schema::{
-    FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, Reference, SearchSchema,
-    ShapeSchema, TextFormat, UniqueConstraintSchema, Validator,
+    ChildRule, FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, OnDelete,
+    Reference, SearchSchema, ShapeSchema, TextFormat, UniqueConstraintSchema, Validator,
 };
 pub use crate::search::Search;
 pub use aws_sdk_dynamodb::types::AttributeValue;

@@ -74,6 +74,21 @@ pub enum Error {
         /// The primary id the field holds.
         id: String,
     },
+    /// An item cannot be deleted while items of another model name it in a RelatedField with
+    /// `onDelete: restrict`; nothing was deleted.
+    #[error("{model} `{id}` is named by {count} {child} item(s) in `{field}` (onDelete: restrict)")]
+    Restricted {
+        /// Model name of the item to delete.
+        model: &'static str,
+        /// Its primary id.
+        id: String,
+        /// The referencing model.
+        child: &'static str,
+        /// Its RelatedField.
+        field: &'static str,
+        /// How many of its items name the item (at least).
+        count: usize,
+    },
     /// Another writer changed the item since it was loaded.
     #[error("{model} `{id}` was changed by another writer (expected version {expected})")]
     VersionConflict {
@@ -241,6 +256,11 @@ impl Error {
     /// A RelatedField with `referentialIntegrity` names an item that does not exist.
     pub fn is_missing_reference(&self) -> bool {
         matches!(self, Error::MissingReference { .. })
+    }
+
+    /// A delete refused by an `onDelete: restrict` rule.
+    pub fn is_restricted(&self) -> bool {
+        matches!(self, Error::Restricted { .. })
     }
 
     /// A concurrent writer changed a versioned item.

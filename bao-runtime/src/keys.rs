@@ -708,6 +708,7 @@ mod tests {
         iteration_buckets: None,
         search: None,
         soft_delete: None,
+        children: &[],
     };
 
     const POSTS_FOR_USER: IndexSchema = IndexSchema {
@@ -747,6 +748,7 @@ mod tests {
         iteration_buckets: Some(10),
         search: None,
         soft_delete: None,
+        children: &[],
     };
 
     const COMMENT: ModelSchema = ModelSchema {
@@ -763,6 +765,7 @@ mod tests {
         iteration_buckets: Some(100),
         search: None,
         soft_delete: None,
+        children: &[],
     };
 
     const TAG_ALIAS: IndexSchema = IndexSchema {
@@ -781,6 +784,7 @@ mod tests {
         iteration_buckets: Some(1),
         search: None,
         soft_delete: None,
+        children: &[],
     };
 
     const ULID: &str = "01JFGMRH7XACZ8GKB81DZ5YWNH";
@@ -1187,6 +1191,7 @@ mod tests {
             iteration_buckets: Some(100),
             search: None,
             soft_delete: None,
+            children: &[],
             ..POST
         };
         assert_eq!(

@@ -147,6 +147,15 @@ pub trait Model: Sized + Send + Sync + 'static {
         ops::delete(db, key, Some(condition))
     }
 
+    /// Applies the model's delete rules (`onDelete`) one write at a time, then deletes the item:
+    /// for an item whose rules touch more items than one transaction holds. Safe to run again.
+    fn delete_cascading(
+        db: &Db,
+        key: &Self::Key,
+    ) -> impl Future<Output = crate::Result<Self>> + Send {
+        ops::delete_cascading(db, key)
+    }
+
     /// Deletes this loaded item in one request and returns it as it was: its unique values (as
     /// loaded) are released in the same transaction, without reading it first.
     fn delete_loaded(self, db: &Db) -> impl Future<Output = crate::Result<Self>> + Send {

@@ -246,6 +246,53 @@ pub struct ModelSchema {
     /// The DateTimeField that marks a soft-deleted item (`softDelete`): reads skip an item
     /// that holds a value in it unless asked not to.
     pub soft_delete: Option<&'static str>,
+    /// What deleting an item does to the items of other models that name it in a RelatedField
+    /// with `onDelete`.
+    pub children: &'static [ChildRule],
+}
+
+/// What deleting an item does to the items whose RelatedField names it (`onDelete`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDelete {
+    /// The delete is refused while such items exist ([`Error::Restricted`](crate::Error)).
+    Restrict,
+    /// Their field is removed (an optional field).
+    SetNull,
+    /// They are deleted too.
+    Cascade,
+}
+
+/// One `onDelete` rule, seen from the model whose items are named: the referencing model, its
+/// RelatedField, the index that finds its items by that field, and the rule.
+#[derive(Clone, Copy)]
+pub struct ChildRule {
+    /// The referencing model (a function: models may reference each other).
+    pub model: fn() -> &'static ModelSchema,
+    /// Its RelatedField.
+    pub field: &'static str,
+    /// Its index partitioned on that field.
+    pub index: &'static str,
+    /// What a delete does to its items.
+    pub rule: OnDelete,
+}
+
+impl std::fmt::Debug for ChildRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChildRule")
+            .field("model", &(self.model)().name)
+            .field("field", &self.field)
+            .field("index", &self.index)
+            .field("rule", &self.rule)
+            .finish()
+    }
+}
+
+/// Rules are equal when they name the same model, field, index and rule.
+impl PartialEq for ChildRule {
+    fn eq(&self, other: &Self) -> bool {
+        (self.model)().name == (other.model)().name
+            && (self.field, self.index, self.rule) == (other.field, other.index, other.rule)
+    }
 }
 
 /// How a searchable model's `_searchText` is made: `searchable` in `models.yaml`.

@@ -218,6 +218,18 @@ impl<'a> Transaction<'a> {
         fields: &Item,
         condition: Option<&Condition>,
     ) -> Result<()> {
+        if let Some(rule) = schema.children.first() {
+            return Err(Error::validation(
+                schema.name,
+                "onDelete",
+                format!(
+                    "{}.{} has a delete rule for it, which needs a query first: delete it with \
+                     `delete` outside a transaction",
+                    (rule.model)().name,
+                    rule.field
+                ),
+            ));
+        }
         let id = keys::primary_id(schema, key)?;
         let stored_key = layout::key_of(self.db, schema, key)?;
         self.touched.push(CacheKey::of(self.db, &stored_key));

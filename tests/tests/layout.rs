@@ -582,6 +582,7 @@ mod profile {
             iteration_buckets: None,
             search: None,
             soft_delete: None,
+            children: &[],
         };
 
         fn key(&self) -> ProfileId {

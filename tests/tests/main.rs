@@ -33,6 +33,7 @@ mod bulk;
 mod concurrency;
 mod crud;
 pub mod custom_fields;
+mod delete_rules;
 mod enums;
 mod faults;
 pub mod generated_fixtures;

@@ -348,7 +348,7 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
             .iter()
             .any(|field| is_date_stamp(field.field_type)),
         fields_item: fields_item(schema, &model.fields),
-        schema_item: schema_item(model),
+        schema_item: schema_item(schema, model),
         from_item_body: from_item_body(model, &fields),
         link: link_view(model, &fields, &new_fields),
         key,
@@ -1224,7 +1224,7 @@ fn key_literal(key: &ir::Key) -> Expr {
     )
 }
 
-fn schema_item(model: &ir::Model) -> String {
+fn schema_item(schema: &Schema, model: &ir::Model) -> String {
     let head = "const SCHEMA: &'static bao::ModelSchema = ";
     let indexes = model.indexes.iter().map(|index| {
         Expr::structure(
@@ -1270,10 +1270,36 @@ fn schema_item(model: &ir::Model) -> String {
                 "soft_delete".into(),
                 Expr::atom(format!("{:?}", model.soft_delete)),
             ),
+            ("children".into(), children_literal(schema, &model.children)),
         ],
     );
     let start = IMPL_INDENT + head.len();
     format!("{head}{}", literal.layout(IMPL_INDENT, start, ";"))
+}
+
+/// The delete rules that name a model: `&[bao::ChildRule { .. }]`.
+fn children_literal(schema: &Schema, children: &[ir::ChildRule]) -> Expr {
+    let rules = children.iter().filter_map(|rule| {
+        let child = schema.model(&rule.model)?;
+        let kind = match rule.rule {
+            ir::OnDelete::Restrict => "Restrict",
+            ir::OnDelete::SetNull => "SetNull",
+            ir::OnDelete::Cascade => "Cascade",
+        };
+        Some(Expr::structure(
+            "bao::ChildRule",
+            vec![
+                (
+                    "model".into(),
+                    Expr::atom(format!("bao::schema_of::<{}>", model_path(child))),
+                ),
+                ("field".into(), Expr::atom(format!("{:?}", rule.field))),
+                ("index".into(), Expr::atom(format!("{:?}", rule.index))),
+                ("rule".into(), Expr::atom(format!("bao::OnDelete::{kind}"))),
+            ],
+        ))
+    });
+    Expr::Slice(rules.collect())
 }
 
 /// The type that sort-key conditions of `index` on `index_model` take.
@@ -1487,7 +1513,11 @@ fn model_doc(model: &ir::Model) -> Vec<String> {
         file_name(&model.source.file),
         model.source.line
     )));
-    lines.push(doc_line(&transaction_cost(model)));
+    // One line with the storage it closes: a module stays short.
+    if let Some(stored) = lines.last_mut() {
+        stored.push(' ');
+        stored.push_str(&transaction_cost(model));
+    }
     lines.extend(extensions_line(&model.extensions));
     lines
 }

@@ -33,6 +33,7 @@ pub(crate) enum Extension {
     ItemsMapping,
     ReferentialIntegrity,
     SoftDelete,
+    OnDelete,
 }
 
 impl Extension {
@@ -50,6 +51,7 @@ impl Extension {
             Extension::ItemsMapping => "items",
             Extension::ReferentialIntegrity => "referentialIntegrity",
             Extension::SoftDelete => "softDelete",
+            Extension::OnDelete => "onDelete",
         }
     }
 
@@ -70,6 +72,9 @@ impl Extension {
             }
             Extension::SoftDelete => {
                 "DynamoBao ignores the model key: its reads return soft-deleted items"
+            }
+            Extension::OnDelete => {
+                "DynamoBao drops the option: its deletes leave the items that name the deleted one"
             }
             _ => "not honoured by DynamoBao",
         }

@@ -368,7 +368,8 @@ impl<'d> Checker<'_, 'd> {
                 .help("rename the field to `ttl`");
         }
         let allowed = |option: &str| field_types::option_applies(option, field_type);
-        let options: [(&str, Option<Span>); 13] = [
+        let options: [(&str, Option<Span>); 14] = [
+            ("onDelete", field.on_delete.as_ref().map(|o| o.span)),
             (
                 "referentialIntegrity",
                 field.referential_integrity.as_ref().map(|o| o.span),
@@ -496,6 +497,11 @@ impl<'d> Checker<'_, 'd> {
                     .referential_integrity
                     .as_ref()
                     .is_some_and(|r| r.value),
+            on_delete: field
+                .on_delete
+                .as_ref()
+                .filter(|_| allowed("onDelete"))
+                .and_then(|rule| self.on_delete(model, field, rule)),
             shape: None,
             items: None,
             custom: None,
@@ -521,6 +527,52 @@ impl<'d> Checker<'_, 'd> {
                 .and_then(|path| self.validate_path(model, name, path)),
             doc: field.doc.clone(),
         }
+    }
+
+    /// The rule of an `onDelete`; `none` is DynamoBao's behaviour and no rule. `setNull` needs
+    /// an optional field.
+    fn on_delete(
+        &mut self,
+        model: &str,
+        field: &FieldDef,
+        rule: &Located<String>,
+    ) -> Option<ir::OnDelete> {
+        let name = &field.name.value;
+        let parsed = match rule.value.as_str() {
+            "none" => return None,
+            "restrict" => ir::OnDelete::Restrict,
+            "setNull" => ir::OnDelete::SetNull,
+            "cascade" => ir::OnDelete::Cascade,
+            other => {
+                self.reporter
+                    .error(
+                        Code::InvalidDeleteRule,
+                        rule.span,
+                        format!("unknown `onDelete` `{other}` of field `{name}` of `{model}`"),
+                        "expected `restrict`, `setNull`, `cascade` or `none`",
+                    )
+                    .help(
+                        "`restrict` refuses the delete while items name it, `setNull` removes \
+                         this field from them, `cascade` deletes them too",
+                    );
+                return None;
+            }
+        };
+        let required = field.required.as_ref().is_some_and(|r| r.value);
+        if parsed == ir::OnDelete::SetNull && required {
+            self.reporter
+                .error(
+                    Code::InvalidDeleteRule,
+                    rule.span,
+                    format!("`onDelete: setNull` of required field `{name}` of `{model}`"),
+                    "a required field cannot be removed",
+                )
+                .help(
+                    "make the field optional (`required: false`), or use `cascade` or `restrict`",
+                );
+            return None;
+        }
+        Some(parsed)
     }
 
     pub(super) fn related_model(&mut self, model: &str, field: &FieldDef) -> Option<String> {

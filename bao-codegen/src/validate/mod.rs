@@ -197,6 +197,7 @@ pub(crate) fn validate(loaded: &load::Sources, reporter: &mut Reporter) -> Resol
     checker.enum_types(&resolved);
     checker.update_methods(&resolved);
     checker.methods(&mut resolved);
+    checker.delete_rules(&mut resolved);
     checker.unused_types(field_types);
     let mode = checker.compatibility_setting(loaded.compatibility.as_ref());
     let extensions = std::mem::take(&mut checker.extensions);
@@ -344,6 +345,7 @@ impl<'d> Checker<'_, 'd> {
                 table_type: self.table_type(def),
                 searchable: None,
                 soft_delete: None,
+                children: Vec::new(),
                 methods: ir::Methods::default(),
                 extensions: Vec::new(),
                 source,

@@ -344,3 +344,92 @@ impl Checker<'_, '_> {
         }
     }
 }
+
+impl Checker<'_, '_> {
+    /// Gives each model the `onDelete` rules of the RelatedFields that name it. A rule needs an
+    /// index of its model partitioned on the field (to find the items), and a cascade does not
+    /// chain: it cannot delete items of a model that has rules of its own.
+    pub(super) fn delete_rules(&mut self, resolved: &mut [Resolved<'_>]) {
+        let mut rules: Vec<(String, ir::ChildRule)> = Vec::new();
+        for model in resolved.iter() {
+            for (field, span) in model.model.fields.iter().zip(&model.field_spans) {
+                let (Some(rule), Some(target)) = (field.on_delete, &field.related_model) else {
+                    continue;
+                };
+                let index = model.model.indexes.iter().find(|index| {
+                    matches!(&index.key.partition, KeyPart::Field(name) if *name == field.name)
+                });
+                let Some(index) = index else {
+                    self.reporter
+                        .error(
+                            Code::InvalidDeleteRule,
+                            *span,
+                            format!(
+                                "`onDelete` of `{}` of `{}` needs an index partitioned on it",
+                                field.name, model.model.name
+                            ),
+                            "no index of the model finds its items by this field",
+                        )
+                        .help(format!(
+                            "add one, e.g. `by{}: {{partitionKey: {}, sortKey: modelPrefix, \
+                             indexId: gsi1}}` under `indexes` (with a free `indexId`)",
+                            naming::pascal(&field.name),
+                            field.name
+                        ));
+                    continue;
+                };
+                self.extensions.push(compat::ExtensionUse {
+                    extension: compat::Extension::OnDelete,
+                    model: model.model.name.clone(),
+                    field: field.name.clone(),
+                    span: *span,
+                });
+                let child = ir::ChildRule {
+                    model: model.model.name.clone(),
+                    field: field.name.clone(),
+                    index: index.name.clone(),
+                    rule,
+                };
+                rules.push((target.clone(), child));
+            }
+        }
+        for (target, rule) in &rules {
+            let chains = rule.rule == ir::OnDelete::Cascade
+                && rules.iter().any(|(parent, _)| *parent == rule.model);
+            if chains {
+                let span = resolved
+                    .iter()
+                    .find(|model| model.model.name == rule.model)
+                    .and_then(|model| {
+                        model
+                            .model
+                            .fields
+                            .iter()
+                            .zip(&model.field_spans)
+                            .find(|(field, _)| field.name == rule.field)
+                            .map(|(_, span)| *span)
+                    });
+                if let Some(span) = span {
+                    self.reporter
+                        .error(
+                            Code::InvalidDeleteRule,
+                            span,
+                            format!(
+                                "`onDelete: cascade` of `{}` of `{}` would delete `{}` items, \
+                                 which have delete rules of their own",
+                                rule.field, rule.model, rule.model
+                            ),
+                            "cascades do not chain",
+                        )
+                        .help(format!(
+                            "use `restrict` or `setNull` here, or drop the rules that name `{}`",
+                            rule.model
+                        ));
+                }
+            }
+            if let Some(parent) = resolved.iter_mut().find(|m| m.model.name == *target) {
+                parent.model.children.push(rule.clone());
+            }
+        }
+    }
+}

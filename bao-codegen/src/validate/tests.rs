@@ -266,6 +266,7 @@ fn every_accepted_key_and_option_has_an_effect_or_warns() {
                 // The related model is required: changing it must show.
                 ("model", _) => "Note".to_owned(),
                 ("shape", _) => "Geo".to_owned(),
+                ("onDelete", _) => "restrict".to_owned(),
                 (_, OptionValue::Boolean) => "true".to_owned(),
                 (_, OptionValue::String) => "sample".to_owned(),
                 (_, OptionValue::Number) => "2.5".to_owned(),
@@ -282,7 +283,15 @@ fn every_accepted_key_and_option_has_an_effect_or_warns() {
                     "model" => format!("type: {}, model: {value}", spec.name),
                     _ => format!("{base}{extra}"),
                 };
-                let schema = note_schema("", &format!("      other: {{{body}}}\n"));
+                // A delete rule finds its items through an index on the field.
+                let keys = match option.name {
+                    "onDelete" => {
+                        "    indexes:\n      byOther: {partitionKey: other, sortKey: noteId, \
+                         indexId: gsi1}\n"
+                    }
+                    _ => "",
+                };
+                let schema = note_schema(keys, &format!("      other: {{{body}}}\n"));
                 match option.name {
                     "shape" | "items" => format!("{shapes}{schema}"),
                     _ => schema,

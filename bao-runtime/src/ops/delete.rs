@@ -1,8 +1,8 @@
 //! `delete`: one DeleteItem, or a read and one transaction when unique values must be released.
 
-use super::layout;
 use super::transact::{self, Part, Role};
 use super::validate;
+use super::{cascade, layout};
 use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::codec::Item;
@@ -21,8 +21,20 @@ use aws_sdk_dynamodb::types::{
 /// none. A model with unique constraints releases its values in the same transaction; since the
 /// values to release are stored on the item, it is read first (one GetItem).
 pub async fn delete<M: Model>(db: &Db, key: &M::Key, condition: Option<Condition>) -> Result<M> {
+    if !M::SCHEMA.children.is_empty() {
+        return cascade::delete::<M>(db, key.key_item(), None, condition.as_ref()).await;
+    }
+    delete_by_key::<M>(db, key.key_item(), condition).await
+}
+
+/// [`delete`], ignoring the model's delete rules: the last step of
+/// [`delete_cascading`](super::cascade::delete_cascading).
+pub(crate) async fn delete_without_rules<M: Model>(db: &Db, key: Item) -> Result<M> {
+    delete_by_key::<M>(db, key, None).await
+}
+
+async fn delete_by_key<M: Model>(db: &Db, key: Item, condition: Option<Condition>) -> Result<M> {
     let schema = M::SCHEMA;
-    let key = key.key_item();
     let id = keys::primary_id(schema, &key)?;
     let stored_key = layout::key_of(db, schema, &key)?;
     let cache_key = fetch::CacheKey::of(db, &stored_key);
@@ -66,6 +78,10 @@ pub(crate) async fn delete_loaded_if<M: Model>(
 ) -> Result<M> {
     let schema = M::SCHEMA;
     let key = item.key().key_item();
+    if !schema.children.is_empty() {
+        let fields = model::loaded_fields(&item);
+        return cascade::delete::<M>(db, key, Some(fields), condition).await;
+    }
     let id = keys::primary_id(schema, &key)?;
     let stored_key = layout::key_of(db, schema, &key)?;
     let cache_key = fetch::CacheKey::of(db, &stored_key);

@@ -3,6 +3,7 @@
 //! Each one makes the fewest DynamoDB calls the operation allows; their doc comments say how
 //! many.
 
+pub(crate) mod cascade;
 pub(crate) mod create;
 pub(crate) mod delete;
 pub(crate) mod layout;
@@ -14,6 +15,7 @@ pub(crate) mod validate;
 pub(crate) mod write;
 
 pub use crate::fetch::MAX_BATCH_GET_KEYS;
+pub use cascade::delete_cascading;
 pub use create::{CreateOptions, create, create_with};
 pub use delete::{delete, delete_loaded};
 pub use read::{ReadOptions, find, find_by_unique, find_many, find_related};

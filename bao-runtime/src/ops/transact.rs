@@ -284,7 +284,7 @@ fn what_filled(parts: &[Part]) -> String {
             None => counts.push((kind, 1)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
     let listed: Vec<String> = counts
         .iter()
         .map(|(kind, count)| format!("{count} × {kind}"))

@@ -3,8 +3,7 @@
 use ::bao_runtime::__codegen as bao;
 /// A comment on a post: a composite primary key.
 ///
-/// Stored with model prefix `c`; generated from `models.yaml` line 79.
-/// In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// Stored with model prefix `c`; generated from `models.yaml` line 79. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Comment {
@@ -247,6 +246,7 @@ impl bao::Model for Comment {
         iteration_buckets: None,
         search: None,
         soft_delete: None,
+        children: &[],
     };
     fn key(&self) -> CommentKey {
         CommentKey {

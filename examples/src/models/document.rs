@@ -3,8 +3,7 @@
 use ::bao_runtime::__codegen as bao;
 /// A document edited concurrently: the VersionField makes every save check the version it read.
 ///
-/// Stored with model prefix `doc`; generated from `models.yaml` line 93.
-/// In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// Stored with model prefix `doc`; generated from `models.yaml` line 93. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Document {
@@ -157,6 +156,7 @@ impl bao::Model for Document {
         iteration_buckets: None,
         search: None,
         soft_delete: None,
+        children: &[],
     };
     fn key(&self) -> DocumentId {
         self.document_id

@@ -3,8 +3,7 @@
 use ::bao_runtime::__codegen as bao;
 /// A post by a user; `user.query_posts()` lists them through the postsForUser index.
 ///
-/// Stored with model prefix `p`; generated from `models.yaml` line 40.
-/// In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// Stored with model prefix `p`; generated from `models.yaml` line 40. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Post {
@@ -267,6 +266,7 @@ impl bao::Model for Post {
         iteration_buckets: Some(10),
         search: None,
         soft_delete: None,
+        children: &[],
     };
     fn key(&self) -> PostId {
         self.post_id

@@ -4,8 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// A per-tenant setting. Its partition key is the model prefix, which DynamoBao leaves
 /// unprefixed under a tenant; bao prefixes it, so tenants never see each other's settings.
 ///
-/// Stored with model prefix `set`; generated from `models.yaml` line 161.
-/// In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// Stored with model prefix `set`; generated from `models.yaml` line 161. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Setting {
@@ -139,6 +138,7 @@ impl bao::Model for Setting {
         iteration_buckets: None,
         search: None,
         soft_delete: None,
+        children: &[],
     };
     fn key(&self) -> SettingId {
         self.name.clone()

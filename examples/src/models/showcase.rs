@@ -3,8 +3,7 @@
 use ::bao_runtime::__codegen as bao;
 /// One field of every type.
 ///
-/// Stored with model prefix `sc`; generated from `models.yaml` line 105.
-/// In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// Stored with model prefix `sc`; generated from `models.yaml` line 105. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Showcase {
@@ -448,6 +447,7 @@ impl bao::Model for Showcase {
         iteration_buckets: None,
         search: None,
         soft_delete: None,
+        children: &[],
     };
     fn key(&self) -> ShowcaseId {
         self.showcase_id

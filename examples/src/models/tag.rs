@@ -3,8 +3,7 @@
 use ::bao_runtime::__codegen as bao;
 /// A label for posts.
 ///
-/// Stored with model prefix `t`; generated from `models.yaml` line 57.
-/// In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// Stored with model prefix `t`; generated from `models.yaml` line 57. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Tag {
@@ -136,6 +135,7 @@ impl bao::Model for Tag {
         iteration_buckets: None,
         search: None,
         soft_delete: None,
+        children: &[],
     };
     fn key(&self) -> TagId {
         self.tag_id

@@ -3,8 +3,7 @@
 use ::bao_runtime::__codegen as bao;
 /// Links tags and posts (many to many).
 ///
-/// A mapping table, stored with model prefix `tp`; generated from `models.yaml` line 66.
-/// In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// A mapping table, stored with model prefix `tp`; generated from `models.yaml` line 66. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct TaggedPost {
@@ -228,6 +227,7 @@ impl bao::Model for TaggedPost {
         iteration_buckets: None,
         search: None,
         soft_delete: None,
+        children: &[],
     };
     fn key(&self) -> TaggedPostKey {
         TaggedPostKey {

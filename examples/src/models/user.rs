@@ -3,8 +3,7 @@
 use ::bao_runtime::__codegen as bao;
 /// Someone who writes posts. DynamoBao README, example 2.
 ///
-/// Stored with model prefix `u`; generated from `models.yaml` line 22.
-/// In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
+/// Stored with model prefix `u`; generated from `models.yaml` line 22. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct User {
@@ -229,6 +228,7 @@ impl bao::Model for User {
         iteration_buckets: Some(10),
         search: None,
         soft_delete: None,
+        children: &[],
     };
     fn key(&self) -> UserId {
         self.user_id

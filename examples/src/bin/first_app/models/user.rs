@@ -3,8 +3,7 @@
 use ::bao_runtime::__codegen as bao;
 /// A `User` item.
 ///
-/// Stored with model prefix `u`; generated from `models.yaml` line 3.
-/// In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
+/// Stored with model prefix `u`; generated from `models.yaml` line 3. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
 #[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct User {
@@ -151,6 +150,7 @@ impl bao::Model for User {
         iteration_buckets: None,
         search: None,
         soft_delete: None,
+        children: &[],
     };
     fn key(&self) -> UserId {
         self.user_id
