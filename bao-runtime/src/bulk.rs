@@ -48,12 +48,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
     where
         U: ModelUpdate<Model = M> + Clone,
     {
-        let how = Writes {
-            db: self.db(),
-            still: Some(self.still_matching()?),
-            concurrency: self.bulk_concurrency(),
-            atomic: self.is_atomic(),
-        };
+        let how = self.writes()?;
         let (items, bulk) = matched(self.pages()).await?;
         how.update(items, update, bulk).await
     }
@@ -65,14 +60,19 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
     /// # Errors
     /// The query's, and any delete's but a failed condition.
     pub async fn delete_each(self) -> Result<Bulk> {
-        let how = Writes {
+        let how = self.writes()?;
+        let (items, bulk) = matched(self.pages()).await?;
+        how.delete(items, bulk).await
+    }
+
+    /// How the matched items are written: conditioned on still matching the query.
+    fn writes(&self) -> Result<Writes<'a>> {
+        Ok(Writes {
             db: self.db(),
             still: Some(self.still_matching()?),
             concurrency: self.bulk_concurrency(),
             atomic: self.is_atomic(),
-        };
-        let (items, bulk) = matched(self.pages()).await?;
-        how.delete(items, bulk).await
+        })
     }
 }
 

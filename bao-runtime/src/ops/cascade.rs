@@ -12,7 +12,7 @@
 //! this converges.
 
 use super::delete as delete_op;
-use super::transact::{self, Part, Role, TxFailure};
+use super::transact::{self, Part, TxFailure};
 use super::{layout, write};
 use crate::call;
 use crate::capacity::Capacity;
@@ -71,7 +71,7 @@ pub(crate) async fn delete<M: Model>(
     }
     let written = transact::write(db, parts)
         .await
-        .map_err(|failure| explain(schema, &id, failure))?;
+        .map_err(|failure| delete_op::failure_of_delete(schema, &id, failure))?;
     scope::record_write(written);
     scope::forget(&fetch::CacheKey::of(db, &layout::key_of(db, schema, &key)?));
     capacity += written + sweep(db, schema, &id).await?;
@@ -252,26 +252,4 @@ fn restricted(schema: &'static ModelSchema, id: &str, rule: &ChildRule, count: u
         field: rule.field,
         count,
     }
-}
-
-/// The error of a cancelled delete: the deleted item's own condition, or another part's.
-fn explain(schema: &'static ModelSchema, id: &str, failure: TxFailure) -> Error {
-    let own = |role: &Role| matches!(role, Role::Main { model, id: part, .. } if *model == schema.name && part == id);
-    if let TxFailure::Cancelled(rejections) = &failure
-        && let Some(rejection) = rejections
-            .iter()
-            .find(|rejection| own(&rejection.role) && rejection.code == "ConditionalCheckFailed")
-    {
-        return match rejection.item {
-            None => Error::NotFound {
-                model: schema.name,
-                id: id.to_owned(),
-            },
-            Some(_) => Error::ConditionFailed {
-                model: schema.name,
-                id: id.to_owned(),
-            },
-        };
-    }
-    failure.into_error()
 }

@@ -210,20 +210,34 @@ async fn delete_with_claims(
     condition: Option<&Condition>,
 ) -> Result<Capacity> {
     let parts = transaction_parts(db, schema, id, key, fields, condition)?;
-    transact::write(db, parts).await.map_err(|failure| {
-        if failure.main_condition_failed() {
-            match failure.main_item() {
-                None => Error::NotFound {
-                    model: schema.name,
-                    id: id.to_owned(),
-                },
-                Some(_) => Error::ConditionFailed {
-                    model: schema.name,
-                    id: id.to_owned(),
-                },
-            }
-        } else {
-            failure.into_error()
-        }
-    })
+    transact::write(db, parts)
+        .await
+        .map_err(|failure| failure_of_delete(schema, id, failure))
+}
+
+/// The error of a cancelled transaction that deletes the item `id`: the item's own condition
+/// (gone: [`Error::NotFound`]; changed: [`Error::ConditionFailed`]), or another part's.
+pub(crate) fn failure_of_delete(
+    schema: &'static ModelSchema,
+    id: &str,
+    failure: transact::TxFailure,
+) -> Error {
+    let own = |role: &Role| matches!(role, Role::Main { model, id: part, .. } if *model == schema.name && part == id);
+    if let transact::TxFailure::Cancelled(rejections) = &failure
+        && let Some(rejection) = rejections
+            .iter()
+            .find(|rejection| own(&rejection.role) && rejection.code == "ConditionalCheckFailed")
+    {
+        return match rejection.item {
+            None => Error::NotFound {
+                model: schema.name,
+                id: id.to_owned(),
+            },
+            Some(_) => Error::ConditionFailed {
+                model: schema.name,
+                id: id.to_owned(),
+            },
+        };
+    }
+    failure.into_error()
 }
