@@ -1,6 +1,6 @@
 //! Soft delete: `softDelete: deletedAt` makes `Account::soft_delete` set the time instead of
-//! removing the item. Finds, unique finds, queries (and their counts) and iterations then skip
-//! it unless asked (`with_deleted`, `only_deleted`); `restore` brings it back; its unique value
+//! removing the item. Finds, unique finds, queries (and their counts), iterations and search
+//! then skip it unless asked (`with_deleted`, `only_deleted`); `restore` brings it back; its unique value
 //! stays claimed; `delete` still removes it.
 
 use bao_runtime::{Error, Model, ReadOptions, Transaction};
@@ -54,6 +54,9 @@ async fn reads_skip_a_soft_deleted_item_unless_asked() {
     let deleted = pro().only_deleted().all().await.unwrap();
     assert_eq!(deleted.len(), 1);
     assert_eq!(deleted[0].account_id, ada.account_id);
+
+    let found = Account::search(db, "example").all().await.unwrap();
+    assert_eq!(found, std::slice::from_ref(&bob), "search skips it too");
 
     let all = Account::iterate_all(db).collect().await.unwrap();
     assert_eq!(all, [bob]);

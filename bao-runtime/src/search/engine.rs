@@ -439,7 +439,8 @@ impl<'a, M: Model> Search<'a, M> {
                 Some(AttributeValue::S(text)) => Some(text.as_str()),
                 _ => None,
             };
-            if !predicate.matches(text) {
+            // A soft-deleted item is not found by search either.
+            if !predicate.matches(text) || M::SCHEMA.is_soft_deleted(item) {
                 continue;
             }
             let id = match item.get(ITER_SK_ATTR) {
