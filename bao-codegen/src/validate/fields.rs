@@ -324,12 +324,36 @@ impl<'d> Checker<'_, 'd> {
         if !self.complete || self.declared_type_names.contains(&type_name.value) {
             return None;
         }
+        // A shape is not a field type: an ObjectField holds it.
+        if self.shape_names.contains(&type_name.value) {
+            self.reporter
+                .error(
+                    Code::UnknownFieldType,
+                    type_name.span,
+                    format!(
+                        "`{}` is a shape, not a field type (field `{}` of `{model}`)",
+                        type_name.value, field.name.value
+                    ),
+                    "a shape is held by an ObjectField",
+                )
+                .help(format!(
+                    "write `{{type: ObjectField, shape: {0}}}`, or `{{type: ListField, items: \
+                     {0}}}` for a list of them",
+                    type_name.value
+                ));
+            return None;
+        }
         let names: Vec<&str> = FIELD_TYPES
             .iter()
             .map(|spec| spec.name)
             .chain(self.declared_types.keys().map(String::as_str))
             .collect();
-        let help = diagnostic::suggestion(&type_name.value, names.iter().copied(), || {
+        // A misspelt shape in `items: Adress` is suggested too.
+        let candidates = names
+            .iter()
+            .copied()
+            .chain(self.shape_names.iter().map(String::as_str));
+        let help = diagnostic::suggestion(&type_name.value, candidates, || {
             Some(format!(
                 "the field types are {}; to use a type of your own, declare it at the top \
                  level:\nfieldTypes:\n  {}: {{base: StringField}}",
