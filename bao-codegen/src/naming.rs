@@ -63,6 +63,14 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["Self", "crate", "self", "super"];
 
+/// "a" or "an" before a type name: "a UlidField", whose U sounds like "you".
+pub(crate) fn article(type_name: &str) -> &'static str {
+    match type_name.starts_with(['A', 'E', 'I', 'O']) {
+        true => "an",
+        false => "a",
+    }
+}
+
 /// snake_case, as heck spells it (`userId` -> `user_id`, `URLPath` -> `url_path`).
 pub(crate) fn snake(name: &str) -> String {
     name.to_snake_case()

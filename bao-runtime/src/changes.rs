@@ -90,7 +90,7 @@ impl Changes {
         if patch.is_empty() {
             return;
         }
-        let change = match self.entry(field) {
+        let change = match self.get(field.name) {
             Some(Change::Patch(earlier)) => {
                 let mut merged = earlier.clone();
                 merged.extend(patch);
@@ -116,7 +116,7 @@ impl Changes {
         let Some(AttributeValue::L(mut added)) = elements.to_attr(field.kind) else {
             return;
         };
-        let change = match self.entry(field) {
+        let change = match self.get(field.name) {
             Some(Change::Set(AttributeValue::L(earlier))) => {
                 let mut list = earlier.clone();
                 list.append(&mut added);
@@ -130,10 +130,6 @@ impl Changes {
             _ => Change::Append(AttributeValue::L(added)),
         };
         self.push(field, change);
-    }
-
-    fn entry(&self, field: &FieldSchema) -> Option<&Change> {
-        self.get(field.name)
     }
 
     /// Whether nothing changes.

@@ -8,6 +8,7 @@
 
 use super::layout::Expr;
 use crate::ir::{self, DefaultValue, FieldType, KeyPart, QueryReceiver, Schema, TableType};
+use crate::naming;
 use heck::ToShoutySnakeCase;
 use serde::Serialize;
 
@@ -1589,12 +1590,12 @@ fn field_doc(field: &ir::Field) -> Vec<String> {
         Some(custom) if custom.type_name != base => {
             format!(
                 "{} {}, stored as {} {base}",
-                article(&custom.type_name),
+                naming::article(&custom.type_name),
                 custom.type_name,
-                article(&base)
+                naming::article(&base)
             )
         }
-        _ => format!("{} {base}", article(&base)),
+        _ => format!("{} {base}", naming::article(&base)),
     };
     let checked = match field.referential_integrity {
         true => "; every write that sets it checks that the item exists",
@@ -1612,14 +1613,6 @@ fn field_doc(field: &ir::Field) -> Vec<String> {
         "`{}`: {described}{held}{checked}.",
         field.name
     ))]
-}
-
-/// "a" or "an" before a type name: "a UlidField", whose U sounds like "you".
-fn article(type_name: &str) -> &'static str {
-    match type_name.starts_with(['A', 'E', 'I', 'O']) {
-        true => "an",
-        false => "a",
-    }
 }
 
 /// The file name of a schema path: generated code must not depend on where it was generated.

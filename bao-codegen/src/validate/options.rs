@@ -296,11 +296,7 @@ impl Checker<'_, '_> {
             Some(field) if field.field_type != FieldType::DateTimeField => Some(format!(
                 "`{}` is {} {}, not a DateTimeField",
                 named.value,
-                if type_name(field.field_type).starts_with(['A', 'E', 'I', 'O']) {
-                    "an"
-                } else {
-                    "a"
-                },
+                naming::article(type_name(field.field_type)),
                 type_name(field.field_type)
             )),
             Some(field) if field.always_present() || field.default.is_some() => Some(format!(
