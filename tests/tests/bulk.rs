@@ -211,3 +211,54 @@ async fn an_iteration_updates_each_item_it_yields() {
         .unwrap();
     assert_eq!(staff.len(), 3);
 }
+
+/// An item another writer changes between the query and its write, so that it no longer
+/// matches the query's filter, is skipped: the filter is checked again by DynamoDB.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_item_changed_after_the_query_is_skipped() {
+    use bao_runtime::testing::faults::Injected;
+    let (test, db, faults) = tests::start_faulty().await;
+    let ada = User::create(&db, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .unwrap();
+    posts(&db, ada.user_id, &["Draft a", "Draft b"]).await;
+    let last = ada.query_posts(&db).all().await.unwrap().pop().unwrap();
+    let (endpoint, table) = (test.endpoint().to_owned(), db.table().to_owned());
+    faults.before_transmit("UpdateItem", 1, move || {
+        let (endpoint, table) = (endpoint.clone(), table.clone());
+        // Another writer, on a thread and client of its own, renames the last draft.
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let config = bao_runtime::local::client_config(&endpoint).build();
+                let client = bao_runtime::aws_sdk_dynamodb::Client::from_conf(config);
+                let other = bao_runtime::Db::new(client, table);
+                let rename = PostUpdate::new().title("Final");
+                Post::update(&other, &last.post_id, rename).await.unwrap();
+            });
+        })
+        .join()
+        .unwrap();
+    });
+    let bulk = ada
+        .query_posts(&db)
+        .filter(Post::TITLE.begins_with("Draft"))
+        .concurrency(1)
+        .update_each(PostUpdate::new().title("Published"))
+        .await
+        .unwrap();
+    let hooked = faults
+        .records()
+        .into_iter()
+        .filter(|record| record.injected == Some(Injected::Hook))
+        .count();
+    assert_eq!(
+        hooked, 1,
+        "the other writer ran between the query and the writes"
+    );
+    assert_eq!((bulk.matched, bulk.changed, bulk.skipped), (2, 1, 1));
+    assert_eq!(titles(&db, &ada).await, ["Final", "Published"]);
+}
