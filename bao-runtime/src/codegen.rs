@@ -18,19 +18,21 @@ pub use crate::custom::{
 pub use crate::db::Db;
 pub use crate::error::Result;
 pub use crate::expr::{Attr, AttrAt, Condition, ListAttr, Path};
+pub use crate::include::{BelongsTo, HasMany, Include, Load, ManyToMany, NotLoaded, Refine};
 pub use crate::iterate::Iteration;
 pub use crate::keys::KeyValue;
 pub use crate::model::{
     ItemState, KeyNewtype, Model, ModelKey, ModelUpdate, NewModel, key_item_from_primary_id,
 };
 pub use crate::ops::{find_related, restore, soft_delete};
-pub use crate::query::{MappingQuery, Query};
+pub use crate::query::{MappingQuery, Page, Query};
 pub use crate::schema::{
     ChildRule, FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, OnDelete,
     Reference, SearchSchema, ShapeSchema, TextFormat, UniqueConstraintSchema, Validator,
 };
 pub use crate::search::Search;
 pub use aws_sdk_dynamodb::types::AttributeValue;
+pub use futures::future::BoxFuture;
 pub use jiff::Timestamp;
 pub use serde::{self, Deserialize, Serialize};
 pub use ulid::Ulid;
@@ -221,12 +223,26 @@ pub fn query<'a, M: Model, S: KeyValue>(db: &'a Db, index: &str) -> Query<'a, M,
 
 /// A query of `M` through an index partitioned on a RelatedField: the items that point to
 /// `owner`.
-pub fn query_related<'a, M: Model, S: KeyValue>(
+pub fn query_related<'a, M: Model, S: KeyValue, O: Model>(
     db: &'a Db,
     index: &str,
-    owner: &impl Model,
+    owner: &O,
 ) -> Query<'a, M, S> {
-    Query::new(db, index, Some(&related_id(owner)))
+    query_related_to::<O, M, S>(db, index, &owner.key())
+}
+
+/// A query of `M` through an index partitioned on a RelatedField to model `O`: the items that
+/// point to the item with key `owner`.
+pub fn query_related_to<'a, O: Model, M: Model, S: KeyValue>(
+    db: &'a Db,
+    index: &str,
+    owner: &O::Key,
+) -> Query<'a, M, S> {
+    // RelatedFields store the primary id of the item they point to.
+    let related = owner
+        .to_attr(FieldKind::Related)
+        .unwrap_or_else(|| AttributeValue::S(String::new()));
+    Query::new(db, index, Some(&related))
 }
 
 /// A query of `M` through an index partitioned on a plain field (`byStatus`): the items whose
@@ -280,12 +296,4 @@ pub fn key_part<T: FieldValue>(
     field: &FieldSchema,
 ) -> std::result::Result<T, String> {
     get(item, model, field).map_err(|error| error.to_string())
-}
-
-/// The value RelatedFields that point to `owner` store: its primary id.
-fn related_id(owner: &impl Model) -> AttributeValue {
-    owner
-        .key()
-        .to_attr(FieldKind::Related)
-        .unwrap_or_else(|| AttributeValue::S(String::new()))
 }

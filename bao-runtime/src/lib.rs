@@ -20,6 +20,7 @@ pub mod enums;
 pub mod error;
 pub mod expr;
 mod fetch;
+pub mod include;
 pub mod iterate;
 pub mod keys;
 #[cfg(feature = "testing")]
@@ -46,6 +47,7 @@ pub use custom::{CustomField, FieldOptions, OptionValue};
 pub use db::{Clock, Db, DbBuilder, RetryPolicy, SystemClock};
 pub use error::{Error, Result};
 pub use expr::{Attr, Condition, ListAttr, Path, SortKey, SortKeyCondition};
+pub use include::NotLoaded;
 pub use model::{ItemState, KeyNewtype, Model, ModelKey, ModelUpdate, NewModel};
 pub use ops::{CreateOptions, ReadOptions, SaveOptions};
 pub use scope::RequestScope;

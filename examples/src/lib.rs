@@ -7,6 +7,24 @@ use bao_runtime::{Db, Model};
 
 /// The generated models (laid out as prettyplease lays out code; `rustfmt::skip` keeps
 /// `cargo fmt` off them).
+///
+/// A load's type says what it read: the comments of a post loaded with them are a page,
+///
+/// ```no_run
+/// # async fn demo(db: &bao_runtime::Db, id: examples::models::PostId) -> bao_runtime::Result<()> {
+/// let post = examples::models::Post::load(db, &id).comments(|q| q).await?;
+/// let comments = post.map(|post| post.comments.items);
+/// # Ok(()) }
+/// ```
+///
+/// and code that reads the comments of a post loaded without them does not compile:
+///
+/// ```compile_fail
+/// # async fn demo(db: &bao_runtime::Db, id: examples::models::PostId) -> bao_runtime::Result<()> {
+/// let post = examples::models::Post::load(db, &id).user().await?;
+/// let comments = post.map(|post| post.comments.items);
+/// # Ok(()) }
+/// ```
 #[rustfmt::skip]
 pub mod models;
 

@@ -37,6 +37,7 @@ mod delete_rules;
 mod enums;
 mod faults;
 pub mod generated_fixtures;
+mod include;
 mod interop;
 mod isolation;
 pub mod key_injection;

@@ -224,6 +224,25 @@ pub(crate) fn signature(indent: usize, head: &str, params: Vec<String>, output: 
     }
 }
 
+/// A type (or generic parameter list) at `indent`, after `before` on its first line and
+/// followed by `after`: on one line when it fits, otherwise its outermost generic arguments one
+/// a line with a trailing comma, each broken again by the same rule.
+pub(crate) fn generic_type(indent: usize, before: &str, ty: &str, after: &str) -> String {
+    let fits = indent + before.len() + ty.len() + after.len() <= WIDTH;
+    match generic_arguments(ty) {
+        Some((path, args)) if !fits => {
+            let inner = indent + INDENT;
+            let pad = " ".repeat(inner);
+            let args: String = args
+                .iter()
+                .map(|arg| format!("{pad}{}\n", generic_type(inner, "", arg, ",")))
+                .collect();
+            format!("{before}{path}<\n{args}{}>{after}", " ".repeat(indent))
+        }
+        _ => format!("{before}{ty}{after}"),
+    }
+}
+
 /// A generic type split into its path and its top-level arguments: `Query<'a, A, B<C, D>>` is
 /// `Query` and `'a`, `A`, `B<C, D>`.
 fn generic_arguments(ty: &str) -> Option<(&str, Vec<&str>)> {

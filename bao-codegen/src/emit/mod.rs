@@ -9,6 +9,7 @@
 //! Users declare the generated module `#[rustfmt::skip]` so `cargo fmt` keeps prettyplease's layout.
 
 mod format;
+mod include;
 mod layout;
 mod view;
 

@@ -6,6 +6,7 @@
 //! The snippets are derived from those decisions; templates only print them. The fields of
 //! these structs are the contract of `--templates` overrides.
 
+use super::include::{LoadView, load_view};
 use super::layout::Expr;
 use crate::ir::{self, DefaultValue, FieldType, KeyPart, QueryReceiver, Schema, TableType};
 use crate::naming;
@@ -45,6 +46,8 @@ pub(crate) struct ModelView {
     pub(crate) related: Vec<RelatedView>,
     pub(crate) queries: Vec<QueryView>,
     pub(crate) mappings: Vec<MappingView>,
+    /// `load` and its builder, when the model has relations to include.
+    pub(crate) load: Option<LoadView>,
     /// `link` / `unlink` of a mapping table whose key is its two RelatedFields.
     pub(crate) link: Option<LinkView>,
     /// `iterate_all` / `iterate_bucket` exist.
@@ -316,24 +319,31 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
         .iter()
         .filter_map(|finder| finder_view(model, &fields, finder))
         .collect();
-    let related = model
+    let related: Vec<RelatedView> = model
         .methods
         .related
         .iter()
         .filter_map(|getter| related_view(schema, model, &fields, getter))
         .collect();
-    let queries = model
+    let queries: Vec<QueryView> = model
         .methods
         .queries
         .iter()
         .filter_map(|query| query_view(schema, query))
         .collect();
-    let mappings = model
+    let mappings: Vec<MappingView> = model
         .methods
         .mappings
         .iter()
         .filter_map(|getter| mapping_view(schema, getter))
         .collect();
+    let load = load_view(
+        &model.rust_name,
+        &model.module,
+        &related,
+        &mappings,
+        &queries,
+    );
     ModelView {
         name: model.rust_name.clone(),
         module: model.module.clone(),
@@ -359,6 +369,7 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
         related,
         queries,
         mappings,
+        load,
         iterable: model.iteration_buckets.is_some(),
         searchable: model.iteration_buckets.is_some() && model.searchable.is_some(),
         enums: with_items(&model.fields).filter_map(enum_view).collect(),

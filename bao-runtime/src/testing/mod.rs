@@ -21,7 +21,9 @@ use crate::table::{TableFeatures, create_table_for};
 use crate::{Db, Error, Result};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeSerializationInterceptorContextRef, FinalizerInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
@@ -107,37 +109,56 @@ impl TestDb {
     }
 }
 
-/// Counts DynamoDB calls by operation: an interceptor for the client.
+/// Counts DynamoDB calls by operation, and the rounds they were sent in: an interceptor for the
+/// client.
 #[derive(Debug, Clone, Default)]
 pub struct CallLog {
-    operations: Arc<Mutex<Vec<String>>>,
+    state: Arc<Mutex<Calls>>,
+}
+
+#[derive(Debug, Default)]
+struct Calls {
+    operations: Vec<String>,
+    in_flight: usize,
+    rounds: usize,
 }
 
 impl CallLog {
     /// Calls of one operation (`"GetItem"`, `"BatchGetItem"`, ...).
     pub fn count(&self, operation: &str) -> usize {
-        self.lock().iter().filter(|name| *name == operation).count()
+        self.lock()
+            .operations
+            .iter()
+            .filter(|name| *name == operation)
+            .count()
     }
 
     /// Calls of any operation.
     pub fn total(&self) -> usize {
-        self.lock().len()
+        self.lock().operations.len()
     }
 
     /// The operations called, in order.
     pub fn operations(&self) -> Vec<String> {
-        self.lock().clone()
+        self.lock().operations.clone()
+    }
+
+    /// Rounds of calls: a call starts a round when no other call is in flight. Calls sent
+    /// concurrently share a round, so this is the number of round trips a caller waited for in
+    /// sequence (when nothing else used the client meanwhile).
+    pub fn rounds(&self) -> usize {
+        self.lock().rounds
     }
 
     /// Forgets every call so far.
     pub fn reset(&self) {
-        self.lock().clear();
+        let mut calls = self.lock();
+        calls.operations.clear();
+        calls.rounds = 0;
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
-        self.operations
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> std::sync::MutexGuard<'_, Calls> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -153,7 +174,23 @@ impl Intercept for CallLog {
         cfg: &mut ConfigBag,
     ) -> std::result::Result<(), BoxError> {
         let name = cfg.load::<Metadata>().map_or("unknown", Metadata::name);
-        self.lock().push(name.to_owned());
+        let mut calls = self.lock();
+        calls.operations.push(name.to_owned());
+        if calls.in_flight == 0 {
+            calls.rounds += 1;
+        }
+        calls.in_flight += 1;
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        _context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> std::result::Result<(), BoxError> {
+        let mut calls = self.lock();
+        calls.in_flight = calls.in_flight.saturating_sub(1);
         Ok(())
     }
 }

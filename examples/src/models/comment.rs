@@ -221,6 +221,15 @@ impl Comment {
     ) -> bao::Query<'_, super::comment::Comment, bao::Ulid> {
         bao::query_by_value(db, "commentsForPost", value.into())
     }
+    /// Reads the item with this key and the relations chosen on the returned builder, in at
+    /// most two rounds of requests; `None` when it does not exist.
+    pub fn load<'a>(db: &'a bao::Db, key: &CommentKey) -> CommentLoad<'a> {
+        CommentLoad {
+            root: bao::Load::new(db, key),
+            post: bao::NotLoaded,
+            author: bao::NotLoaded,
+        }
+    }
 }
 impl bao::Model for Comment {
     type Key = CommentKey;
@@ -278,5 +287,82 @@ impl bao::Model for Comment {
     }
     fn state_mut(&mut self) -> &mut bao::ItemState {
         &mut self._state
+    }
+}
+/// A [`Comment`] read by [`Comment::load`], with the relations it was asked to include; the others
+/// are [`NotLoaded`](::bao_runtime::NotLoaded).
+#[derive(Debug, Clone)]
+pub struct CommentWith<P = bao::NotLoaded, A = bao::NotLoaded> {
+    /// The item.
+    pub comment: Comment,
+    /// The [`super::post::Post`] its `postId` points to, with [`CommentLoad::post`].
+    pub post: P,
+    /// The [`super::user::User`] its `authorId` points to, with [`CommentLoad::author`].
+    pub author: A,
+    /// The capacity of every read of the load.
+    pub capacity: bao::Capacity,
+}
+/// Reads a [`Comment`] and the relations its methods include: see [`Comment::load`].
+#[derive(Debug)]
+#[must_use = "a load does nothing until it is awaited"]
+pub struct CommentLoad<'a, P = bao::NotLoaded, A = bao::NotLoaded> {
+    root: bao::Load<'a, Comment>,
+    post: P,
+    author: A,
+}
+impl<'a, P, A> CommentLoad<'a, P, A> {
+    /// Reads the item, and the items it points to, with strongly consistent reads.
+    pub fn consistent(mut self) -> Self {
+        self.root = self.root.consistent();
+        self
+    }
+    /// Includes the [`super::post::Post`] its `postId` points to, read after the item (with the
+    /// other items it points to, in one BatchGetItem).
+    pub fn post(self) -> CommentLoad<'a, bao::BelongsTo<Comment, super::post::Post>, A> {
+        let key_of = |item: &Comment| Some(item.post_id);
+        let post = bao::BelongsTo::new(key_of);
+        CommentLoad {
+            root: self.root,
+            post,
+            author: self.author,
+        }
+    }
+    /// Includes the [`super::user::User`] its `authorId` points to, read after the item (with the
+    /// other items it points to, in one BatchGetItem).
+    pub fn author(
+        self,
+    ) -> CommentLoad<'a, P, bao::BelongsTo<Comment, super::user::User>> {
+        let key_of = |item: &Comment| Some(item.author_id);
+        let author = bao::BelongsTo::new(key_of);
+        CommentLoad {
+            root: self.root,
+            post: self.post,
+            author,
+        }
+    }
+}
+impl<'a, P, A> std::future::IntoFuture for CommentLoad<'a, P, A>
+where
+    P: bao::Include<'a, Comment>,
+    A: bao::Include<'a, Comment>,
+{
+    type Output = bao::Result<Option<CommentWith<P::Output, A::Output>>>;
+    type IntoFuture = bao::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        let include = (self.post, self.author);
+        Box::pin(async move {
+            let loaded = self.root.run(include).await?;
+            let Some((root, parts, capacity)) = loaded else {
+                return Ok(None);
+            };
+            let (post, author) = parts;
+            let with = CommentWith {
+                comment: root,
+                post,
+                author,
+                capacity,
+            };
+            Ok(Some(with))
+        })
     }
 }

@@ -268,6 +268,14 @@ impl Order {
     ) -> bao::Query<'_, super::order::Order, bao::Timestamp> {
         bao::query_by_value(db, "byStatus", value.into())
     }
+    /// Reads the item with this key and the relations chosen on the returned builder, in at
+    /// most two rounds of requests; `None` when it does not exist.
+    pub fn load<'a>(db: &'a bao::Db, key: &OrderId) -> OrderLoad<'a> {
+        OrderLoad {
+            root: bao::Load::new(db, key),
+            customer: bao::NotLoaded,
+        }
+    }
 }
 impl bao::Model for Order {
     type Key = OrderId;
@@ -326,5 +334,62 @@ impl bao::Model for Order {
     }
     fn state_mut(&mut self) -> &mut bao::ItemState {
         &mut self._state
+    }
+}
+/// An [`Order`] read by [`Order::load`], with the relations it was asked to include; the others are
+/// [`NotLoaded`](::bao_runtime::NotLoaded).
+#[derive(Debug, Clone)]
+pub struct OrderWith<C = bao::NotLoaded> {
+    /// The item.
+    pub order: Order,
+    /// The [`super::user::User`] its `customerId` points to, with [`OrderLoad::customer`].
+    pub customer: C,
+    /// The capacity of every read of the load.
+    pub capacity: bao::Capacity,
+}
+/// Reads an [`Order`] and the relations its methods include: see [`Order::load`].
+#[derive(Debug)]
+#[must_use = "a load does nothing until it is awaited"]
+pub struct OrderLoad<'a, C = bao::NotLoaded> {
+    root: bao::Load<'a, Order>,
+    customer: C,
+}
+impl<'a, C> OrderLoad<'a, C> {
+    /// Reads the item, and the items it points to, with strongly consistent reads.
+    pub fn consistent(mut self) -> Self {
+        self.root = self.root.consistent();
+        self
+    }
+    /// Includes the [`super::user::User`] its `customerId` points to, read after the item (with the
+    /// other items it points to, in one BatchGetItem).
+    pub fn customer(self) -> OrderLoad<'a, bao::BelongsTo<Order, super::user::User>> {
+        let key_of = |item: &Order| Some(item.customer_id);
+        let customer = bao::BelongsTo::new(key_of);
+        OrderLoad {
+            root: self.root,
+            customer,
+        }
+    }
+}
+impl<'a, C> std::future::IntoFuture for OrderLoad<'a, C>
+where
+    C: bao::Include<'a, Order>,
+{
+    type Output = bao::Result<Option<OrderWith<C::Output>>>;
+    type IntoFuture = bao::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        let include = self.customer;
+        Box::pin(async move {
+            let loaded = self.root.run(include).await?;
+            let Some((root, parts, capacity)) = loaded else {
+                return Ok(None);
+            };
+            let with = OrderWith {
+                order: root,
+                customer: parts,
+                capacity,
+            };
+            Ok(Some(with))
+        })
     }
 }

@@ -225,6 +225,16 @@ impl Post {
     > {
         bao::query_mapped(db, "tagsForPost", self, |link| Some(link.tag_id))
     }
+    /// Reads the item with this key and the relations chosen on the returned builder, in at
+    /// most two rounds of requests; `None` when it does not exist.
+    pub fn load<'a>(db: &'a bao::Db, key: &PostId) -> PostLoad<'a> {
+        PostLoad {
+            root: bao::Load::new(db, key),
+            user: bao::NotLoaded,
+            tags: bao::NotLoaded,
+            comments: bao::NotLoaded,
+        }
+    }
     /// Every item, a page at a time, over all iteration buckets.
     pub fn iterate_all(db: &bao::Db) -> bao::Iteration<'_, Self> {
         bao::Iteration::all(db)
@@ -297,5 +307,109 @@ impl bao::Model for Post {
     }
     fn state_mut(&mut self) -> &mut bao::ItemState {
         &mut self._state
+    }
+}
+/// A [`Post`] read by [`Post::load`], with the relations it was asked to include; the others are
+/// [`NotLoaded`](::bao_runtime::NotLoaded).
+#[derive(Debug, Clone)]
+pub struct PostWith<U = bao::NotLoaded, T = bao::NotLoaded, C = bao::NotLoaded> {
+    /// The item.
+    pub post: Post,
+    /// The [`super::user::User`] its `userId` points to, with [`PostLoad::user`].
+    pub user: U,
+    /// A page of the [`super::tag::Tag`] items linked to it, with [`PostLoad::tags`].
+    pub tags: T,
+    /// A page of its [`super::comment::Comment`] items, with [`PostLoad::comments`].
+    pub comments: C,
+    /// The capacity of every read of the load.
+    pub capacity: bao::Capacity,
+}
+/// Reads a [`Post`] and the relations its methods include: see [`Post::load`].
+#[derive(Debug)]
+#[must_use = "a load does nothing until it is awaited"]
+pub struct PostLoad<'a, U = bao::NotLoaded, T = bao::NotLoaded, C = bao::NotLoaded> {
+    root: bao::Load<'a, Post>,
+    user: U,
+    tags: T,
+    comments: C,
+}
+impl<'a, U, T, C> PostLoad<'a, U, T, C> {
+    /// Reads the item, and the items it points to, with strongly consistent reads.
+    pub fn consistent(mut self) -> Self {
+        self.root = self.root.consistent();
+        self
+    }
+    /// Includes the [`super::user::User`] its `userId` points to, read after the item (with the
+    /// other items it points to, in one BatchGetItem).
+    pub fn user(self) -> PostLoad<'a, bao::BelongsTo<Post, super::user::User>, T, C> {
+        let key_of = |item: &Post| Some(item.user_id);
+        let user = bao::BelongsTo::new(key_of);
+        PostLoad {
+            root: self.root,
+            user,
+            tags: self.tags,
+            comments: self.comments,
+        }
+    }
+    /// Includes a page of the [`super::tag::Tag`] items linked to it through
+    /// [`super::tagged_post::TaggedPost`] (index `tagsForPost`): the links are queried alongside
+    /// the item, their targets read after it; `refine` shapes the query of links (`|q|
+    /// q.limit(20)`).
+    pub fn tags(
+        self,
+        refine: impl bao::Refine<
+            bao::Query<'a, super::tagged_post::TaggedPost, super::tag::TagId>,
+        >,
+    ) -> PostLoad<'a, U, bao::ManyToMany<'a, super::tag::Tag>, C> {
+        let links = self.root.related("tagsForPost");
+        let tags = bao::ManyToMany::new(refine(links), |link| Some(link.tag_id));
+        PostLoad {
+            root: self.root,
+            user: self.user,
+            tags,
+            comments: self.comments,
+        }
+    }
+    /// Includes a page of its [`super::comment::Comment`] items (index `commentsForPost`), queried
+    /// alongside the item; `refine` shapes the page (`|q| q.descending().limit(20)`).
+    pub fn comments(
+        self,
+        refine: impl bao::Refine<bao::Query<'a, super::comment::Comment, bao::Ulid>>,
+    ) -> PostLoad<'a, U, T, bao::HasMany<'a, super::comment::Comment>> {
+        let page = self.root.related("commentsForPost");
+        let comments = bao::HasMany::new(refine(page));
+        PostLoad {
+            root: self.root,
+            user: self.user,
+            tags: self.tags,
+            comments,
+        }
+    }
+}
+impl<'a, U, T, C> std::future::IntoFuture for PostLoad<'a, U, T, C>
+where
+    U: bao::Include<'a, Post>,
+    T: bao::Include<'a, Post>,
+    C: bao::Include<'a, Post>,
+{
+    type Output = bao::Result<Option<PostWith<U::Output, T::Output, C::Output>>>;
+    type IntoFuture = bao::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        let include = (self.user, self.tags, self.comments);
+        Box::pin(async move {
+            let loaded = self.root.run(include).await?;
+            let Some((root, parts, capacity)) = loaded else {
+                return Ok(None);
+            };
+            let (user, tags, comments) = parts;
+            let with = PostWith {
+                post: root,
+                user,
+                tags,
+                comments,
+                capacity,
+            };
+            Ok(Some(with))
+        })
     }
 }

@@ -431,6 +431,14 @@ impl Showcase {
     ) -> bao::Result<Vec<Option<super::user::User>>> {
         bao::find_related(db, items, |item| item.owner_id).await
     }
+    /// Reads the item with this key and the relations chosen on the returned builder, in at
+    /// most two rounds of requests; `None` when it does not exist.
+    pub fn load<'a>(db: &'a bao::Db, key: &ShowcaseId) -> ShowcaseLoad<'a> {
+        ShowcaseLoad {
+            root: bao::Load::new(db, key),
+            owner: bao::NotLoaded,
+        }
+    }
 }
 impl bao::Model for Showcase {
     type Key = ShowcaseId;
@@ -494,5 +502,62 @@ impl bao::Model for Showcase {
     }
     fn state_mut(&mut self) -> &mut bao::ItemState {
         &mut self._state
+    }
+}
+/// A [`Showcase`] read by [`Showcase::load`], with the relations it was asked to include; the
+/// others are [`NotLoaded`](::bao_runtime::NotLoaded).
+#[derive(Debug, Clone)]
+pub struct ShowcaseWith<O = bao::NotLoaded> {
+    /// The item.
+    pub showcase: Showcase,
+    /// The [`super::user::User`] its `ownerId` points to, with [`ShowcaseLoad::owner`].
+    pub owner: O,
+    /// The capacity of every read of the load.
+    pub capacity: bao::Capacity,
+}
+/// Reads a [`Showcase`] and the relations its methods include: see [`Showcase::load`].
+#[derive(Debug)]
+#[must_use = "a load does nothing until it is awaited"]
+pub struct ShowcaseLoad<'a, O = bao::NotLoaded> {
+    root: bao::Load<'a, Showcase>,
+    owner: O,
+}
+impl<'a, O> ShowcaseLoad<'a, O> {
+    /// Reads the item, and the items it points to, with strongly consistent reads.
+    pub fn consistent(mut self) -> Self {
+        self.root = self.root.consistent();
+        self
+    }
+    /// Includes the [`super::user::User`] its `ownerId` points to, read after the item (with the
+    /// other items it points to, in one BatchGetItem).
+    pub fn owner(self) -> ShowcaseLoad<'a, bao::BelongsTo<Showcase, super::user::User>> {
+        let key_of = |item: &Showcase| item.owner_id;
+        let owner = bao::BelongsTo::new(key_of);
+        ShowcaseLoad {
+            root: self.root,
+            owner,
+        }
+    }
+}
+impl<'a, O> std::future::IntoFuture for ShowcaseLoad<'a, O>
+where
+    O: bao::Include<'a, Showcase>,
+{
+    type Output = bao::Result<Option<ShowcaseWith<O::Output>>>;
+    type IntoFuture = bao::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        let include = self.owner;
+        Box::pin(async move {
+            let loaded = self.root.run(include).await?;
+            let Some((root, parts, capacity)) = loaded else {
+                return Ok(None);
+            };
+            let with = ShowcaseWith {
+                showcase: root,
+                owner: parts,
+                capacity,
+            };
+            Ok(Some(with))
+        })
     }
 }

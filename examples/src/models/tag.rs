@@ -119,6 +119,14 @@ impl Tag {
     > {
         bao::query_mapped(db, "postsForTag", self, |link| Some(link.post_id))
     }
+    /// Reads the item with this key and the relations chosen on the returned builder, in at
+    /// most two rounds of requests; `None` when it does not exist.
+    pub fn load<'a>(db: &'a bao::Db, key: &TagId) -> TagLoad<'a> {
+        TagLoad {
+            root: bao::Load::new(db, key),
+            posts: bao::NotLoaded,
+        }
+    }
 }
 impl bao::Model for Tag {
     type Key = TagId;
@@ -158,5 +166,66 @@ impl bao::Model for Tag {
     }
     fn state_mut(&mut self) -> &mut bao::ItemState {
         &mut self._state
+    }
+}
+/// A [`Tag`] read by [`Tag::load`], with the relations it was asked to include; the others are
+/// [`NotLoaded`](::bao_runtime::NotLoaded).
+#[derive(Debug, Clone)]
+pub struct TagWith<P = bao::NotLoaded> {
+    /// The item.
+    pub tag: Tag,
+    /// A page of the [`super::post::Post`] items linked to it, with [`TagLoad::posts`].
+    pub posts: P,
+    /// The capacity of every read of the load.
+    pub capacity: bao::Capacity,
+}
+/// Reads a [`Tag`] and the relations its methods include: see [`Tag::load`].
+#[derive(Debug)]
+#[must_use = "a load does nothing until it is awaited"]
+pub struct TagLoad<'a, P = bao::NotLoaded> {
+    root: bao::Load<'a, Tag>,
+    posts: P,
+}
+impl<'a, P> TagLoad<'a, P> {
+    /// Reads the item, and the items it points to, with strongly consistent reads.
+    pub fn consistent(mut self) -> Self {
+        self.root = self.root.consistent();
+        self
+    }
+    /// Includes a page of the [`super::post::Post`] items linked to it through
+    /// [`super::tagged_post::TaggedPost`] (index `postsForTag`): the links are queried alongside
+    /// the item, their targets read after it; `refine` shapes the query of links (`|q|
+    /// q.limit(20)`).
+    pub fn posts(
+        self,
+        refine: impl bao::Refine<
+            bao::Query<'a, super::tagged_post::TaggedPost, super::post::PostId>,
+        >,
+    ) -> TagLoad<'a, bao::ManyToMany<'a, super::post::Post>> {
+        let links = self.root.related("postsForTag");
+        let posts = bao::ManyToMany::new(refine(links), |link| Some(link.post_id));
+        TagLoad { root: self.root, posts }
+    }
+}
+impl<'a, P> std::future::IntoFuture for TagLoad<'a, P>
+where
+    P: bao::Include<'a, Tag>,
+{
+    type Output = bao::Result<Option<TagWith<P::Output>>>;
+    type IntoFuture = bao::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        let include = self.posts;
+        Box::pin(async move {
+            let loaded = self.root.run(include).await?;
+            let Some((root, parts, capacity)) = loaded else {
+                return Ok(None);
+            };
+            let with = TagWith {
+                tag: root,
+                posts: parts,
+                capacity,
+            };
+            Ok(Some(with))
+        })
     }
 }

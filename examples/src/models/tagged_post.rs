@@ -176,6 +176,15 @@ impl TaggedPost {
     ) -> bao::Query<'_, super::tagged_post::TaggedPost, super::post::PostId> {
         bao::query_by_value(db, "postsForTag", value.into())
     }
+    /// Reads the item with this key and the relations chosen on the returned builder, in at
+    /// most two rounds of requests; `None` when it does not exist.
+    pub fn load<'a>(db: &'a bao::Db, key: &TaggedPostKey) -> TaggedPostLoad<'a> {
+        TaggedPostLoad {
+            root: bao::Load::new(db, key),
+            tag: bao::NotLoaded,
+            post: bao::NotLoaded,
+        }
+    }
     /// Links `tagId` and `postId`: creates the mapping item (one write); linking a
     /// linked pair again fails with [`Error::AlreadyExists`](::bao_runtime::Error::AlreadyExists).
     pub async fn link(
@@ -255,5 +264,84 @@ impl bao::Model for TaggedPost {
     }
     fn state_mut(&mut self) -> &mut bao::ItemState {
         &mut self._state
+    }
+}
+/// A [`TaggedPost`] read by [`TaggedPost::load`], with the relations it was asked to include; the
+/// others are [`NotLoaded`](::bao_runtime::NotLoaded).
+#[derive(Debug, Clone)]
+pub struct TaggedPostWith<T = bao::NotLoaded, P = bao::NotLoaded> {
+    /// The item.
+    pub tagged_post: TaggedPost,
+    /// The [`super::tag::Tag`] its `tagId` points to, with [`TaggedPostLoad::tag`].
+    pub tag: T,
+    /// The [`super::post::Post`] its `postId` points to, with [`TaggedPostLoad::post`].
+    pub post: P,
+    /// The capacity of every read of the load.
+    pub capacity: bao::Capacity,
+}
+/// Reads a [`TaggedPost`] and the relations its methods include: see [`TaggedPost::load`].
+#[derive(Debug)]
+#[must_use = "a load does nothing until it is awaited"]
+pub struct TaggedPostLoad<'a, T = bao::NotLoaded, P = bao::NotLoaded> {
+    root: bao::Load<'a, TaggedPost>,
+    tag: T,
+    post: P,
+}
+impl<'a, T, P> TaggedPostLoad<'a, T, P> {
+    /// Reads the item, and the items it points to, with strongly consistent reads.
+    pub fn consistent(mut self) -> Self {
+        self.root = self.root.consistent();
+        self
+    }
+    /// Includes the [`super::tag::Tag`] its `tagId` points to, read after the item (with the other
+    /// items it points to, in one BatchGetItem).
+    pub fn tag(
+        self,
+    ) -> TaggedPostLoad<'a, bao::BelongsTo<TaggedPost, super::tag::Tag>, P> {
+        let key_of = |item: &TaggedPost| Some(item.tag_id);
+        let tag = bao::BelongsTo::new(key_of);
+        TaggedPostLoad {
+            root: self.root,
+            tag,
+            post: self.post,
+        }
+    }
+    /// Includes the [`super::post::Post`] its `postId` points to, read after the item (with the
+    /// other items it points to, in one BatchGetItem).
+    pub fn post(
+        self,
+    ) -> TaggedPostLoad<'a, T, bao::BelongsTo<TaggedPost, super::post::Post>> {
+        let key_of = |item: &TaggedPost| Some(item.post_id);
+        let post = bao::BelongsTo::new(key_of);
+        TaggedPostLoad {
+            root: self.root,
+            tag: self.tag,
+            post,
+        }
+    }
+}
+impl<'a, T, P> std::future::IntoFuture for TaggedPostLoad<'a, T, P>
+where
+    T: bao::Include<'a, TaggedPost>,
+    P: bao::Include<'a, TaggedPost>,
+{
+    type Output = bao::Result<Option<TaggedPostWith<T::Output, P::Output>>>;
+    type IntoFuture = bao::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        let include = (self.tag, self.post);
+        Box::pin(async move {
+            let loaded = self.root.run(include).await?;
+            let Some((root, parts, capacity)) = loaded else {
+                return Ok(None);
+            };
+            let (tag, post) = parts;
+            let with = TaggedPostWith {
+                tagged_post: root,
+                tag,
+                post,
+                capacity,
+            };
+            Ok(Some(with))
+        })
     }
 }

@@ -198,6 +198,14 @@ impl User {
     ) -> bao::Query<'a, super::post::Post, super::post::PostId> {
         bao::query_related(db, "postsForUser", self)
     }
+    /// Reads the item with this key and the relations chosen on the returned builder, in at
+    /// most two rounds of requests; `None` when it does not exist.
+    pub fn load<'a>(db: &'a bao::Db, key: &UserId) -> UserLoad<'a> {
+        UserLoad {
+            root: bao::Load::new(db, key),
+            posts: bao::NotLoaded,
+        }
+    }
     /// Every item, a page at a time, over all iteration buckets.
     pub fn iterate_all(db: &bao::Db) -> bao::Iteration<'_, Self> {
         bao::Iteration::all(db)
@@ -261,5 +269,62 @@ impl bao::Model for User {
     }
     fn state_mut(&mut self) -> &mut bao::ItemState {
         &mut self._state
+    }
+}
+/// A [`User`] read by [`User::load`], with the relations it was asked to include; the others are
+/// [`NotLoaded`](::bao_runtime::NotLoaded).
+#[derive(Debug, Clone)]
+pub struct UserWith<P = bao::NotLoaded> {
+    /// The item.
+    pub user: User,
+    /// A page of its [`super::post::Post`] items, with [`UserLoad::posts`].
+    pub posts: P,
+    /// The capacity of every read of the load.
+    pub capacity: bao::Capacity,
+}
+/// Reads a [`User`] and the relations its methods include: see [`User::load`].
+#[derive(Debug)]
+#[must_use = "a load does nothing until it is awaited"]
+pub struct UserLoad<'a, P = bao::NotLoaded> {
+    root: bao::Load<'a, User>,
+    posts: P,
+}
+impl<'a, P> UserLoad<'a, P> {
+    /// Reads the item, and the items it points to, with strongly consistent reads.
+    pub fn consistent(mut self) -> Self {
+        self.root = self.root.consistent();
+        self
+    }
+    /// Includes a page of its [`super::post::Post`] items (index `postsForUser`), queried alongside
+    /// the item; `refine` shapes the page (`|q| q.descending().limit(20)`).
+    pub fn posts(
+        self,
+        refine: impl bao::Refine<bao::Query<'a, super::post::Post, super::post::PostId>>,
+    ) -> UserLoad<'a, bao::HasMany<'a, super::post::Post>> {
+        let page = self.root.related("postsForUser");
+        let posts = bao::HasMany::new(refine(page));
+        UserLoad { root: self.root, posts }
+    }
+}
+impl<'a, P> std::future::IntoFuture for UserLoad<'a, P>
+where
+    P: bao::Include<'a, User>,
+{
+    type Output = bao::Result<Option<UserWith<P::Output>>>;
+    type IntoFuture = bao::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        let include = self.posts;
+        Box::pin(async move {
+            let loaded = self.root.run(include).await?;
+            let Some((root, parts, capacity)) = loaded else {
+                return Ok(None);
+            };
+            let with = UserWith {
+                user: root,
+                posts: parts,
+                capacity,
+            };
+            Ok(Some(with))
+        })
     }
 }
