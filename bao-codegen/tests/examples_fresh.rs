@@ -1,5 +1,5 @@
 //! The checked-in `examples/src/models` is exactly what the root `models.yaml` generates, and
-//! the first-app example's models are what its own `models.yaml` generates; each schema's
+//! the example apps' and ports' models are what their own `models.yaml` generate; each schema's
 //! `bao.lock` is what codegen records for it.
 //!
 //! Regenerate with `BAO_BLESS=1 cargo test -p bao-codegen --test integration examples_fresh` (or `bao codegen`).
@@ -15,6 +15,12 @@ fn examples_match_the_root_schema() {
 #[test]
 fn the_dynamite_port_matches_its_schema() {
     let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/src/bin/dynamite_users");
+    assert_fresh(&app.join("models.yaml"), &app.join("models"));
+}
+
+#[test]
+fn the_dyna_record_port_matches_its_schema() {
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/src/bin/dyna_record");
     assert_fresh(&app.join("models.yaml"), &app.join("models"));
 }
 

@@ -153,7 +153,7 @@ fn the_templates_print_what_prettyplease_would() {
     let ports = yaml_files("ports");
     // The example apps' and the end-to-end suites' own schemas, too.
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let apps = ["first_app", "dynamite_users"].map(|app| {
+    let apps = ["first_app", "dynamite_users", "dyna_record"].map(|app| {
         workspace
             .join("examples/src/bin")
             .join(app)
@@ -190,9 +190,18 @@ fn the_templates_print_what_prettyplease_would() {
             if ports.contains(&schema) {
                 continue;
             }
-            let wide = code
-                .lines()
-                .find(|line| line.len() > 89 && !line.trim_start().starts_with("//"));
+            // The comma after the last element of a broken list does not count.
+            let lines: Vec<&str> = code.lines().collect();
+            let wide = lines.iter().enumerate().find(|(index, line)| {
+                let closes = lines
+                    .get(index + 1)
+                    .is_some_and(|next| next.trim_start().starts_with([')', ']', '}', '>']));
+                let width = match closes {
+                    true => line.strip_suffix(',').unwrap_or(line).len(),
+                    false => line.len(),
+                };
+                width > 89 && !line.trim_start().starts_with("//")
+            });
             assert_eq!(wide, None, "{file} of {}", schema.display());
         }
     }

@@ -313,10 +313,7 @@ impl<'a, M: Model> Load<'a, M> {
     ///
     /// # Errors
     /// The first error of any read.
-    pub fn run<I: Include<'a, M>>(
-        self,
-        include: I,
-    ) -> LoadFuture<'a, M, I::Output> {
+    pub fn run<I: Include<'a, M>>(self, include: I) -> LoadFuture<'a, M, I::Output> {
         // Boxed here, where the types are concrete, so a generated `IntoFuture` only awaits it.
         async move {
             let options = ReadOptions {

@@ -59,6 +59,7 @@ fn every_example_program_runs() {
     let programs = SHOWN.into_iter().chain([
         ("quickstart", env!("CARGO_BIN_EXE_quickstart")),
         ("dynamite_users", env!("CARGO_BIN_EXE_dynamite_users")),
+        ("dyna_record", env!("CARGO_BIN_EXE_dyna_record")),
     ]);
     for (name, binary) in programs {
         let output = Command::new(binary)

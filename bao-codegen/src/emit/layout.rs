@@ -233,9 +233,15 @@ pub(crate) fn generic_type(indent: usize, before: &str, ty: &str, after: &str) -
         Some((path, args)) if !fits => {
             let inner = indent + INDENT;
             let pad = " ".repeat(inner);
+            let last = args.len() - 1;
+            // The comma after the last argument does not count toward its width.
             let args: String = args
                 .iter()
-                .map(|arg| format!("{pad}{}\n", generic_type(inner, "", arg, ",")))
+                .enumerate()
+                .map(|(index, arg)| match index == last {
+                    true => format!("{pad}{},\n", generic_type(inner, "", arg, "")),
+                    false => format!("{pad}{}\n", generic_type(inner, "", arg, ",")),
+                })
                 .collect();
             format!("{before}{path}<\n{args}{}>{after}", " ".repeat(indent))
         }
@@ -357,11 +363,18 @@ fn tokens(arg: &str) -> Vec<String> {
 /// [`WIDTH`]. A longer line means a name too long for the layout rules above (prettyplease
 /// would break inside it), so such a module goes through prettyplease instead.
 pub(crate) fn fits(code: &str) -> bool {
-    code.lines().all(|line| {
-        line.len() <= WIDTH || {
-            let text = line.trim_start();
-            text.starts_with("//")
-        }
+    let lines: Vec<&str> = code.lines().collect();
+    lines.iter().enumerate().all(|(index, line)| {
+        // The comma after the last element of a broken list does not count toward its width
+        // (see `separated`): the element is last when the list closes on the next line.
+        let closes = lines
+            .get(index + 1)
+            .is_some_and(|next| next.trim_start().starts_with([')', ']', '}', '>']));
+        let width = match closes {
+            true => line.strip_suffix(',').unwrap_or(line).len(),
+            false => line.len(),
+        };
+        width <= WIDTH || line.trim_start().starts_with("//")
     })
 }
 
@@ -492,5 +505,12 @@ mod tests {
         let wide = "x".repeat(WIDTH + 1);
         assert!(fits(&format!("    /// {wide}\nfn f() {{}}\n")));
         assert!(!fits(&format!("const X: &str = \"{wide}\";\n")));
+    }
+
+    #[test]
+    fn the_comma_after_a_last_element_does_not_count() {
+        let element = format!("    {}", "x".repeat(WIDTH - 4));
+        assert!(fits(&format!("f(\n{element},\n);\n")));
+        assert!(!fits(&format!("f(\n{element},\n    y,\n);\n")));
     }
 }
