@@ -78,6 +78,17 @@ pub trait Model: Sized + Send + Sync + 'static {
         ops::find(db, key, options)
     }
 
+    /// Reads the key and `fields` of the item with this key (DynamoDB's ProjectionExpression):
+    /// `Post::find_partial(db, &id, &[Post::TITLE.path()])`. One GetItem, never through a
+    /// request scope's cache; `None` when the item does not exist.
+    fn find_partial(
+        db: &Db,
+        key: &Self::Key,
+        fields: &[&crate::Path],
+    ) -> impl Future<Output = crate::Result<Option<crate::Partial<Self>>>> + Send {
+        crate::projection::find_partial(db, key, fields)
+    }
+
     /// Reads many items by key, in order; `None` where an item does not exist.
     fn find_many(
         db: &Db,

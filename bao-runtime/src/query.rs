@@ -3,9 +3,10 @@
 use crate::call;
 use crate::capacity::Capacity;
 use crate::codec::Item;
-use crate::expr::{Attr, Condition, ExprBuilder, SortKey, SortKeyCondition, key_condition};
+use crate::expr::{Attr, Condition, ExprBuilder, Path, SortKey, SortKeyCondition, key_condition};
 use crate::keys::{self, KeyValue};
 use crate::model::{self, Model};
+use crate::projection::{self, Projected};
 use crate::schema::{FieldKind, IndexSchema, KeyPart, ModelSchema};
 use crate::{Db, Error, Result, retry, scope};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, Select};
@@ -123,6 +124,17 @@ pub struct Query<'a, M, S> {
     /// Which items of a model with `softDelete` the query returns.
     deleted: Deleted,
     marker: PhantomData<fn() -> (M, S)>,
+}
+
+/// What a Query reads of each item.
+#[derive(Debug, Clone, Copy)]
+enum Read<'p> {
+    /// Every attribute.
+    Items,
+    /// Nothing: how many items match.
+    Count,
+    /// The key and these paths.
+    Projection(&'p [Path]),
 }
 
 /// Which soft-deleted items a read of a model with `softDelete` returns.
@@ -341,6 +353,29 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
 
     /// The first page (or the page after the cursor).
     pub async fn page(self) -> Result<Page<M>> {
+        let (items, cursor, capacity) = self.page_of(None).await?;
+        let (items, undecodable) =
+            decode_all::<M>(items.into_iter().map(|item| (item, Capacity::ZERO)));
+        Ok(Page {
+            items,
+            cursor,
+            capacity,
+            undecodable,
+        })
+    }
+
+    /// Reads only the key and `fields` of each item (DynamoDB's ProjectionExpression), into
+    /// [`Partial`](crate::projection::Partial)s: `.select(&[Post::TITLE.path()])`.
+    pub fn select(self, fields: &[&Path]) -> Projected<'a, M, S> {
+        Projected::new(self, fields)
+    }
+
+    /// The stored items of the first page (or the page after the cursor), with `projection`
+    /// when given, and where the next page starts.
+    pub(crate) async fn page_of(
+        &self,
+        projection: Option<&[Path]>,
+    ) -> Result<(Vec<Item>, Option<Cursor>, Capacity)> {
         let partition = self.partition.as_ref().map_err(Error::clone)?.clone();
         self.check_sort_values()?;
         let start = self
@@ -348,15 +383,12 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
             .as_ref()
             .map(|cursor| self.decode_cursor(cursor, &partition))
             .transpose()?;
-        let (items, last, capacity) = self.send(&partition, start, Select::AllAttributes).await?;
-        let (items, undecodable) =
-            decode_all::<M>(items.into_iter().map(|item| (item, Capacity::ZERO)));
-        Ok(Page {
-            items,
-            cursor: last.map(|key| self.encode_cursor(&partition, key)),
-            capacity,
-            undecodable,
-        })
+        if let Some(paths) = projection {
+            projection::check(M::SCHEMA, paths)?;
+        }
+        let (items, last, capacity) = self.send(&partition, start, projection).await?;
+        let cursor = last.map(|key| self.encode_cursor(&partition, key));
+        Ok((items, cursor, capacity))
     }
 
     /// Every page, one query call each.
@@ -438,7 +470,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         Ok(())
     }
 
-    fn clone_query(&self) -> Self {
+    pub(crate) fn clone_query(&self) -> Self {
         Query {
             db: self.db,
             index: self.index,
@@ -461,7 +493,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         partition: &str,
         start: Option<Item>,
     ) -> Result<(u64, Option<Item>)> {
-        let (request, span) = self.request(partition, start, Select::Count);
+        let (request, span) = self.request(partition, start, Read::Count);
         let (result, attempts) = retry::send_request!(self.db, request, span);
         let output = result.map_err(|error| {
             call::classify("Query", attempts, error, |_| None).into_error("Query")
@@ -479,8 +511,12 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         &self,
         partition: &str,
         start: Option<Item>,
-        select: Select,
+        projection: Option<&[Path]>,
     ) -> Result<(Vec<Item>, Option<Item>, Capacity)> {
+        let select = match projection {
+            Some(paths) => Read::Projection(paths),
+            None => Read::Items,
+        };
         let (request, span) = self.request(partition, start, select);
         let (result, attempts) = retry::send_request!(self.db, request, span);
         let output = result.map_err(|error| {
@@ -497,7 +533,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         &self,
         partition: &str,
         start: Option<Item>,
-        select: Select,
+        read: Read<'_>,
     ) -> (
         aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
         tracing::Span,
@@ -515,6 +551,14 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         let filter = self
             .effective_filter()
             .map(|filter| filter.render(&mut expr));
+        let (select, projection) = match read {
+            Read::Items => (Select::AllAttributes, None),
+            Read::Count => (Select::Count, None),
+            Read::Projection(paths) => (
+                Select::SpecificAttributes,
+                Some(projection::expression(M::SCHEMA, paths, &mut expr)),
+            ),
+        };
         let (names, values) = expr.into_parts();
         let request = self
             .db
@@ -534,6 +578,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
             .scan_index_forward(!self.descending)
             .set_exclusive_start_key(start)
             .select(select)
+            .set_projection_expression(projection)
             .return_consumed_capacity(ReturnConsumedCapacity::Total);
         (request, call::span("Query", self.db.table(), index_name))
     }

@@ -46,6 +46,7 @@ mod limits;
 mod migrations;
 pub mod old_items;
 pub mod ports;
+mod projection;
 mod references;
 mod relationships;
 mod request_counts;

@@ -47,8 +47,14 @@ async fn reads_skip_a_soft_deleted_item_unless_asked() {
         None
     );
 
+    let partial = Account::find_partial(db, &ada.account_id, &[Account::PLAN.path()]).await;
+    assert!(partial.unwrap().is_none(), "a partial read skips it too");
+
     let pro = || Account::query_by_plan(db, "pro");
     assert_eq!(pro().all().await.unwrap(), std::slice::from_ref(&bob));
+    let selected = pro().select(&[Account::EMAIL.path()]).all().await.unwrap();
+    assert_eq!(selected.len(), 1);
+    assert_eq!(selected[0].key(), &bob.account_id);
     assert_eq!(pro().count().await.unwrap(), 1);
     assert_eq!(pro().with_deleted().count().await.unwrap(), 2);
     let deleted = pro().only_deleted().all().await.unwrap();
