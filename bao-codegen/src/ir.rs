@@ -42,6 +42,11 @@ impl Schema {
             .ok()
             .map(|index| &self.models[index])
     }
+
+    /// The shape with this name.
+    pub fn shape(&self, name: &str) -> Option<&Shape> {
+        self.shapes.iter().find(|shape| shape.name == name)
+    }
 }
 
 /// Whether a model is an ordinary one or a many-to-many mapping table.

@@ -5,6 +5,8 @@
 
 mod builder;
 pub(crate) mod defs;
+#[cfg(feature = "runtime")]
+pub mod describe;
 pub mod diagnostic;
 pub mod dynamo_bao_fields;
 mod emit;

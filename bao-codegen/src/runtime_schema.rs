@@ -101,7 +101,7 @@ fn field_schema(schema: &ir::Schema, field: &ir::Field) -> FieldSchema {
     let shape = field
         .shape
         .as_deref()
-        .and_then(|name| schema.shapes.iter().find(|shape| shape.name == name))
+        .and_then(|name| schema.shape(name))
         .map(|shape| {
             let fields: Vec<FieldSchema> = shape
                 .fields

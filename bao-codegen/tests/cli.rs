@@ -65,7 +65,7 @@ fn project() -> tempfile::TempDir {
 #[test]
 fn help_works_for_every_command() {
     let dir = temp_dir();
-    let commands: [&[&str]; 14] = [
+    let commands: [&[&str]; 15] = [
         &[],
         &["init"],
         &["codegen"],
@@ -77,6 +77,7 @@ fn help_works_for_every_command() {
         &["table", "describe"],
         &["local"],
         &["schema"],
+        &["describe"],
         &["reindex"],
         &["backfill-unique"],
         &["rebuild-search-text"],
@@ -101,6 +102,33 @@ fn help_works_for_every_command() {
     );
     let output = run(bao(dir.path()).arg("--bogus"));
     assert_exit(&output, 2);
+}
+
+#[test]
+fn describe_prints_one_model_in_the_format_asked_and_refuses_an_unknown_one() {
+    let dir = temp_dir();
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models.yaml");
+    let output = run(bao(dir.path())
+        .args(["describe", "Post", "--format", "markdown", "--schema"])
+        .arg(&schema));
+    assert_exit(&output, 0);
+    let text = stdout(&output);
+    assert!(text.starts_with("## Post (prefix `p`"), "{text}");
+    assert!(text.contains("| `Post::create`"), "{text}");
+    let output = run(bao(dir.path())
+        .args(["describe", "--format", "mermaid", "--schema"])
+        .arg(&schema));
+    assert_exit(&output, 0);
+    assert!(stdout(&output).starts_with("erDiagram\n"));
+    let output = run(bao(dir.path())
+        .args(["describe", "Nobody", "--schema"])
+        .arg(&schema));
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("no model `Nobody`"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

@@ -3,6 +3,8 @@
 
 #[cfg(feature = "cli")]
 mod cli;
+#[cfg(feature = "runtime")]
+mod describe;
 mod diagnostics;
 mod examples_fresh;
 mod features;

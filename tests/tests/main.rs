@@ -34,6 +34,7 @@ mod concurrency;
 mod crud;
 pub mod custom_fields;
 mod delete_rules;
+pub mod describe;
 mod enums;
 mod faults;
 pub mod generated_fixtures;

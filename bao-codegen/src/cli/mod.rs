@@ -1,6 +1,7 @@
 //! The `bao` command line: argument parsing, exit codes, and one module per command.
 
 mod config;
+mod describe;
 mod generate;
 mod init;
 mod json_schema;
@@ -57,6 +58,9 @@ enum Command {
     Table(table::TableCommand),
     /// Serve an in-process DynamoDB on 127.0.0.1 for development, until Ctrl-C.
     Local(local::LocalArgs),
+    /// Describe the single-table design: each model's stored items and access patterns, the
+    /// indexes, and a diagram of the relations.
+    Describe(describe::DescribeArgs),
     /// Print a JSON Schema of models.yaml on stdout, for editor completion and checks.
     Schema,
     /// Rewrite the index, iteration and search attributes of every item of a model from its
@@ -80,6 +84,7 @@ pub fn main() -> ExitCode {
         Command::Watch(args) => watch::run(&shell, &args),
         Command::Check(args) => generate::run_check(&shell, &args),
         Command::Table(command) => table::run(&shell, command),
+        Command::Describe(args) => describe::run(&shell, args),
         Command::Local(args) => local::run(&shell, args),
         Command::Schema => json_schema::run(),
         Command::Reindex(args) => migrate::run_reindex(&shell, args),

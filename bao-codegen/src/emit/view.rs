@@ -640,10 +640,7 @@ fn natural_type(schema: &Schema, field: &ir::Field) -> String {
 
 /// `super::address::Address{suffix}`: a type of the module of the shape an ObjectField holds.
 fn shape_path(schema: &Schema, field: &ir::Field, suffix: &str) -> String {
-    let shape = field
-        .shape
-        .as_deref()
-        .and_then(|name| schema.shapes.iter().find(|shape| shape.name == name));
+    let shape = field.shape.as_deref().and_then(|name| schema.shape(name));
     match shape {
         Some(shape) => format!("super::{}::{}{suffix}", shape.module, shape.name),
         None => "String".into(),

@@ -4,6 +4,7 @@
 use crate::codec::Item;
 use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, PrimaryKey, SK_ATTR};
 use crate::schema::{ModelSchema, UniqueConstraintSchema};
+use crate::tenant::Tenant;
 use crate::{Db, Result, search};
 use aws_sdk_dynamodb::types::AttributeValue;
 
@@ -18,14 +19,45 @@ pub(crate) fn key_of(db: &Db, schema: &ModelSchema, key_fields: &Item) -> Result
 
 /// The whole item to store: the fields plus every key attribute bao maintains.
 pub(crate) fn stored_item(db: &Db, schema: &ModelSchema, fields: &Item) -> Result<Item> {
+    item_under(db.tenant(), schema, fields)
+}
+
+/// The whole item to store under `tenant`.
+fn item_under(tenant: Option<&Tenant>, schema: &ModelSchema, fields: &Item) -> Result<Item> {
+    let PrimaryKey { pk, sk } = keys::primary_key(schema, tenant, fields)?;
     let mut item = fields.clone();
-    item.extend(key_of(db, schema, fields)?);
-    for (name, value) in derived_attributes(db, schema, fields)? {
+    item.insert(PK_ATTR.to_owned(), AttributeValue::S(pk));
+    item.insert(SK_ATTR.to_owned(), AttributeValue::S(sk));
+    for (name, value) in derived_under(tenant, schema, fields)? {
         if let Some(value) = value {
             item.insert(name.to_owned(), value);
         }
     }
     Ok(item)
+}
+
+/// Every item a create of `fields` stores under `tenant`: the item itself, then one item per
+/// unique constraint whose field has a value. For tools that show the layout (`bao describe`);
+/// the writes build the same items.
+///
+/// # Errors
+/// A key part that cannot be encoded, or a key too long for DynamoDB.
+pub fn stored_items(
+    schema: &ModelSchema,
+    tenant: Option<&Tenant>,
+    fields: &Item,
+) -> Result<Vec<Item>> {
+    let item = item_under(tenant, schema, fields)?;
+    let related_id = keys::primary_id(schema, fields)?;
+    let mut items = vec![item];
+    for constraint in schema.unique_constraints {
+        let Some(value) = fields.get(constraint.field).and_then(unique_value) else {
+            continue;
+        };
+        let unique = keys::unique_constraint_item(schema, tenant, constraint, &value, &related_id)?;
+        items.push(unique);
+    }
+    Ok(items)
 }
 
 /// Every attribute bao derives from an item's fields under the current schema (GSI keys,
@@ -36,17 +68,25 @@ pub(crate) fn derived_attributes(
     schema: &ModelSchema,
     fields: &Item,
 ) -> Result<Vec<(&'static str, Option<AttributeValue>)>> {
+    derived_under(db.tenant(), schema, fields)
+}
+
+fn derived_under(
+    tenant: Option<&Tenant>,
+    schema: &ModelSchema,
+    fields: &Item,
+) -> Result<Vec<(&'static str, Option<AttributeValue>)>> {
     let mut derived = Vec::new();
     for index in schema.indexes {
         let Some(gsi) = index.gsi else { continue };
         let (pk_attr, sk_attr) = keys::gsi_attribute_names(gsi);
-        let (pk, sk) = match keys::index_keys(schema, db.tenant(), index, fields)? {
+        let (pk, sk) = match keys::index_keys(schema, tenant, index, fields)? {
             Some((pk, sk)) => (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))),
             None => (None, None),
         };
         derived.extend([(pk_attr, pk), (sk_attr, sk)]);
     }
-    if let Some((pk, sk)) = keys::iteration_keys(schema, db.tenant(), fields)? {
+    if let Some((pk, sk)) = keys::iteration_keys(schema, tenant, fields)? {
         derived.push((ITER_PK_ATTR, Some(AttributeValue::S(pk))));
         derived.push((ITER_SK_ATTR, Some(AttributeValue::S(sk))));
     }

@@ -18,6 +18,7 @@ pub use crate::fetch::MAX_BATCH_GET_KEYS;
 pub use cascade::delete_cascading;
 pub use create::{CreateOptions, create, create_with};
 pub use delete::{delete, delete_loaded};
+pub use layout::stored_items;
 pub use read::{ReadOptions, find, find_by_unique, find_many, find_related};
 pub use reindex::{Derived, reindex};
 pub use soft_delete::{restore, soft_delete};
