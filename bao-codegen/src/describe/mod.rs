@@ -171,6 +171,13 @@ fn index_findings(schema: &Schema, whole: bool, usage: &[IndexRow]) -> (Vec<Stri
             )),
         }
     }
+    if whole && !usage.iter().any(|row| row.iteration) {
+        warnings.push(
+            "iter_index is used by no model: no model is `iterable`, so none can be listed \
+             bucket by bucket"
+                .to_owned(),
+        );
+    }
     for model in &schema.models {
         if !usage.iter().any(|row| row.model == model.name) {
             continue;
