@@ -12,6 +12,8 @@ pub mod dynamo_bao_fields;
 mod emit;
 #[doc(hidden)]
 pub mod field_types;
+#[cfg(feature = "runtime")]
+pub mod infra;
 pub mod ir;
 pub(crate) mod load;
 pub mod lock;

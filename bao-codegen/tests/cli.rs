@@ -65,7 +65,7 @@ fn project() -> tempfile::TempDir {
 #[test]
 fn help_works_for_every_command() {
     let dir = temp_dir();
-    let commands: [&[&str]; 15] = [
+    let commands: [&[&str]; 16] = [
         &[],
         &["init"],
         &["codegen"],
@@ -75,6 +75,7 @@ fn help_works_for_every_command() {
         &["table", "create"],
         &["table", "update"],
         &["table", "describe"],
+        &["table", "export"],
         &["local"],
         &["schema"],
         &["describe"],
@@ -126,6 +127,42 @@ fn describe_prints_one_model_in_the_format_asked_and_refuses_an_unknown_one() {
     assert_exit(&output, 2);
     assert!(
         stderr(&output).contains("no model `Nobody`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn table_export_prints_the_table_of_the_schema_without_a_connection() {
+    let dir = temp_dir();
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models.yaml");
+    let output = run(bao(dir.path())
+        .args([
+            "table",
+            "export",
+            "--format",
+            "terraform",
+            "--table",
+            "my-app",
+            "--schema",
+        ])
+        .arg(&schema));
+    assert_exit(&output, 0);
+    let text = stdout(&output);
+    assert!(
+        text.contains("resource \"aws_dynamodb_table\" \"bao\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"iter_search_index\""),
+        "the root schema searches: {text}"
+    );
+    let output = run(bao(dir.path())
+        .args(["table", "export"])
+        .env_remove("BAO_TABLE"));
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("no table name"),
         "{}",
         stderr(&output)
     );

@@ -9,6 +9,8 @@ mod diagnostics;
 mod examples_fresh;
 mod features;
 mod generated_code;
+#[cfg(feature = "runtime")]
+mod infra;
 mod load_fuzz;
 mod lock;
 #[cfg(feature = "cli")]

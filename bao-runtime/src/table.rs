@@ -493,6 +493,31 @@ fn table_key() -> KeyShape {
     KeyShape::of(PK_ATTR, SK_ATTR)
 }
 
+/// The table [`create_table_for`] creates, as [`describe_table`] would find it once `ACTIVE`:
+/// for infrastructure-as-code exports, which must declare exactly this table.
+pub fn created_shape(table: &str, features: TableFeatures) -> TableShape {
+    TableShape {
+        name: table.to_owned(),
+        status: "ACTIVE".to_owned(),
+        key: table_key(),
+        indexes: bao_indexes(features)
+            .into_iter()
+            .map(|index| IndexShape {
+                name: index.name,
+                key: index.key,
+                projection: index.projection,
+                status: "ACTIVE".to_owned(),
+            })
+            .collect(),
+        billing_mode: BillingMode::PayPerRequest.as_str().to_owned(),
+        ttl: TtlShape {
+            status: "ENABLED".to_owned(),
+            attribute: Some(TTL_ATTRIBUTE.to_owned()),
+        },
+        item_count: None,
+    }
+}
+
 /// gsi1..gsi5 and the iteration index, in the order DynamoBao creates them, then the search
 /// index when asked for (DynamoBao's `bao-update-table` adds it last).
 fn bao_indexes(features: TableFeatures) -> Vec<WantedIndex> {

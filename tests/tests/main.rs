@@ -55,6 +55,7 @@ mod search;
 pub mod search_traces;
 mod shapes;
 mod soft_delete;
+mod table_export;
 mod transactions;
 pub mod two_unique_constraints;
 mod unique;

@@ -4,6 +4,7 @@ use super::config::{self, Config};
 use super::shell::{Shell, print_stdout};
 use super::{Failure, block_on};
 use aws_sdk_dynamodb::Client;
+use bao_codegen::infra::{self, InfraFormat};
 use bao_runtime::config::{self as runtime_config, Connection, Settings};
 use bao_runtime::table::{self as runtime_table, TableFeatures, TableReport, TtlChange};
 use clap::{Args, Subcommand};
@@ -37,6 +38,35 @@ pub enum TableCommand {
     /// Print the table's key, indexes, billing, TTL and item count, and how it differs from
     /// the table bao needs.
     Describe(TableArgs),
+    /// Print the table `bao table create` makes as infrastructure as code (CloudFormation,
+    /// Terraform, or CreateTable's JSON input), to deploy it with the rest of a stack.
+    Export(ExportArgs),
+}
+
+/// `bao table export`'s arguments.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// The format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Cloudformation)]
+    pub format: ExportFormat,
+    /// The table name [default: BAO_TABLE, then bao.toml's table.name].
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
+    /// The schema whose searchable models decide the search index [default: bao.toml's
+    /// codegen.schema].
+    #[arg(long, value_name = "PATH")]
+    pub schema: Option<std::path::PathBuf>,
+}
+
+/// The formats of `bao table export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// An `AWS::DynamoDB::Table` in a CloudFormation template (YAML).
+    Cloudformation,
+    /// A Terraform `aws_dynamodb_table` resource.
+    Terraform,
+    /// CreateTable's and UpdateTimeToLive's inputs, as the AWS CLI takes them.
+    Json,
 }
 
 /// Where the table is and how to reach it: the flags over the environment over bao.toml, in
@@ -75,8 +105,12 @@ pub fn connection(args: &TableArgs, config: Option<&Config>) -> Result<Connectio
 pub fn run(shell: &Shell, command: TableCommand) -> Result<(), Failure> {
     let cwd = std::env::current_dir().map_err(|e| Failure::io("cannot read the current dir", e))?;
     let config = Config::discover(&cwd)?;
-    let (TableCommand::Create(args) | TableCommand::Update(args) | TableCommand::Describe(args)) =
-        &command;
+    let args = match &command {
+        TableCommand::Create(args) | TableCommand::Update(args) | TableCommand::Describe(args) => {
+            args
+        }
+        TableCommand::Export(args) => return export(shell, args, config.as_ref()),
+    };
     let connection = connection(args, config.as_ref())?;
     let features = features(shell, config.as_ref());
     block_on(async {
@@ -113,8 +147,52 @@ pub fn run(shell: &Shell, command: TableCommand) -> Result<(), Failure> {
                 }
                 print_stdout(&text).map_err(|e| Failure::io("cannot write to stdout", e))?;
             }
+            TableCommand::Export(_) => unreachable!("exported above, without a connection"),
         }
         Ok(())
+    })
+}
+
+/// Prints the table `bao table create` would make, in the format asked; it needs no connection.
+fn export(shell: &Shell, args: &ExportArgs, config: Option<&Config>) -> Result<(), Failure> {
+    let table = args
+        .table
+        .clone()
+        .or_else(|| runtime_config::env_var(runtime_config::TABLE_ENV))
+        .or_else(|| config.map(|config| config.table.name.clone()))
+        .ok_or_else(|| {
+            Failure::usage("no table name: pass --table, set BAO_TABLE, or write a bao.toml")
+        })?;
+    config::check_table_name(&table).map_err(|m| Failure::usage(format!("--table: {m}")))?;
+    let features = match &args.schema {
+        Some(schema) => schema_features(schema)?,
+        None => features(shell, config),
+    };
+    let format = match args.format {
+        ExportFormat::Cloudformation => InfraFormat::CloudFormation,
+        ExportFormat::Terraform => InfraFormat::Terraform,
+        ExportFormat::Json => InfraFormat::Json,
+    };
+    let shape = runtime_table::created_shape(&table, features);
+    print_stdout(&infra::export(&shape, format))
+        .map_err(|e| Failure::io("cannot write to stdout", e))
+}
+
+/// The features `schema` needs; an invalid schema is an error here, where it was asked for.
+fn schema_features(schema: &std::path::Path) -> Result<TableFeatures, Failure> {
+    let validated = bao_codegen::validate::load_and_validate(schema).map_err(|diagnostics| {
+        Failure::user(format!(
+            "{} does not validate:\n{}",
+            schema.display(),
+            diagnostics.render(false)
+        ))
+    })?;
+    Ok(TableFeatures {
+        search: validated
+            .schema
+            .models
+            .iter()
+            .any(|model| model.searchable.is_some()),
     })
 }
 
