@@ -6,25 +6,37 @@ use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkErro
 use aws_sdk_dynamodb::types::CancellationReason;
 use tracing::field::Empty;
 
-/// The span of one DynamoDB call: operation, table and index up front; item count and consumed
-/// capacity once it returns. `RUST_LOG=bao_runtime=debug` shows every call.
-pub(crate) fn span(operation: &'static str, table: &str, index: Option<&str>) -> tracing::Span {
+/// The span of one DynamoDB call, with OpenTelemetry's database and DynamoDB attributes:
+/// the operation, table, index and model up front; the item count and consumed capacity once
+/// it returns. `otel.name` (`GetItem my-table`) and `otel.kind` are read by
+/// `tracing-opentelemetry`. `RUST_LOG=bao_runtime=debug` shows every call.
+pub(crate) fn span(
+    operation: &'static str,
+    table: &str,
+    index: Option<&str>,
+    model: Option<&str>,
+) -> tracing::Span {
     tracing::debug_span!(
         "dynamodb",
-        operation,
-        table,
-        index = index.unwrap_or(""),
-        items = Empty,
-        rcu = Empty,
-        wcu = Empty,
+        otel.name = format!("{operation} {table}"),
+        otel.kind = "client",
+        db.system.name = "aws.dynamodb",
+        db.operation.name = operation,
+        db.collection.name = table,
+        aws.dynamodb.table_names = table,
+        aws.dynamodb.index_name = index,
+        bao.model = model,
+        db.response.returned_rows = Empty,
+        bao.rcu = Empty,
+        bao.wcu = Empty,
     )
 }
 
 /// Records the outcome of a call on its span and logs it.
 pub(crate) fn record(span: &tracing::Span, items: usize, capacity: Capacity) {
-    span.record("items", items);
-    span.record("rcu", capacity.read);
-    span.record("wcu", capacity.write);
+    span.record("db.response.returned_rows", items);
+    span.record("bao.rcu", capacity.read);
+    span.record("bao.wcu", capacity.write);
     span.in_scope(|| tracing::debug!(items, rcu = capacity.read, wcu = capacity.write, "done"));
 }
 

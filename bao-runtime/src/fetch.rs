@@ -85,7 +85,7 @@ fn key_text<'a>(item: &'a Item, name: &str) -> &'a str {
 
 /// One GetItem.
 pub(crate) async fn get_item(db: &Db, key: Item, consistent: bool) -> Result<Loaded> {
-    let span = call::span("GetItem", db.table(), None);
+    let span = call::span("GetItem", db.table(), None, None);
     let request = db
         .calls()
         .get_item()
@@ -259,7 +259,7 @@ async fn batch_get_chunk(
     let policy = *db.retry();
     loop {
         result.attempts += 1;
-        let span = call::span("BatchGetItem", db.table(), None);
+        let span = call::span("BatchGetItem", db.table(), None, None);
         let request = KeysAndAttributes::builder()
             .set_keys(Some(keys))
             .build()

@@ -210,7 +210,7 @@ pub(crate) async fn query_keys(
         None,
     );
     let (names, values) = expr.into_parts();
-    let span = call::span("Query", db.table(), Some(db.iteration_index()));
+    let span = call::span("Query", db.table(), Some(db.iteration_index()), None);
     let request = db
         .calls()
         .query()

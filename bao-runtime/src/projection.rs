@@ -178,7 +178,7 @@ pub async fn find_partial<M: Model>(
     let projection = expression(M::SCHEMA, &selected, &mut expr);
     let (names, _) = expr.into_parts();
     let key = layout::key_of(db, M::SCHEMA, &key.key_item())?;
-    let span = call::span("GetItem", db.table(), None);
+    let span = call::span("GetItem", db.table(), None, Some(M::SCHEMA.name));
     let request = db
         .calls()
         .get_item()

@@ -580,7 +580,10 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
             .select(select)
             .set_projection_expression(projection)
             .return_consumed_capacity(ReturnConsumedCapacity::Total);
-        (request, call::span("Query", self.db.table(), index_name))
+        (
+            request,
+            call::span("Query", self.db.table(), index_name, Some(M::SCHEMA.name)),
+        )
     }
 
     fn encode_cursor(&self, partition: &str, key: Item) -> Cursor {

@@ -56,6 +56,7 @@ pub mod search_traces;
 mod shapes;
 mod soft_delete;
 mod table_export;
+mod tracing_spans;
 mod transactions;
 pub mod two_unique_constraints;
 mod unique;

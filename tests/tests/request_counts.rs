@@ -743,3 +743,39 @@ async fn the_test_call_log_names_each_operation() {
     );
     assert_eq!(test.calls().count("GetItem"), 1);
 }
+
+/// The assertions users' own tests get from `CallLog`.
+#[tokio::test(flavor = "current_thread")]
+async fn the_call_log_asserts_calls_writes_and_rounds() {
+    let test = start().await;
+    let db = test.db();
+    let user = User::create(db, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .unwrap();
+    let calls = test.calls();
+    calls.reset();
+    User::find(db, &user.user_id).await.unwrap();
+    calls.assert_exactly(&["GetItem"]);
+    calls.assert_no_writes();
+    calls.assert_rounds_at_most(1);
+    assert_eq!(calls.writes(), 0);
+
+    User::update(
+        db,
+        &user.user_id,
+        examples::models::UserUpdate::new().name("A"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(calls.writes(), 1);
+    let wrong = std::panic::catch_unwind(|| calls.assert_exactly(&["GetItem"]));
+    let message = *wrong.unwrap_err().downcast::<String>().unwrap();
+    assert!(
+        message.contains(r#"["GetItem", "UpdateItem"] were made"#),
+        "{message}"
+    );
+    let wrote = std::panic::catch_unwind(|| calls.assert_no_writes());
+    assert!(wrote.is_err());
+    let rounds = std::panic::catch_unwind(|| calls.assert_rounds_at_most(1));
+    assert!(rounds.is_err(), "two calls in sequence are two rounds");
+}

@@ -99,7 +99,7 @@ async fn claim(db: &Db, owned: Item) -> Result<Claim> {
     let mut expr = ExprBuilder::new();
     let condition = format!("attribute_not_exists({})", expr.name(PK_ATTR));
     let (names, _) = expr.into_parts();
-    let span = call::span("PutItem", db.table(), None);
+    let span = call::span("PutItem", db.table(), None, None);
     let request = db
         .calls()
         .put_item()

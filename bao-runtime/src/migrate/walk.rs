@@ -438,7 +438,7 @@ async fn scan_page(
         }
     };
     let (names, values) = expr.into_parts();
-    let span = call::span("Scan", db.table(), None);
+    let span = call::span("Scan", db.table(), None, None);
     let request = db
         .calls()
         .scan()

@@ -202,7 +202,12 @@ async fn named_by(db: &Db, rule: &ChildRule, id: &str) -> Result<(Vec<Item>, Cap
         let mut expr = ExprBuilder::new();
         let key_expression = key_condition(&mut expr, pk_attr, partition.clone(), sk_attr, None);
         let (names, values) = expr.into_parts();
-        let span = call::span("Query", db.table(), index.gsi.map(keys::gsi_index_name));
+        let span = call::span(
+            "Query",
+            db.table(),
+            index.gsi.map(keys::gsi_index_name),
+            None,
+        );
         let request = db
             .calls()
             .query()

@@ -112,7 +112,7 @@ pub(crate) fn transaction_parts(
 }
 
 async fn put(db: &Db, model: &'static str, id: &str, item: Item) -> Result<Capacity> {
-    let span = call::span("PutItem", db.table(), None);
+    let span = call::span("PutItem", db.table(), None, Some(model));
     let request = db
         .calls()
         .put_item()

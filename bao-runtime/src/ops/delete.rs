@@ -160,7 +160,7 @@ async fn delete_item(
     let mut expr = ExprBuilder::new();
     let condition_expression = guard(condition, &mut expr, Vec::new());
     let (names, values) = expr.into_parts();
-    let span = call::span("DeleteItem", db.table(), None);
+    let span = call::span("DeleteItem", db.table(), None, Some(schema.name));
     let request = db
         .calls()
         .delete_item()

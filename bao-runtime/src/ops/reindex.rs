@@ -98,7 +98,7 @@ pub(crate) async fn rewrite(
         .into_iter()
         .filter_map(|name| Some((name.to_owned(), stored.get(name)?.clone())))
         .collect();
-    let span = call::span("UpdateItem", db.table(), None);
+    let span = call::span("UpdateItem", db.table(), None, Some(schema.name));
     let request = db
         .calls()
         .update_item()

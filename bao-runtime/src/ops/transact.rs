@@ -193,7 +193,7 @@ pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailu
             ),
         )));
     }
-    let span = call::span("TransactWriteItems", db.table(), None);
+    let span = call::span("TransactWriteItems", db.table(), None, None);
     let (items, roles): (Vec<_>, Vec<_>) = parts.into_iter().map(|p| (p.item, p.role)).unzip();
     let count = items.len();
     let request = db

@@ -395,7 +395,7 @@ async fn update_item(
     schema: &'static ModelSchema,
     plan: Plan,
 ) -> Result<(Item, Capacity)> {
-    let span = call::span("UpdateItem", db.table(), None);
+    let span = call::span("UpdateItem", db.table(), None, Some(schema.name));
     let request = db
         .calls()
         .update_item()

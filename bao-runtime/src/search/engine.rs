@@ -370,7 +370,7 @@ impl<'a, M: Model> Search<'a, M> {
                 .map(|(name, value)| (name, AttributeValue::S(value)))
                 .collect::<Item>()
         });
-        let span = call::span("Query", db.table(), Some(SEARCH_INDEX_NAME));
+        let span = call::span("Query", db.table(), Some(SEARCH_INDEX_NAME), None);
         let request = db
             .calls()
             .query()

@@ -109,8 +109,29 @@ impl TestDb {
     }
 }
 
+/// The operations that write.
+const WRITES: [&str; 5] = [
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "BatchWriteItem",
+    "TransactWriteItems",
+];
+
 /// Counts DynamoDB calls by operation, and the rounds they were sent in: an interceptor for the
-/// client.
+/// client. [`TestDb`] adds one; add one to a client of your own with
+/// `config.interceptor(log.clone())`. For a request's capacity, run it in a
+/// [`RequestScope`](crate::RequestScope) and read [`capacity`](crate::RequestScope::capacity).
+///
+/// ```no_run
+/// # async fn demo() -> bao_runtime::Result<()> {
+/// let test = bao_runtime::testing::TestDb::start().await?;
+/// test.calls().reset();
+/// // ... call the handler under test with test.db() ...
+/// test.calls().assert_exactly(&["GetItem"]);
+/// test.calls().assert_no_writes();
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct CallLog {
     state: Arc<Mutex<Calls>>,
@@ -148,6 +169,57 @@ impl CallLog {
     /// sequence (when nothing else used the client meanwhile).
     pub fn rounds(&self) -> usize {
         self.lock().rounds
+    }
+
+    /// Calls that write: PutItem, UpdateItem, DeleteItem, BatchWriteItem, TransactWriteItems.
+    pub fn writes(&self) -> usize {
+        self.lock()
+            .operations
+            .iter()
+            .filter(|name| WRITES.contains(&name.as_str()))
+            .count()
+    }
+
+    /// Asserts that the calls since the last [`reset`](Self::reset) were exactly `expected`,
+    /// in order: "this handler made one GetItem".
+    ///
+    /// # Panics
+    /// When they were not, listing both.
+    #[track_caller]
+    pub fn assert_exactly(&self, expected: &[&str]) {
+        let made = self.operations();
+        assert!(
+            made == expected,
+            "expected the DynamoDB calls {expected:?}, but {made:?} were made"
+        );
+    }
+
+    /// Asserts that no call since the last [`reset`](Self::reset) wrote.
+    ///
+    /// # Panics
+    /// When one did, listing the calls.
+    #[track_caller]
+    pub fn assert_no_writes(&self) {
+        let made = self.operations();
+        assert!(
+            self.writes() == 0,
+            "expected no DynamoDB write, but {made:?} were made"
+        );
+    }
+
+    /// Asserts that the calls since the last [`reset`](Self::reset) took at most `rounds`
+    /// round trips in sequence (see [`rounds`](Self::rounds)).
+    ///
+    /// # Panics
+    /// When they took more.
+    #[track_caller]
+    pub fn assert_rounds_at_most(&self, rounds: usize) {
+        let taken = self.rounds();
+        let made = self.operations();
+        assert!(
+            taken <= rounds,
+            "expected at most {rounds} rounds of DynamoDB calls, but {made:?} took {taken}"
+        );
     }
 
     /// Forgets every call so far.
