@@ -6,6 +6,7 @@
 //! `tonic::codegen`). Not a stable API: it changes with the generator, which is released with
 //! this crate.
 
+pub use crate::any::{Stored, UniqueClaim, classify, decode};
 pub use crate::capacity::Capacity;
 pub use crate::changes::{Changes, Patch};
 pub use crate::codec::{

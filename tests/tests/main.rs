@@ -29,6 +29,7 @@ pub mod checks {
     }
 }
 
+mod any_model;
 mod bulk;
 mod concurrency;
 mod crud;

@@ -20,6 +20,8 @@ pub(crate) struct ModelView {
     pub(crate) name: String,
     /// Its module name (`user`).
     pub(crate) module: String,
+    /// Its model prefix as a string literal (`"u"`): how `AnyModel` recognises its items.
+    pub(crate) prefix_literal: String,
     /// Doc comment lines, each with its leading space (`" Someone who..."`, or `""`).
     pub(crate) doc: Vec<String>,
     /// The primary-key type.
@@ -347,6 +349,7 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
     ModelView {
         name: model.rust_name.clone(),
         module: model.module.clone(),
+        prefix_literal: format!("{:?}", model.prefix),
         doc: model_doc(model),
         new_params: new_params(&new_fields),
         new_body: new_body(&new_fields),

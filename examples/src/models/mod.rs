@@ -37,3 +37,56 @@ pub use tagged_post::{TaggedPost, TaggedPostKey, NewTaggedPost, TaggedPostUpdate
 pub use user::{User, UserId, NewUser, UserUpdate};
 pub use address::{Address, AddressAttr, AddressPatch};
 pub use line_item::{LineItem, LineItemAttr, LineItemPatch};
+/// An item of any model of the schema, for code that reads the whole table: a DynamoDB
+/// stream, a Scan, an export.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyModel {
+    /// A [`Article`].
+    Article(article::Article),
+    /// A [`Comment`].
+    Comment(comment::Comment),
+    /// A [`Document`].
+    Document(document::Document),
+    /// A [`Order`].
+    Order(order::Order),
+    /// A [`Post`].
+    Post(post::Post),
+    /// A [`Setting`].
+    Setting(setting::Setting),
+    /// A [`Showcase`].
+    Showcase(showcase::Showcase),
+    /// A [`Tag`].
+    Tag(tag::Tag),
+    /// A [`TaggedPost`].
+    TaggedPost(tagged_post::TaggedPost),
+    /// A [`User`].
+    User(user::User),
+    /// A unique-constraint item: a value that an item of a model claims.
+    UniqueClaim(::bao_runtime::any::UniqueClaim),
+}
+impl AnyModel {
+    /// Reads a stored item, keys included: the model by the prefix of its `_pk`, or a
+    /// unique-constraint item; `None` for an item of no model of this schema.
+    pub fn from_item(item: &::bao_runtime::Item) -> ::bao_runtime::Result<Option<Self>> {
+        use ::bao_runtime::__codegen as bao;
+        let prefix = match bao::classify(item) {
+            bao::Stored::Model(prefix) => prefix,
+            bao::Stored::Unique(claim) => return Ok(Some(Self::UniqueClaim(claim))),
+            bao::Stored::Unknown => return Ok(None),
+        };
+        let model = match prefix {
+            "a" => Self::Article(bao::decode(item)?),
+            "c" => Self::Comment(bao::decode(item)?),
+            "doc" => Self::Document(bao::decode(item)?),
+            "o" => Self::Order(bao::decode(item)?),
+            "p" => Self::Post(bao::decode(item)?),
+            "set" => Self::Setting(bao::decode(item)?),
+            "sc" => Self::Showcase(bao::decode(item)?),
+            "t" => Self::Tag(bao::decode(item)?),
+            "tp" => Self::TaggedPost(bao::decode(item)?),
+            "u" => Self::User(bao::decode(item)?),
+            _ => return Ok(None),
+        };
+        Ok(Some(model))
+    }
+}

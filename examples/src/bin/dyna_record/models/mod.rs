@@ -21,3 +21,44 @@ pub use student_course::{
     StudentCourse, StudentCourseKey, NewStudentCourse, StudentCourseUpdate,
 };
 pub use teacher::{Teacher, TeacherId, NewTeacher, TeacherUpdate};
+/// An item of any model of the schema, for code that reads the whole table: a DynamoDB
+/// stream, a Scan, an export.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyModel {
+    /// A [`Assignment`].
+    Assignment(assignment::Assignment),
+    /// A [`Course`].
+    Course(course::Course),
+    /// A [`Grade`].
+    Grade(grade::Grade),
+    /// A [`Student`].
+    Student(student::Student),
+    /// A [`StudentCourse`].
+    StudentCourse(student_course::StudentCourse),
+    /// A [`Teacher`].
+    Teacher(teacher::Teacher),
+    /// A unique-constraint item: a value that an item of a model claims.
+    UniqueClaim(::bao_runtime::any::UniqueClaim),
+}
+impl AnyModel {
+    /// Reads a stored item, keys included: the model by the prefix of its `_pk`, or a
+    /// unique-constraint item; `None` for an item of no model of this schema.
+    pub fn from_item(item: &::bao_runtime::Item) -> ::bao_runtime::Result<Option<Self>> {
+        use ::bao_runtime::__codegen as bao;
+        let prefix = match bao::classify(item) {
+            bao::Stored::Model(prefix) => prefix,
+            bao::Stored::Unique(claim) => return Ok(Some(Self::UniqueClaim(claim))),
+            bao::Stored::Unknown => return Ok(None),
+        };
+        let model = match prefix {
+            "assignment" => Self::Assignment(bao::decode(item)?),
+            "course" => Self::Course(bao::decode(item)?),
+            "grade" => Self::Grade(bao::decode(item)?),
+            "student" => Self::Student(bao::decode(item)?),
+            "sc" => Self::StudentCourse(bao::decode(item)?),
+            "teacher" => Self::Teacher(bao::decode(item)?),
+            _ => return Ok(None),
+        };
+        Ok(Some(model))
+    }
+}

@@ -4,3 +4,29 @@
 /// The `User` model.
 pub mod user;
 pub use user::{User, UserId, NewUser, UserUpdate};
+/// An item of any model of the schema, for code that reads the whole table: a DynamoDB
+/// stream, a Scan, an export.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyModel {
+    /// A [`User`].
+    User(user::User),
+    /// A unique-constraint item: a value that an item of a model claims.
+    UniqueClaim(::bao_runtime::any::UniqueClaim),
+}
+impl AnyModel {
+    /// Reads a stored item, keys included: the model by the prefix of its `_pk`, or a
+    /// unique-constraint item; `None` for an item of no model of this schema.
+    pub fn from_item(item: &::bao_runtime::Item) -> ::bao_runtime::Result<Option<Self>> {
+        use ::bao_runtime::__codegen as bao;
+        let prefix = match bao::classify(item) {
+            bao::Stored::Model(prefix) => prefix,
+            bao::Stored::Unique(claim) => return Ok(Some(Self::UniqueClaim(claim))),
+            bao::Stored::Unknown => return Ok(None),
+        };
+        let model = match prefix {
+            "u" => Self::User(bao::decode(item)?),
+            _ => return Ok(None),
+        };
+        Ok(Some(model))
+    }
+}
