@@ -39,27 +39,31 @@ pub use address::{Address, AddressAttr, AddressPatch};
 pub use line_item::{LineItem, LineItemAttr, LineItemPatch};
 /// An item of any model of the schema, for code that reads the whole table: a DynamoDB
 /// stream, a Scan, an export.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "read one item at a time; a box would allocate"
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyModel {
-    /// A [`Article`].
+    /// An item of [`Article`].
     Article(article::Article),
-    /// A [`Comment`].
+    /// An item of [`Comment`].
     Comment(comment::Comment),
-    /// A [`Document`].
+    /// An item of [`Document`].
     Document(document::Document),
-    /// A [`Order`].
+    /// An item of [`Order`].
     Order(order::Order),
-    /// A [`Post`].
+    /// An item of [`Post`].
     Post(post::Post),
-    /// A [`Setting`].
+    /// An item of [`Setting`].
     Setting(setting::Setting),
-    /// A [`Showcase`].
+    /// An item of [`Showcase`].
     Showcase(showcase::Showcase),
-    /// A [`Tag`].
+    /// An item of [`Tag`].
     Tag(tag::Tag),
-    /// A [`TaggedPost`].
+    /// An item of [`TaggedPost`].
     TaggedPost(tagged_post::TaggedPost),
-    /// A [`User`].
+    /// An item of [`User`].
     User(user::User),
     /// A unique-constraint item: a value that an item of a model claims.
     UniqueClaim(::bao_runtime::any::UniqueClaim),

@@ -23,19 +23,23 @@ pub use student_course::{
 pub use teacher::{Teacher, TeacherId, NewTeacher, TeacherUpdate};
 /// An item of any model of the schema, for code that reads the whole table: a DynamoDB
 /// stream, a Scan, an export.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "read one item at a time; a box would allocate"
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyModel {
-    /// A [`Assignment`].
+    /// An item of [`Assignment`].
     Assignment(assignment::Assignment),
-    /// A [`Course`].
+    /// An item of [`Course`].
     Course(course::Course),
-    /// A [`Grade`].
+    /// An item of [`Grade`].
     Grade(grade::Grade),
-    /// A [`Student`].
+    /// An item of [`Student`].
     Student(student::Student),
-    /// A [`StudentCourse`].
+    /// An item of [`StudentCourse`].
     StudentCourse(student_course::StudentCourse),
-    /// A [`Teacher`].
+    /// An item of [`Teacher`].
     Teacher(teacher::Teacher),
     /// A unique-constraint item: a value that an item of a model claims.
     UniqueClaim(::bao_runtime::any::UniqueClaim),

@@ -6,9 +6,13 @@ pub mod user;
 pub use user::{User, UserId, NewUser, UserUpdate, UserRole};
 /// An item of any model of the schema, for code that reads the whole table: a DynamoDB
 /// stream, a Scan, an export.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "read one item at a time; a box would allocate"
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyModel {
-    /// A [`User`].
+    /// An item of [`User`].
     User(user::User),
     /// A unique-constraint item: a value that an item of a model claims.
     UniqueClaim(::bao_runtime::any::UniqueClaim),
