@@ -40,6 +40,8 @@ pub mod tenant;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod transaction;
+#[cfg(feature = "tower")]
+pub mod web;
 
 pub use bulk::Bulk;
 pub use capacity::Capacity;
