@@ -1,6 +1,7 @@
 //! The `Db` handle: a DynamoDB client, a table, an optional tenant, and the seams tests control.
 
 use crate::config;
+use crate::hooks::Hooks;
 use crate::keys::ITER_INDEX_NAME;
 use crate::tenant::Tenant;
 use crate::{Error, Result};
@@ -110,6 +111,7 @@ impl RetryPolicy {
 pub struct Db {
     shared: Arc<Shared>,
     tenant: Option<Tenant>,
+    hooks: Option<Arc<Hooks>>,
 }
 
 struct Shared {
@@ -188,6 +190,7 @@ impl Db {
         Ok(Db {
             shared: Arc::clone(&self.shared),
             tenant: Some(Tenant::new(id)?),
+            hooks: self.hooks.clone(),
         })
     }
 
@@ -196,7 +199,29 @@ impl Db {
         Db {
             shared: Arc::clone(&self.shared),
             tenant: None,
+            hooks: self.hooks.clone(),
         }
+    }
+
+    /// The same handle, running `hooks` around each write (see [`crate::hooks`]); they carry
+    /// over to [`with_tenant`](Self::with_tenant).
+    pub fn with_hooks(&self, hooks: Hooks) -> Db {
+        Db {
+            shared: Arc::clone(&self.shared),
+            tenant: self.tenant.clone(),
+            hooks: Some(Arc::new(hooks)),
+        }
+    }
+
+    /// The hooks of this handle, if any.
+    pub(crate) fn hooks(&self) -> Option<&Hooks> {
+        self.hooks.as_deref()
+    }
+
+    /// Whether writes through this handle run hooks: what they keep for after-hooks is kept
+    /// only then.
+    pub(crate) fn has_hooks(&self) -> bool {
+        self.hooks.is_some()
     }
 
     /// The tenant of this handle.
@@ -304,6 +329,7 @@ impl DbBuilder {
                 iteration_index: self.iteration_index,
             }),
             tenant: None,
+            hooks: None,
         }
     }
 }

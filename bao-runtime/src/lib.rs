@@ -21,6 +21,7 @@ pub mod enums;
 pub mod error;
 pub mod expr;
 mod fetch;
+pub mod hooks;
 pub mod include;
 pub mod iterate;
 pub mod keys;

@@ -39,6 +39,7 @@ pub mod describe;
 mod enums;
 mod faults;
 pub mod generated_fixtures;
+mod hooks;
 mod include;
 mod interop;
 mod isolation;

@@ -7,6 +7,7 @@ use super::validate;
 use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::codec::Item;
+use crate::hooks::{self, WriteKind};
 use crate::keys::PK_ATTR;
 use crate::model::{self, Model};
 use crate::schema::{ModelSchema, UniqueConstraintSchema};
@@ -39,7 +40,12 @@ pub async fn create_with<M: Model>(db: &Db, fields: Item, options: CreateOptions
     let id = keys::primary_id(schema, &fields)?;
     let item = layout::stored_item(db, schema, &fields)?;
     validate::item_size(schema, &fields, &item)?;
+    hooks::before(db, WriteKind::Create, schema.name, || {
+        (item.clone(), Vec::new())
+    })
+    .await?;
     let cache_key = scope::is_inside().then(|| fetch::CacheKey::of(db, &item));
+    let written = db.has_hooks().then(|| item.clone());
     let claims = validate::unique_values(schema, &fields);
     let checks = match options.skip_reference_checks {
         true => Vec::new(),
@@ -78,7 +84,18 @@ pub async fn create_with<M: Model>(db: &Db, fields: Item, options: CreateOptions
     if let Some(cache_key) = cache_key {
         scope::remember(cache_key, Some(fields.clone()));
     }
-    model::load(fields, capacity)
+    let created = model::load(fields, capacity)?;
+    if let Some(item) = written {
+        hooks::after(
+            db,
+            WriteKind::Create,
+            schema.name,
+            || (item, Vec::new()),
+            capacity,
+        )
+        .await?;
+    }
+    Ok(created)
 }
 
 /// The parts of a create in a transaction: the guarded Put of the item and a claim of each

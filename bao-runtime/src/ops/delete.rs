@@ -2,11 +2,13 @@
 
 use super::transact::{self, Part, Role};
 use super::validate;
+use super::write;
 use super::{cascade, layout};
 use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::expr::{Condition, ExprBuilder};
+use crate::hooks::{self, WriteKind};
 use crate::keys::PK_ATTR;
 use crate::model::{self, Model, ModelKey};
 use crate::schema::ModelSchema;
@@ -21,10 +23,33 @@ use aws_sdk_dynamodb::types::{
 /// none. A model with unique constraints releases its values in the same transaction; since the
 /// values to release are stored on the item, it is read first (one GetItem).
 pub async fn delete<M: Model>(db: &Db, key: &M::Key, condition: Option<Condition>) -> Result<M> {
-    if !M::SCHEMA.children.is_empty() {
-        return cascade::delete::<M>(db, key.key_item(), None, condition.as_ref()).await;
-    }
-    delete_by_key::<M>(db, key.key_item(), condition).await
+    let schema = M::SCHEMA;
+    hooks::before(db, WriteKind::Delete, schema.name, || {
+        (
+            write::stored_or_fields(db, schema, &key.key_item()),
+            Vec::new(),
+        )
+    })
+    .await?;
+    let deleted = match schema.children.is_empty() {
+        false => cascade::delete::<M>(db, key.key_item(), None, condition.as_ref()).await?,
+        true => delete_by_key::<M>(db, key.key_item(), condition).await?,
+    };
+    after_delete(db, &deleted).await?;
+    Ok(deleted)
+}
+
+/// Runs the after-hooks of a delete with the item as it was.
+async fn after_delete<M: Model>(db: &Db, deleted: &M) -> Result<()> {
+    let schema = M::SCHEMA;
+    let capacity = deleted.state().capacity();
+    let item = || {
+        (
+            write::stored_or_fields(db, schema, &deleted.to_item()),
+            Vec::new(),
+        )
+    };
+    hooks::after(db, WriteKind::Delete, schema.name, item, capacity).await
 }
 
 /// [`delete`], ignoring the model's delete rules: the last step of
@@ -67,7 +92,17 @@ async fn delete_by_key<M: Model>(db: &Db, key: Item, condition: Option<Condition
 /// Fails with [`Error::ConditionFailed`] when those values changed since it was loaded, and
 /// with [`Error::NotFound`] when the item is gone.
 pub async fn delete_loaded<M: Model>(db: &Db, item: M) -> Result<M> {
-    delete_loaded_if(db, item, None).await
+    let schema = M::SCHEMA;
+    hooks::before(db, WriteKind::Delete, schema.name, || {
+        (
+            write::stored_or_fields(db, schema, &item.to_item()),
+            Vec::new(),
+        )
+    })
+    .await?;
+    let deleted = delete_loaded_if(db, item, None).await?;
+    after_delete(db, &deleted).await?;
+    Ok(deleted)
 }
 
 /// [`delete_loaded`], only if `condition` holds for the stored item.

@@ -9,6 +9,7 @@ use crate::capacity::Capacity;
 use crate::changes::{Change, Changes};
 use crate::codec::{FieldValue, Item};
 use crate::expr::{AttributeNames, AttributeValues, Condition, ExprBuilder, Path, UpdateExpr};
+use crate::hooks::{self, WriteKind};
 use crate::keys::{ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR};
 use crate::model::{self, Model, ModelKey};
 use crate::schema::{FieldKind, IndexSchema, KeyPart, ModelSchema, UniqueConstraintSchema};
@@ -47,12 +48,41 @@ pub async fn save<M: Model>(db: &Db, model: &mut M, options: SaveOptions) -> Res
         return Ok(());
     }
     validate::item_size(schema, &current, &current)?;
+    let changed = changed_names(&changes);
+    hooks::before(db, WriteKind::Save, schema.name, || {
+        (stored_or_fields(db, schema, &current), changed.clone())
+    })
+    .await?;
     let key = model.key().key_item();
     let known = stored.unwrap_or_else(|| current.clone());
     let (fields, capacity) = apply(db, schema, key, changes, Some(known), options).await?;
-    let capacity = model.state().capacity() + capacity;
-    *model = model::load(fields, capacity)?;
+    let written = db
+        .has_hooks()
+        .then(|| stored_or_fields(db, schema, &fields));
+    let total = model.state().capacity() + capacity;
+    *model = model::load(fields, total)?;
+    if let Some(item) = written {
+        hooks::after(
+            db,
+            WriteKind::Save,
+            schema.name,
+            || (item, changed),
+            capacity,
+        )
+        .await?;
+    }
     Ok(())
+}
+
+/// The names of the fields `changes` writes.
+fn changed_names(changes: &Changes) -> Vec<&'static str> {
+    changes.iter().map(|(field, _)| field.name).collect()
+}
+
+/// `fields` with the key attributes bao stores beside them, for hooks; the fields alone when
+/// they cannot be laid out (the write reports why).
+pub(crate) fn stored_or_fields(db: &Db, schema: &ModelSchema, fields: &Item) -> Item {
+    layout::stored_item(db, schema, fields).unwrap_or_else(|_| fields.clone())
 }
 
 /// Applies `changes` to the item with this key in one request, without reading it first, and
@@ -82,12 +112,31 @@ pub async fn update<M: Model>(
         }
         false => None,
     };
+    let changed = changed_names(&changes);
+    hooks::before(db, WriteKind::Update, schema.name, || {
+        (stored_or_fields(db, schema, &key), changed.clone())
+    })
+    .await?;
     let options = SaveOptions {
         condition,
         ..SaveOptions::default()
     };
     let (fields, capacity) = apply(db, schema, key, changes, known, options).await?;
-    model::load(fields, capacity)
+    let written = db
+        .has_hooks()
+        .then(|| stored_or_fields(db, schema, &fields));
+    let updated = model::load(fields, capacity)?;
+    if let Some(item) = written {
+        hooks::after(
+            db,
+            WriteKind::Update,
+            schema.name,
+            || (item, changed),
+            capacity,
+        )
+        .await?;
+    }
+    Ok(updated)
 }
 
 /// The changes that turn `stored` into `current`, as DynamoBao's save engine makes them.
