@@ -36,6 +36,8 @@ mod retry;
 pub mod schema;
 pub mod scope;
 pub mod search;
+#[cfg(feature = "lambda")]
+pub mod stream;
 pub mod table;
 pub mod tenant;
 #[cfg(feature = "testing")]

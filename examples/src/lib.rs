@@ -27,6 +27,7 @@ use bao_runtime::{Db, Model};
 /// ```
 #[rustfmt::skip]
 pub mod models;
+pub mod stream;
 pub mod web;
 
 /// The database the examples run against, and the in-process server behind it when there is
