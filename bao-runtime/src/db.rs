@@ -152,7 +152,7 @@ impl Db {
     /// A handle configured as the `bao` CLI is: the table, endpoint and region from the
     /// environment (`BAO_TABLE`, `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_REGION`) over the nearest
     /// `bao.toml` (the one `bao init` writes), credentials from aws-config's standard chain, and
-    /// dummy credentials for an endpoint on this machine. See [`config`](crate::config) for
+    /// dummy credentials for an endpoint on this machine. See [`config`] for
     /// the order.
     pub async fn from_env() -> Result<Db> {
         let cwd = std::env::current_dir().map_err(|error| Error::Config {

@@ -43,7 +43,7 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "WCU", conflicts_with = "dry_run")]
     pub max_wcu: Option<f64>,
     /// The checkpoint file a stopped migration resumes from [default:
-    /// .bao-<command>-<MODEL>.checkpoint.json in the current directory]; removed on success.
+    /// .bao-COMMAND-MODEL.checkpoint.json in the current directory]; removed on success.
     #[arg(long, value_name = "FILE", conflicts_with = "dry_run")]
     pub checkpoint: Option<PathBuf>,
     /// The table.

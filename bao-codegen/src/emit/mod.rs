@@ -62,7 +62,7 @@ pub enum EmitError {
 /// The rendered modules of the last generation, by model, for a long-lived generator.
 ///
 /// `bao watch` hands the same cache to every run: a model whose view would be built from the
-/// same inputs (its own IR and that of the models its view reads, see [`view_inputs`]) keeps
+/// same inputs (its own IR and that of the models its view reads, see `view_inputs`) keeps
 /// its view and its module, so a save that edits one model builds one view and renders one
 /// module. The output is the same bytes either way. Only the built-in templates are cached; a
 /// run with `--templates` or `--format` renders everything.
