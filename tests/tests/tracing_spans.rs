@@ -29,9 +29,26 @@ impl Visit for Fields<'_> {
     }
 }
 
+thread_local! {
+    /// Whether this thread's spans are recorded: the test's own thread only.
+    static RECORDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The recorder, installed once as the global subscriber: a subscriber set per thread loses
+/// to the callsite interest other test threads cache concurrently.
+fn recorder() -> &'static Spans {
+    static SPANS: std::sync::OnceLock<Spans> = std::sync::OnceLock::new();
+    SPANS.get_or_init(|| {
+        let spans = Spans::default();
+        tracing::subscriber::set_global_default(Registry::default().with(spans.clone()))
+            .expect("no other global subscriber");
+        spans
+    })
+}
+
 impl<S: tracing::Subscriber> Layer<S> for Spans {
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, _: Context<'_, S>) {
-        if attrs.metadata().name() != "dynamodb" {
+        if attrs.metadata().name() != "dynamodb" || !RECORDING.with(std::cell::Cell::get) {
             return;
         }
         let mut fields = BTreeMap::new();
@@ -49,8 +66,8 @@ impl<S: tracing::Subscriber> Layer<S> for Spans {
 
 #[tokio::test(flavor = "current_thread")]
 async fn each_call_has_one_span_with_its_operation_table_model_rows_and_capacity() {
-    let spans = Spans::default();
-    let _guard = tracing::subscriber::set_default(Registry::default().with(spans.clone()));
+    let spans = recorder();
+    RECORDING.with(|recording| recording.set(true));
     let test = tests::start().await;
     let db = test.db();
     let ada = User::create(db, NewUser::new("Ada", "ada@example.com"))
