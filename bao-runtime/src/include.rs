@@ -307,6 +307,21 @@ impl<'a, M: Model> Load<'a, M> {
         crate::__codegen::query_related_to::<M, C, S>(self.db, index, &self.key)
     }
 
+    /// [`run`](Self::run), its result built by `with`: what a generated load's `IntoFuture`
+    /// returns, so the generated code holds no future of its own.
+    pub fn run_into<I: Include<'a, M>, W: Send + 'a>(
+        self,
+        include: I,
+        with: fn(M, I::Output, Capacity) -> W,
+    ) -> BoxFuture<'a, Result<Option<W>>> {
+        let run = self.run(include);
+        async move {
+            let loaded = run.await?;
+            Ok(loaded.map(|(root, parts, capacity)| with(root, parts, capacity)))
+        }
+        .boxed()
+    }
+
     /// Reads the root and `include` in at most two rounds (see the [module docs](self)): the
     /// root, what `include` yields, and the capacity of every read; `None` when the root does
     /// not exist (or is soft-deleted).

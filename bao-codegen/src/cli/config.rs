@@ -214,6 +214,20 @@ pub fn check_endpoint(endpoint: &str) -> Result<(), String> {
     }
 }
 
+/// The schema a command reads: `--schema` when given, else bao.toml's `codegen.schema`.
+///
+/// # Errors
+/// A usage error when there is neither.
+pub fn schema_path(explicit: Option<&Path>, config: Option<&Config>) -> Result<PathBuf, Failure> {
+    match (explicit, config) {
+        (Some(path), _) => Ok(path.to_owned()),
+        (None, Some(config)) => Ok(config.codegen.schema.clone()),
+        (None, None) => Err(Failure::usage(
+            "no schema: pass --schema, or run where a bao.toml exists (`bao init` writes one)",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! `bao describe`: the schema's single-table design, printed for people.
 
 use super::Failure;
-use super::config::Config;
+use super::config::{self, Config};
 use super::shell::Shell;
 use bao_codegen::describe::{self, Format};
 use clap::{Args, ValueEnum};
@@ -36,15 +36,8 @@ pub enum Output {
 /// Runs `bao describe`.
 pub fn run(shell: &Shell, args: DescribeArgs) -> Result<(), Failure> {
     let cwd = std::env::current_dir().map_err(|e| Failure::io("cannot read the current dir", e))?;
-    let path = match (args.schema, Config::discover(&cwd)?) {
-        (Some(path), _) => path,
-        (None, Some(config)) => config.codegen.schema,
-        (None, None) => {
-            return Err(Failure::usage(
-                "no schema: pass --schema, or run where a bao.toml exists (`bao init` writes one)",
-            ));
-        }
-    };
+    let config = Config::discover(&cwd)?;
+    let path = config::schema_path(args.schema.as_deref(), config.as_ref())?;
     let validated = bao_codegen::validate::load_and_validate(&path).map_err(|diagnostics| {
         Failure::user(format!(
             "{} does not validate:\n{}",

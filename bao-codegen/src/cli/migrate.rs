@@ -200,15 +200,7 @@ impl Setup {
         let cwd =
             std::env::current_dir().map_err(|e| Failure::io("cannot read the current dir", e))?;
         let config = Config::discover(&cwd)?;
-        let path = match (&args.schema, &config) {
-            (Some(path), _) => path.clone(),
-            (None, Some(config)) => config.codegen.schema.clone(),
-            (None, None) => {
-                return Err(Failure::usage(
-                    "no schema: pass --schema, or run where a bao.toml exists (`bao init` writes one)",
-                ));
-            }
-        };
+        let path = super::config::schema_path(args.schema.as_deref(), config.as_ref())?;
         let validated = bao_codegen::validate::load_and_validate(&path).map_err(|diagnostics| {
             Failure::user(format!(
                 "{} does not validate:\n{}",

@@ -26,16 +26,20 @@ pub(crate) struct LoadView {
     pub(crate) load_header: String,
     /// The builder's parameters, for its impl blocks: `'a, U, C, T`.
     pub(crate) params: String,
+    /// `<Model>With`'s parameters: `U, C, T`.
+    pub(crate) with_params: String,
     /// `type Output = ..;` of its `IntoFuture` impl, laid out.
     pub(crate) output_item: String,
     /// The body of `<Model>::load`: the builder with nothing included, laid out.
     pub(crate) new_literal: String,
     /// `let include = ..;`: the includes as one value for `Load::run`, laid out.
     pub(crate) include_let: String,
+    /// The parameters of `<Model>With::new`: the root, the includes' outputs, the capacity.
+    pub(crate) new_params: Vec<String>,
     /// `let (user, ..) = parts;`, laid out; `None` for a single include, bound as `parts`.
     pub(crate) parts_let: Option<String>,
-    /// `let with = <Model>With { .. };`, laid out.
-    pub(crate) with_let: String,
+    /// The `Self { .. }` that ends `<Model>With::new`, laid out.
+    pub(crate) with_literal: String,
     pub(crate) includes: Vec<IncludeView>,
 }
 
@@ -70,7 +74,6 @@ const MAX_TUPLE: usize = 8;
 
 const IMPL_INDENT: usize = 4;
 const BODY_INDENT: usize = 8;
-const ASYNC_INDENT: usize = 12;
 
 /// The load of `model_name`, from the views of its getters.
 pub(crate) fn load_view(
@@ -163,6 +166,7 @@ pub(crate) fn load_view(
             " {",
         ),
         params: format!("'a, {}", params.join(", ")),
+        with_params: params.join(", "),
         output_item: layout::generic_type(
             IMPL_INDENT,
             "type Output = ",
@@ -191,37 +195,41 @@ pub(crate) fn load_view(
                 ";"
             )
         ),
+        new_params: vec![
+            format!("root: {model_name}"),
+            format!(
+                "parts: {}",
+                tuple(params.iter().map(|param| (*param).to_owned())).flat()
+            ),
+            "capacity: bao::Capacity".to_owned(),
+        ],
         parts_let: (names.len() > 1).then(|| {
             let pattern = tuple(names.iter().map(|name| (*name).to_owned()));
             // prettyplease breaks a pattern that does not fit up to its `=`.
-            let laid_out = pattern.layout(ASYNC_INDENT, ASYNC_INDENT + "let ".len(), " =");
+            let laid_out = pattern.layout(BODY_INDENT, BODY_INDENT + "let ".len(), " =");
             format!("let {laid_out} parts;")
         }),
-        with_let: with_literal(model_name, module, &names),
+        with_literal: with_literal(module, &names),
         includes,
     })
 }
 
-/// `let with = <Model>With { .. };`, laid out.
-fn with_literal(model_name: &str, module: &str, names: &[&str]) -> String {
-    let literal = Expr::structure(
-        format!("{model_name}With"),
-        std::iter::once((module.to_owned(), Expr::atom("root")))
-            .chain(names.iter().map(|name| {
-                let value = match names.len() {
-                    1 => "parts",
-                    _ => name,
-                };
-                ((*name).to_owned(), Expr::atom(value))
-            }))
-            .chain(std::iter::once((
-                "capacity".to_owned(),
-                Expr::atom("capacity"),
-            )))
-            .collect(),
-    )
-    .layout(ASYNC_INDENT, ASYNC_INDENT + "let with = ".len(), ";");
-    format!("let with = {literal}")
+/// `Self { <root>: root, <includes>, capacity }`, laid out.
+fn with_literal(module: &str, names: &[&str]) -> String {
+    let fields = std::iter::once((module.to_owned(), Expr::atom("root")))
+        .chain(names.iter().map(|name| {
+            let value = match names.len() {
+                1 => "parts",
+                _ => name,
+            };
+            ((*name).to_owned(), Expr::atom(value))
+        }))
+        .chain(std::iter::once((
+            "capacity".to_owned(),
+            Expr::atom("capacity"),
+        )))
+        .collect();
+    Expr::structure("Self", fields).layout(BODY_INDENT, BODY_INDENT, "")
 }
 
 /// `text` as doc comment lines at `indent`, each with its leading space, filled to 100

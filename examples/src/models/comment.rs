@@ -302,6 +302,17 @@ pub struct CommentWith<P = bao::NotLoaded, A = bao::NotLoaded> {
     /// The capacity of every read of the load.
     pub capacity: bao::Capacity,
 }
+impl<P, A> CommentWith<P, A> {
+    fn new(root: Comment, parts: (P, A), capacity: bao::Capacity) -> Self {
+        let (post, author) = parts;
+        Self {
+            comment: root,
+            post,
+            author,
+            capacity,
+        }
+    }
+}
 /// Reads a [`Comment`] and the relations its methods include: see [`Comment::load`].
 #[derive(Debug)]
 #[must_use = "a load does nothing until it is awaited"]
@@ -350,19 +361,6 @@ where
     type IntoFuture = bao::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         let include = (self.post, self.author);
-        Box::pin(async move {
-            let loaded = self.root.run(include).await?;
-            let Some((root, parts, capacity)) = loaded else {
-                return Ok(None);
-            };
-            let (post, author) = parts;
-            let with = CommentWith {
-                comment: root,
-                post,
-                author,
-                capacity,
-            };
-            Ok(Some(with))
-        })
+        self.root.run_into(include, CommentWith::new)
     }
 }

@@ -347,6 +347,15 @@ pub struct OrderWith<C = bao::NotLoaded> {
     /// The capacity of every read of the load.
     pub capacity: bao::Capacity,
 }
+impl<C> OrderWith<C> {
+    fn new(root: Order, parts: C, capacity: bao::Capacity) -> Self {
+        Self {
+            order: root,
+            customer: parts,
+            capacity,
+        }
+    }
+}
 /// Reads an [`Order`] and the relations its methods include: see [`Order::load`].
 #[derive(Debug)]
 #[must_use = "a load does nothing until it is awaited"]
@@ -379,17 +388,6 @@ where
     type IntoFuture = bao::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         let include = self.customer;
-        Box::pin(async move {
-            let loaded = self.root.run(include).await?;
-            let Some((root, parts, capacity)) = loaded else {
-                return Ok(None);
-            };
-            let with = OrderWith {
-                order: root,
-                customer: parts,
-                capacity,
-            };
-            Ok(Some(with))
-        })
+        self.root.run_into(include, OrderWith::new)
     }
 }

@@ -324,6 +324,18 @@ pub struct PostWith<U = bao::NotLoaded, T = bao::NotLoaded, C = bao::NotLoaded> 
     /// The capacity of every read of the load.
     pub capacity: bao::Capacity,
 }
+impl<U, T, C> PostWith<U, T, C> {
+    fn new(root: Post, parts: (U, T, C), capacity: bao::Capacity) -> Self {
+        let (user, tags, comments) = parts;
+        Self {
+            post: root,
+            user,
+            tags,
+            comments,
+            capacity,
+        }
+    }
+}
 /// Reads a [`Post`] and the relations its methods include: see [`Post::load`].
 #[derive(Debug)]
 #[must_use = "a load does nothing until it is awaited"]
@@ -396,20 +408,6 @@ where
     type IntoFuture = bao::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         let include = (self.user, self.tags, self.comments);
-        Box::pin(async move {
-            let loaded = self.root.run(include).await?;
-            let Some((root, parts, capacity)) = loaded else {
-                return Ok(None);
-            };
-            let (user, tags, comments) = parts;
-            let with = PostWith {
-                post: root,
-                user,
-                tags,
-                comments,
-                capacity,
-            };
-            Ok(Some(with))
-        })
+        self.root.run_into(include, PostWith::new)
     }
 }

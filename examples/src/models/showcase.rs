@@ -515,6 +515,15 @@ pub struct ShowcaseWith<O = bao::NotLoaded> {
     /// The capacity of every read of the load.
     pub capacity: bao::Capacity,
 }
+impl<O> ShowcaseWith<O> {
+    fn new(root: Showcase, parts: O, capacity: bao::Capacity) -> Self {
+        Self {
+            showcase: root,
+            owner: parts,
+            capacity,
+        }
+    }
+}
 /// Reads a [`Showcase`] and the relations its methods include: see [`Showcase::load`].
 #[derive(Debug)]
 #[must_use = "a load does nothing until it is awaited"]
@@ -547,17 +556,6 @@ where
     type IntoFuture = bao::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         let include = self.owner;
-        Box::pin(async move {
-            let loaded = self.root.run(include).await?;
-            let Some((root, parts, capacity)) = loaded else {
-                return Ok(None);
-            };
-            let with = ShowcaseWith {
-                showcase: root,
-                owner: parts,
-                capacity,
-            };
-            Ok(Some(with))
-        })
+        self.root.run_into(include, ShowcaseWith::new)
     }
 }

@@ -179,6 +179,15 @@ pub struct TagWith<P = bao::NotLoaded> {
     /// The capacity of every read of the load.
     pub capacity: bao::Capacity,
 }
+impl<P> TagWith<P> {
+    fn new(root: Tag, parts: P, capacity: bao::Capacity) -> Self {
+        Self {
+            tag: root,
+            posts: parts,
+            capacity,
+        }
+    }
+}
 /// Reads a [`Tag`] and the relations its methods include: see [`Tag::load`].
 #[derive(Debug)]
 #[must_use = "a load does nothing until it is awaited"]
@@ -215,17 +224,6 @@ where
     type IntoFuture = bao::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         let include = self.posts;
-        Box::pin(async move {
-            let loaded = self.root.run(include).await?;
-            let Some((root, parts, capacity)) = loaded else {
-                return Ok(None);
-            };
-            let with = TagWith {
-                tag: root,
-                posts: parts,
-                capacity,
-            };
-            Ok(Some(with))
-        })
+        self.root.run_into(include, TagWith::new)
     }
 }

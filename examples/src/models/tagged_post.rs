@@ -279,6 +279,17 @@ pub struct TaggedPostWith<T = bao::NotLoaded, P = bao::NotLoaded> {
     /// The capacity of every read of the load.
     pub capacity: bao::Capacity,
 }
+impl<T, P> TaggedPostWith<T, P> {
+    fn new(root: TaggedPost, parts: (T, P), capacity: bao::Capacity) -> Self {
+        let (tag, post) = parts;
+        Self {
+            tagged_post: root,
+            tag,
+            post,
+            capacity,
+        }
+    }
+}
 /// Reads a [`TaggedPost`] and the relations its methods include: see [`TaggedPost::load`].
 #[derive(Debug)]
 #[must_use = "a load does nothing until it is awaited"]
@@ -329,19 +340,6 @@ where
     type IntoFuture = bao::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         let include = (self.tag, self.post);
-        Box::pin(async move {
-            let loaded = self.root.run(include).await?;
-            let Some((root, parts, capacity)) = loaded else {
-                return Ok(None);
-            };
-            let (tag, post) = parts;
-            let with = TaggedPostWith {
-                tagged_post: root,
-                tag,
-                post,
-                capacity,
-            };
-            Ok(Some(with))
-        })
+        self.root.run_into(include, TaggedPostWith::new)
     }
 }

@@ -282,6 +282,15 @@ pub struct UserWith<P = bao::NotLoaded> {
     /// The capacity of every read of the load.
     pub capacity: bao::Capacity,
 }
+impl<P> UserWith<P> {
+    fn new(root: User, parts: P, capacity: bao::Capacity) -> Self {
+        Self {
+            user: root,
+            posts: parts,
+            capacity,
+        }
+    }
+}
 /// Reads a [`User`] and the relations its methods include: see [`User::load`].
 #[derive(Debug)]
 #[must_use = "a load does nothing until it is awaited"]
@@ -314,17 +323,6 @@ where
     type IntoFuture = bao::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         let include = self.posts;
-        Box::pin(async move {
-            let loaded = self.root.run(include).await?;
-            let Some((root, parts, capacity)) = loaded else {
-                return Ok(None);
-            };
-            let with = UserWith {
-                user: root,
-                posts: parts,
-                capacity,
-            };
-            Ok(Some(with))
-        })
+        self.root.run_into(include, UserWith::new)
     }
 }

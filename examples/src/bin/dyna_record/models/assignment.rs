@@ -246,6 +246,17 @@ pub struct AssignmentWith<C = bao::NotLoaded, G = bao::NotLoaded> {
     /// The capacity of every read of the load.
     pub capacity: bao::Capacity,
 }
+impl<C, G> AssignmentWith<C, G> {
+    fn new(root: Assignment, parts: (C, G), capacity: bao::Capacity) -> Self {
+        let (course, grades) = parts;
+        Self {
+            assignment: root,
+            course,
+            grades,
+            capacity,
+        }
+    }
+}
 /// Reads an [`Assignment`] and the relations its methods include: see [`Assignment::load`].
 #[derive(Debug)]
 #[must_use = "a load does nothing until it is awaited"]
@@ -299,19 +310,6 @@ where
     type IntoFuture = bao::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         let include = (self.course, self.grades);
-        Box::pin(async move {
-            let loaded = self.root.run(include).await?;
-            let Some((root, parts, capacity)) = loaded else {
-                return Ok(None);
-            };
-            let (course, grades) = parts;
-            let with = AssignmentWith {
-                assignment: root,
-                course,
-                grades,
-                capacity,
-            };
-            Ok(Some(with))
-        })
+        self.root.run_into(include, AssignmentWith::new)
     }
 }

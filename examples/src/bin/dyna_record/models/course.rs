@@ -306,6 +306,18 @@ pub struct CourseWith<T = bao::NotLoaded, S = bao::NotLoaded, A = bao::NotLoaded
     /// The capacity of every read of the load.
     pub capacity: bao::Capacity,
 }
+impl<T, S, A> CourseWith<T, S, A> {
+    fn new(root: Course, parts: (T, S, A), capacity: bao::Capacity) -> Self {
+        let (teacher, students, assignments) = parts;
+        Self {
+            course: root,
+            teacher,
+            students,
+            assignments,
+            capacity,
+        }
+    }
+}
 /// Reads a [`Course`] and the relations its methods include: see [`Course::load`].
 #[derive(Debug)]
 #[must_use = "a load does nothing until it is awaited"]
@@ -391,20 +403,6 @@ where
     type IntoFuture = bao::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         let include = (self.teacher, self.students, self.assignments);
-        Box::pin(async move {
-            let loaded = self.root.run(include).await?;
-            let Some((root, parts, capacity)) = loaded else {
-                return Ok(None);
-            };
-            let (teacher, students, assignments) = parts;
-            let with = CourseWith {
-                course: root,
-                teacher,
-                students,
-                assignments,
-                capacity,
-            };
-            Ok(Some(with))
-        })
+        self.root.run_into(include, CourseWith::new)
     }
 }

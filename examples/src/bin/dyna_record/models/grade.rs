@@ -316,6 +316,17 @@ pub struct GradeWith<A = bao::NotLoaded, S = bao::NotLoaded> {
     /// The capacity of every read of the load.
     pub capacity: bao::Capacity,
 }
+impl<A, S> GradeWith<A, S> {
+    fn new(root: Grade, parts: (A, S), capacity: bao::Capacity) -> Self {
+        let (assignment, student) = parts;
+        Self {
+            grade: root,
+            assignment,
+            student,
+            capacity,
+        }
+    }
+}
 /// Reads a [`Grade`] and the relations its methods include: see [`Grade::load`].
 #[derive(Debug)]
 #[must_use = "a load does nothing until it is awaited"]
@@ -366,19 +377,6 @@ where
     type IntoFuture = bao::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         let include = (self.assignment, self.student);
-        Box::pin(async move {
-            let loaded = self.root.run(include).await?;
-            let Some((root, parts, capacity)) = loaded else {
-                return Ok(None);
-            };
-            let (assignment, student) = parts;
-            let with = GradeWith {
-                grade: root,
-                assignment,
-                student,
-                capacity,
-            };
-            Ok(Some(with))
-        })
+        self.root.run_into(include, GradeWith::new)
     }
 }

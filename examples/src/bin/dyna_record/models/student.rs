@@ -285,6 +285,17 @@ pub struct StudentWith<C = bao::NotLoaded, G = bao::NotLoaded> {
     /// The capacity of every read of the load.
     pub capacity: bao::Capacity,
 }
+impl<C, G> StudentWith<C, G> {
+    fn new(root: Student, parts: (C, G), capacity: bao::Capacity) -> Self {
+        let (courses, grades) = parts;
+        Self {
+            student: root,
+            courses,
+            grades,
+            capacity,
+        }
+    }
+}
 /// Reads a [`Student`] and the relations its methods include: see [`Student::load`].
 #[derive(Debug)]
 #[must_use = "a load does nothing until it is awaited"]
@@ -343,19 +354,6 @@ where
     type IntoFuture = bao::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         let include = (self.courses, self.grades);
-        Box::pin(async move {
-            let loaded = self.root.run(include).await?;
-            let Some((root, parts, capacity)) = loaded else {
-                return Ok(None);
-            };
-            let (courses, grades) = parts;
-            let with = StudentWith {
-                student: root,
-                courses,
-                grades,
-                capacity,
-            };
-            Ok(Some(with))
-        })
+        self.root.run_into(include, StudentWith::new)
     }
 }

@@ -308,6 +308,17 @@ pub struct StudentCourseWith<S = bao::NotLoaded, C = bao::NotLoaded> {
     /// The capacity of every read of the load.
     pub capacity: bao::Capacity,
 }
+impl<S, C> StudentCourseWith<S, C> {
+    fn new(root: StudentCourse, parts: (S, C), capacity: bao::Capacity) -> Self {
+        let (student, course) = parts;
+        Self {
+            student_course: root,
+            student,
+            course,
+            capacity,
+        }
+    }
+}
 /// Reads a [`StudentCourse`] and the relations its methods include: see [`StudentCourse::load`].
 #[derive(Debug)]
 #[must_use = "a load does nothing until it is awaited"]
@@ -362,19 +373,6 @@ where
     type IntoFuture = bao::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         let include = (self.student, self.course);
-        Box::pin(async move {
-            let loaded = self.root.run(include).await?;
-            let Some((root, parts, capacity)) = loaded else {
-                return Ok(None);
-            };
-            let (student, course) = parts;
-            let with = StudentCourseWith {
-                student_course: root,
-                student,
-                course,
-                capacity,
-            };
-            Ok(Some(with))
-        })
+        self.root.run_into(include, StudentCourseWith::new)
     }
 }

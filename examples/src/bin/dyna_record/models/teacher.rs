@@ -191,6 +191,15 @@ pub struct TeacherWith<C = bao::NotLoaded> {
     /// The capacity of every read of the load.
     pub capacity: bao::Capacity,
 }
+impl<C> TeacherWith<C> {
+    fn new(root: Teacher, parts: C, capacity: bao::Capacity) -> Self {
+        Self {
+            teacher: root,
+            courses: parts,
+            capacity,
+        }
+    }
+}
 /// Reads a [`Teacher`] and the relations its methods include: see [`Teacher::load`].
 #[derive(Debug)]
 #[must_use = "a load does nothing until it is awaited"]
@@ -228,17 +237,6 @@ where
     type IntoFuture = bao::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         let include = self.courses;
-        Box::pin(async move {
-            let loaded = self.root.run(include).await?;
-            let Some((root, parts, capacity)) = loaded else {
-                return Ok(None);
-            };
-            let with = TeacherWith {
-                teacher: root,
-                courses: parts,
-                capacity,
-            };
-            Ok(Some(with))
-        })
+        self.root.run_into(include, TeacherWith::new)
     }
 }

@@ -20,6 +20,7 @@ pub enum AnyModel {
 impl AnyModel {
     /// Reads a stored item, keys included: the model by the prefix of its `_pk`, or a
     /// unique-constraint item; `None` for an item of no model of this schema.
+    #[inline]
     pub fn from_item(item: &::bao_runtime::Item) -> ::bao_runtime::Result<Option<Self>> {
         use ::bao_runtime::__codegen as bao;
         let prefix = match bao::classify(item) {
