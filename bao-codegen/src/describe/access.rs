@@ -377,7 +377,8 @@ fn has_relations(model: &ir::Model) -> bool {
             .any(|query| query.receiver == QueryReceiver::Instance)
 }
 
-/// A mapping model keyed by its two RelatedFields: it has `link` and `unlink`.
+/// A mapping model keyed by its two RelatedFields whose new items need nothing else: it has
+/// `link` and `unlink` (the generator's rule).
 fn is_link_pair(model: &ir::Model) -> bool {
     let related: Vec<&str> = model
         .fields
@@ -386,8 +387,24 @@ fn is_link_pair(model: &ir::Model) -> bool {
         .map(|field| field.name.as_str())
         .collect();
     let key = [&model.primary_key.partition, &model.primary_key.sort];
-    related.len() == 2
+    let keyed_by_both = related.len() == 2
         && key.iter().all(
             |part| matches!(part, ir::KeyPart::Field(name) if related.contains(&name.as_str())),
-        )
+        );
+    // A required field that `New<Model>::new` would take besides the two sides.
+    let needs_more = model.fields.iter().any(|field| {
+        let filled = field.auto_assign
+            || field.default.is_some()
+            || matches!(
+                field.field_type,
+                FieldType::CreateDateField
+                    | FieldType::ModifiedDateField
+                    | FieldType::VersionField
+                    | FieldType::StringSetField
+                    | FieldType::ListField
+                    | FieldType::CounterField
+            );
+        field.required && !filled && !related.contains(&field.name.as_str())
+    });
+    keyed_by_both && !needs_more
 }
