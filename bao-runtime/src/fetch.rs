@@ -85,13 +85,38 @@ fn key_text<'a>(item: &'a Item, name: &str) -> &'a str {
 
 /// One GetItem.
 pub(crate) async fn get_item(db: &Db, key: Item, consistent: bool) -> Result<Loaded> {
-    let span = call::span("GetItem", db.table(), None, None);
+    get_item_of(db, key, consistent, None).await
+}
+
+/// Which attributes a GetItem reads, and for which model: a ProjectionExpression with its
+/// name placeholders.
+pub(crate) struct Projection {
+    pub(crate) model: &'static str,
+    pub(crate) expression: String,
+    pub(crate) names: Option<std::collections::HashMap<String, String>>,
+}
+
+/// One GetItem, of every attribute or of a `projection`.
+pub(crate) async fn get_item_of(
+    db: &Db,
+    key: Item,
+    consistent: bool,
+    projection: Option<Projection>,
+) -> Result<Loaded> {
+    let model = projection.as_ref().map(|projection| projection.model);
+    let span = call::span("GetItem", db.table(), None, model);
+    let (expression, names) = match projection {
+        Some(projection) => (Some(projection.expression), projection.names),
+        None => (None, None),
+    };
     let request = db
         .calls()
         .get_item()
         .table_name(db.table())
         .set_key(Some(key.clone()))
         .consistent_read(consistent)
+        .set_projection_expression(expression)
+        .set_expression_attribute_names(names)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
     let (result, attempts) = retry::send_request!(db, request, span);
     let output = result.map_err(|error| {

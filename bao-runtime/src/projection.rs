@@ -9,16 +9,16 @@
 //! DynamoDB charges a read by the whole item's size, so a projection saves transfer and decoding,
 //! not capacity.
 
-use crate::call;
 use crate::capacity::Capacity;
 use crate::codec::{FieldValue, Item};
 use crate::expr::{Attr, ExprBuilder, Path, Step};
+use crate::fetch::{self, Projection};
 use crate::model::{Model, ModelKey, primary_id_of};
 use crate::ops::layout;
 use crate::query::{Cursor, Page, Query};
 use crate::schema::{FieldKind, KeyPart, ModelSchema};
-use crate::{Db, Error, Result, retry, scope};
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};
+use crate::{Db, Error, Result, scope};
+use aws_sdk_dynamodb::types::AttributeValue;
 use std::marker::PhantomData;
 
 /// Some fields of an item of `M`: its key, and the fields a projection chose.
@@ -178,25 +178,14 @@ pub async fn find_partial<M: Model>(
     let projection = expression(M::SCHEMA, &selected, &mut expr);
     let (names, _) = expr.into_parts();
     let key = layout::key_of(db, M::SCHEMA, &key.key_item())?;
-    let span = call::span("GetItem", db.table(), None, Some(M::SCHEMA.name));
-    let request = db
-        .calls()
-        .get_item()
-        .table_name(db.table())
-        .set_key(Some(key))
-        .projection_expression(projection)
-        .set_expression_attribute_names(names)
-        .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let (result, attempts) = retry::send_request!(db, request, span);
-    let output = result.map_err(|error| {
-        call::classify("GetItem", attempts, error, |_| None).into_error("GetItem")
-    })?;
-    let capacity = Capacity::read_from(output.consumed_capacity());
+    let projection = Projection {
+        model: M::SCHEMA.name,
+        expression: projection,
+        names,
+    };
+    let (item, capacity) = fetch::get_item_of(db, key, false, Some(projection)).await?;
     scope::record_read(capacity);
-    call::record(&span, usize::from(output.item.is_some()), capacity);
-    output
-        .item
-        .filter(|item| !M::SCHEMA.is_soft_deleted(item))
+    item.filter(|item| !M::SCHEMA.is_soft_deleted(item))
         .map(|item| Partial::new(item, &selected, capacity))
         .transpose()
 }
