@@ -187,13 +187,14 @@ fn schema_features(schema: &std::path::Path) -> Result<TableFeatures, Failure> {
             diagnostics.render(false)
         ))
     })?;
-    Ok(TableFeatures {
-        search: validated
-            .schema
-            .models
-            .iter()
-            .any(|model| model.searchable.is_some()),
-    })
+    Ok(needs(&validated.schema))
+}
+
+/// The features a schema's models need: the search index when one is searchable.
+fn needs(schema: &bao_codegen::ir::Schema) -> TableFeatures {
+    TableFeatures {
+        search: schema.models.iter().any(|model| model.searchable.is_some()),
+    }
 }
 
 /// Creates the table (see [`runtime_table::create_table_for`]).
@@ -215,13 +216,7 @@ pub fn features(shell: &Shell, config: Option<&Config>) -> TableFeatures {
         return TableFeatures::default();
     };
     match bao_codegen::validate::load_and_validate(&config.codegen.schema) {
-        Ok(validated) => TableFeatures {
-            search: validated
-                .schema
-                .models
-                .iter()
-                .any(|model| model.searchable.is_some()),
-        },
+        Ok(validated) => needs(&validated.schema),
         Err(diagnostics) => {
             shell.warn(format!(
                 "{} does not validate ({} errors), so the table gets no search index; `bao \
