@@ -36,6 +36,7 @@ pub use aws_sdk_dynamodb::types::AttributeValue;
 pub use futures::future::BoxFuture;
 pub use jiff::Timestamp;
 pub use serde::{self, Deserialize, Serialize};
+pub use std::future::Future;
 pub use ulid::Ulid;
 
 use crate::ops::{self, ReadOptions};
@@ -49,7 +50,8 @@ pub fn schema_of<M: Model>() -> &'static ModelSchema {
 /// `key_newtype!(UserId(bao::Ulid), User, F_USER_ID)` implements `Display` and `FromStr` (as
 /// the value's), `From<Value>`, `Debug` and [`KeyNewtype`]. A trailing `ulid` adds
 /// `generate(db)` and prints the id in `Debug` as its text (not the ULID's 128-bit number); a
-/// trailing `string` adds `From<&str>`.
+/// trailing `string` adds `From<&str>`. Each method is `#[inline]`, as generated methods are:
+/// compiled where it is called.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __key_newtype {
@@ -57,11 +59,13 @@ macro_rules! __key_newtype {
         $crate::__key_newtype!(@impls $name($value), $model, $field);
         impl $name {
             /// A new id, stamped with the handle's clock.
+            #[inline]
             pub fn generate(db: &$crate::Db) -> Self {
                 Self(db.new_ulid())
             }
         }
         impl ::std::fmt::Debug for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 write!(f, "{}({})", stringify!($name), self.0)
             }
@@ -70,6 +74,7 @@ macro_rules! __key_newtype {
     ($name:ident($value:ty), $model:ty, $field:expr, string) => {
         $crate::__key_newtype!($name($value), $model, $field);
         impl ::std::convert::From<&str> for $name {
+            #[inline]
             fn from(value: &str) -> Self {
                 Self(value.to_owned())
             }
@@ -78,6 +83,7 @@ macro_rules! __key_newtype {
     ($name:ident($value:ty), $model:ty, $field:expr) => {
         $crate::__key_newtype!(@impls $name($value), $model, $field);
         impl ::std::fmt::Debug for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_tuple(stringify!($name)).field(&self.0).finish()
             }
@@ -85,17 +91,20 @@ macro_rules! __key_newtype {
     };
     (@impls $name:ident($value:ty), $model:ty, $field:expr) => {
         impl ::std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::str::FromStr for $name {
             type Err = <$value as ::std::str::FromStr>::Err;
+            #[inline]
             fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
                 text.parse().map(Self)
             }
         }
         impl ::std::convert::From<$value> for $name {
+            #[inline]
             fn from(value: $value) -> Self {
                 Self(value)
             }
@@ -104,9 +113,11 @@ macro_rules! __key_newtype {
             type Model = $model;
             type Value = $value;
             const FIELD: &'static $crate::schema::FieldSchema = $field;
+            #[inline]
             fn value(&self) -> &$value {
                 &self.0
             }
+            #[inline]
             fn from_value(value: $value) -> Self {
                 Self(value)
             }
@@ -115,8 +126,6 @@ macro_rules! __key_newtype {
 }
 pub use crate::__key_newtype as key_newtype;
 pub use crate::__string_enum as string_enum;
-
-use std::future::Future;
 
 // The operations below return their inner future instead of awaiting it in an `async fn` of
 // their own: each is instantiated once per model in the user's crate, and a second state

@@ -47,6 +47,7 @@ macro_rules! __string_enum {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             /// The stored string.
+            #[inline]
             pub const fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $value,)+
@@ -54,12 +55,14 @@ macro_rules! __string_enum {
             }
         }
         impl ::std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
         impl ::std::str::FromStr for $name {
             type Err = $crate::enums::UnknownValue;
+            #[inline]
             fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
                 match text {
                     $($value => Ok($name::$variant),)+
@@ -72,9 +75,11 @@ macro_rules! __string_enum {
         }
         impl $crate::CustomField for $name {
             type Base = String;
+            #[inline]
             fn to_base(&self) -> String {
                 self.as_str().to_owned()
             }
+            #[inline]
             fn from_base(base: String) -> ::std::result::Result<Self, String> {
                 base.parse().map_err(|error: $crate::enums::UnknownValue| error.to_string())
             }

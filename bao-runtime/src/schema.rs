@@ -202,6 +202,13 @@ pub struct KeySchema {
     pub sort: KeyPart,
 }
 
+impl KeySchema {
+    /// The key of these two parts.
+    pub const fn new(partition: KeyPart, sort: KeyPart) -> Self {
+        Self { partition, sort }
+    }
+}
+
 /// A named index of a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndexSchema {
@@ -222,6 +229,13 @@ pub struct UniqueConstraintSchema {
     pub id: u8,
     /// The attribute name of the constrained field.
     pub field: &'static str,
+}
+
+impl UniqueConstraintSchema {
+    /// The constraint `name` in slot `id` on the attribute `field`.
+    pub const fn new(name: &'static str, id: u8, field: &'static str) -> Self {
+        Self { name, id, field }
+    }
 }
 
 /// Everything the runtime needs to know about a model.

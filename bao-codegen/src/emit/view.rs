@@ -1227,12 +1227,9 @@ fn key_literal(key: &ir::Key) -> Expr {
             KeyPart::Field(name) => format!("bao::KeyPart::Field({name:?})"),
         })
     };
-    Expr::structure(
-        "bao::KeySchema",
-        vec![
-            ("partition".into(), part(&key.partition)),
-            ("sort".into(), part(&key.sort)),
-        ],
+    Expr::call(
+        "bao::KeySchema::new",
+        [part(&key.partition), part(&key.sort)],
     )
 }
 
@@ -1249,15 +1246,12 @@ fn schema_item(schema: &Schema, model: &ir::Model) -> String {
         )
     });
     let constraints = model.unique_constraints.iter().map(|constraint| {
-        Expr::structure(
-            "bao::UniqueConstraintSchema",
-            vec![
-                ("name".into(), Expr::atom(format!("{:?}", constraint.name))),
-                ("id".into(), Expr::atom(constraint.id.to_string())),
-                (
-                    "field".into(),
-                    Expr::atom(format!("{:?}", constraint.field)),
-                ),
+        Expr::call(
+            "bao::UniqueConstraintSchema::new",
+            [
+                Expr::atom(format!("{:?}", constraint.name)),
+                Expr::atom(constraint.id.to_string()),
+                Expr::atom(format!("{:?}", constraint.field)),
             ],
         )
     });

@@ -24,6 +24,7 @@ impl Address {
     };
 }
 impl bao::FieldValue for Address {
+    #[inline]
     fn to_attr(&self, _kind: bao::FieldKind) -> Option<bao::AttributeValue> {
         let mut members = bao::Item::with_capacity(3);
         bao::put(&mut members, F_STREET, &self.street);
@@ -31,6 +32,7 @@ impl bao::FieldValue for Address {
         bao::put(&mut members, F_COUNTRY, &self.country);
         Some(bao::AttributeValue::M(members))
     }
+    #[inline]
     fn from_attr(
         attr: &bao::AttributeValue,
         _kind: bao::FieldKind,

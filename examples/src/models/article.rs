@@ -73,6 +73,7 @@ impl NewArticle {
 }
 impl bao::NewModel for NewArticle {
     type Model = Article;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(5);
@@ -162,18 +163,22 @@ impl Article {
     /// `createdAt`, for conditions and filters.
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
     /// Every item, a page at a time, over all iteration buckets.
+    #[inline]
     pub fn iterate_all(db: &bao::Db) -> bao::Iteration<'_, Self> {
         bao::Iteration::all(db)
     }
     /// The items of one iteration bucket, a page at a time.
+    #[inline]
     pub fn iterate_bucket(db: &bao::Db, bucket: u32) -> bao::Iteration<'_, Self> {
         bao::Iteration::bucket(db, bucket)
     }
     /// Searches every bucket for the words of `query` (DynamoBao's `searchAll`).
+    #[inline]
     pub fn search<'a>(db: &'a bao::Db, query: &str) -> bao::Search<'a, Self> {
         bao::Search::all_buckets(db, query)
     }
     /// Searches one iteration bucket for the words of `query` (DynamoBao's `searchBucket`).
+    #[inline]
     pub fn search_bucket<'a>(
         db: &'a bao::Db,
         bucket: u32,
@@ -188,10 +193,10 @@ impl bao::Model for Article {
         name: "Article",
         prefix: "a",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("articleId"),
-            sort: bao::KeyPart::ModelPrefix,
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("articleId"),
+            bao::KeyPart::ModelPrefix,
+        ),
         indexes: &[],
         unique_constraints: &[],
         iteration_buckets: Some(10),
@@ -209,6 +214,7 @@ impl bao::Model for Article {
     fn key(&self) -> ArticleId {
         self.article_id
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(5);
         bao::put(&mut item, F_ARTICLE_ID, &self.article_id);
@@ -218,6 +224,7 @@ impl bao::Model for Article {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             article_id: bao::get(item, "Article", F_ARTICLE_ID)?,

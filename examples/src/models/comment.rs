@@ -33,6 +33,7 @@ pub struct CommentKey {
 }
 impl bao::ModelKey for CommentKey {
     type Model = Comment;
+    #[inline]
     fn key_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(2);
         bao::put(&mut item, F_POST_ID, &self.post_id);
@@ -41,14 +42,17 @@ impl bao::ModelKey for CommentKey {
     }
 }
 impl bao::KeyValue for CommentKey {
+    #[inline]
     fn key_string(&self, _kind: bao::FieldKind) -> String {
         bao::composite_key_string(self)
     }
 }
 impl bao::FieldValue for CommentKey {
+    #[inline]
     fn to_attr(&self, _kind: bao::FieldKind) -> Option<bao::AttributeValue> {
         bao::composite_key_attr(self)
     }
+    #[inline]
     fn from_attr(
         attr: &bao::AttributeValue,
         _kind: bao::FieldKind,
@@ -95,6 +99,7 @@ impl NewComment {
 }
 impl bao::NewModel for NewComment {
     type Model = Comment;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(5);
@@ -173,40 +178,41 @@ impl Comment {
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
     /// Loads the [`super::post::Post`] this item's `postId` points to (through the request scope).
     #[inline]
-    pub async fn get_post(
-        &self,
-        db: &bao::Db,
-    ) -> bao::Result<Option<super::post::Post>> {
-        bao::find(db, &self.post_id).await
+    pub fn get_post<'a>(
+        &'a self,
+        db: &'a bao::Db,
+    ) -> impl bao::Future<Output = bao::Result<Option<super::post::Post>>> + 'a {
+        bao::find(db, &self.post_id)
     }
     /// Loads the [`super::post::Post`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
     #[inline]
-    pub async fn get_post_for_each(
-        db: &bao::Db,
-        items: &[Self],
-    ) -> bao::Result<Vec<Option<super::post::Post>>> {
-        bao::find_related(db, items, |item| Some(item.post_id)).await
+    pub fn get_post_for_each<'a>(
+        db: &'a bao::Db,
+        items: &'a [Self],
+    ) -> impl bao::Future<Output = bao::Result<Vec<Option<super::post::Post>>>> + 'a {
+        bao::find_related(db, items, |item| Some(item.post_id))
     }
     /// Loads the [`super::user::User`] this item's `authorId` points to (through the request scope).
     #[inline]
-    pub async fn get_author(
-        &self,
-        db: &bao::Db,
-    ) -> bao::Result<Option<super::user::User>> {
-        bao::find(db, &self.author_id).await
+    pub fn get_author<'a>(
+        &'a self,
+        db: &'a bao::Db,
+    ) -> impl bao::Future<Output = bao::Result<Option<super::user::User>>> + 'a {
+        bao::find(db, &self.author_id)
     }
     /// Loads the [`super::user::User`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
     #[inline]
-    pub async fn get_author_for_each(
-        db: &bao::Db,
-        items: &[Self],
-    ) -> bao::Result<Vec<Option<super::user::User>>> {
-        bao::find_related(db, items, |item| Some(item.author_id)).await
+    pub fn get_author_for_each<'a>(
+        db: &'a bao::Db,
+        items: &'a [Self],
+    ) -> impl bao::Future<Output = bao::Result<Vec<Option<super::user::User>>>> + 'a {
+        bao::find_related(db, items, |item| Some(item.author_id))
     }
     /// Queries [`super::comment::Comment`] items through the index `commentsForPost`.
     /// Its partition key is `postId`: the items whose `postId` is `value`.
+    #[inline]
     pub fn query_comments_for_post(
         db: &bao::Db,
         value: impl Into<super::post::PostId>,
@@ -215,6 +221,7 @@ impl Comment {
     }
     /// Queries one partition of the primary key, in sort-key order.
     /// Its partition key is `postId`: the items whose `postId` is `value`.
+    #[inline]
     pub fn query_by_primary_key(
         db: &bao::Db,
         value: impl Into<super::post::PostId>,
@@ -223,6 +230,7 @@ impl Comment {
     }
     /// Reads the item with this key and the relations chosen on the returned builder, in at
     /// most two rounds of requests; `None` when it does not exist.
+    #[inline]
     pub fn load<'a>(db: &'a bao::Db, key: &CommentKey) -> CommentLoad<'a> {
         CommentLoad {
             root: bao::Load::new(db, key),
@@ -237,18 +245,18 @@ impl bao::Model for Comment {
         name: "Comment",
         prefix: "c",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("postId"),
-            sort: bao::KeyPart::Field("commentId"),
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("postId"),
+            bao::KeyPart::Field("commentId"),
+        ),
         indexes: &[
             bao::IndexSchema {
                 name: "commentsForPost",
                 gsi: None,
-                key: bao::KeySchema {
-                    partition: bao::KeyPart::Field("postId"),
-                    sort: bao::KeyPart::Field("commentId"),
-                },
+                key: bao::KeySchema::new(
+                    bao::KeyPart::Field("postId"),
+                    bao::KeyPart::Field("commentId"),
+                ),
             },
         ],
         unique_constraints: &[],
@@ -263,6 +271,7 @@ impl bao::Model for Comment {
             comment_id: self.comment_id,
         }
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(5);
         bao::put(&mut item, F_POST_ID, &self.post_id);
@@ -272,6 +281,7 @@ impl bao::Model for Comment {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             post_id: bao::get(item, "Comment", F_POST_ID)?,

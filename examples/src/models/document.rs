@@ -62,6 +62,7 @@ impl NewDocument {
 }
 impl bao::NewModel for NewDocument {
     type Model = Document;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(5);
@@ -147,10 +148,10 @@ impl bao::Model for Document {
         name: "Document",
         prefix: "doc",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("documentId"),
-            sort: bao::KeyPart::ModelPrefix,
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("documentId"),
+            bao::KeyPart::ModelPrefix,
+        ),
         indexes: &[],
         unique_constraints: &[],
         iteration_buckets: None,
@@ -161,6 +162,7 @@ impl bao::Model for Document {
     fn key(&self) -> DocumentId {
         self.document_id
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(5);
         bao::put(&mut item, F_DOCUMENT_ID, &self.document_id);
@@ -170,6 +172,7 @@ impl bao::Model for Document {
         bao::put(&mut item, F_MODIFIED_AT, &self.modified_at);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             document_id: bao::get(item, "Document", F_DOCUMENT_ID)?,

@@ -24,6 +24,7 @@ impl LineItem {
     };
 }
 impl bao::FieldValue for LineItem {
+    #[inline]
     fn to_attr(&self, _kind: bao::FieldKind) -> Option<bao::AttributeValue> {
         let mut members = bao::Item::with_capacity(3);
         bao::put(&mut members, F_SKU, &self.sku);
@@ -31,6 +32,7 @@ impl bao::FieldValue for LineItem {
         bao::put(&mut members, F_NOTES, &self.notes);
         Some(bao::AttributeValue::M(members))
     }
+    #[inline]
     fn from_attr(
         attr: &bao::AttributeValue,
         _kind: bao::FieldKind,

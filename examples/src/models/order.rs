@@ -105,6 +105,7 @@ impl NewOrder {
 }
 impl bao::NewModel for NewOrder {
     type Model = Order;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(7);
@@ -245,23 +246,24 @@ impl Order {
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
     /// Loads the [`super::user::User`] this item's `customerId` points to (through the request scope).
     #[inline]
-    pub async fn get_customer(
-        &self,
-        db: &bao::Db,
-    ) -> bao::Result<Option<super::user::User>> {
-        bao::find(db, &self.customer_id).await
+    pub fn get_customer<'a>(
+        &'a self,
+        db: &'a bao::Db,
+    ) -> impl bao::Future<Output = bao::Result<Option<super::user::User>>> + 'a {
+        bao::find(db, &self.customer_id)
     }
     /// Loads the [`super::user::User`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
     #[inline]
-    pub async fn get_customer_for_each(
-        db: &bao::Db,
-        items: &[Self],
-    ) -> bao::Result<Vec<Option<super::user::User>>> {
-        bao::find_related(db, items, |item| Some(item.customer_id)).await
+    pub fn get_customer_for_each<'a>(
+        db: &'a bao::Db,
+        items: &'a [Self],
+    ) -> impl bao::Future<Output = bao::Result<Vec<Option<super::user::User>>>> + 'a {
+        bao::find_related(db, items, |item| Some(item.customer_id))
     }
     /// Queries [`super::order::Order`] items through the index `byStatus`.
     /// Its partition key is `status`: the items whose `status` is `value`.
+    #[inline]
     pub fn query_by_status(
         db: &bao::Db,
         value: impl Into<OrderStatus>,
@@ -270,6 +272,7 @@ impl Order {
     }
     /// Reads the item with this key and the relations chosen on the returned builder, in at
     /// most two rounds of requests; `None` when it does not exist.
+    #[inline]
     pub fn load<'a>(db: &'a bao::Db, key: &OrderId) -> OrderLoad<'a> {
         OrderLoad {
             root: bao::Load::new(db, key),
@@ -283,18 +286,18 @@ impl bao::Model for Order {
         name: "Order",
         prefix: "o",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("orderId"),
-            sort: bao::KeyPart::ModelPrefix,
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("orderId"),
+            bao::KeyPart::ModelPrefix,
+        ),
         indexes: &[
             bao::IndexSchema {
                 name: "byStatus",
                 gsi: Some(3),
-                key: bao::KeySchema {
-                    partition: bao::KeyPart::Field("status"),
-                    sort: bao::KeyPart::Field("createdAt"),
-                },
+                key: bao::KeySchema::new(
+                    bao::KeyPart::Field("status"),
+                    bao::KeyPart::Field("createdAt"),
+                ),
             },
         ],
         unique_constraints: &[],
@@ -306,6 +309,7 @@ impl bao::Model for Order {
     fn key(&self) -> OrderId {
         self.order_id
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(7);
         bao::put(&mut item, F_ORDER_ID, &self.order_id);
@@ -317,6 +321,7 @@ impl bao::Model for Order {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             order_id: bao::get(item, "Order", F_ORDER_ID)?,

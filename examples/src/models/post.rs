@@ -73,6 +73,7 @@ impl NewPost {
 }
 impl bao::NewModel for NewPost {
     type Model = Post;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(6);
@@ -168,23 +169,24 @@ impl Post {
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
     /// Loads the [`super::user::User`] this item's `userId` points to (through the request scope).
     #[inline]
-    pub async fn get_user(
-        &self,
-        db: &bao::Db,
-    ) -> bao::Result<Option<super::user::User>> {
-        bao::find(db, &self.user_id).await
+    pub fn get_user<'a>(
+        &'a self,
+        db: &'a bao::Db,
+    ) -> impl bao::Future<Output = bao::Result<Option<super::user::User>>> + 'a {
+        bao::find(db, &self.user_id)
     }
     /// Loads the [`super::user::User`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
     #[inline]
-    pub async fn get_user_for_each(
-        db: &bao::Db,
-        items: &[Self],
-    ) -> bao::Result<Vec<Option<super::user::User>>> {
-        bao::find_related(db, items, |item| Some(item.user_id)).await
+    pub fn get_user_for_each<'a>(
+        db: &'a bao::Db,
+        items: &'a [Self],
+    ) -> impl bao::Future<Output = bao::Result<Vec<Option<super::user::User>>>> + 'a {
+        bao::find_related(db, items, |item| Some(item.user_id))
     }
     /// Queries [`super::post::Post`] items through the index `postsForUser`.
     /// Its partition key is `userId`: the items whose `userId` is `value`.
+    #[inline]
     pub fn query_posts_for_user(
         db: &bao::Db,
         value: impl Into<super::user::UserId>,
@@ -192,12 +194,14 @@ impl Post {
         bao::query_by_value(db, "postsForUser", value.into())
     }
     /// Queries [`super::post::Post`] items through the index `allPosts`.
+    #[inline]
     pub fn query_all_posts(
         db: &bao::Db,
     ) -> bao::Query<'_, super::post::Post, bao::Timestamp> {
         bao::query(db, "allPosts")
     }
     /// Queries [`super::comment::Comment`] items through the index `commentsForPost`.
+    #[inline]
     pub fn query_comments<'a>(
         &self,
         db: &'a bao::Db,
@@ -205,6 +209,7 @@ impl Post {
         bao::query_related(db, "commentsForPost", self)
     }
     /// Queries [`super::tagged_post::TaggedPost`] items through the index `tagsForPost`.
+    #[inline]
     pub fn query_tags<'a>(
         &self,
         db: &'a bao::Db,
@@ -214,6 +219,7 @@ impl Post {
     /// The [`super::tag::Tag`] items linked to this one through the mapping table
     /// [`super::tagged_post::TaggedPost`] (index `tagsForPost`): each page is one query of links and one
     /// batch read of their targets.
+    #[inline]
     pub fn get_tags<'a>(
         &self,
         db: &'a bao::Db,
@@ -227,6 +233,7 @@ impl Post {
     }
     /// Reads the item with this key and the relations chosen on the returned builder, in at
     /// most two rounds of requests; `None` when it does not exist.
+    #[inline]
     pub fn load<'a>(db: &'a bao::Db, key: &PostId) -> PostLoad<'a> {
         PostLoad {
             root: bao::Load::new(db, key),
@@ -236,10 +243,12 @@ impl Post {
         }
     }
     /// Every item, a page at a time, over all iteration buckets.
+    #[inline]
     pub fn iterate_all(db: &bao::Db) -> bao::Iteration<'_, Self> {
         bao::Iteration::all(db)
     }
     /// The items of one iteration bucket, a page at a time.
+    #[inline]
     pub fn iterate_bucket(db: &bao::Db, bucket: u32) -> bao::Iteration<'_, Self> {
         bao::Iteration::bucket(db, bucket)
     }
@@ -250,26 +259,26 @@ impl bao::Model for Post {
         name: "Post",
         prefix: "p",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("postId"),
-            sort: bao::KeyPart::ModelPrefix,
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("postId"),
+            bao::KeyPart::ModelPrefix,
+        ),
         indexes: &[
             bao::IndexSchema {
                 name: "postsForUser",
                 gsi: Some(2),
-                key: bao::KeySchema {
-                    partition: bao::KeyPart::Field("userId"),
-                    sort: bao::KeyPart::Field("postId"),
-                },
+                key: bao::KeySchema::new(
+                    bao::KeyPart::Field("userId"),
+                    bao::KeyPart::Field("postId"),
+                ),
             },
             bao::IndexSchema {
                 name: "allPosts",
                 gsi: Some(1),
-                key: bao::KeySchema {
-                    partition: bao::KeyPart::ModelPrefix,
-                    sort: bao::KeyPart::Field("createdAt"),
-                },
+                key: bao::KeySchema::new(
+                    bao::KeyPart::ModelPrefix,
+                    bao::KeyPart::Field("createdAt"),
+                ),
             },
         ],
         unique_constraints: &[],
@@ -281,6 +290,7 @@ impl bao::Model for Post {
     fn key(&self) -> PostId {
         self.post_id
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(6);
         bao::put(&mut item, F_POST_ID, &self.post_id);
@@ -291,6 +301,7 @@ impl bao::Model for Post {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             post_id: bao::get(item, "Post", F_POST_ID)?,

@@ -48,6 +48,7 @@ impl NewSetting {
 }
 impl bao::NewModel for NewSetting {
     type Model = Setting;
+    #[inline]
     fn into_fields(self, _db: &bao::Db) -> bao::Item {
         let mut item = bao::Item::with_capacity(2);
         bao::put(&mut item, F_NAME, &self.name);
@@ -102,12 +103,14 @@ impl Setting {
     /// `value`, for conditions and filters.
     pub const VALUE: bao::Attr<String> = bao::Attr::of(F_VALUE);
     /// Queries [`super::setting::Setting`] items through the index `allSettings`.
+    #[inline]
     pub fn query_all_settings(
         db: &bao::Db,
     ) -> bao::Query<'_, super::setting::Setting, super::setting::SettingId> {
         bao::query(db, "allSettings")
     }
     /// Queries one partition of the primary key, in sort-key order.
+    #[inline]
     pub fn query_by_primary_key(
         db: &bao::Db,
     ) -> bao::Query<'_, super::setting::Setting, super::setting::SettingId> {
@@ -120,18 +123,18 @@ impl bao::Model for Setting {
         name: "Setting",
         prefix: "set",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::ModelPrefix,
-            sort: bao::KeyPart::Field("name"),
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::ModelPrefix,
+            bao::KeyPart::Field("name"),
+        ),
         indexes: &[
             bao::IndexSchema {
                 name: "allSettings",
                 gsi: None,
-                key: bao::KeySchema {
-                    partition: bao::KeyPart::ModelPrefix,
-                    sort: bao::KeyPart::Field("name"),
-                },
+                key: bao::KeySchema::new(
+                    bao::KeyPart::ModelPrefix,
+                    bao::KeyPart::Field("name"),
+                ),
             },
         ],
         unique_constraints: &[],
@@ -143,12 +146,14 @@ impl bao::Model for Setting {
     fn key(&self) -> SettingId {
         self.name.clone()
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(2);
         bao::put(&mut item, F_NAME, &self.name);
         bao::put(&mut item, F_VALUE, &self.value);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             name: bao::get(item, "Setting", F_NAME)?,

@@ -168,6 +168,7 @@ impl NewShowcase {
 }
 impl bao::NewModel for NewShowcase {
     type Model = Showcase;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(14);
@@ -416,23 +417,24 @@ impl Showcase {
     );
     /// Loads the [`super::user::User`] this item's `ownerId` points to (through the request scope).
     #[inline]
-    pub async fn get_owner(
-        &self,
-        db: &bao::Db,
-    ) -> bao::Result<Option<super::user::User>> {
-        bao::find_optional(db, self.owner_id.as_ref()).await
+    pub fn get_owner<'a>(
+        &'a self,
+        db: &'a bao::Db,
+    ) -> impl bao::Future<Output = bao::Result<Option<super::user::User>>> + 'a {
+        bao::find_optional(db, self.owner_id.as_ref())
     }
     /// Loads the [`super::user::User`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
     #[inline]
-    pub async fn get_owner_for_each(
-        db: &bao::Db,
-        items: &[Self],
-    ) -> bao::Result<Vec<Option<super::user::User>>> {
-        bao::find_related(db, items, |item| item.owner_id).await
+    pub fn get_owner_for_each<'a>(
+        db: &'a bao::Db,
+        items: &'a [Self],
+    ) -> impl bao::Future<Output = bao::Result<Vec<Option<super::user::User>>>> + 'a {
+        bao::find_related(db, items, |item| item.owner_id)
     }
     /// Reads the item with this key and the relations chosen on the returned builder, in at
     /// most two rounds of requests; `None` when it does not exist.
+    #[inline]
     pub fn load<'a>(db: &'a bao::Db, key: &ShowcaseId) -> ShowcaseLoad<'a> {
         ShowcaseLoad {
             root: bao::Load::new(db, key),
@@ -446,10 +448,10 @@ impl bao::Model for Showcase {
         name: "Showcase",
         prefix: "sc",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("showcaseId"),
-            sort: bao::KeyPart::ModelPrefix,
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("showcaseId"),
+            bao::KeyPart::ModelPrefix,
+        ),
         indexes: &[],
         unique_constraints: &[],
         iteration_buckets: None,
@@ -460,6 +462,7 @@ impl bao::Model for Showcase {
     fn key(&self) -> ShowcaseId {
         self.showcase_id
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(14);
         bao::put(&mut item, F_SHOWCASE_ID, &self.showcase_id);
@@ -478,6 +481,7 @@ impl bao::Model for Showcase {
         bao::put(&mut item, F_LABELS, &self.labels);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             showcase_id: bao::get(item, "Showcase", F_SHOWCASE_ID)?,

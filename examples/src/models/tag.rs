@@ -46,6 +46,7 @@ impl NewTag {
 }
 impl bao::NewModel for NewTag {
     type Model = Tag;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let mut item = bao::Item::with_capacity(2);
         bao::put(
@@ -99,6 +100,7 @@ impl Tag {
     /// `name`, for conditions and filters.
     pub const NAME: bao::Attr<String> = bao::Attr::of(F_NAME);
     /// Queries [`super::tagged_post::TaggedPost`] items through the index `postsForTag`.
+    #[inline]
     pub fn query_posts<'a>(
         &self,
         db: &'a bao::Db,
@@ -108,6 +110,7 @@ impl Tag {
     /// The [`super::post::Post`] items linked to this one through the mapping table
     /// [`super::tagged_post::TaggedPost`] (index `postsForTag`): each page is one query of links and one
     /// batch read of their targets.
+    #[inline]
     pub fn get_posts<'a>(
         &self,
         db: &'a bao::Db,
@@ -121,6 +124,7 @@ impl Tag {
     }
     /// Reads the item with this key and the relations chosen on the returned builder, in at
     /// most two rounds of requests; `None` when it does not exist.
+    #[inline]
     pub fn load<'a>(db: &'a bao::Db, key: &TagId) -> TagLoad<'a> {
         TagLoad {
             root: bao::Load::new(db, key),
@@ -134,10 +138,10 @@ impl bao::Model for Tag {
         name: "Tag",
         prefix: "t",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("tagId"),
-            sort: bao::KeyPart::ModelPrefix,
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("tagId"),
+            bao::KeyPart::ModelPrefix,
+        ),
         indexes: &[],
         unique_constraints: &[],
         iteration_buckets: None,
@@ -148,12 +152,14 @@ impl bao::Model for Tag {
     fn key(&self) -> TagId {
         self.tag_id
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(2);
         bao::put(&mut item, F_TAG_ID, &self.tag_id);
         bao::put(&mut item, F_NAME, &self.name);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             tag_id: bao::get(item, "Tag", F_TAG_ID)?,

@@ -29,6 +29,7 @@ pub struct TaggedPostKey {
 }
 impl bao::ModelKey for TaggedPostKey {
     type Model = TaggedPost;
+    #[inline]
     fn key_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(2);
         bao::put(&mut item, F_TAG_ID, &self.tag_id);
@@ -37,14 +38,17 @@ impl bao::ModelKey for TaggedPostKey {
     }
 }
 impl bao::KeyValue for TaggedPostKey {
+    #[inline]
     fn key_string(&self, _kind: bao::FieldKind) -> String {
         bao::composite_key_string(self)
     }
 }
 impl bao::FieldValue for TaggedPostKey {
+    #[inline]
     fn to_attr(&self, _kind: bao::FieldKind) -> Option<bao::AttributeValue> {
         bao::composite_key_attr(self)
     }
+    #[inline]
     fn from_attr(
         attr: &bao::AttributeValue,
         _kind: bao::FieldKind,
@@ -72,6 +76,7 @@ impl NewTaggedPost {
 }
 impl bao::NewModel for NewTaggedPost {
     type Model = TaggedPost;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(3);
@@ -123,37 +128,41 @@ impl TaggedPost {
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
     /// Loads the [`super::tag::Tag`] this item's `tagId` points to (through the request scope).
     #[inline]
-    pub async fn get_tag(&self, db: &bao::Db) -> bao::Result<Option<super::tag::Tag>> {
-        bao::find(db, &self.tag_id).await
+    pub fn get_tag<'a>(
+        &'a self,
+        db: &'a bao::Db,
+    ) -> impl bao::Future<Output = bao::Result<Option<super::tag::Tag>>> + 'a {
+        bao::find(db, &self.tag_id)
     }
     /// Loads the [`super::tag::Tag`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
     #[inline]
-    pub async fn get_tag_for_each(
-        db: &bao::Db,
-        items: &[Self],
-    ) -> bao::Result<Vec<Option<super::tag::Tag>>> {
-        bao::find_related(db, items, |item| Some(item.tag_id)).await
+    pub fn get_tag_for_each<'a>(
+        db: &'a bao::Db,
+        items: &'a [Self],
+    ) -> impl bao::Future<Output = bao::Result<Vec<Option<super::tag::Tag>>>> + 'a {
+        bao::find_related(db, items, |item| Some(item.tag_id))
     }
     /// Loads the [`super::post::Post`] this item's `postId` points to (through the request scope).
     #[inline]
-    pub async fn get_post(
-        &self,
-        db: &bao::Db,
-    ) -> bao::Result<Option<super::post::Post>> {
-        bao::find(db, &self.post_id).await
+    pub fn get_post<'a>(
+        &'a self,
+        db: &'a bao::Db,
+    ) -> impl bao::Future<Output = bao::Result<Option<super::post::Post>>> + 'a {
+        bao::find(db, &self.post_id)
     }
     /// Loads the [`super::post::Post`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
     #[inline]
-    pub async fn get_post_for_each(
-        db: &bao::Db,
-        items: &[Self],
-    ) -> bao::Result<Vec<Option<super::post::Post>>> {
-        bao::find_related(db, items, |item| Some(item.post_id)).await
+    pub fn get_post_for_each<'a>(
+        db: &'a bao::Db,
+        items: &'a [Self],
+    ) -> impl bao::Future<Output = bao::Result<Vec<Option<super::post::Post>>>> + 'a {
+        bao::find_related(db, items, |item| Some(item.post_id))
     }
     /// Queries [`super::tagged_post::TaggedPost`] items through the index `postsForTag`.
     /// Its partition key is `tagId`: the items whose `tagId` is `value`.
+    #[inline]
     pub fn query_posts_for_tag(
         db: &bao::Db,
         value: impl Into<super::tag::TagId>,
@@ -162,6 +171,7 @@ impl TaggedPost {
     }
     /// Queries [`super::tagged_post::TaggedPost`] items through the index `tagsForPost`.
     /// Its partition key is `postId`: the items whose `postId` is `value`.
+    #[inline]
     pub fn query_tags_for_post(
         db: &bao::Db,
         value: impl Into<super::post::PostId>,
@@ -170,6 +180,7 @@ impl TaggedPost {
     }
     /// Queries one partition of the primary key, in sort-key order.
     /// Its partition key is `tagId`: the items whose `tagId` is `value`.
+    #[inline]
     pub fn query_by_primary_key(
         db: &bao::Db,
         value: impl Into<super::tag::TagId>,
@@ -178,6 +189,7 @@ impl TaggedPost {
     }
     /// Reads the item with this key and the relations chosen on the returned builder, in at
     /// most two rounds of requests; `None` when it does not exist.
+    #[inline]
     pub fn load<'a>(db: &'a bao::Db, key: &TaggedPostKey) -> TaggedPostLoad<'a> {
         TaggedPostLoad {
             root: bao::Load::new(db, key),
@@ -187,6 +199,7 @@ impl TaggedPost {
     }
     /// Links `tagId` and `postId`: creates the mapping item (one write); linking a
     /// linked pair again fails with [`Error::AlreadyExists`](::bao_runtime::Error::AlreadyExists).
+    #[inline]
     pub async fn link(
         db: &bao::Db,
         tag_id: super::tag::TagId,
@@ -195,6 +208,7 @@ impl TaggedPost {
         bao::create(db, NewTaggedPost::new(tag_id, post_id)).await
     }
     /// Removes the link between `tagId` and `postId` and returns it as it was.
+    #[inline]
     pub async fn unlink(
         db: &bao::Db,
         tag_id: super::tag::TagId,
@@ -210,26 +224,26 @@ impl bao::Model for TaggedPost {
         name: "TaggedPost",
         prefix: "tp",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("tagId"),
-            sort: bao::KeyPart::Field("postId"),
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("tagId"),
+            bao::KeyPart::Field("postId"),
+        ),
         indexes: &[
             bao::IndexSchema {
                 name: "postsForTag",
                 gsi: None,
-                key: bao::KeySchema {
-                    partition: bao::KeyPart::Field("tagId"),
-                    sort: bao::KeyPart::Field("postId"),
-                },
+                key: bao::KeySchema::new(
+                    bao::KeyPart::Field("tagId"),
+                    bao::KeyPart::Field("postId"),
+                ),
             },
             bao::IndexSchema {
                 name: "tagsForPost",
                 gsi: Some(1),
-                key: bao::KeySchema {
-                    partition: bao::KeyPart::Field("postId"),
-                    sort: bao::KeyPart::Field("tagId"),
-                },
+                key: bao::KeySchema::new(
+                    bao::KeyPart::Field("postId"),
+                    bao::KeyPart::Field("tagId"),
+                ),
             },
         ],
         unique_constraints: &[],
@@ -244,6 +258,7 @@ impl bao::Model for TaggedPost {
             post_id: self.post_id,
         }
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(3);
         bao::put(&mut item, F_TAG_ID, &self.tag_id);
@@ -251,6 +266,7 @@ impl bao::Model for TaggedPost {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             tag_id: bao::get(item, "TaggedPost", F_TAG_ID)?,

@@ -79,6 +79,7 @@ impl NewUser {
 }
 impl bao::NewModel for NewUser {
     type Model = User;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(7);
@@ -185,13 +186,14 @@ impl User {
     /// `role`, for conditions and filters.
     pub const ROLE: bao::Attr<String> = bao::Attr::of(F_ROLE);
     /// Finds the item that owns this `email` (unique constraint `uniqueEmail`).
-    pub async fn find_by_email(
-        db: &bao::Db,
+    pub fn find_by_email<'a>(
+        db: &'a bao::Db,
         value: impl Into<String>,
-    ) -> bao::Result<Option<Self>> {
-        bao::find_by_unique(db, "uniqueEmail", value.into()).await
+    ) -> impl bao::Future<Output = bao::Result<Option<Self>>> + 'a {
+        bao::find_by_unique(db, "uniqueEmail", value.into())
     }
     /// Queries [`super::post::Post`] items through the index `postsForUser`.
+    #[inline]
     pub fn query_posts<'a>(
         &self,
         db: &'a bao::Db,
@@ -200,6 +202,7 @@ impl User {
     }
     /// Reads the item with this key and the relations chosen on the returned builder, in at
     /// most two rounds of requests; `None` when it does not exist.
+    #[inline]
     pub fn load<'a>(db: &'a bao::Db, key: &UserId) -> UserLoad<'a> {
         UserLoad {
             root: bao::Load::new(db, key),
@@ -207,10 +210,12 @@ impl User {
         }
     }
     /// Every item, a page at a time, over all iteration buckets.
+    #[inline]
     pub fn iterate_all(db: &bao::Db) -> bao::Iteration<'_, Self> {
         bao::Iteration::all(db)
     }
     /// The items of one iteration bucket, a page at a time.
+    #[inline]
     pub fn iterate_bucket(db: &bao::Db, bucket: u32) -> bao::Iteration<'_, Self> {
         bao::Iteration::bucket(db, bucket)
     }
@@ -221,17 +226,13 @@ impl bao::Model for User {
         name: "User",
         prefix: "u",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("userId"),
-            sort: bao::KeyPart::ModelPrefix,
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("userId"),
+            bao::KeyPart::ModelPrefix,
+        ),
         indexes: &[],
         unique_constraints: &[
-            bao::UniqueConstraintSchema {
-                name: "uniqueEmail",
-                id: 1,
-                field: "email",
-            },
+            bao::UniqueConstraintSchema::new("uniqueEmail", 1, "email"),
         ],
         iteration_buckets: Some(10),
         search: None,
@@ -241,6 +242,7 @@ impl bao::Model for User {
     fn key(&self) -> UserId {
         self.user_id
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(7);
         bao::put(&mut item, F_USER_ID, &self.user_id);
@@ -252,6 +254,7 @@ impl bao::Model for User {
         bao::put(&mut item, F_ROLE, &self.role);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             user_id: bao::get(item, "User", F_USER_ID)?,

@@ -54,6 +54,7 @@ impl NewAssignment {
 }
 impl bao::NewModel for NewAssignment {
     type Model = Assignment;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(4);
@@ -133,23 +134,26 @@ impl Assignment {
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
     /// Loads the [`super::course::Course`] this item's `courseId` points to (through the request scope).
     #[inline]
-    pub async fn get_course(
-        &self,
-        db: &bao::Db,
-    ) -> bao::Result<Option<super::course::Course>> {
-        bao::find(db, &self.course_id).await
+    pub fn get_course<'a>(
+        &'a self,
+        db: &'a bao::Db,
+    ) -> impl bao::Future<Output = bao::Result<Option<super::course::Course>>> + 'a {
+        bao::find(db, &self.course_id)
     }
     /// Loads the [`super::course::Course`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
     #[inline]
-    pub async fn get_course_for_each(
-        db: &bao::Db,
-        items: &[Self],
-    ) -> bao::Result<Vec<Option<super::course::Course>>> {
-        bao::find_related(db, items, |item| Some(item.course_id)).await
+    pub fn get_course_for_each<'a>(
+        db: &'a bao::Db,
+        items: &'a [Self],
+    ) -> impl bao::Future<
+        Output = bao::Result<Vec<Option<super::course::Course>>>,
+    > + 'a {
+        bao::find_related(db, items, |item| Some(item.course_id))
     }
     /// Queries [`super::assignment::Assignment`] items through the index `assignmentsForCourse`.
     /// Its partition key is `courseId`: the items whose `courseId` is `value`.
+    #[inline]
     pub fn query_assignments_for_course(
         db: &bao::Db,
         value: impl Into<super::course::CourseId>,
@@ -157,6 +161,7 @@ impl Assignment {
         bao::query_by_value(db, "assignmentsForCourse", value.into())
     }
     /// Queries [`super::grade::Grade`] items through the index `gradesForAssignment`.
+    #[inline]
     pub fn query_grades<'a>(
         &self,
         db: &'a bao::Db,
@@ -165,6 +170,7 @@ impl Assignment {
     }
     /// Reads the item with this key and the relations chosen on the returned builder, in at
     /// most two rounds of requests; `None` when it does not exist.
+    #[inline]
     pub fn load<'a>(db: &'a bao::Db, key: &AssignmentId) -> AssignmentLoad<'a> {
         AssignmentLoad {
             root: bao::Load::new(db, key),
@@ -179,18 +185,18 @@ impl bao::Model for Assignment {
         name: "Assignment",
         prefix: "assignment",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("assignmentId"),
-            sort: bao::KeyPart::ModelPrefix,
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("assignmentId"),
+            bao::KeyPart::ModelPrefix,
+        ),
         indexes: &[
             bao::IndexSchema {
                 name: "assignmentsForCourse",
                 gsi: Some(1),
-                key: bao::KeySchema {
-                    partition: bao::KeyPart::Field("courseId"),
-                    sort: bao::KeyPart::Field("assignmentId"),
-                },
+                key: bao::KeySchema::new(
+                    bao::KeyPart::Field("courseId"),
+                    bao::KeyPart::Field("assignmentId"),
+                ),
             },
         ],
         unique_constraints: &[],
@@ -209,6 +215,7 @@ impl bao::Model for Assignment {
     fn key(&self) -> AssignmentId {
         self.assignment_id
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(4);
         bao::put(&mut item, F_ASSIGNMENT_ID, &self.assignment_id);
@@ -217,6 +224,7 @@ impl bao::Model for Assignment {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             assignment_id: bao::get(item, "Assignment", F_ASSIGNMENT_ID)?,

@@ -66,6 +66,7 @@ impl NewCourse {
 }
 impl bao::NewModel for NewCourse {
     type Model = Course;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(5);
@@ -157,23 +158,26 @@ impl Course {
     pub const UPDATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_UPDATED_AT);
     /// Loads the [`super::teacher::Teacher`] this item's `teacherId` points to (through the request scope).
     #[inline]
-    pub async fn get_teacher(
-        &self,
-        db: &bao::Db,
-    ) -> bao::Result<Option<super::teacher::Teacher>> {
-        bao::find_optional(db, self.teacher_id.as_ref()).await
+    pub fn get_teacher<'a>(
+        &'a self,
+        db: &'a bao::Db,
+    ) -> impl bao::Future<Output = bao::Result<Option<super::teacher::Teacher>>> + 'a {
+        bao::find_optional(db, self.teacher_id.as_ref())
     }
     /// Loads the [`super::teacher::Teacher`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
     #[inline]
-    pub async fn get_teacher_for_each(
-        db: &bao::Db,
-        items: &[Self],
-    ) -> bao::Result<Vec<Option<super::teacher::Teacher>>> {
-        bao::find_related(db, items, |item| item.teacher_id).await
+    pub fn get_teacher_for_each<'a>(
+        db: &'a bao::Db,
+        items: &'a [Self],
+    ) -> impl bao::Future<
+        Output = bao::Result<Vec<Option<super::teacher::Teacher>>>,
+    > + 'a {
+        bao::find_related(db, items, |item| item.teacher_id)
     }
     /// Queries [`super::course::Course`] items through the index `coursesForTeacher`.
     /// Its partition key is `teacherId`: the items whose `teacherId` is `value`.
+    #[inline]
     pub fn query_courses_for_teacher(
         db: &bao::Db,
         value: impl Into<super::teacher::TeacherId>,
@@ -181,6 +185,7 @@ impl Course {
         bao::query_by_value(db, "coursesForTeacher", value.into())
     }
     /// Queries [`super::assignment::Assignment`] items through the index `assignmentsForCourse`.
+    #[inline]
     pub fn query_assignments<'a>(
         &self,
         db: &'a bao::Db,
@@ -188,6 +193,7 @@ impl Course {
         bao::query_related(db, "assignmentsForCourse", self)
     }
     /// Queries [`super::student_course::StudentCourse`] items through the index `studentsForCourse`.
+    #[inline]
     pub fn query_students<'a>(
         &self,
         db: &'a bao::Db,
@@ -201,6 +207,7 @@ impl Course {
     /// The [`super::student::Student`] items linked to this one through the mapping table
     /// [`super::student_course::StudentCourse`] (index `studentsForCourse`): each page is one query of links and one
     /// batch read of their targets.
+    #[inline]
     pub fn get_students<'a>(
         &self,
         db: &'a bao::Db,
@@ -214,6 +221,7 @@ impl Course {
     }
     /// Reads the item with this key and the relations chosen on the returned builder, in at
     /// most two rounds of requests; `None` when it does not exist.
+    #[inline]
     pub fn load<'a>(db: &'a bao::Db, key: &CourseId) -> CourseLoad<'a> {
         CourseLoad {
             root: bao::Load::new(db, key),
@@ -229,18 +237,18 @@ impl bao::Model for Course {
         name: "Course",
         prefix: "course",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("courseId"),
-            sort: bao::KeyPart::ModelPrefix,
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("courseId"),
+            bao::KeyPart::ModelPrefix,
+        ),
         indexes: &[
             bao::IndexSchema {
                 name: "coursesForTeacher",
                 gsi: Some(1),
-                key: bao::KeySchema {
-                    partition: bao::KeyPart::Field("teacherId"),
-                    sort: bao::KeyPart::Field("courseId"),
-                },
+                key: bao::KeySchema::new(
+                    bao::KeyPart::Field("teacherId"),
+                    bao::KeyPart::Field("courseId"),
+                ),
             },
         ],
         unique_constraints: &[],
@@ -265,6 +273,7 @@ impl bao::Model for Course {
     fn key(&self) -> CourseId {
         self.course_id
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(5);
         bao::put(&mut item, F_COURSE_ID, &self.course_id);
@@ -274,6 +283,7 @@ impl bao::Model for Course {
         bao::put(&mut item, F_UPDATED_AT, &self.updated_at);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             course_id: bao::get(item, "Course", F_COURSE_ID)?,

@@ -64,6 +64,7 @@ impl NewGrade {
 }
 impl bao::NewModel for NewGrade {
     type Model = Grade;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(5);
@@ -167,48 +168,55 @@ impl Grade {
     /// `createdAt`, for conditions and filters.
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
     /// Finds the item that owns this `assignmentId` (unique constraint `oneGradePerAssignment`).
-    pub async fn find_by_one_grade_per_assignment(
-        db: &bao::Db,
+    pub fn find_by_one_grade_per_assignment<'a>(
+        db: &'a bao::Db,
         value: impl Into<super::assignment::AssignmentId>,
-    ) -> bao::Result<Option<Self>> {
-        bao::find_by_unique(db, "oneGradePerAssignment", value.into()).await
+    ) -> impl bao::Future<Output = bao::Result<Option<Self>>> + 'a {
+        bao::find_by_unique(db, "oneGradePerAssignment", value.into())
     }
     /// Loads the [`super::assignment::Assignment`] this item's `assignmentId` points to (through the request scope).
     #[inline]
-    pub async fn get_assignment(
-        &self,
-        db: &bao::Db,
-    ) -> bao::Result<Option<super::assignment::Assignment>> {
-        bao::find(db, &self.assignment_id).await
+    pub fn get_assignment<'a>(
+        &'a self,
+        db: &'a bao::Db,
+    ) -> impl bao::Future<
+        Output = bao::Result<Option<super::assignment::Assignment>>,
+    > + 'a {
+        bao::find(db, &self.assignment_id)
     }
     /// Loads the [`super::assignment::Assignment`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
     #[inline]
-    pub async fn get_assignment_for_each(
-        db: &bao::Db,
-        items: &[Self],
-    ) -> bao::Result<Vec<Option<super::assignment::Assignment>>> {
-        bao::find_related(db, items, |item| Some(item.assignment_id)).await
+    pub fn get_assignment_for_each<'a>(
+        db: &'a bao::Db,
+        items: &'a [Self],
+    ) -> impl bao::Future<
+        Output = bao::Result<Vec<Option<super::assignment::Assignment>>>,
+    > + 'a {
+        bao::find_related(db, items, |item| Some(item.assignment_id))
     }
     /// Loads the [`super::student::Student`] this item's `studentId` points to (through the request scope).
     #[inline]
-    pub async fn get_student(
-        &self,
-        db: &bao::Db,
-    ) -> bao::Result<Option<super::student::Student>> {
-        bao::find(db, &self.student_id).await
+    pub fn get_student<'a>(
+        &'a self,
+        db: &'a bao::Db,
+    ) -> impl bao::Future<Output = bao::Result<Option<super::student::Student>>> + 'a {
+        bao::find(db, &self.student_id)
     }
     /// Loads the [`super::student::Student`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
     #[inline]
-    pub async fn get_student_for_each(
-        db: &bao::Db,
-        items: &[Self],
-    ) -> bao::Result<Vec<Option<super::student::Student>>> {
-        bao::find_related(db, items, |item| Some(item.student_id)).await
+    pub fn get_student_for_each<'a>(
+        db: &'a bao::Db,
+        items: &'a [Self],
+    ) -> impl bao::Future<
+        Output = bao::Result<Vec<Option<super::student::Student>>>,
+    > + 'a {
+        bao::find_related(db, items, |item| Some(item.student_id))
     }
     /// Queries [`super::grade::Grade`] items through the index `gradesForAssignment`.
     /// Its partition key is `assignmentId`: the items whose `assignmentId` is `value`.
+    #[inline]
     pub fn query_grades_for_assignment(
         db: &bao::Db,
         value: impl Into<super::assignment::AssignmentId>,
@@ -217,6 +225,7 @@ impl Grade {
     }
     /// Queries [`super::grade::Grade`] items through the index `gradesForStudent`.
     /// Its partition key is `studentId`: the items whose `studentId` is `value`.
+    #[inline]
     pub fn query_grades_for_student(
         db: &bao::Db,
         value: impl Into<super::student::StudentId>,
@@ -225,6 +234,7 @@ impl Grade {
     }
     /// Reads the item with this key and the relations chosen on the returned builder, in at
     /// most two rounds of requests; `None` when it does not exist.
+    #[inline]
     pub fn load<'a>(db: &'a bao::Db, key: &GradeId) -> GradeLoad<'a> {
         GradeLoad {
             root: bao::Load::new(db, key),
@@ -239,34 +249,30 @@ impl bao::Model for Grade {
         name: "Grade",
         prefix: "grade",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("gradeId"),
-            sort: bao::KeyPart::ModelPrefix,
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("gradeId"),
+            bao::KeyPart::ModelPrefix,
+        ),
         indexes: &[
             bao::IndexSchema {
                 name: "gradesForAssignment",
                 gsi: Some(1),
-                key: bao::KeySchema {
-                    partition: bao::KeyPart::Field("assignmentId"),
-                    sort: bao::KeyPart::Field("gradeId"),
-                },
+                key: bao::KeySchema::new(
+                    bao::KeyPart::Field("assignmentId"),
+                    bao::KeyPart::Field("gradeId"),
+                ),
             },
             bao::IndexSchema {
                 name: "gradesForStudent",
                 gsi: Some(2),
-                key: bao::KeySchema {
-                    partition: bao::KeyPart::Field("studentId"),
-                    sort: bao::KeyPart::Field("gradeId"),
-                },
+                key: bao::KeySchema::new(
+                    bao::KeyPart::Field("studentId"),
+                    bao::KeyPart::Field("gradeId"),
+                ),
             },
         ],
         unique_constraints: &[
-            bao::UniqueConstraintSchema {
-                name: "oneGradePerAssignment",
-                id: 1,
-                field: "assignmentId",
-            },
+            bao::UniqueConstraintSchema::new("oneGradePerAssignment", 1, "assignmentId"),
         ],
         iteration_buckets: None,
         search: None,
@@ -276,6 +282,7 @@ impl bao::Model for Grade {
     fn key(&self) -> GradeId {
         self.grade_id
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(5);
         bao::put(&mut item, F_GRADE_ID, &self.grade_id);
@@ -285,6 +292,7 @@ impl bao::Model for Grade {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             grade_id: bao::get(item, "Grade", F_GRADE_ID)?,

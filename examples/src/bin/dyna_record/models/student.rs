@@ -67,6 +67,7 @@ impl NewStudent {
 }
 impl bao::NewModel for NewStudent {
     type Model = Student;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(6);
@@ -161,13 +162,14 @@ impl Student {
     /// `updatedAt`, for conditions and filters.
     pub const UPDATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_UPDATED_AT);
     /// Finds the item that owns this `username` (unique constraint `uniqueUsername`).
-    pub async fn find_by_username(
-        db: &bao::Db,
+    pub fn find_by_username<'a>(
+        db: &'a bao::Db,
         value: impl Into<String>,
-    ) -> bao::Result<Option<Self>> {
-        bao::find_by_unique(db, "uniqueUsername", value.into()).await
+    ) -> impl bao::Future<Output = bao::Result<Option<Self>>> + 'a {
+        bao::find_by_unique(db, "uniqueUsername", value.into())
     }
     /// Queries [`super::grade::Grade`] items through the index `gradesForStudent`.
+    #[inline]
     pub fn query_grades<'a>(
         &self,
         db: &'a bao::Db,
@@ -175,6 +177,7 @@ impl Student {
         bao::query_related(db, "gradesForStudent", self)
     }
     /// Queries [`super::student_course::StudentCourse`] items through the index `coursesForStudent`.
+    #[inline]
     pub fn query_courses<'a>(
         &self,
         db: &'a bao::Db,
@@ -184,6 +187,7 @@ impl Student {
     /// The [`super::course::Course`] items linked to this one through the mapping table
     /// [`super::student_course::StudentCourse`] (index `coursesForStudent`): each page is one query of links and one
     /// batch read of their targets.
+    #[inline]
     pub fn get_courses<'a>(
         &self,
         db: &'a bao::Db,
@@ -197,6 +201,7 @@ impl Student {
     }
     /// Reads the item with this key and the relations chosen on the returned builder, in at
     /// most two rounds of requests; `None` when it does not exist.
+    #[inline]
     pub fn load<'a>(db: &'a bao::Db, key: &StudentId) -> StudentLoad<'a> {
         StudentLoad {
             root: bao::Load::new(db, key),
@@ -211,17 +216,13 @@ impl bao::Model for Student {
         name: "Student",
         prefix: "student",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("studentId"),
-            sort: bao::KeyPart::ModelPrefix,
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("studentId"),
+            bao::KeyPart::ModelPrefix,
+        ),
         indexes: &[],
         unique_constraints: &[
-            bao::UniqueConstraintSchema {
-                name: "uniqueUsername",
-                id: 1,
-                field: "username",
-            },
+            bao::UniqueConstraintSchema::new("uniqueUsername", 1, "username"),
         ],
         iteration_buckets: None,
         search: None,
@@ -244,6 +245,7 @@ impl bao::Model for Student {
     fn key(&self) -> StudentId {
         self.student_id
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(6);
         bao::put(&mut item, F_STUDENT_ID, &self.student_id);
@@ -254,6 +256,7 @@ impl bao::Model for Student {
         bao::put(&mut item, F_UPDATED_AT, &self.updated_at);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             student_id: bao::get(item, "Student", F_STUDENT_ID)?,

@@ -30,6 +30,7 @@ pub struct StudentCourseKey {
 }
 impl bao::ModelKey for StudentCourseKey {
     type Model = StudentCourse;
+    #[inline]
     fn key_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(2);
         bao::put(&mut item, F_STUDENT_ID, &self.student_id);
@@ -38,14 +39,17 @@ impl bao::ModelKey for StudentCourseKey {
     }
 }
 impl bao::KeyValue for StudentCourseKey {
+    #[inline]
     fn key_string(&self, _kind: bao::FieldKind) -> String {
         bao::composite_key_string(self)
     }
 }
 impl bao::FieldValue for StudentCourseKey {
+    #[inline]
     fn to_attr(&self, _kind: bao::FieldKind) -> Option<bao::AttributeValue> {
         bao::composite_key_attr(self)
     }
+    #[inline]
     fn from_attr(
         attr: &bao::AttributeValue,
         _kind: bao::FieldKind,
@@ -76,6 +80,7 @@ impl NewStudentCourse {
 }
 impl bao::NewModel for NewStudentCourse {
     type Model = StudentCourse;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(3);
@@ -141,40 +146,45 @@ impl StudentCourse {
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
     /// Loads the [`super::student::Student`] this item's `studentId` points to (through the request scope).
     #[inline]
-    pub async fn get_student(
-        &self,
-        db: &bao::Db,
-    ) -> bao::Result<Option<super::student::Student>> {
-        bao::find(db, &self.student_id).await
+    pub fn get_student<'a>(
+        &'a self,
+        db: &'a bao::Db,
+    ) -> impl bao::Future<Output = bao::Result<Option<super::student::Student>>> + 'a {
+        bao::find(db, &self.student_id)
     }
     /// Loads the [`super::student::Student`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
     #[inline]
-    pub async fn get_student_for_each(
-        db: &bao::Db,
-        items: &[Self],
-    ) -> bao::Result<Vec<Option<super::student::Student>>> {
-        bao::find_related(db, items, |item| Some(item.student_id)).await
+    pub fn get_student_for_each<'a>(
+        db: &'a bao::Db,
+        items: &'a [Self],
+    ) -> impl bao::Future<
+        Output = bao::Result<Vec<Option<super::student::Student>>>,
+    > + 'a {
+        bao::find_related(db, items, |item| Some(item.student_id))
     }
     /// Loads the [`super::course::Course`] this item's `courseId` points to (through the request scope).
     #[inline]
-    pub async fn get_course(
-        &self,
-        db: &bao::Db,
-    ) -> bao::Result<Option<super::course::Course>> {
-        bao::find(db, &self.course_id).await
+    pub fn get_course<'a>(
+        &'a self,
+        db: &'a bao::Db,
+    ) -> impl bao::Future<Output = bao::Result<Option<super::course::Course>>> + 'a {
+        bao::find(db, &self.course_id)
     }
     /// Loads the [`super::course::Course`] of each of `items` (one entry per item, in order), with
     /// each distinct key read once: ceil(distinct / 100) BatchGetItem calls.
     #[inline]
-    pub async fn get_course_for_each(
-        db: &bao::Db,
-        items: &[Self],
-    ) -> bao::Result<Vec<Option<super::course::Course>>> {
-        bao::find_related(db, items, |item| Some(item.course_id)).await
+    pub fn get_course_for_each<'a>(
+        db: &'a bao::Db,
+        items: &'a [Self],
+    ) -> impl bao::Future<
+        Output = bao::Result<Vec<Option<super::course::Course>>>,
+    > + 'a {
+        bao::find_related(db, items, |item| Some(item.course_id))
     }
     /// Queries [`super::student_course::StudentCourse`] items through the index `coursesForStudent`.
     /// Its partition key is `studentId`: the items whose `studentId` is `value`.
+    #[inline]
     pub fn query_courses_for_student(
         db: &bao::Db,
         value: impl Into<super::student::StudentId>,
@@ -183,6 +193,7 @@ impl StudentCourse {
     }
     /// Queries [`super::student_course::StudentCourse`] items through the index `studentsForCourse`.
     /// Its partition key is `courseId`: the items whose `courseId` is `value`.
+    #[inline]
     pub fn query_students_for_course(
         db: &bao::Db,
         value: impl Into<super::course::CourseId>,
@@ -195,6 +206,7 @@ impl StudentCourse {
     }
     /// Queries one partition of the primary key, in sort-key order.
     /// Its partition key is `studentId`: the items whose `studentId` is `value`.
+    #[inline]
     pub fn query_by_primary_key(
         db: &bao::Db,
         value: impl Into<super::student::StudentId>,
@@ -203,6 +215,7 @@ impl StudentCourse {
     }
     /// Reads the item with this key and the relations chosen on the returned builder, in at
     /// most two rounds of requests; `None` when it does not exist.
+    #[inline]
     pub fn load<'a>(db: &'a bao::Db, key: &StudentCourseKey) -> StudentCourseLoad<'a> {
         StudentCourseLoad {
             root: bao::Load::new(db, key),
@@ -212,6 +225,7 @@ impl StudentCourse {
     }
     /// Links `studentId` and `courseId`: creates the mapping item (one write); linking a
     /// linked pair again fails with [`Error::AlreadyExists`](::bao_runtime::Error::AlreadyExists).
+    #[inline]
     pub async fn link(
         db: &bao::Db,
         student_id: super::student::StudentId,
@@ -220,6 +234,7 @@ impl StudentCourse {
         bao::create(db, NewStudentCourse::new(student_id, course_id)).await
     }
     /// Removes the link between `studentId` and `courseId` and returns it as it was.
+    #[inline]
     pub async fn unlink(
         db: &bao::Db,
         student_id: super::student::StudentId,
@@ -238,26 +253,26 @@ impl bao::Model for StudentCourse {
         name: "StudentCourse",
         prefix: "sc",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("studentId"),
-            sort: bao::KeyPart::Field("courseId"),
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("studentId"),
+            bao::KeyPart::Field("courseId"),
+        ),
         indexes: &[
             bao::IndexSchema {
                 name: "coursesForStudent",
                 gsi: None,
-                key: bao::KeySchema {
-                    partition: bao::KeyPart::Field("studentId"),
-                    sort: bao::KeyPart::Field("courseId"),
-                },
+                key: bao::KeySchema::new(
+                    bao::KeyPart::Field("studentId"),
+                    bao::KeyPart::Field("courseId"),
+                ),
             },
             bao::IndexSchema {
                 name: "studentsForCourse",
                 gsi: Some(1),
-                key: bao::KeySchema {
-                    partition: bao::KeyPart::Field("courseId"),
-                    sort: bao::KeyPart::Field("studentId"),
-                },
+                key: bao::KeySchema::new(
+                    bao::KeyPart::Field("courseId"),
+                    bao::KeyPart::Field("studentId"),
+                ),
             },
         ],
         unique_constraints: &[],
@@ -272,6 +287,7 @@ impl bao::Model for StudentCourse {
             course_id: self.course_id,
         }
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(3);
         bao::put(&mut item, F_STUDENT_ID, &self.student_id);
@@ -279,6 +295,7 @@ impl bao::Model for StudentCourse {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             student_id: bao::get(item, "StudentCourse", F_STUDENT_ID)?,

@@ -50,6 +50,7 @@ impl NewTeacher {
 }
 impl bao::NewModel for NewTeacher {
     type Model = Teacher;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(4);
@@ -114,6 +115,7 @@ impl Teacher {
     /// `updatedAt`, for conditions and filters.
     pub const UPDATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_UPDATED_AT);
     /// Queries [`super::course::Course`] items through the index `coursesForTeacher`.
+    #[inline]
     pub fn query_courses<'a>(
         &self,
         db: &'a bao::Db,
@@ -122,6 +124,7 @@ impl Teacher {
     }
     /// Reads the item with this key and the relations chosen on the returned builder, in at
     /// most two rounds of requests; `None` when it does not exist.
+    #[inline]
     pub fn load<'a>(db: &'a bao::Db, key: &TeacherId) -> TeacherLoad<'a> {
         TeacherLoad {
             root: bao::Load::new(db, key),
@@ -135,10 +138,10 @@ impl bao::Model for Teacher {
         name: "Teacher",
         prefix: "teacher",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("teacherId"),
-            sort: bao::KeyPart::ModelPrefix,
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("teacherId"),
+            bao::KeyPart::ModelPrefix,
+        ),
         indexes: &[],
         unique_constraints: &[],
         iteration_buckets: None,
@@ -156,6 +159,7 @@ impl bao::Model for Teacher {
     fn key(&self) -> TeacherId {
         self.teacher_id
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(4);
         bao::put(&mut item, F_TEACHER_ID, &self.teacher_id);
@@ -164,6 +168,7 @@ impl bao::Model for Teacher {
         bao::put(&mut item, F_UPDATED_AT, &self.updated_at);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             teacher_id: bao::get(item, "Teacher", F_TEACHER_ID)?,

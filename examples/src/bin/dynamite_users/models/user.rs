@@ -98,6 +98,7 @@ impl NewUser {
 }
 impl bao::NewModel for NewUser {
     type Model = User;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(7);
@@ -197,14 +198,15 @@ impl User {
     /// `updated_at`, for conditions and filters.
     pub const UPDATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_UPDATED_AT);
     /// Finds the item that owns this `email` (unique constraint `uniqueEmail`).
-    pub async fn find_by_email(
-        db: &bao::Db,
+    pub fn find_by_email<'a>(
+        db: &'a bao::Db,
         value: impl Into<String>,
-    ) -> bao::Result<Option<Self>> {
-        bao::find_by_unique(db, "uniqueEmail", value.into()).await
+    ) -> impl bao::Future<Output = bao::Result<Option<Self>>> + 'a {
+        bao::find_by_unique(db, "uniqueEmail", value.into())
     }
     /// Queries [`super::user::User`] items through the index `byRole`.
     /// Its partition key is `role`: the items whose `role` is `value`.
+    #[inline]
     pub fn query_by_role(
         db: &bao::Db,
         value: impl Into<UserRole>,
@@ -212,10 +214,12 @@ impl User {
         bao::query_by_value(db, "byRole", value.into())
     }
     /// Every item, a page at a time, over all iteration buckets.
+    #[inline]
     pub fn iterate_all(db: &bao::Db) -> bao::Iteration<'_, Self> {
         bao::Iteration::all(db)
     }
     /// The items of one iteration bucket, a page at a time.
+    #[inline]
     pub fn iterate_bucket(db: &bao::Db, bucket: u32) -> bao::Iteration<'_, Self> {
         bao::Iteration::bucket(db, bucket)
     }
@@ -226,26 +230,22 @@ impl bao::Model for User {
         name: "User",
         prefix: "u",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("id"),
-            sort: bao::KeyPart::ModelPrefix,
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("id"),
+            bao::KeyPart::ModelPrefix,
+        ),
         indexes: &[
             bao::IndexSchema {
                 name: "byRole",
                 gsi: Some(1),
-                key: bao::KeySchema {
-                    partition: bao::KeyPart::Field("role"),
-                    sort: bao::KeyPart::Field("created_at"),
-                },
+                key: bao::KeySchema::new(
+                    bao::KeyPart::Field("role"),
+                    bao::KeyPart::Field("created_at"),
+                ),
             },
         ],
         unique_constraints: &[
-            bao::UniqueConstraintSchema {
-                name: "uniqueEmail",
-                id: 1,
-                field: "email",
-            },
+            bao::UniqueConstraintSchema::new("uniqueEmail", 1, "email"),
         ],
         iteration_buckets: Some(10),
         search: None,
@@ -255,6 +255,7 @@ impl bao::Model for User {
     fn key(&self) -> UserId {
         self.id
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(7);
         bao::put(&mut item, F_ID, &self.id);
@@ -266,6 +267,7 @@ impl bao::Model for User {
         bao::put(&mut item, F_UPDATED_AT, &self.updated_at);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             id: bao::get(item, "User", F_ID)?,

@@ -53,6 +53,7 @@ impl NewUser {
 }
 impl bao::NewModel for NewUser {
     type Model = User;
+    #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
         let mut item = bao::Item::with_capacity(4);
@@ -122,11 +123,11 @@ impl User {
     /// `createdAt`, for conditions and filters.
     pub const CREATED_AT: bao::Attr<bao::Timestamp> = bao::Attr::of(F_CREATED_AT);
     /// Finds the item that owns this `email` (unique constraint `uniqueEmail`).
-    pub async fn find_by_email(
-        db: &bao::Db,
+    pub fn find_by_email<'a>(
+        db: &'a bao::Db,
         value: impl Into<String>,
-    ) -> bao::Result<Option<Self>> {
-        bao::find_by_unique(db, "uniqueEmail", value.into()).await
+    ) -> impl bao::Future<Output = bao::Result<Option<Self>>> + 'a {
+        bao::find_by_unique(db, "uniqueEmail", value.into())
     }
 }
 impl bao::Model for User {
@@ -135,17 +136,13 @@ impl bao::Model for User {
         name: "User",
         prefix: "u",
         fields: FIELDS,
-        primary_key: bao::KeySchema {
-            partition: bao::KeyPart::Field("userId"),
-            sort: bao::KeyPart::ModelPrefix,
-        },
+        primary_key: bao::KeySchema::new(
+            bao::KeyPart::Field("userId"),
+            bao::KeyPart::ModelPrefix,
+        ),
         indexes: &[],
         unique_constraints: &[
-            bao::UniqueConstraintSchema {
-                name: "uniqueEmail",
-                id: 1,
-                field: "email",
-            },
+            bao::UniqueConstraintSchema::new("uniqueEmail", 1, "email"),
         ],
         iteration_buckets: None,
         search: None,
@@ -155,6 +152,7 @@ impl bao::Model for User {
     fn key(&self) -> UserId {
         self.user_id
     }
+    #[inline]
     fn to_item(&self) -> bao::Item {
         let mut item = bao::Item::with_capacity(4);
         bao::put(&mut item, F_USER_ID, &self.user_id);
@@ -163,6 +161,7 @@ impl bao::Model for User {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
+    #[inline]
     fn from_item(item: &bao::Item) -> bao::Result<Self> {
         Ok(Self {
             user_id: bao::get(item, "User", F_USER_ID)?,
