@@ -63,31 +63,105 @@ impl Expr {
 
     /// The expression on one line.
     pub(crate) fn flat(&self) -> String {
+        let mut out = String::with_capacity(self.flat_len());
+        self.write_flat(&mut out);
+        out
+    }
+
+    /// Appends the expression on one line to `out`.
+    fn write_flat(&self, out: &mut String) {
         match self {
-            Expr::Atom(text) => text.clone(),
-            Expr::Call { head, args } => format!("{head}({})", join_flat(args)),
-            Expr::Attribute { head, items } => format!("#[{head}({})]", items.join(", ")),
-            Expr::Struct { head, fields, rest } => {
-                let mut parts: Vec<String> = fields
-                    .iter()
-                    .map(|(name, value)| field_flat(name, value))
-                    .collect();
-                parts.extend(rest.iter().map(|rest| format!("..{rest}")));
-                match parts.is_empty() {
-                    true => format!("{head} {{}}"),
-                    false => format!("{head} {{ {} }}", parts.join(", ")),
-                }
+            Expr::Atom(text) => out.push_str(text),
+            Expr::Call { head, args } => {
+                out.push_str(head);
+                out.push('(');
+                write_flat_list(args, out);
+                out.push(')');
             }
-            Expr::Slice(items) => format!("&[{}]", join_flat(items)),
+            Expr::Attribute { head, items } => {
+                out.push_str("#[");
+                out.push_str(head);
+                out.push('(');
+                out.push_str(&items.join(", "));
+                out.push_str(")]");
+            }
+            Expr::Struct { head, fields, rest } => {
+                out.push_str(head);
+                if fields.is_empty() && rest.is_none() {
+                    out.push_str(" {}");
+                    return;
+                }
+                out.push_str(" { ");
+                for (index, (name, value)) in fields.iter().enumerate() {
+                    if index > 0 {
+                        out.push_str(", ");
+                    }
+                    if !is_shorthand(name, value) {
+                        out.push_str(name);
+                        out.push_str(": ");
+                        value.write_flat(out);
+                    } else {
+                        out.push_str(name);
+                    }
+                }
+                if let Some(rest) = rest {
+                    if !fields.is_empty() {
+                        out.push_str(", ");
+                    }
+                    out.push_str("..");
+                    out.push_str(rest);
+                }
+                out.push_str(" }");
+            }
+            Expr::Slice(items) => {
+                out.push_str("&[");
+                write_flat_list(items, out);
+                out.push(']');
+            }
+        }
+    }
+
+    /// The width of [`Expr::flat`], without building it: layout asks at every depth.
+    fn flat_len(&self) -> usize {
+        let list = |items: &[Expr]| {
+            let separators = 2 * items.len().saturating_sub(1);
+            items.iter().map(Expr::flat_len).sum::<usize>() + separators
+        };
+        match self {
+            Expr::Atom(text) => text.len(),
+            Expr::Call { head, args } => head.len() + 2 + list(args),
+            Expr::Attribute { head, items } => {
+                let separators = 2 * items.len().saturating_sub(1);
+                head.len() + 5 + items.iter().map(String::len).sum::<usize>() + separators
+            }
+            Expr::Struct { head, fields, rest } => {
+                let parts = fields.len() + usize::from(rest.is_some());
+                if parts == 0 {
+                    return head.len() + 3;
+                }
+                let fields: usize = fields
+                    .iter()
+                    .map(|(name, value)| match is_shorthand(name, value) {
+                        true => name.len(),
+                        false => name.len() + 2 + value.flat_len(),
+                    })
+                    .sum();
+                let rest = rest.as_ref().map_or(0, |rest| rest.len() + 2);
+                head.len() + 5 + fields + rest + 2 * (parts - 1)
+            }
+            Expr::Slice(items) => 3 + list(items),
         }
     }
 
     /// The expression laid out at `indent`, starting after `before` columns of text on its
     /// first line and followed by `after` on its last.
     pub(crate) fn layout(&self, indent: usize, before: usize, after: &str) -> String {
-        let flat = self.flat();
-        if (self.narrow() && before + flat.len() + after.len() <= WIDTH) || !self.breakable() {
-            return flat + after;
+        let fits = || before + self.flat_len() + after.len() <= WIDTH;
+        if !self.breakable() || (self.narrow() && fits()) {
+            let mut flat = String::with_capacity(self.flat_len() + after.len());
+            self.write_flat(&mut flat);
+            flat.push_str(after);
+            return flat;
         }
         let inner = indent + INDENT;
         let pad = " ".repeat(inner);
@@ -126,7 +200,7 @@ impl Expr {
                 for (index, (name, value)) in fields.iter().enumerate() {
                     let start = inner + name.len() + 2;
                     let last = index + 1 == fields.len() && rest.is_none();
-                    let value = match value.flat() == *name {
+                    let value = match is_shorthand(name, value) {
                         true => name.clone() + ",",
                         false => format!("{name}: {}", separated(value, inner, start, last)),
                     };
@@ -157,7 +231,7 @@ impl Expr {
             Expr::Call { args, .. } => args.iter().all(Expr::narrow),
             Expr::Slice(items) => items.iter().all(Expr::narrow),
             Expr::Struct { fields, .. } => {
-                self.flat().len() - 1 <= STRUCT_WIDTH
+                self.flat_len() - 1 <= STRUCT_WIDTH
                     && fields.iter().all(|(_, value)| value.narrow())
             }
         }
@@ -183,17 +257,19 @@ fn separated(expr: &Expr, indent: usize, before: usize, last: bool) -> String {
     }
 }
 
-fn join_flat(items: &[Expr]) -> String {
-    items.iter().map(Expr::flat).collect::<Vec<_>>().join(", ")
+fn write_flat_list(items: &[Expr], out: &mut String) {
+    for (index, item) in items.iter().enumerate() {
+        if index > 0 {
+            out.push_str(", ");
+        }
+        item.write_flat(out);
+    }
 }
 
-/// `name: value`, or the shorthand `name` when the value is a variable of the same name.
-fn field_flat(name: &str, value: &Expr) -> String {
-    let value = value.flat();
-    match value == name {
-        true => value,
-        false => format!("{name}: {value}"),
-    }
+/// Whether a field is written `name` rather than `name: value`: its value is a variable of the
+/// same name.
+fn is_shorthand(name: &str, value: &Expr) -> bool {
+    matches!(value, Expr::Atom(text) if text == name)
 }
 
 /// A function signature at `indent`, through its opening brace: one line when it fits,
@@ -212,13 +288,13 @@ pub(crate) fn signature(indent: usize, head: &str, params: Vec<String>, output: 
     };
     match generic_arguments(output) {
         // The parameters are broken and the return type still does not fit: prettyplease
-        // breaks its generic arguments next.
-        Some((ty, args)) if column > WIDTH => {
+        // breaks its generic arguments next (those of the trait of an `impl Trait<..> + 'a`).
+        Some((ty, args, bounds)) if column > WIDTH => {
             let pad = " ".repeat(indent + INDENT);
             let args: String = args.iter().map(|arg| format!("{pad}{arg},\n")).collect();
             let close = " ".repeat(indent);
             let params = laid_out.strip_suffix(after.as_str()).unwrap_or(&laid_out);
-            format!("{params} -> {ty}<\n{args}{close}> {{")
+            format!("{params} -> {ty}<\n{args}{close}>{bounds} {{")
         }
         _ => laid_out,
     }
@@ -230,7 +306,7 @@ pub(crate) fn signature(indent: usize, head: &str, params: Vec<String>, output: 
 pub(crate) fn generic_type(indent: usize, before: &str, ty: &str, after: &str) -> String {
     let fits = indent + before.len() + ty.len() + after.len() <= WIDTH;
     match generic_arguments(ty) {
-        Some((path, args)) if !fits => {
+        Some((path, args, "")) if !fits => {
             let inner = indent + INDENT;
             let pad = " ".repeat(inner);
             let last = args.len() - 1;
@@ -249,26 +325,29 @@ pub(crate) fn generic_type(indent: usize, before: &str, ty: &str, after: &str) -
     }
 }
 
-/// A generic type split into its path and its top-level arguments: `Query<'a, A, B<C, D>>` is
-/// `Query` and `'a`, `A`, `B<C, D>`.
-fn generic_arguments(ty: &str) -> Option<(&str, Vec<&str>)> {
+/// A generic type split into its path, its top-level arguments and the bounds after them:
+/// `Query<'a, A, B<C, D>>` is `Query`, then `'a`, `A`, `B<C, D>`, then nothing;
+/// `impl Future<Output = T> + 'a` is `impl Future`, then `Output = T`, then ` + 'a`.
+fn generic_arguments(ty: &str) -> Option<(&str, Vec<&str>, &str)> {
     let (path, rest) = ty.split_once('<')?;
-    let inner = rest.strip_suffix('>')?;
     let mut args = Vec::new();
     let (mut depth, mut start) = (0_i32, 0);
-    for (index, char) in inner.char_indices() {
+    for (index, char) in rest.char_indices() {
         match char {
             '<' => depth += 1,
+            '>' if depth == 0 => {
+                args.push(rest[start..index].trim());
+                return Some((path, args, &rest[index + 1..]));
+            }
             '>' => depth -= 1,
             ',' if depth == 0 => {
-                args.push(inner[start..index].trim());
+                args.push(rest[start..index].trim());
                 start = index + 1;
             }
             _ => {}
         }
     }
-    args.push(inner[start..].trim());
-    Some((path, args))
+    None
 }
 
 /// `#[name(items)]` at `indent`.
@@ -454,6 +533,50 @@ mod tests {
              bao::MappingQuery<\n        'a,\n        super::tagged_post::TaggedPost,\n        \
              super::post::PostId,\n        super::post::Post,\n    > {"
         );
+    }
+
+    #[test]
+    fn a_long_returned_future_breaks_the_arguments_of_its_trait() {
+        let params = vec!["db: &'a bao::Db".to_owned(), "items: &'a [Self]".to_owned()];
+        let output = "impl bao::Future<Output = bao::Result<Vec<Option<super::model0499::Model0499>>>> \
+                      + 'a";
+        assert_eq!(
+            signature(4, "pub fn get_owner_for_each<'a>", params, output),
+            "pub fn get_owner_for_each<'a>(\n        db: &'a bao::Db,\n        items: &'a [Self],\n    ) \
+             -> impl bao::Future<\n        Output = bao::Result<Vec<Option<super::model0499::Model0499>>>,\n    \
+             > + 'a {"
+        );
+    }
+
+    #[test]
+    fn the_flat_width_is_the_width_of_the_flat_text() {
+        let nested = Expr::call(
+            "Some",
+            [Expr::Struct {
+                head: "&bao::SearchSchema".into(),
+                fields: vec![
+                    (
+                        "fields".into(),
+                        Expr::Slice(vec![Expr::atom("\"a\""), Expr::atom("b")]),
+                    ),
+                    ("dedupe".into(), Expr::atom("dedupe")),
+                ],
+                rest: Some("bao::SearchSchema::DEFAULT".into()),
+            }],
+        );
+        let exprs = [
+            nested,
+            Expr::structure("Empty", vec![]),
+            Expr::Attribute {
+                head: "derive".into(),
+                items: vec!["Debug".into(), "Clone".into()],
+            },
+            Expr::call("f", []),
+            Expr::Slice(vec![]),
+        ];
+        for expr in exprs {
+            assert_eq!(expr.flat_len(), expr.flat().len(), "{}", expr.flat());
+        }
     }
 
     #[test]
