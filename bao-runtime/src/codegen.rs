@@ -50,8 +50,8 @@ pub fn schema_of<M: Model>() -> &'static ModelSchema {
 /// `key_newtype!(UserId(bao::Ulid), User, F_USER_ID)` implements `Display` and `FromStr` (as
 /// the value's), `From<Value>`, `Debug` and [`KeyNewtype`]. A trailing `ulid` adds
 /// `generate(db)` and prints the id in `Debug` as its text (not the ULID's 128-bit number); a
-/// trailing `string` adds `From<&str>`. Each method is `#[inline]`, as generated methods are:
-/// compiled where it is called.
+/// trailing `string` adds `From<&str>`. Each method is `#[inline]`, like the generated methods
+/// that read or build items: compiled in the crate that calls it, and only if it does.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __key_newtype {

@@ -96,12 +96,10 @@ impl Expr {
                     if index > 0 {
                         out.push_str(", ");
                     }
+                    out.push_str(name);
                     if !is_shorthand(name, value) {
-                        out.push_str(name);
                         out.push_str(": ");
                         value.write_flat(out);
-                    } else {
-                        out.push_str(name);
                     }
                 }
                 if let Some(rest) = rest {
