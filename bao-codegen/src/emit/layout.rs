@@ -360,8 +360,22 @@ pub(crate) fn attribute(indent: usize, name: &str, items: Vec<String>) -> String
 /// A call statement or item at `indent` whose text before the parenthesis is `head` and after
 /// the closing parenthesis `after` (`;`, `?,`).
 pub(crate) fn call(indent: usize, head: &str, args: Vec<String>, after: &str) -> String {
-    let args = args.into_iter().map(Expr::Atom);
-    Expr::call(head, args).layout(indent, indent, after)
+    let expr = Expr::call(head, args.into_iter().map(Expr::Atom));
+    let fits = indent + expr.flat_len() + after.len() <= WIDTH;
+    match (head.strip_prefix("self.").and(head.rsplit_once('.')), expr) {
+        // A method called on a field (`self.0.nest(..)`) that does not fit: prettyplease breaks
+        // before the method first, then lays out the call on its own line.
+        (Some((receiver, method)), Expr::Call { args, .. }) if !fits => {
+            let inner = indent + INDENT;
+            let method_call = Expr::call(format!(".{method}"), args);
+            let pad = " ".repeat(inner);
+            format!(
+                "{receiver}\n{pad}{}",
+                method_call.layout(inner, inner, after)
+            )
+        }
+        (_, expr) => expr.layout(indent, indent, after),
+    }
 }
 
 /// A macro call in item position, `head(args)` then `after`, laid out as prettyplease lays out
@@ -543,6 +557,37 @@ mod tests {
             "pub fn get_owner_for_each<'a>(\n        db: &'a bao::Db,\n        items: &'a [Self],\n    ) \
              -> impl bao::Future<\n        Output = bao::Result<Vec<Option<super::model0499::Model0499>>>,\n    \
              > + 'a {"
+        );
+    }
+
+    #[test]
+    fn a_method_on_a_field_breaks_before_the_method_first() {
+        let args = vec![
+            "F_CONTRACT_ID".to_owned(),
+            "patch(super::amount::AmountPatch::new())".to_owned(),
+        ];
+        assert_eq!(
+            call(8, "self.0.nest", args, ";"),
+            "self.0.nest(F_CONTRACT_ID, patch(super::amount::AmountPatch::new()));"
+        );
+        let long = vec![
+            "F_CONTRACT_SCHEDULE_4_ID".to_owned(),
+            "patch(super::amount3::Amount3Patch::new())".to_owned(),
+        ];
+        assert_eq!(
+            call(8, "self.0.nest", long, ";"),
+            "self.0\n            .nest(F_CONTRACT_SCHEDULE_4_ID, patch(super::amount3::Amount3Patch::new()));"
+        );
+        // Still too wide on its own line: the arguments break too.
+        let longer = vec![
+            "F_CONTRACT_SCHEDULE_FOR_THE_QUARTERLY_BILLING_CYCLE_OF_THE_ACCOUNT_ID".to_owned(),
+            "patch(AmountPatch::new())".to_owned(),
+        ];
+        assert_eq!(
+            call(8, "self.changes.patch", longer, ";"),
+            "self.changes\n            .patch(\n                \
+             F_CONTRACT_SCHEDULE_FOR_THE_QUARTERLY_BILLING_CYCLE_OF_THE_ACCOUNT_ID,\n                \
+             patch(AmountPatch::new()),\n            );"
         );
     }
 
