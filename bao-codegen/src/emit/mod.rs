@@ -63,19 +63,20 @@ pub enum EmitError {
 ///
 /// `bao watch` hands the same cache to every run: a model whose view would be built from the
 /// same inputs (its own IR and that of the models its view reads, see `view_inputs`) keeps
-/// its view and its module, so a save that edits one model builds one view and renders one
-/// module. The output is the same bytes either way. Only the built-in templates are cached; a
-/// run with `--templates` or `--format` renders everything.
+/// its module and its `mod.rs` entry, so a save that edits one model builds one view and
+/// renders one module. The output is the same bytes either way. Only the built-in templates in
+/// the one-file-per-model layout are cached; a run with `--templates` or `--format` renders
+/// everything.
 #[derive(Debug, Default)]
 pub struct RenderCache {
     modules: Mutex<HashMap<String, CachedModule>>,
 }
 
-/// A model's module, with the view it was rendered from and what that view was built from.
+/// A model's module, with its `mod.rs` entry and what its view was built from.
 #[derive(Debug)]
 struct CachedModule {
     inputs: Vec<ir::Model>,
-    view: view::ModelView,
+    entry: view::IndexEntry,
     code: String,
 }
 
@@ -94,9 +95,9 @@ impl RenderCache {
         self.modules.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The view and module of `model` from last time, taken out of the cache, if they were
-    /// built from the same inputs.
-    fn take(&self, schema: &Schema, model: &ir::Model) -> Option<(view::ModelView, String)> {
+    /// The module of `model` from last time, taken out of the cache, if its view was built
+    /// from the same inputs.
+    fn take(&self, schema: &Schema, model: &ir::Model) -> Option<CachedModule> {
         let cached = self.lock().remove(&model.name)?;
         let inputs = view_inputs(schema, model);
         let same = cached.inputs.len() == inputs.len()
@@ -105,26 +106,37 @@ impl RenderCache {
                 .iter()
                 .zip(&inputs)
                 .all(|(old, new)| old == *new);
-        same.then_some((cached.view, cached.code))
+        same.then_some(cached)
     }
 
-    /// Keeps the modules of a successful run, and only those.
-    fn replace(&self, schema: &Schema, views: &[view::ModelView], codes: &[String]) {
+    /// Keeps the modules of a successful run, and only those. A reused module moves back in;
+    /// only a rendered one copies its inputs out of the schema.
+    fn replace(&self, schema: &Schema, modules: Vec<ModelModule>) {
         *self.lock() = schema
             .models
             .iter()
-            .zip(views.iter().zip(codes))
-            .map(|(model, (view, code))| {
-                let inputs = view_inputs(schema, model).into_iter().cloned().collect();
+            .zip(modules)
+            .map(|(model, module)| {
+                let inputs = module
+                    .inputs
+                    .unwrap_or_else(|| view_inputs(schema, model).into_iter().cloned().collect());
                 let cached = CachedModule {
                     inputs,
-                    view: view.clone(),
-                    code: code.clone(),
+                    entry: module.entry,
+                    code: module.code,
                 };
                 (model.name.clone(), cached)
             })
             .collect();
     }
+}
+
+/// One model's module in the one-file-per-model layout, rendered or taken from the cache.
+struct ModelModule {
+    entry: view::IndexEntry,
+    code: String,
+    /// What its view was built from, when it came from the cache.
+    inputs: Option<Vec<ir::Model>>,
 }
 
 /// The models whose IR a model's view is built from: the model; the models it refers to
@@ -203,19 +215,6 @@ pub(crate) fn render(
         format: options.format,
     };
     let header = header(schema_name);
-    // Custom templates or formatting change what a view renders to: no reuse then.
-    let cache = options
-        .cache
-        .filter(|_| options.templates_dir.is_none() && !options.format);
-    // Building a view is a third of emitting a module, so it runs on every core too, and a
-    // long-lived generator keeps the view and module of a model whose inputs are unchanged.
-    let built = on_every_core(&schema.models, |model| {
-        Ok(match cache.and_then(|cache| cache.take(schema, model)) {
-            Some((view, code)) => (view, Some(code)),
-            None => (view::model_view(schema, model), None),
-        })
-    })?;
-    let (models, cached): (Vec<view::ModelView>, Vec<Option<String>>) = built.into_iter().unzip();
     // Shapes are few and small: each is rendered on every run.
     let shapes: Vec<view::ShapeView> = schema
         .shapes
@@ -233,18 +232,30 @@ pub(crate) fn render(
             Ok((shape.module.clone(), shape.name.clone(), code))
         })
         .collect::<Result<Vec<_>, EmitError>>()?;
-    let declare = layout == Layout::Files;
-    let index = render_template(
-        &env,
-        "mod.rs.jinja",
-        minijinja::context! { models => Serde(&models), shapes => Serde(&shapes), declare },
-    )?;
+    let index = |entries: &[&view::IndexEntry]| {
+        let declare = layout == Layout::Files;
+        render_template(
+            &env,
+            "mod.rs.jinja",
+            minijinja::context! { models => Serde(entries), shapes => Serde(&shapes), declare },
+        )
+    };
     let mut rendered = match layout {
         Layout::Files => {
-            let reuse = Modules { cache, cached };
-            files(&env, finish, schema, reuse, &header, &models, &index)?
+            // Custom templates or formatting change what a view renders to: no reuse then.
+            let cache = options
+                .cache
+                .filter(|_| options.templates_dir.is_none() && !options.format);
+            files(&env, finish, schema, cache, &header, index)?
         }
-        Layout::Single => single_file(&env, finish, &header, &models, &index)?,
+        Layout::Single => {
+            // Building a view is a third of emitting a module, so it runs on every core too.
+            let models =
+                on_every_core(&schema.models, |model| Ok(view::model_view(schema, model)))?;
+            let entries: Vec<_> = models.iter().map(view::ModelView::index_entry).collect();
+            let index = index(&entries.iter().collect::<Vec<_>>())?;
+            single_file(&env, finish, &header, &models, &index)?
+        }
     };
     add_shapes(&mut rendered, layout, finish, &header, shape_modules)?;
     Ok(rendered)
@@ -280,12 +291,6 @@ fn add_shapes(
     Ok(())
 }
 
-/// The render cache of a run, and the modules it already holds (one entry per model).
-struct Modules<'a> {
-    cache: Option<&'a RenderCache>,
-    cached: Vec<Option<String>>,
-}
-
 /// What happens to a template's output after rendering.
 #[derive(Debug, Clone, Copy)]
 struct Finish {
@@ -308,32 +313,46 @@ impl Finish {
     }
 }
 
-/// `mod.rs` and one module per model, each rendered on its own (on every core) unless the
-/// cache holds it, under the `@generated` header.
+/// `mod.rs` and one module per model under the `@generated` header. A module is taken from
+/// the cache when its inputs are unchanged; otherwise its view is built and rendered, each
+/// model on its own, on every core.
 fn files(
     env: &Environment<'_>,
     finish: Finish,
     schema: &Schema,
-    reuse: Modules<'_>,
+    cache: Option<&RenderCache>,
     header: &str,
-    models: &[view::ModelView],
-    index: &str,
+    index: impl FnOnce(&[&view::IndexEntry]) -> Result<String, EmitError>,
 ) -> Result<BTreeMap<String, String>, EmitError> {
-    let jobs: Vec<_> = models.iter().zip(reuse.cached).collect();
-    let modules = on_every_core(&jobs, |(model, cached)| match cached {
-        Some(code) => Ok(code.clone()),
-        None => finish.apply("model.rs.jinja", render_model(env, model)?),
+    let modules = on_every_core(&schema.models, |model| {
+        if let Some(cached) = cache.and_then(|cache| cache.take(schema, model)) {
+            return Ok(ModelModule {
+                entry: cached.entry,
+                code: cached.code,
+                inputs: Some(cached.inputs),
+            });
+        }
+        let view = view::model_view(schema, model);
+        let code = finish.apply("model.rs.jinja", render_model(env, &view)?)?;
+        Ok(ModelModule {
+            entry: view.index_entry(),
+            code,
+            inputs: None,
+        })
     })?;
-    if let Some(cache) = reuse.cache {
-        cache.replace(schema, models, &modules);
-    }
-    let index = finish.apply("mod.rs.jinja", index.to_owned())?;
-    let mut files: BTreeMap<String, String> = models
+    let entries: Vec<_> = modules.iter().map(|module| &module.entry).collect();
+    let index = finish.apply("mod.rs.jinja", index(&entries)?)?;
+    let mut files: BTreeMap<String, String> = modules
         .iter()
-        .zip(modules)
-        .map(|(model, code)| (format!("{}.rs", model.module), format!("{header}{code}")))
+        .map(|module| {
+            let name = format!("{}.rs", module.entry.module);
+            (name, format!("{header}{}", module.code))
+        })
         .collect();
     files.insert("mod.rs".to_owned(), format!("{header}{index}"));
+    if let Some(cache) = cache {
+        cache.replace(schema, modules);
+    }
     Ok(files)
 }
 

@@ -67,6 +67,35 @@ pub(crate) struct ModelView {
     pub(crate) soft_delete: Option<(String, String)>,
 }
 
+/// What `mod.rs` declares and re-exports of one model: an item of `models` in the context of
+/// `mod.rs.jinja`, which reads nothing else of a model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct IndexEntry {
+    /// The model's type name (`User`).
+    pub(crate) name: String,
+    /// Its module name (`user`).
+    pub(crate) module: String,
+    /// Its model prefix as a string literal (`"u"`): how `AnyModel` recognises its items.
+    pub(crate) prefix_literal: String,
+    /// Its primary-key type (`UserId`).
+    pub(crate) key_type: String,
+    /// The enum types of its fields (`PostStatus`).
+    pub(crate) enum_types: Vec<String>,
+}
+
+impl ModelView {
+    /// The model's entry in `mod.rs`.
+    pub(crate) fn index_entry(&self) -> IndexEntry {
+        IndexEntry {
+            name: self.name.clone(),
+            module: self.module.clone(),
+            prefix_literal: self.prefix_literal.clone(),
+            key_type: self.key.type_name.clone(),
+            enum_types: self.enums.iter().map(|e| e.type_name.clone()).collect(),
+        }
+    }
+}
+
 /// The context of one shape module.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct ShapeView {
