@@ -402,13 +402,13 @@ impl Decoder<'_> {
     /// A `fields` mapping, located at its key.
     fn fields(&mut self, node: &Node, key: &Located<String>) -> Option<Located<Vec<FieldDef>>> {
         self.mapping(node, "`fields`").map(|entries| {
-            let fields = entries
-                .iter()
-                .filter_map(|entry| {
-                    let name = self.key(entry)?;
-                    self.field(name, entry)
-                })
-                .collect();
+            // A FieldDef is large: one allocation of the right size, not a doubling vector.
+            let mut fields = Vec::with_capacity(entries.len());
+            for entry in entries {
+                if let Some(field) = self.key(entry).and_then(|name| self.field(name, entry)) {
+                    fields.push(field);
+                }
+            }
             Located::new(fields, key.span)
         })
     }

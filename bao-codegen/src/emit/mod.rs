@@ -72,12 +72,13 @@ pub struct RenderCache {
     modules: Mutex<HashMap<String, CachedModule>>,
 }
 
-/// A model's module, with its `mod.rs` entry and what its view was built from.
+/// A model's file, with its `mod.rs` entry and what its view was built from.
 #[derive(Debug)]
 struct CachedModule {
     inputs: Vec<ir::Model>,
     entry: view::IndexEntry,
-    code: String,
+    /// The module under the `@generated` header.
+    file: String,
 }
 
 impl RenderCache {
@@ -95,12 +96,13 @@ impl RenderCache {
         self.modules.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The module of `model` from last time, taken out of the cache, if its view was built
-    /// from the same inputs.
-    fn take(&self, schema: &Schema, model: &ir::Model) -> Option<CachedModule> {
+    /// The file of `model` from last time, taken out of the cache, if its view was built from
+    /// the same inputs and it has the same header (the schema file's name is in it).
+    fn take(&self, schema: &Schema, model: &ir::Model, header: &str) -> Option<CachedModule> {
         let cached = self.lock().remove(&model.name)?;
         let inputs = view_inputs(schema, model);
-        let same = cached.inputs.len() == inputs.len()
+        let same = cached.file.starts_with(header)
+            && cached.inputs.len() == inputs.len()
             && cached
                 .inputs
                 .iter()
@@ -123,7 +125,7 @@ impl RenderCache {
                 let cached = CachedModule {
                     inputs,
                     entry: module.entry,
-                    code: module.code,
+                    file: module.file,
                 };
                 (model.name.clone(), cached)
             })
@@ -131,10 +133,11 @@ impl RenderCache {
     }
 }
 
-/// One model's module in the one-file-per-model layout, rendered or taken from the cache.
+/// One model's file in the one-file-per-model layout, rendered or taken from the cache.
 struct ModelModule {
     entry: view::IndexEntry,
-    code: String,
+    /// The module under the `@generated` header.
+    file: String,
     /// What its view was built from, when it came from the cache.
     inputs: Option<Vec<ir::Model>>,
 }
@@ -325,34 +328,43 @@ fn files(
     index: impl FnOnce(&[&view::IndexEntry]) -> Result<String, EmitError>,
 ) -> Result<BTreeMap<String, String>, EmitError> {
     let modules = on_every_core(&schema.models, |model| {
-        if let Some(cached) = cache.and_then(|cache| cache.take(schema, model)) {
+        if let Some(cached) = cache.and_then(|cache| cache.take(schema, model, header)) {
             return Ok(ModelModule {
                 entry: cached.entry,
-                code: cached.code,
+                file: cached.file,
                 inputs: Some(cached.inputs),
             });
         }
         let view = view::model_view(schema, model);
-        let code = finish.apply("model.rs.jinja", render_model(env, &view)?)?;
+        let mut file = finish.apply("model.rs.jinja", render_model(env, &view)?)?;
+        // In place: the rendered text has room to spare more often than not, and a module of a
+        // large schema is not copied again.
+        file.insert_str(0, header);
         Ok(ModelModule {
             entry: view.index_entry(),
-            code,
+            file,
             inputs: None,
         })
     })?;
     let entries: Vec<_> = modules.iter().map(|module| &module.entry).collect();
     let index = finish.apply("mod.rs.jinja", index(&entries)?)?;
-    let mut files: BTreeMap<String, String> = modules
-        .iter()
-        .map(|module| {
-            let name = format!("{}.rs", module.entry.module);
-            (name, format!("{header}{}", module.code))
-        })
-        .collect();
+    let name = |module: &ModelModule| format!("{}.rs", module.entry.module);
+    let mut files: BTreeMap<String, String> = match cache {
+        // The cache keeps the files for the next run: the output gets copies.
+        Some(cache) => {
+            let files = modules
+                .iter()
+                .map(|module| (name(module), module.file.clone()))
+                .collect();
+            cache.replace(schema, modules);
+            files
+        }
+        None => modules
+            .into_iter()
+            .map(|module| (name(&module), module.file))
+            .collect(),
+    };
     files.insert("mod.rs".to_owned(), format!("{header}{index}"));
-    if let Some(cache) = cache {
-        cache.replace(schema, modules);
-    }
     Ok(files)
 }
 
@@ -417,14 +429,17 @@ fn on_every_core<M: Sync, T: Send>(
         return models.iter().map(render).collect();
     }
     let render = &render;
+    let render_chunk = move |chunk: &[M]| chunk.iter().map(render).collect::<Result<Vec<_>, _>>();
+    let mut chunks = models.chunks(models.len().div_ceil(threads));
+    // The calling thread renders the first chunk itself: the memory it freed while loading
+    // the schema is reused, where a new thread would take fresh pages from the system.
+    let first = chunks.next().unwrap_or_default();
     std::thread::scope(|scope| {
-        let workers: Vec<_> = models
-            .chunks(models.len().div_ceil(threads))
-            .map(|chunk| {
-                scope.spawn(move || chunk.iter().map(render).collect::<Result<Vec<_>, _>>())
-            })
+        let workers: Vec<_> = chunks
+            .map(|chunk| scope.spawn(move || render_chunk(chunk)))
             .collect();
-        let mut results = Vec::with_capacity(models.len());
+        let mut results = render_chunk(first)?;
+        results.reserve(models.len() - results.len());
         for worker in workers {
             let rendered = worker.join().map_err(|_| EmitError::Template {
                 template: "model.rs.jinja".to_owned(),
@@ -523,7 +538,7 @@ mod tests {
         assert_eq!(cache.len(), 1);
         // Only a cache hit can put this marker in the output.
         for cached in cache.lock().values_mut() {
-            cached.code.push_str("// from the cache\n");
+            cached.file.push_str("// from the cache\n");
         }
         let second = render_with(&schema, &cache);
         assert_eq!(

@@ -168,11 +168,12 @@ pub(super) fn uses_of(
     spans
         .into_iter()
         .filter_map(|(extension, span)| {
+            let span = span?;
             Some(ExtensionUse {
                 extension,
                 model: model.to_owned(),
                 field: field.name.value.clone(),
-                span: span?,
+                span,
             })
         })
         .collect()
