@@ -212,7 +212,6 @@ impl Comment {
     }
     /// Queries [`super::comment::Comment`] items through the index `commentsForPost`.
     /// Its partition key is `postId`: the items whose `postId` is `value`.
-    #[inline]
     pub fn query_comments_for_post(
         db: &bao::Db,
         value: impl Into<super::post::PostId>,
@@ -221,7 +220,6 @@ impl Comment {
     }
     /// Queries one partition of the primary key, in sort-key order.
     /// Its partition key is `postId`: the items whose `postId` is `value`.
-    #[inline]
     pub fn query_by_primary_key(
         db: &bao::Db,
         value: impl Into<super::post::PostId>,

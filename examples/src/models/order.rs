@@ -263,7 +263,6 @@ impl Order {
     }
     /// Queries [`super::order::Order`] items through the index `byStatus`.
     /// Its partition key is `status`: the items whose `status` is `value`.
-    #[inline]
     pub fn query_by_status(
         db: &bao::Db,
         value: impl Into<OrderStatus>,

@@ -186,7 +186,6 @@ impl Post {
     }
     /// Queries [`super::post::Post`] items through the index `postsForUser`.
     /// Its partition key is `userId`: the items whose `userId` is `value`.
-    #[inline]
     pub fn query_posts_for_user(
         db: &bao::Db,
         value: impl Into<super::user::UserId>,

@@ -162,7 +162,6 @@ impl TaggedPost {
     }
     /// Queries [`super::tagged_post::TaggedPost`] items through the index `postsForTag`.
     /// Its partition key is `tagId`: the items whose `tagId` is `value`.
-    #[inline]
     pub fn query_posts_for_tag(
         db: &bao::Db,
         value: impl Into<super::tag::TagId>,
@@ -171,7 +170,6 @@ impl TaggedPost {
     }
     /// Queries [`super::tagged_post::TaggedPost`] items through the index `tagsForPost`.
     /// Its partition key is `postId`: the items whose `postId` is `value`.
-    #[inline]
     pub fn query_tags_for_post(
         db: &bao::Db,
         value: impl Into<super::post::PostId>,
@@ -180,7 +178,6 @@ impl TaggedPost {
     }
     /// Queries one partition of the primary key, in sort-key order.
     /// Its partition key is `tagId`: the items whose `tagId` is `value`.
-    #[inline]
     pub fn query_by_primary_key(
         db: &bao::Db,
         value: impl Into<super::tag::TagId>,

@@ -153,7 +153,6 @@ impl Assignment {
     }
     /// Queries [`super::assignment::Assignment`] items through the index `assignmentsForCourse`.
     /// Its partition key is `courseId`: the items whose `courseId` is `value`.
-    #[inline]
     pub fn query_assignments_for_course(
         db: &bao::Db,
         value: impl Into<super::course::CourseId>,

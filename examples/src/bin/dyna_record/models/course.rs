@@ -177,7 +177,6 @@ impl Course {
     }
     /// Queries [`super::course::Course`] items through the index `coursesForTeacher`.
     /// Its partition key is `teacherId`: the items whose `teacherId` is `value`.
-    #[inline]
     pub fn query_courses_for_teacher(
         db: &bao::Db,
         value: impl Into<super::teacher::TeacherId>,

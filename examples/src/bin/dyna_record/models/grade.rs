@@ -216,7 +216,6 @@ impl Grade {
     }
     /// Queries [`super::grade::Grade`] items through the index `gradesForAssignment`.
     /// Its partition key is `assignmentId`: the items whose `assignmentId` is `value`.
-    #[inline]
     pub fn query_grades_for_assignment(
         db: &bao::Db,
         value: impl Into<super::assignment::AssignmentId>,
@@ -225,7 +224,6 @@ impl Grade {
     }
     /// Queries [`super::grade::Grade`] items through the index `gradesForStudent`.
     /// Its partition key is `studentId`: the items whose `studentId` is `value`.
-    #[inline]
     pub fn query_grades_for_student(
         db: &bao::Db,
         value: impl Into<super::student::StudentId>,

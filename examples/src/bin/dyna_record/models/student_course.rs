@@ -184,7 +184,6 @@ impl StudentCourse {
     }
     /// Queries [`super::student_course::StudentCourse`] items through the index `coursesForStudent`.
     /// Its partition key is `studentId`: the items whose `studentId` is `value`.
-    #[inline]
     pub fn query_courses_for_student(
         db: &bao::Db,
         value: impl Into<super::student::StudentId>,
@@ -193,7 +192,6 @@ impl StudentCourse {
     }
     /// Queries [`super::student_course::StudentCourse`] items through the index `studentsForCourse`.
     /// Its partition key is `courseId`: the items whose `courseId` is `value`.
-    #[inline]
     pub fn query_students_for_course(
         db: &bao::Db,
         value: impl Into<super::course::CourseId>,
@@ -206,7 +204,6 @@ impl StudentCourse {
     }
     /// Queries one partition of the primary key, in sort-key order.
     /// Its partition key is `studentId`: the items whose `studentId` is `value`.
-    #[inline]
     pub fn query_by_primary_key(
         db: &bao::Db,
         value: impl Into<super::student::StudentId>,

@@ -206,7 +206,6 @@ impl User {
     }
     /// Queries [`super::user::User`] items through the index `byRole`.
     /// Its partition key is `role`: the items whose `role` is `value`.
-    #[inline]
     pub fn query_by_role(
         db: &bao::Db,
         value: impl Into<UserRole>,
