@@ -255,7 +255,9 @@ pub(crate) fn render(
             // Building a view is a third of emitting a module, so it runs on every core too.
             let models =
                 on_every_core(&schema.models, |model| Ok(view::model_view(schema, model)))?;
-            let entries: Vec<_> = models.iter().map(view::ModelView::index_entry).collect();
+            let entries: Vec<_> = (models.iter().zip(&schema.models))
+                .map(|(view, model)| view.index_entry(model))
+                .collect();
             let index = index(&entries.iter().collect::<Vec<_>>())?;
             single_file(&env, finish, &header, &models, &index)?
         }
@@ -341,7 +343,7 @@ fn files(
         // large schema is not copied again.
         file.insert_str(0, header);
         Ok(ModelModule {
-            entry: view.index_entry(),
+            entry: view.index_entry(model),
             file,
             inputs: None,
         })
@@ -527,7 +529,12 @@ mod tests {
 
     /// What a run without a cache renders.
     fn fresh(schema: &Schema) -> BTreeMap<String, String> {
-        render(schema, "models.yaml", Options::default(), Layout::Files).expect("renders")
+        fresh_named(schema, "models.yaml")
+    }
+
+    /// What a run without a cache renders for a schema file named `schema_name`.
+    fn fresh_named(schema: &Schema, schema_name: &str) -> BTreeMap<String, String> {
+        render(schema, schema_name, Options::default(), Layout::Files).expect("renders")
     }
 
     #[test]
@@ -546,6 +553,25 @@ mod tests {
             format!("{}// from the cache\n", first["note.rs"])
         );
         assert_eq!(second["mod.rs"], first["mod.rs"]);
+    }
+
+    /// The header names the schema file, which can change between two runs of `bao watch`
+    /// (bao.toml points elsewhere): a cached file under the old header is not reused.
+    #[test]
+    fn a_cached_module_is_rendered_again_under_a_new_header() {
+        let schema = parse(SCHEMA);
+        let cache = RenderCache::default();
+        render_with(&schema, &cache);
+        let options = Options {
+            cache: Some(&cache),
+            ..Options::default()
+        };
+        let renamed = render(&schema, "schema.yaml", options, Layout::Files).expect("renders");
+        assert!(renamed["note.rs"].starts_with(&header("schema.yaml")));
+        assert_eq!(
+            renamed["note.rs"],
+            fresh_named(&schema, "schema.yaml")["note.rs"]
+        );
     }
 
     /// Module paths as long as a 1000-model schema has (`super::model0998::Model0998`): a line

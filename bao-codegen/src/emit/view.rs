@@ -20,8 +20,6 @@ pub(crate) struct ModelView {
     pub(crate) name: String,
     /// Its module name (`user`).
     pub(crate) module: String,
-    /// Its model prefix as a string literal (`"u"`): how `AnyModel` recognises its items.
-    pub(crate) prefix_literal: String,
     /// Doc comment lines, each with its leading space (`" Someone who..."`, or `""`).
     pub(crate) doc: Vec<String>,
     /// The primary-key type.
@@ -84,12 +82,12 @@ pub(crate) struct IndexEntry {
 }
 
 impl ModelView {
-    /// The model's entry in `mod.rs`.
-    pub(crate) fn index_entry(&self) -> IndexEntry {
+    /// The entry in `mod.rs` of `model`, whose view this is.
+    pub(crate) fn index_entry(&self, model: &ir::Model) -> IndexEntry {
         IndexEntry {
             name: self.name.clone(),
             module: self.module.clone(),
-            prefix_literal: self.prefix_literal.clone(),
+            prefix_literal: format!("{:?}", model.prefix),
             key_type: self.key.type_name.clone(),
             enum_types: self.enums.iter().map(|e| e.type_name.clone()).collect(),
         }
@@ -378,7 +376,6 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
     ModelView {
         name: model.rust_name.clone(),
         module: model.module.clone(),
-        prefix_literal: format!("{:?}", model.prefix),
         doc: model_doc(model),
         new_params: new_params(&new_fields),
         new_body: new_body(&new_fields),
