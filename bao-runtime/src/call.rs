@@ -34,9 +34,12 @@ pub(crate) fn span(
 
 /// Records the outcome of a call on its span and logs it.
 pub(crate) fn record(span: &tracing::Span, items: usize, capacity: Capacity) {
-    span.record("db.response.returned_rows", items);
-    span.record("bao.rcu", capacity.read);
-    span.record("bao.wcu", capacity.write);
+    // A span no subscriber wants has nothing to record; the event may still be logged.
+    if !span.is_disabled() {
+        span.record("db.response.returned_rows", items);
+        span.record("bao.rcu", capacity.read);
+        span.record("bao.wcu", capacity.write);
+    }
     span.in_scope(|| tracing::debug!(items, rcu = capacity.read, wcu = capacity.write, "done"));
 }
 

@@ -277,6 +277,12 @@ impl ItemState {
         self.stored.as_deref()
     }
 
+    /// The fields as last read or written, shared: a write reads them while it replaces the
+    /// value that holds them.
+    pub(crate) fn shared_stored_item(&self) -> Option<Arc<Item>> {
+        self.stored.clone()
+    }
+
     /// Capacity consumed to load or write this value.
     pub fn capacity(&self) -> Capacity {
         self.capacity

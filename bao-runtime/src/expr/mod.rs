@@ -29,7 +29,6 @@ pub type AttributeValues = HashMap<String, AttributeValue>;
 #[derive(Debug, Default, Clone)]
 pub struct ExprBuilder {
     names: AttributeNames,
-    name_of: HashMap<String, String>,
     values: AttributeValues,
 }
 
@@ -42,12 +41,13 @@ impl ExprBuilder {
     /// The placeholder of an attribute name (`#n1`); the same attribute always gets the same
     /// placeholder.
     pub fn name(&mut self, attr: &str) -> String {
-        if let Some(placeholder) = self.name_of.get(attr) {
+        // A request names a handful of attributes: a scan of them costs less than keeping a
+        // second map from names to placeholders.
+        if let Some((placeholder, _)) = self.names.iter().find(|(_, name)| *name == attr) {
             return placeholder.clone();
         }
-        let placeholder = format!("#n{}", self.names.len() + 1);
+        let placeholder = numbered("#n", self.names.len() + 1);
         self.names.insert(placeholder.clone(), attr.to_owned());
-        self.name_of.insert(attr.to_owned(), placeholder.clone());
         placeholder
     }
 
@@ -69,7 +69,7 @@ impl ExprBuilder {
 
     /// A new placeholder for a value (`:v1`).
     pub fn value(&mut self, value: AttributeValue) -> String {
-        let placeholder = format!(":v{}", self.values.len() + 1);
+        let placeholder = numbered(":v", self.values.len() + 1);
         self.values.insert(placeholder.clone(), value);
         placeholder
     }
@@ -109,6 +109,17 @@ impl ExprBuilder {
     }
 }
 
+/// `prefix` followed by `number`: a placeholder, printed without the formatting machinery (a
+/// request prints dozens).
+fn numbered(prefix: &str, number: usize) -> String {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(number);
+    let mut text = String::with_capacity(prefix.len() + digits.len());
+    text.push_str(prefix);
+    text.push_str(digits);
+    text
+}
+
 fn non_empty<V>(map: HashMap<String, V>) -> Option<HashMap<String, V>> {
     (!map.is_empty()).then_some(map)
 }
@@ -131,6 +142,13 @@ mod tests {
         assert_eq!(names["#n1"], "title");
         assert_eq!(names["#n2"], "_gsi1_pk");
         assert_eq!(values.expect("values").len(), 2);
+    }
+
+    #[test]
+    fn placeholders_count_in_decimal() {
+        for number in [1, 9, 10, 42, 100, 12_345] {
+            assert_eq!(numbered(":v", number), format!(":v{number}"));
+        }
     }
 
     #[test]

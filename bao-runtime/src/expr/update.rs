@@ -110,35 +110,75 @@ impl UpdateExpr {
     /// there is no change.
     #[must_use]
     pub fn render(&self, b: &mut ExprBuilder) -> String {
-        let mut clauses = Vec::new();
-        for clause in ["SET", "ADD", "REMOVE", "DELETE"] {
-            let parts: Vec<String> = self
-                .actions
-                .iter()
-                .filter_map(|(path, action)| match (clause, action) {
-                    ("SET", Action::Set(value)) => {
-                        Some(format!("{} = {}", b.path(path), b.value(value.clone())))
+        let mut text = String::new();
+        for clause in [Clause::Set, Clause::Add, Clause::Remove, Clause::Delete] {
+            let mut first = true;
+            for (path, action) in self.actions.iter().filter(|(_, a)| a.clause() == clause) {
+                if first {
+                    if !text.is_empty() {
+                        text.push(' ');
                     }
-                    ("SET", Action::Append(value)) => {
-                        let name = b.path(path);
+                    text.push_str(clause.keyword());
+                    text.push(' ');
+                    first = false;
+                } else {
+                    text.push_str(", ");
+                }
+                let name = b.path(path);
+                text.push_str(&name);
+                match action {
+                    Action::Set(value) => {
+                        text.push_str(" = ");
+                        text.push_str(&b.value(value.clone()));
+                    }
+                    Action::Append(value) => {
                         let empty = b.value(AttributeValue::L(Vec::new()));
                         let value = b.value(value.clone());
-                        Some(format!(
-                            "{name} = list_append(if_not_exists({name}, {empty}), {value})"
-                        ))
+                        text.push_str(&format!(
+                            " = list_append(if_not_exists({name}, {empty}), {value})"
+                        ));
                     }
-                    ("ADD", Action::Add(value)) | ("DELETE", Action::Delete(value)) => {
-                        Some(format!("{} {}", b.path(path), b.value(value.clone())))
+                    Action::Add(value) | Action::Delete(value) => {
+                        text.push(' ');
+                        text.push_str(&b.value(value.clone()));
                     }
-                    ("REMOVE", Action::Remove) => Some(b.path(path)),
-                    _ => None,
-                })
-                .collect();
-            if !parts.is_empty() {
-                clauses.push(format!("{clause} {}", parts.join(", ")));
+                    Action::Remove => {}
+                }
             }
         }
-        clauses.join(" ")
+        text
+    }
+}
+
+/// The clauses of an UpdateExpression, in the order DynamoBao writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Clause {
+    Set,
+    Add,
+    Remove,
+    Delete,
+}
+
+impl Clause {
+    fn keyword(self) -> &'static str {
+        match self {
+            Clause::Set => "SET",
+            Clause::Add => "ADD",
+            Clause::Remove => "REMOVE",
+            Clause::Delete => "DELETE",
+        }
+    }
+}
+
+impl Action {
+    /// The clause the action is written in.
+    fn clause(&self) -> Clause {
+        match self {
+            Action::Set(_) | Action::Append(_) => Clause::Set,
+            Action::Add(_) => Clause::Add,
+            Action::Remove => Clause::Remove,
+            Action::Delete(_) => Clause::Delete,
+        }
     }
 }
 

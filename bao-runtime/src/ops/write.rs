@@ -42,19 +42,20 @@ pub struct SaveOptions {
 pub async fn save<M: Model>(db: &Db, model: &mut M, options: SaveOptions) -> Result<()> {
     let schema = M::SCHEMA;
     let current = model.to_item();
-    let stored = model.state().stored_item().cloned();
-    let changes = diff(schema, stored.as_ref(), &current);
+    // Shared, not copied: the write only reads it, and `model` is replaced afterwards.
+    let stored = model.state().shared_stored_item();
+    let changes = diff(schema, stored.as_deref(), &current);
     if changes.is_empty() && options.condition.is_none() && !options.force_reindex {
         return Ok(());
     }
     validate::item_size(schema, &current, &current)?;
-    let changed = changed_names(&changes);
+    let changed = changed_names(db, &changes);
     hooks::before(db, WriteKind::Save, schema.name, || {
         (stored_or_fields(db, schema, &current), changed.clone())
     })
     .await?;
     let key = model.key().key_item();
-    let known = stored.unwrap_or_else(|| current.clone());
+    let known = stored.as_deref().unwrap_or(&current);
     let (fields, capacity) = apply(db, schema, key, changes, Some(known), options).await?;
     let written = db
         .has_hooks()
@@ -74,9 +75,12 @@ pub async fn save<M: Model>(db: &Db, model: &mut M, options: SaveOptions) -> Res
     Ok(())
 }
 
-/// The names of the fields `changes` writes.
-fn changed_names(changes: &Changes) -> Vec<&'static str> {
-    changes.iter().map(|(field, _)| field.name).collect()
+/// The names of the fields `changes` writes, for the hooks; none without hooks.
+fn changed_names(db: &Db, changes: &Changes) -> Vec<&'static str> {
+    match db.has_hooks() {
+        true => changes.iter().map(|(field, _)| field.name).collect(),
+        false => Vec::new(),
+    }
 }
 
 /// `fields` with the key attributes bao stores beside them, for hooks; the fields alone when
@@ -112,7 +116,7 @@ pub async fn update<M: Model>(
         }
         false => None,
     };
-    let changed = changed_names(&changes);
+    let changed = changed_names(db, &changes);
     hooks::before(db, WriteKind::Update, schema.name, || {
         (stored_or_fields(db, schema, &key), changed.clone())
     })
@@ -121,7 +125,7 @@ pub async fn update<M: Model>(
         condition,
         ..SaveOptions::default()
     };
-    let (fields, capacity) = apply(db, schema, key, changes, known, options).await?;
+    let (fields, capacity) = apply(db, schema, key, changes, known.as_ref(), options).await?;
     let written = db
         .has_hooks()
         .then(|| stored_or_fields(db, schema, &fields));
@@ -179,7 +183,9 @@ struct Plan {
     names: Option<AttributeNames>,
     values: Option<AttributeValues>,
     moves: Vec<UniqueMove>,
-    merged: Item,
+    /// The item as it will be after the write, when the plan needed it or a transaction
+    /// returns it (a transaction returns no item).
+    merged: Option<Item>,
     conflict: Conflict,
 }
 
@@ -192,19 +198,21 @@ type UniqueMove = (
 
 impl Plan {
     /// Everything one write of `changes` to the item with `key` needs. `known` is the item as
-    /// loaded, when it was.
+    /// loaded, when it was; `checks_references` tells that the write is a transaction with
+    /// reference checks.
     fn new(
         db: &Db,
         schema: &'static ModelSchema,
         key: Item,
         mut changes: Changes,
-        known: Option<Item>,
+        known: Option<&Item>,
         options: &SaveOptions,
+        checks_references: bool,
     ) -> Result<Plan> {
         let condition = options.condition.as_ref();
         validate::changes(schema, &changes)?;
         let id = keys::primary_id(schema, &key)?;
-        let expected_version = stamp(db, schema, &mut changes, known.as_ref());
+        let expected_version = stamp(db, schema, &mut changes, known);
 
         let mut expr = ExprBuilder::new();
         let mut update = UpdateExpr::new();
@@ -230,24 +238,37 @@ impl Plan {
                 }
             }
         }
-        let merged = merge(&key, known.as_ref(), &changes);
-        for index in schema.indexes {
-            reindex(
-                db,
-                schema,
-                index,
-                &changes,
-                &merged,
-                known.is_some(),
-                &mut update,
-            )?;
+        let moves = unique_moves(schema, &changes, known);
+        let rekeyed: Vec<&IndexSchema> = schema
+            .indexes
+            .iter()
+            .filter(|index| {
+                index.gsi.is_some() && index_sources(index).any(|name| changes.get(name).is_some())
+            })
+            .collect();
+        let transaction = checks_references || !moves.is_empty();
+        // Copying the item is left out of the common save, which re-keys nothing.
+        let merged = (!rekeyed.is_empty() || options.force_reindex || transaction)
+            .then(|| merge(&key, known, &changes));
+        if let Some(merged) = &merged {
+            for index in rekeyed {
+                reindex(
+                    db,
+                    schema,
+                    index,
+                    &changes,
+                    merged,
+                    known.is_some(),
+                    &mut update,
+                )?;
+            }
         }
         if let Some((pk, sk)) = keys::iteration_keys(schema, db.tenant(), &key)? {
             update.set(ITER_PK_ATTR, AttributeValue::S(pk));
             update.set(ITER_SK_ATTR, AttributeValue::S(sk));
         }
-        research(schema, &changes, known.as_ref(), &mut update)?;
-        if options.force_reindex {
+        research(schema, &changes, known, &mut update)?;
+        if let Some(merged) = merged.as_ref().filter(|_| options.force_reindex) {
             let fields = model::fields_only_of(schema, merged.clone());
             for (name, value) in layout::derived_attributes(db, schema, &fields)? {
                 match value {
@@ -272,7 +293,6 @@ impl Plan {
                 None => format!("attribute_not_exists({})", expr.name(field.name)),
             });
         }
-        let moves = unique_moves(schema, &changes, known.as_ref());
         for (constraint, old, _) in &moves {
             guards.push(match old {
                 Some(old) => format!(
@@ -358,7 +378,7 @@ pub(crate) fn transaction_parts(
         ..SaveOptions::default()
     };
     let checks = reference_checks(db, schema, &changes, &options)?;
-    let plan = Plan::new(db, schema, key, changes, None, &options)?;
+    let plan = Plan::new(db, schema, key, changes, None, &options, !checks.is_empty())?;
     let mut parts = vec![plan.main_part(db)?];
     parts.extend(checks);
     Ok((parts, fetch::CacheKey::of(db, &plan.stored_key)))
@@ -384,13 +404,19 @@ async fn apply(
     schema: &'static ModelSchema,
     key: Item,
     changes: Changes,
-    known: Option<Item>,
+    known: Option<&Item>,
     options: SaveOptions,
 ) -> Result<(Item, Capacity)> {
     let checks = reference_checks(db, schema, &changes, &options)?;
-    // A transaction returns no item: without the item as loaded, it is read back.
-    let read_back = known.is_none();
-    let plan = Plan::new(db, schema, key, changes, known, &options)?;
+    let plan = Plan::new(
+        db,
+        schema,
+        key,
+        changes,
+        known,
+        &options,
+        !checks.is_empty(),
+    )?;
     let cache_key = scope::is_inside().then(|| fetch::CacheKey::of(db, &plan.stored_key));
     let result = if plan.moves.is_empty() && checks.is_empty() {
         update_item(db, schema, plan).await
@@ -405,16 +431,20 @@ async fn apply(
                 parts.push(transact::claim(db, schema, constraint, &new, &plan.id)?);
             }
         }
+        // A transaction returns no item: without the item as loaded, it is read back.
+        let merged = plan.merged.filter(|_| known.is_some());
         match transact::write(db, parts).await {
-            Ok(capacity) if read_back => {
-                let (item, read) = fetch::get_item(db, plan.stored_key.clone(), true).await?;
-                let item = item.ok_or_else(|| Error::NotFound {
-                    model: schema.name,
-                    id: plan.id.clone(),
-                })?;
-                Ok((model::fields_only_of(schema, item), capacity + read))
-            }
-            Ok(capacity) => Ok((model::fields_only_of(schema, plan.merged), capacity)),
+            Ok(capacity) => match merged {
+                Some(merged) => Ok((model::fields_only_of(schema, merged), capacity)),
+                None => {
+                    let (item, read) = fetch::get_item(db, plan.stored_key, true).await?;
+                    let item = item.ok_or_else(|| Error::NotFound {
+                        model: schema.name,
+                        id: plan.id,
+                    })?;
+                    Ok((model::fields_only_of(schema, item), capacity + read))
+                }
+            },
             Err(failure) => Err(match failure.missing_reference() {
                 Some(missing) => missing,
                 None => plan.conflict.explain_transaction(failure),
@@ -547,8 +577,18 @@ fn merge(key: &Item, known: Option<&Item>, changes: &Changes) -> Item {
     merged
 }
 
-/// Keeps one index's key attributes right after the change: rewritten when a source field
-/// changed, removed when a source field became empty (the index stays sparse).
+/// The fields an index's key is made of.
+fn index_sources(index: &IndexSchema) -> impl Iterator<Item = &'static str> {
+    [index.key.partition, index.key.sort]
+        .into_iter()
+        .filter_map(|part| match part {
+            KeyPart::Field(name) => Some(name),
+            KeyPart::ModelPrefix => None,
+        })
+}
+
+/// Keeps the key attributes of an index whose source field changed right after the change:
+/// rewritten, or removed when a source field became empty (the index stays sparse).
 fn reindex(
     db: &Db,
     schema: &'static ModelSchema,
@@ -559,22 +599,11 @@ fn reindex(
     update: &mut UpdateExpr,
 ) -> Result<()> {
     let Some(gsi) = index.gsi else { return Ok(()) };
-    let sources: Vec<&'static str> = [index.key.partition, index.key.sort]
-        .into_iter()
-        .filter_map(|part| match part {
-            KeyPart::Field(name) => Some(name),
-            KeyPart::ModelPrefix => None,
-        })
-        .collect();
-    if !sources.iter().any(|name| changes.get(name).is_some()) {
-        return Ok(());
-    }
     let (pk_attr, sk_attr) = keys::gsi_attribute_names(gsi);
     if !complete {
-        let removed = sources
-            .iter()
-            .any(|name| matches!(changes.get(name), Some(Change::Remove)));
-        if let Some(missing) = sources.iter().find(|name| !merged.contains_key(**name))
+        let removed =
+            index_sources(index).any(|name| matches!(changes.get(name), Some(Change::Remove)));
+        if let Some(missing) = index_sources(index).find(|name| !merged.contains_key(*name))
             && !removed
         {
             return Err(Error::validation(
