@@ -121,6 +121,8 @@ pub struct CpuFigures {
     pub parity_requests: Vec<String>,
     /// Measured rounds.
     pub rounds: usize,
+    /// Whether this process and the emulator ran pinned to a core each.
+    pub pinned: bool,
 }
 
 impl CpuFigures {
@@ -154,7 +156,12 @@ struct Fixture {
 }
 
 /// Seeds a table and measures every operation, after the request parity check.
-pub async fn run_all(endpoint: &str, parity_requests: Vec<String>) -> Result<CpuFigures> {
+/// `pinned` tells whether this process and the emulator run on a core each.
+pub async fn run_all(
+    endpoint: &str,
+    parity_requests: Vec<String>,
+    pinned: bool,
+) -> Result<CpuFigures> {
     let client = client(endpoint);
     let table = fresh_table(&client, "cpu").await?;
     let db = Db::new(client.clone(), &table);
@@ -200,6 +207,7 @@ pub async fn run_all(endpoint: &str, parity_requests: Vec<String>) -> Result<Cpu
         ops,
         parity_requests,
         rounds: ROUNDS,
+        pinned,
     };
     println!(
         "  {:<50} {:>10} {:>10} {:>7}",

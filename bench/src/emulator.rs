@@ -53,6 +53,11 @@ impl Emulator {
         }
     }
 
+    /// The process id of `bao local`.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The endpoint URL.
     pub fn endpoint(&self) -> &str {
         &self.endpoint

@@ -7,6 +7,7 @@
 //! cargo run --release -p bench -- --only cpu,requests   # some sections, no report
 //! ```
 
+mod affinity;
 mod codegen;
 mod compile;
 mod cpu;
@@ -188,13 +189,17 @@ fn measure(sections: &[Section]) -> Result<()> {
     let cpu = wants(Section::Cpu)
         .then(|| {
             heading(Section::Cpu);
+            let pinned = affinity::Pinned::client_and_server(emulator.pid());
+            if pinned.is_none() {
+                println!("  not pinned to cores: fewer than two usable cores");
+            }
             block_on(async {
                 let parity = parity::check(endpoint).await?;
                 println!(
                     "  request parity: bao and the SDK code sent identical requests ({})",
                     parity::summary(&parity)
                 );
-                cpu::run_all(endpoint, parity).await
+                cpu::run_all(endpoint, parity, pinned.is_some()).await
             })
         })
         .transpose()?;

@@ -243,7 +243,7 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
          ```sh\n{compile_command}\n```\n\n{compile}\n\
          ## 4. Client CPU per operation: bao and hand-written aws-sdk-dynamodb\n\n\
          The emulator runs in a separate process (`bao local --port 0`), so this process does only \
-         the client's work. bao and the hand-written side share one client (one configuration) and \
+         the client's work{pinning}. bao and the hand-written side share one client (one configuration) and \
          one **current-thread** Tokio runtime. The hand-written side builds the attribute maps \
          directly and parses results into plain structs with the same field types. Before measuring, \
          both sides run the same operations with the same ids and time on two tables, and every \
@@ -322,6 +322,12 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
         compile = figures.compile.markdown(),
         rounds = cpu.rounds,
         cpu_table = cpu.markdown(),
+        pinning = match cpu.pinned {
+            true =>
+                "; the two processes are pinned to a core each, since left to the scheduler \
+                     they move between cores and single ratios moved by 5 to 8% between runs",
+            false => " (not pinned to cores: fewer than two were usable)",
+        },
         memory = figures.memory.markdown(),
         requests = figures.requests.markdown(),
         workload = figures.workload.markdown(),
