@@ -239,6 +239,7 @@ impl Plan {
             }
         }
         let moves = unique_moves(schema, &changes, known);
+        // The GSIs whose key attributes the change rewrites.
         let rekeyed: Vec<&IndexSchema> = schema
             .indexes
             .iter()
@@ -246,21 +247,15 @@ impl Plan {
                 index.gsi.is_some() && index_sources(index).any(|name| changes.get(name).is_some())
             })
             .collect();
-        let transaction = checks_references || !moves.is_empty();
-        // Copying the item is left out of the common save, which re-keys nothing.
-        let merged = (!rekeyed.is_empty() || options.force_reindex || transaction)
+        // A transaction returns no item: the item as loaded, changed, stands for it.
+        let returned_by_transaction = known.is_some() && (checks_references || !moves.is_empty());
+        // Copying the item is left out of the common save, which needs none of these.
+        let merged = (!rekeyed.is_empty() || options.force_reindex || returned_by_transaction)
             .then(|| merge(&key, known, &changes));
         if let Some(merged) = &merged {
             for index in rekeyed {
-                reindex(
-                    db,
-                    schema,
-                    index,
-                    &changes,
-                    merged,
-                    known.is_some(),
-                    &mut update,
-                )?;
+                let complete = known.is_some();
+                reindex(db, schema, index, &changes, merged, complete, &mut update)?;
             }
         }
         if let Some((pk, sk)) = keys::iteration_keys(schema, db.tenant(), &key)? {
