@@ -191,7 +191,7 @@ fn measure(sections: &[Section]) -> Result<()> {
             heading(Section::Cpu);
             let pinned = affinity::Pinned::client_and_server(emulator.pid());
             if pinned.is_none() {
-                println!("  not pinned to cores: fewer than two usable cores");
+                println!("  not pinned to cores: fewer than two usable, or affinity refused");
             }
             block_on(async {
                 let parity = parity::check(endpoint).await?;

@@ -326,7 +326,7 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
             true =>
                 "; the two processes are pinned to a core each, since left to the scheduler \
                      they move between cores and single ratios moved by 5 to 8% between runs",
-            false => " (not pinned to cores: fewer than two were usable)",
+            false => " (not pinned to cores: fewer than two were usable, or affinity was refused)",
         },
         memory = figures.memory.markdown(),
         requests = figures.requests.markdown(),
