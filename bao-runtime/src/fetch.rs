@@ -6,6 +6,7 @@ use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::keys::{PK_ATTR, SK_ATTR};
 use crate::{Db, Error, Result, call, retry};
+use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnConsumedCapacity};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -113,12 +114,18 @@ pub(crate) async fn get_item_of(
         .calls()
         .get_item()
         .table_name(db.table())
-        .set_key(Some(key.clone()))
         .consistent_read(consistent)
         .set_projection_expression(expression)
         .set_expression_attribute_names(names)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let (result, attempts) = retry::send_request!(db, request, span);
+    // The key is kept for the error that names it, so each attempt takes a copy of it.
+    let with_key = |request: GetItemFluentBuilder| request.set_key(Some(key.clone()));
+    let (result, attempts) = retry::send_request!(
+        db,
+        span,
+        first: with_key(request.clone()),
+        again: || Some(with_key(request.clone()))
+    );
     let output = result.map_err(|error| {
         match call::classify("GetItem", attempts, error, |_| None).into_error("GetItem") {
             Error::Throttled {

@@ -222,7 +222,7 @@ pub(crate) async fn query_keys(
         .limit(page_size)
         .set_exclusive_start_key(start)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let (result, attempts) = retry::send_request!(db, request, span);
+    let (result, attempts) = retry::send_request!(db, span, request);
     let output = result
         .map_err(|error| call::classify("Query", attempts, error, |_| None).into_error("Query"))?;
     let capacity = Capacity::read_from(output.consumed_capacity());

@@ -494,7 +494,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
         start: Option<Item>,
     ) -> Result<(u64, Option<Item>)> {
         let (request, span) = self.request(partition, start, Read::Count);
-        let (result, attempts) = retry::send_request!(self.db, request, span);
+        let (result, attempts) = retry::send_request!(self.db, span, request);
         let output = result.map_err(|error| {
             call::classify("Query", attempts, error, |_| None).into_error("Query")
         })?;
@@ -518,7 +518,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
             None => Read::Items,
         };
         let (request, span) = self.request(partition, start, select);
-        let (result, attempts) = retry::send_request!(self.db, request, span);
+        let (result, attempts) = retry::send_request!(self.db, span, request);
         let output = result.map_err(|error| {
             call::classify("Query", attempts, error, |_| None).into_error("Query")
         })?;

@@ -12,12 +12,15 @@ use aws_smithy_runtime_api::client::retries::classifiers::{
 };
 use std::future::Future;
 
-/// Sends a request until it is not throttled or the policy's attempts are used up, sleeping the
-/// policy's jittered delay between attempts. `attempt` sends one request. Returns the last
-/// outcome and the attempts made.
-pub(crate) async fn send<T, E, R, Fut>(
+/// Sends the request `first`, then, while it is throttled and the policy has attempts left,
+/// sleeps the policy's jittered delay and sends the request `again` makes. `again` returns
+/// `None` when it cannot make the request again; the last outcome then stands. Returns the
+/// last outcome and the attempts made.
+pub(crate) async fn send<B, T, E, R, Fut>(
     db: &Db,
-    mut attempt: impl FnMut() -> Fut,
+    first: B,
+    mut again: impl FnMut() -> Option<B>,
+    send: impl Fn(B) -> Fut,
 ) -> (Result<T, SdkError<E, R>>, u32)
 where
     Fut: Future<Output = Result<T, SdkError<E, R>>>,
@@ -25,24 +28,36 @@ where
 {
     let policy = *db.retry();
     let mut attempts = 1;
-    loop {
-        let result = attempt().await;
-        match &result {
-            Err(error) if is_throttling(error) && attempts < policy.max_attempts => {
-                tokio::time::sleep(policy.delay(attempts)).await;
-                attempts += 1;
-            }
-            _ => return (result, attempts),
-        }
+    let mut result = send(first).await;
+    while matches!(&result, Err(error) if is_throttling(error)) && attempts < policy.max_attempts {
+        tokio::time::sleep(policy.delay(attempts)).await;
+        let Some(request) = again() else { break };
+        attempts += 1;
+        result = send(request).await;
     }
+    (result, attempts)
 }
 
-/// Sends the fluent `request` through [`send`] inside `span` and awaits it: the one way every
+/// Sends a fluent request through [`send`] inside `span` and awaits it: the one way every
 /// call of bao reaches DynamoDB. Evaluates to `(result, attempts)`.
+///
+/// The SDK consumes the request it sends, so a retry needs another. With one request, each
+/// attempt sends a copy of it. Hot paths instead move their request into the `first` attempt
+/// and give a closure that builds it `again` (an `Option`) from what they still hold, so that
+/// the usual, unthrottled call copies nothing.
 macro_rules! send_request {
-    ($db:expr, $request:expr, $span:expr) => {
+    ($db:expr, $span:expr, $request:expr) => {{
+        let request = $request;
+        $crate::retry::send_request!(
+            $db,
+            $span,
+            first: request.clone(),
+            again: || Some(request.clone())
+        )
+    }};
+    ($db:expr, $span:expr, first: $first:expr, again: $again:expr) => {
         ::tracing::Instrument::instrument(
-            $crate::retry::send($db, || $request.clone().send()),
+            $crate::retry::send($db, $first, $again, |request| request.send()),
             $span.clone(),
         )
         .await

@@ -436,6 +436,51 @@ async fn throttled_writes_are_retried_and_applied_once() {
     assert!(scan_all(&db).await.is_empty(), "every write landed once");
 }
 
+#[tokio::test(flavor = "current_thread")]
+async fn a_throttled_create_is_sent_again_exactly_as_it_was() {
+    // A create moves its item into the first attempt and builds it anew for each retry: every
+    // attempt must carry the same request.
+    let (_test, db, faults) = start_faulty().await;
+    faults.clear();
+    faults.throttle("PutItem", 2, Throttling::Throttling);
+    Post::create(&db, NewPost::new(UserId::generate(&db), "t", "c"))
+        .await
+        .unwrap();
+    faults.throttle(
+        "TransactWriteItems",
+        2,
+        Throttling::ProvisionedThroughputExceeded,
+    );
+    User::create(&db, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .unwrap();
+
+    for operation in ["PutItem", "TransactWriteItems"] {
+        let bodies: Vec<_> = faults
+            .records()
+            .into_iter()
+            .filter(|record| record.operation == operation)
+            .map(|mut record| {
+                // The SDK gives every TransactWriteItems request its own idempotency token.
+                if let Some(body) = record.body.as_object_mut() {
+                    body.remove("ClientRequestToken");
+                }
+                record.body
+            })
+            .collect();
+        assert_eq!(
+            bodies.len(),
+            3,
+            "{operation}: two throttled attempts, then one that landed"
+        );
+        assert!(bodies[0].is_object(), "{operation}: {:?}", bodies[0]);
+        assert!(
+            bodies.iter().all(|body| *body == bodies[0]),
+            "{operation}: every attempt sends the first one's request: {bodies:#?}"
+        );
+    }
+}
+
 /// Throttles `operation` on every call, runs `write`, and checks that it failed as throttled
 /// after the policy's attempts and that the table is as it was.
 async fn fails_whole<T: std::fmt::Debug>(

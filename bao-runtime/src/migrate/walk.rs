@@ -452,7 +452,7 @@ async fn scan_page(
         .consistent_read(true)
         .set_exclusive_start_key(start)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let (result, attempts) = retry::send_request!(db, request, span);
+    let (result, attempts) = retry::send_request!(db, span, request);
     let output = result
         .map_err(|error| call::classify("Scan", attempts, error, |_| None).into_error("Scan"))?;
     let capacity = Capacity::read_from(output.consumed_capacity());

@@ -218,7 +218,7 @@ async fn named_by(db: &Db, rule: &ChildRule, id: &str) -> Result<(Vec<Item>, Cap
             .set_expression_attribute_values(values)
             .set_exclusive_start_key(start)
             .return_consumed_capacity(ReturnConsumedCapacity::Total);
-        let (result, attempts) = retry::send_request!(db, request, span);
+        let (result, attempts) = retry::send_request!(db, span, request);
         let output = result.map_err(|error| {
             call::classify("Query", attempts, error, |_| None).into_error("Query")
         })?;

@@ -52,12 +52,22 @@ pub async fn create_with<M: Model>(db: &Db, fields: Item, options: CreateOptions
         false => transact::reference_checks(db, schema, |name| fields.get(name))?,
     };
 
+    // A throttled write is sent again with the item built anew from `fields`, so that the
+    // usual write does not copy it up front.
+    let rebuild = || layout::stored_item(db, schema, &fields).ok();
     let capacity = if claims.is_empty() && checks.is_empty() {
-        put(db, schema.name, &id, item).await?
+        put(db, schema.name, &id, item, rebuild).await?
     } else {
-        let mut parts = transaction_parts(db, schema, &id, item, &claims)?;
-        parts.extend(checks);
-        match transact::write(db, parts).await {
+        let parts_with = |item| -> Result<Vec<Part>> {
+            let mut parts = transaction_parts(db, schema, &id, item, &claims)?;
+            parts.extend(checks.iter().cloned());
+            Ok(parts)
+        };
+        let again = || {
+            let parts = parts_with(rebuild()?).ok()?;
+            Some(parts.into_iter().map(|part| part.item).collect())
+        };
+        match transact::write_rebuilding(db, parts_with(item)?, again).await {
             Ok(capacity) => capacity,
             Err(failure) => {
                 return Err(if let Some(missing) = failure.missing_reference() {
@@ -128,17 +138,30 @@ pub(crate) fn transaction_parts(
     Ok(parts)
 }
 
-async fn put(db: &Db, model: &'static str, id: &str, item: Item) -> Result<Capacity> {
+/// One guarded PutItem of `item`; `again` builds the item anew for a retry.
+async fn put(
+    db: &Db,
+    model: &'static str,
+    id: &str,
+    item: Item,
+    mut again: impl FnMut() -> Option<Item>,
+) -> Result<Capacity> {
     let span = call::span("PutItem", db.table(), None, Some(model));
-    let request = db
-        .calls()
-        .put_item()
-        .table_name(db.table())
-        .set_item(Some(item))
-        .condition_expression(CREATE_GUARD)
-        .expression_attribute_names("#pk", PK_ATTR)
-        .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let (result, attempts) = retry::send_request!(db, request, span);
+    let request = |item| {
+        db.calls()
+            .put_item()
+            .table_name(db.table())
+            .set_item(Some(item))
+            .condition_expression(CREATE_GUARD)
+            .expression_attribute_names("#pk", PK_ATTR)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+    };
+    let (result, attempts) = retry::send_request!(
+        db,
+        span,
+        first: request(item),
+        again: || again().map(request)
+    );
     match result {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());

@@ -207,7 +207,7 @@ async fn delete_item(
         .return_values(ReturnValue::AllOld)
         .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let (sent, attempts) = retry::send_request!(db, request, span);
+    let (sent, attempts) = retry::send_request!(db, span, request);
     match sent {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());

@@ -109,7 +109,7 @@ pub(crate) async fn rewrite(
         .set_expression_attribute_names(names)
         .set_expression_attribute_values(values)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let (sent, attempts) = retry::send_request!(db, request, span);
+    let (sent, attempts) = retry::send_request!(db, span, request);
     match sent {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());

@@ -181,7 +181,19 @@ impl TxFailure {
 }
 
 /// Sends one TransactWriteItems; refuses more than [`MAX_TRANSACTION_ITEMS`] parts before sending.
+/// A throttled call is sent again with a copy of the parts.
 pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailure> {
+    let copy: Vec<TransactWriteItem> = parts.iter().map(|part| part.item.clone()).collect();
+    write_rebuilding(db, parts, || Some(copy.clone())).await
+}
+
+/// [`write`], with the items of a throttled call built `again` by the caller instead of copied
+/// before the first attempt.
+pub(crate) async fn write_rebuilding(
+    db: &Db,
+    parts: Vec<Part>,
+    mut again: impl FnMut() -> Option<Vec<TransactWriteItem>>,
+) -> Result<Capacity, TxFailure> {
     if parts.len() > MAX_TRANSACTION_ITEMS {
         return Err(TxFailure::Other(Error::validation(
             "transaction",
@@ -196,12 +208,18 @@ pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailu
     let span = call::span("TransactWriteItems", db.table(), None, None);
     let (items, roles): (Vec<_>, Vec<_>) = parts.into_iter().map(|p| (p.item, p.role)).unzip();
     let count = items.len();
-    let request = db
-        .calls()
-        .transact_write_items()
-        .set_transact_items(Some(items))
-        .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let (result, attempts) = retry::send_request!(db, request, span);
+    let request = |items| {
+        db.calls()
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+    };
+    let (result, attempts) = retry::send_request!(
+        db,
+        span,
+        first: request(items),
+        again: || again().map(request)
+    );
     match result {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());

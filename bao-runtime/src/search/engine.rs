@@ -383,7 +383,7 @@ impl<'a, M: Model> Search<'a, M> {
             .limit(i32::try_from(self.batch_size).unwrap_or(i32::MAX))
             .set_exclusive_start_key(start)
             .return_consumed_capacity(ReturnConsumedCapacity::Total);
-        let (result, attempts) = retry::send_request!(db, request, span);
+        let (result, attempts) = retry::send_request!(db, span, request);
         let output = result.map_err(|error| {
             call::classify("Query", attempts, error, |_| None).into_error("Query")
         })?;

@@ -176,6 +176,9 @@ pub struct Record {
     pub items: usize,
     /// What was done to it, if anything.
     pub injected: Option<Injected>,
+    /// The request's JSON body as sent (`null` if it was not JSON): a retry can be compared
+    /// with the attempt before it.
+    pub body: serde_json::Value,
 }
 
 /// The fault-injecting interceptor. Clones share their rules and records; add one clone to the
@@ -338,7 +341,12 @@ impl Faults {
     }
 
     /// Takes the fault for the next request of `operation`, and records the request.
-    fn next(&self, operation: &str, items: usize) -> (usize, Option<Fault>) {
+    fn next(
+        &self,
+        operation: &str,
+        items: usize,
+        body: serde_json::Value,
+    ) -> (usize, Option<Fault>) {
         let mut state = self.lock();
         let fault = state
             .rules
@@ -355,6 +363,7 @@ impl Faults {
             operation: operation.to_owned(),
             items,
             injected: None,
+            body,
         });
         (state.records.len() - 1, fault)
     }
@@ -430,9 +439,16 @@ impl Intercept for Faults {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let requested = cfg.load::<Requested>().cloned().unwrap_or_default();
+        let body = context
+            .request()
+            .body()
+            .bytes()
+            .and_then(|bytes| serde_json::from_slice(bytes).ok())
+            .unwrap_or_default();
         let (record, fault) = self.next(
             &operation_name(cfg),
             requested.keys.len().max(requested.parts),
+            body,
         );
         match &fault {
             Some(Fault::Answer(_) | Fault::Conflict(_)) => {
