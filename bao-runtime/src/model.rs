@@ -330,7 +330,9 @@ pub(crate) fn fields_only<M: Model>(item: Item) -> Item {
 
 /// [`fields_only`] for a schema.
 pub(crate) fn fields_only_of(schema: &ModelSchema, mut item: Item) -> Item {
-    item.retain(|name, _| schema.field(name).is_some());
+    // bao's own attributes start with `_`, which no field name may (the schema compiler
+    // refuses it): they go without a search of the fields.
+    item.retain(|name, _| !name.starts_with('_') && schema.field(name).is_some());
     item
 }
 

@@ -60,7 +60,8 @@ pub(crate) async fn all_items<M>(pages: impl Stream<Item = Result<Page<M>>>) -> 
 pub(crate) fn decode_all<M: Model>(
     items: impl IntoIterator<Item = (Item, Capacity)>,
 ) -> (Vec<M>, Vec<Error>) {
-    let mut decoded = Vec::new();
+    let items = items.into_iter();
+    let mut decoded = Vec::with_capacity(items.size_hint().0);
     let mut undecodable = Vec::new();
     for (item, capacity) in items {
         match model::load::<M>(item, capacity) {
