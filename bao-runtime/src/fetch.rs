@@ -6,7 +6,6 @@ use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::keys::{PK_ATTR, SK_ATTR};
 use crate::{Db, Error, Result, call, retry};
-use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnConsumedCapacity};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -119,12 +118,13 @@ pub(crate) async fn get_item_of(
         .set_expression_attribute_names(names)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
     // The key is kept for the error that names it, so each attempt takes a copy of it.
-    let with_key = |request: GetItemFluentBuilder| request.set_key(Some(key.clone()));
+    let with_key = |key| request.clone().set_key(Some(key));
     let (result, attempts) = retry::send_request!(
         db,
         span,
-        first: with_key(request.clone()),
-        again: || Some(with_key(request.clone()))
+        with_key,
+        first: key.clone(),
+        again: || Some(key.clone())
     );
     let output = result.map_err(|error| {
         match call::classify("GetItem", attempts, error, |_| None).into_error("GetItem") {

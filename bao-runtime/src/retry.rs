@@ -12,15 +12,15 @@ use aws_smithy_runtime_api::client::retries::classifiers::{
 };
 use std::future::Future;
 
-/// Sends the request `first`, then, while it is throttled and the policy has attempts left,
-/// sleeps the policy's jittered delay and sends the request `again` makes. `again` returns
-/// `None` when it cannot make the request again; the last outcome then stands. Returns the
-/// last outcome and the attempts made.
-pub(crate) async fn send<B, T, E, R, Fut>(
+/// Sends `first`, then, while it is throttled and the policy has attempts left, sleeps the
+/// policy's jittered delay and sends what `again` makes. `again` returns `None` when it cannot
+/// make the request again; the last outcome then stands. Returns the last outcome and the
+/// attempts made.
+pub(crate) async fn send<P, T, E, R, Fut>(
     db: &Db,
-    first: B,
-    mut again: impl FnMut() -> Option<B>,
-    send: impl Fn(B) -> Fut,
+    first: P,
+    mut again: impl FnMut() -> Option<P>,
+    send: impl Fn(P) -> Fut,
 ) -> (Result<T, SdkError<E, R>>, u32)
 where
     Fut: Future<Output = Result<T, SdkError<E, R>>>,
@@ -31,9 +31,9 @@ where
     let mut result = send(first).await;
     while matches!(&result, Err(error) if is_throttling(error)) && attempts < policy.max_attempts {
         tokio::time::sleep(policy.delay(attempts)).await;
-        let Some(request) = again() else { break };
+        let Some(payload) = again() else { break };
         attempts += 1;
-        result = send(request).await;
+        result = send(payload).await;
     }
     (result, attempts)
 }
@@ -42,26 +42,29 @@ where
 /// call of bao reaches DynamoDB. Evaluates to `(result, attempts)`.
 ///
 /// The SDK consumes the request it sends, so a retry needs another. With one request, each
-/// attempt sends a copy of it. Hot paths instead move their request into the `first` attempt
-/// and give a closure that builds it `again` (an `Option`) from what they still hold, so that
-/// the usual, unthrottled call copies nothing.
+/// attempt sends a copy of it. Hot paths instead give a closure that makes the request from a
+/// payload (an item, the parts of a transaction), move their payload into the `first`
+/// attempt, and build it `again` (an `Option`) from what they still hold, so that the usual,
+/// unthrottled call copies nothing.
 macro_rules! send_request {
     ($db:expr, $span:expr, $request:expr) => {{
         let request = $request;
         $crate::retry::send_request!(
             $db,
             $span,
+            ::std::convert::identity,
             first: request.clone(),
             again: || Some(request.clone())
         )
     }};
-    ($db:expr, $span:expr, first: $first:expr, again: $again:expr) => {
+    ($db:expr, $span:expr, $request_of:expr, first: $first:expr, again: $again:expr) => {{
+        let request_of = $request_of;
         ::tracing::Instrument::instrument(
-            $crate::retry::send($db, $first, $again, |request| request.send()),
+            $crate::retry::send($db, $first, $again, |payload| request_of(payload).send()),
             $span.clone(),
         )
         .await
-    };
+    }};
 }
 pub(crate) use send_request;
 

@@ -144,7 +144,7 @@ async fn put(
     model: &'static str,
     id: &str,
     item: Item,
-    mut again: impl FnMut() -> Option<Item>,
+    again: impl FnMut() -> Option<Item>,
 ) -> Result<Capacity> {
     let span = call::span("PutItem", db.table(), None, Some(model));
     let request = |item| {
@@ -156,12 +156,7 @@ async fn put(
             .expression_attribute_names("#pk", PK_ATTR)
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
     };
-    let (result, attempts) = retry::send_request!(
-        db,
-        span,
-        first: request(item),
-        again: || again().map(request)
-    );
+    let (result, attempts) = retry::send_request!(db, span, request, first: item, again: again);
     match result {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());

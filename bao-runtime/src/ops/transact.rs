@@ -192,7 +192,7 @@ pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailu
 pub(crate) async fn write_rebuilding(
     db: &Db,
     parts: Vec<Part>,
-    mut again: impl FnMut() -> Option<Vec<TransactWriteItem>>,
+    again: impl FnMut() -> Option<Vec<TransactWriteItem>>,
 ) -> Result<Capacity, TxFailure> {
     if parts.len() > MAX_TRANSACTION_ITEMS {
         return Err(TxFailure::Other(Error::validation(
@@ -214,12 +214,7 @@ pub(crate) async fn write_rebuilding(
             .set_transact_items(Some(items))
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
     };
-    let (result, attempts) = retry::send_request!(
-        db,
-        span,
-        first: request(items),
-        again: || again().map(request)
-    );
+    let (result, attempts) = retry::send_request!(db, span, request, first: items, again: again);
     match result {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());
