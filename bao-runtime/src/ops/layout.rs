@@ -25,13 +25,10 @@ pub(crate) fn stored_item(db: &Db, schema: &ModelSchema, fields: &Item) -> Resul
 /// The whole item to store under `tenant`.
 fn item_under(tenant: Option<&Tenant>, schema: &ModelSchema, fields: &Item) -> Result<Item> {
     let PrimaryKey { pk, sk } = keys::primary_key(schema, tenant, fields)?;
-    let derived = derived_under(tenant, schema, fields)?;
     let mut item = fields.clone();
-    // One resize for every attribute added, not one each time the copy's capacity runs out.
-    item.reserve(2 + derived.len());
     item.insert(PK_ATTR.to_owned(), AttributeValue::S(pk));
     item.insert(SK_ATTR.to_owned(), AttributeValue::S(sk));
-    for (name, value) in derived {
+    for (name, value) in derived_under(tenant, schema, fields)? {
         if let Some(value) = value {
             item.insert(name.to_owned(), value);
         }
