@@ -183,8 +183,9 @@ impl TxFailure {
 /// Sends one TransactWriteItems; refuses more than [`MAX_TRANSACTION_ITEMS`] parts before sending.
 /// A throttled call is sent again with a copy of the parts.
 pub(crate) async fn write(db: &Db, parts: Vec<Part>) -> Result<Capacity, TxFailure> {
+    within_limit(&parts)?;
     let copy: Vec<TransactWriteItem> = parts.iter().map(|part| part.item.clone()).collect();
-    write_rebuilding(db, parts, || Some(copy.clone())).await
+    send(db, parts, || Some(copy.clone())).await
 }
 
 /// [`write`], with the items of a throttled call built `again` by the caller instead of copied
@@ -194,6 +195,12 @@ pub(crate) async fn write_rebuilding(
     parts: Vec<Part>,
     again: impl FnMut() -> Option<Vec<TransactWriteItem>>,
 ) -> Result<Capacity, TxFailure> {
+    within_limit(&parts)?;
+    send(db, parts, again).await
+}
+
+/// Refuses more parts than one transaction takes, naming what filled it.
+fn within_limit(parts: &[Part]) -> Result<(), TxFailure> {
     if parts.len() > MAX_TRANSACTION_ITEMS {
         return Err(TxFailure::Other(Error::validation(
             "transaction",
@@ -201,10 +208,20 @@ pub(crate) async fn write_rebuilding(
             format!(
                 "{} items, DynamoDB allows at most {MAX_TRANSACTION_ITEMS}: {}",
                 parts.len(),
-                what_filled(&parts)
+                what_filled(parts)
             ),
         )));
     }
+    Ok(())
+}
+
+/// Sends the parts, then the items `again` makes while the call is throttled; a cancelled
+/// transaction comes back as its rejected parts.
+async fn send(
+    db: &Db,
+    parts: Vec<Part>,
+    again: impl FnMut() -> Option<Vec<TransactWriteItem>>,
+) -> Result<Capacity, TxFailure> {
     let span = call::span("TransactWriteItems", db.table(), None, None);
     let (items, roles): (Vec<_>, Vec<_>) = parts.into_iter().map(|p| (p.item, p.role)).unzip();
     let count = items.len();
