@@ -10,7 +10,8 @@ pub use crate::any::{Stored, UniqueClaim, classify, decode};
 pub use crate::capacity::Capacity;
 pub use crate::changes::{Changes, Patch};
 pub use crate::codec::{
-    FieldValue, Item, get, get_opt, member, member_or_else, put, round_to, shape_members,
+    FieldSource, FieldValue, Item, JsonValue, deserialize_model, from_json, get, get_opt, member,
+    member_or_else, put, round_to, shape_members,
 };
 pub use crate::custom::{
     CustomField, CustomFieldSchema, FieldOptions, OptionValue, custom_check, custom_serde,
@@ -35,7 +36,7 @@ pub use crate::search::Search;
 pub use aws_sdk_dynamodb::types::AttributeValue;
 pub use futures::future::BoxFuture;
 pub use jiff::Timestamp;
-pub use serde::{self, Deserialize, Serialize};
+pub use serde::{self, Deserialize, Deserializer, Serialize};
 pub use std::future::Future;
 pub use ulid::Ulid;
 
@@ -125,6 +126,22 @@ macro_rules! __key_newtype {
     };
 }
 pub use crate::__key_newtype as key_newtype;
+
+/// `impl Deserialize for User`, through [`deserialize_model`]: `impl_deserialize!(User)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_deserialize {
+    ($model:ty) => {
+        impl<'de> $crate::__codegen::Deserialize<'de> for $model {
+            fn deserialize<D: $crate::__codegen::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::__codegen::deserialize_model(deserializer)
+            }
+        }
+    };
+}
+pub use crate::__impl_deserialize as impl_deserialize;
 pub use crate::__string_enum as string_enum;
 
 // The operations below return their inner future instead of awaiting it in an `async fn` of
@@ -146,7 +163,7 @@ pub fn find<'a, M: Model>(
 
 /// Reads a field stored absent when empty (a counter, a string set): its default then.
 pub fn get_or_default<T: FieldValue + Default>(
-    item: &Item,
+    item: &impl FieldSource,
     model: &'static str,
     field: &FieldSchema,
 ) -> Result<T> {
@@ -156,7 +173,7 @@ pub fn get_or_default<T: FieldValue + Default>(
 /// Reads a field with a `defaultValue`: a missing (or `NULL`) attribute reads as the default,
 /// as DynamoBao's `fromDy` does, so items stored before the field existed stay readable.
 pub fn get_or_else<T: FieldValue>(
-    item: &Item,
+    item: &impl FieldSource,
     model: &'static str,
     field: &FieldSchema,
     default: impl FnOnce() -> T,
@@ -166,7 +183,7 @@ pub fn get_or_else<T: FieldValue>(
 
 /// [`get_or_else`] for a field of a `rustType`, whose default is a value of its base type.
 pub fn get_base_or_else<T: CustomField>(
-    item: &Item,
+    item: &impl FieldSource,
     model: &'static str,
     field: &FieldSchema,
     default: impl FnOnce() -> T::Base,

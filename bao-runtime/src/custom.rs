@@ -40,7 +40,7 @@ use std::fmt;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::FieldValue;
+use crate::codec::{FieldValue, JsonValue};
 use crate::keys::KeyValue;
 use crate::model::KeyNewtype;
 use crate::schema::{FieldKind, FieldSchema};
@@ -99,6 +99,11 @@ impl<T: CustomField> FieldValue for T {
 
     fn from_attr(attr: &AttributeValue, kind: FieldKind) -> Result<Self, String> {
         T::from_base(T::Base::from_attr(attr, kind)?)
+    }
+
+    /// Serialised as its base value (see [`custom_serde`]).
+    fn from_json(value: &JsonValue, kind: FieldKind) -> Result<Self, String> {
+        T::from_base(T::Base::from_json(value, kind)?)
     }
 }
 

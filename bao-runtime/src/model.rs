@@ -2,7 +2,7 @@
 
 use crate::Db;
 use crate::capacity::Capacity;
-use crate::codec::{FieldValue, Item};
+use crate::codec::{FieldSource, FieldValue, Item};
 use crate::expr::Condition;
 use crate::keys;
 use crate::ops::{self, ReadOptions, SaveOptions};
@@ -33,7 +33,14 @@ pub trait Model: Sized + Send + Sync + 'static {
     fn to_item(&self) -> Item;
 
     /// Reads a stored item. Unknown attributes are ignored.
-    fn from_item(item: &Item) -> crate::Result<Self>;
+    fn from_item(item: &Item) -> crate::Result<Self> {
+        Self::from_fields(item)
+    }
+
+    /// Reads the fields from a stored item, or from the map a model is deserialised from: the
+    /// generated body of [`from_item`](Self::from_item) and of the model's `Deserialize`.
+    #[doc(hidden)]
+    fn from_fields<S: FieldSource>(fields: &S) -> crate::Result<Self>;
 
     /// The bookkeeping of this item.
     fn state(&self) -> &ItemState;

@@ -277,3 +277,39 @@ async fn a_stored_value_the_type_refuses_is_a_decode_error() {
         tests::raw_set(db, &pk, "cu", "email", A::S("fay@example.com".into())).await;
     }
 }
+
+/// Custom fields go through JSON as their base values and come back as the application's
+/// types; a base value the type refuses is an error naming the field.
+#[tokio::test(flavor = "current_thread")]
+async fn custom_fields_round_trip_through_json_as_their_bases() {
+    let test = tests::start().await;
+    let db = test.db();
+    let customer = Customer::create(
+        db,
+        NewCustomer::new(Email::new("gus@example.com")).with_tags(["new".to_owned()]),
+    )
+    .await
+    .expect("created");
+    let invoice = Invoice::create(db, NewInvoice::new(customer.customer_id, Cents(990)))
+        .await
+        .expect("created");
+    let mut json = serde_json::to_value(&customer).unwrap();
+    assert_eq!(json["email"], "gus@example.com", "the base value");
+    assert_eq!(
+        serde_json::from_value::<Customer>(json.clone()).unwrap(),
+        customer
+    );
+    let invoice_json = serde_json::to_value(&invoice).unwrap();
+    assert_eq!(invoice_json["total"], 990);
+    assert_eq!(
+        serde_json::from_value::<Invoice>(invoice_json).unwrap(),
+        invoice
+    );
+
+    json["email"] = "nobody".into();
+    let error = serde_json::from_value::<Customer>(json).unwrap_err();
+    assert!(
+        error.to_string().contains("email") && error.to_string().contains("has no `@`"),
+        "{error}"
+    );
+}

@@ -596,10 +596,10 @@ mod profile {
             item
         }
 
-        fn from_item(item: &Item) -> Result<Self> {
+        fn from_fields<S: codec::FieldSource>(fields: &S) -> Result<Self> {
             Ok(Profile {
-                profile_id: ProfileId(codec::get(item, "Profile", &F_PROFILE_ID)?),
-                handle: codec::get_opt(item, "Profile", &F_HANDLE)?,
+                profile_id: ProfileId(codec::get(fields, "Profile", &F_PROFILE_ID)?),
+                handle: codec::get_opt(fields, "Profile", &F_HANDLE)?,
                 state: ItemState::default(),
             })
         }

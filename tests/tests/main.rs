@@ -55,6 +55,7 @@ mod relationships;
 mod request_counts;
 mod search;
 pub mod search_traces;
+mod serde_models;
 mod shapes;
 mod soft_delete;
 mod table_export;

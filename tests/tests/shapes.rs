@@ -377,3 +377,13 @@ async fn lists_stored_as_sets_and_maps_missing_members() {
         "{error}"
     );
 }
+
+/// Shapes, lists of shapes, enums and nested lists go through JSON and back unchanged.
+#[tokio::test(flavor = "current_thread")]
+async fn a_store_round_trips_through_json() {
+    let test = tests::start().await;
+    let store = created(test.db()).await;
+    let json = serde_json::to_string(&store).unwrap();
+    let read: Store = serde_json::from_str(&json).unwrap();
+    assert_eq!(read, store, "through {json}");
+}

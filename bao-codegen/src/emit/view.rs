@@ -40,8 +40,8 @@ pub(crate) struct ModelView {
     pub(crate) fields_item: String,
     /// `const SCHEMA` of the `Model` impl, laid out.
     pub(crate) schema_item: String,
-    /// The body of `from_item`, laid out.
-    pub(crate) from_item_body: String,
+    /// The body of `from_fields` (what `from_item` and `Deserialize` read through), laid out.
+    pub(crate) from_fields_body: String,
     pub(crate) finders: Vec<FinderView>,
     pub(crate) related: Vec<RelatedView>,
     pub(crate) queries: Vec<QueryView>,
@@ -234,8 +234,12 @@ pub(crate) struct FieldView {
     pub(crate) attr_type: String,
     /// The `const fn` that makes the handle from the field's schema (`bao::Attr::of`).
     pub(crate) attr_ctor: String,
-    /// The field's serde attributes (`rename = "userId"`, `default`).
+    /// The field's serde attributes in a shape, which derives both directions
+    /// (`rename = "userId"`, `default`).
     pub(crate) serde_attrs: Vec<String>,
+    /// The field's serde attributes in a model, which derives `Serialize` only: its
+    /// `Deserialize` reads the fields through `from_fields`, as `from_item` does.
+    pub(crate) serialize_attrs: Vec<String>,
     /// How `to_item` reads the value (`&self.name`).
     pub(crate) store_expr: String,
     /// How `into_fields` fills it (`&self.name`, `&now`, a default).
@@ -389,7 +393,7 @@ pub(crate) fn model_view(schema: &Schema, model: &ir::Model) -> ModelView {
             .any(|field| is_date_stamp(field.field_type)),
         fields_item: fields_item(schema, &model.fields),
         schema_item: schema_item(schema, model),
-        from_item_body: from_item_body(model, &fields),
+        from_fields_body: from_fields_body(model, &fields),
         link: link_view(model, &fields, &new_fields),
         key,
         new_fields,
@@ -753,25 +757,32 @@ fn field_view(schema: &Schema, field: &ir::Field, key_names: &[&str], key_type: 
     };
     let single_key = is_key && key_names.len() == 1;
     let renamed = serde_camel_case(&bare_name).as_deref() != Some(field.name.as_str());
-    let mut serde_attrs = Vec::new();
+    // A model derives `Serialize` only; a shape derives both, and takes `default` where a
+    // missing member deserialises as empty.
+    let mut serialize_attrs = Vec::new();
     if renamed {
-        serde_attrs.push(format!("rename = {:?}", field.name));
+        serialize_attrs.push(format!("rename = {:?}", field.name));
     }
-    if optional {
-        serde_attrs.push("default".to_owned());
-        serde_attrs.push("skip_serializing_if = \"Option::is_none\"".to_owned());
-    }
-    // A list is stored absent when empty, and read so; serde does as the table does.
-    if field.field_type == FieldType::ListField {
-        serde_attrs.push("default".to_owned());
-        serde_attrs.push("skip_serializing_if = \"Vec::is_empty\"".to_owned());
+    let skip_if_empty = match (optional, field.field_type) {
+        (true, _) => Some("Option::is_none"),
+        // A list is stored absent when empty, and read so; serde does as the table does.
+        (false, FieldType::ListField) => Some("Vec::is_empty"),
+        (false, _) => None,
+    };
+    if let Some(is_empty) = skip_if_empty {
+        serialize_attrs.push(format!("skip_serializing_if = {is_empty:?}"));
     }
     // A `rustType` is serialised as its base value, so it needs no serde impls of its own.
     if custom_rust_type(field).is_some() {
-        serde_attrs.push(match optional {
+        serialize_attrs.push(match optional {
             true => "with = \"bao::custom_serde_opt\"".to_owned(),
             false => "with = \"bao::custom_serde\"".to_owned(),
         });
+    }
+    let mut serde_attrs = serialize_attrs.clone();
+    if skip_if_empty.is_some() {
+        // After the rename, as it always was.
+        serde_attrs.insert(usize::from(renamed), "default".to_owned());
     }
     let (attr_type, attr_ctor) = attr_handle(schema, field, &value_type);
     FieldView {
@@ -809,6 +820,7 @@ fn field_view(schema: &Schema, field: &ir::Field, key_names: &[&str], key_type: 
         has_default: field.default.is_some(),
         string_set: field.field_type == FieldType::StringSetField,
         serde_attrs,
+        serialize_attrs,
     }
 }
 
@@ -993,13 +1005,13 @@ fn fields_item(schema: &Schema, fields: &[ir::Field]) -> String {
 /// Where a struct's fields are read from: a model's item, or a shape's map.
 #[derive(Clone, Copy)]
 enum ReadFrom<'a> {
-    /// `bao::get(item, "Model", F_X)?`.
+    /// `bao::get(fields, "Model", F_X)?`.
     Item(&'a str),
     /// `bao::member(members, F_X)?`.
     Members,
 }
 
-fn from_item_body(model: &ir::Model, fields: &[FieldView]) -> String {
+fn from_fields_body(model: &ir::Model, fields: &[FieldView]) -> String {
     read_fields_body(&model.fields, fields, ReadFrom::Item(&model.name))
 }
 
@@ -1011,7 +1023,7 @@ fn read_fields_body(ir_fields: &[ir::Field], fields: &[FieldView], from: ReadFro
         .map(|(field, ir_field)| {
             let (args, get, get_or_else) = match from {
                 ReadFrom::Item(model) => (
-                    format!("item, {model:?}, {}", field.const_name),
+                    format!("fields, {model:?}, {}", field.const_name),
                     "get",
                     "get_or_else",
                 ),

@@ -20,9 +20,11 @@
 //! truncated toward zero (`12.7` -> 12, like `parseInt`). Unlike `parseInt`, an exponent is
 //! honoured (`1.5E+3` -> 1500) and integers beyond 2^53 are read exactly.
 
+mod json;
 mod number;
 mod pattern;
 
+pub use json::{JsonValue, deserialize_model, from_json};
 pub(crate) use number::{Number, to_js_exponential, to_js_string};
 
 use crate::error::{Error, Result};
@@ -45,6 +47,10 @@ pub trait FieldValue: Sized {
     /// Reads a stored attribute. The error is a message; the caller adds model and field.
     fn from_attr(attr: &AttributeValue, kind: FieldKind) -> Result<Self, String>;
 
+    /// Reads the value from what its `Serialize` writes, held as JSON: how a model's
+    /// `Deserialize` reads each field. The error is a message; the caller adds the field.
+    fn from_json(value: &JsonValue, kind: FieldKind) -> Result<Self, String>;
+
     /// The value an absent attribute stands for, if any: `None` for `Option<T>`, the empty
     /// set for a string set. Other types have none, so a missing attribute is an error.
     fn absent() -> Option<Self> {
@@ -63,6 +69,10 @@ impl FieldValue for String {
             other => Err(unexpected("S", other)),
         }
     }
+
+    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
+        from_json(value)
+    }
 }
 
 impl FieldValue for i64 {
@@ -73,6 +83,10 @@ impl FieldValue for i64 {
     fn from_attr(attr: &AttributeValue, _kind: FieldKind) -> Result<Self, String> {
         number(attr)?.truncate()
     }
+
+    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
+        from_json(value)
+    }
 }
 
 impl FieldValue for f64 {
@@ -82,6 +96,10 @@ impl FieldValue for f64 {
 
     fn from_attr(attr: &AttributeValue, _kind: FieldKind) -> Result<Self, String> {
         Ok(number(attr)?.as_f64())
+    }
+
+    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
+        from_json(value)
     }
 }
 
@@ -95,6 +113,10 @@ impl FieldValue for bool {
             AttributeValue::Bool(value) => Ok(*value),
             other => Err(unexpected("BOOL", other)),
         }
+    }
+
+    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
+        from_json(value)
     }
 }
 
@@ -119,6 +141,10 @@ impl FieldValue for Timestamp {
         };
         Timestamp::from_millisecond(millis).map_err(|error| error.to_string())
     }
+
+    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
+        from_json(value)
+    }
 }
 
 impl FieldValue for Ulid {
@@ -134,6 +160,10 @@ impl FieldValue for Ulid {
             other => Err(unexpected("S", other)),
         }
     }
+
+    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
+        from_json(value)
+    }
 }
 
 impl FieldValue for Vec<u8> {
@@ -146,6 +176,10 @@ impl FieldValue for Vec<u8> {
             AttributeValue::B(blob) => Ok(blob.as_ref().to_vec()),
             other => Err(unexpected("B", other)),
         }
+    }
+
+    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
+        from_json(value)
     }
 }
 
@@ -160,6 +194,10 @@ impl FieldValue for BTreeSet<String> {
             AttributeValue::Ss(members) => Ok(members.iter().cloned().collect()),
             other => Err(unexpected("SS", other)),
         }
+    }
+
+    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
+        from_json(value)
     }
 
     fn absent() -> Option<Self> {
@@ -216,6 +254,25 @@ impl<T: FieldValue> FieldValue for Vec<T> {
         }
     }
 
+    /// Reads an array; a null element is the element type's empty value.
+    fn from_json(value: &JsonValue, kind: FieldKind) -> Result<Self, String> {
+        let JsonValue::Array(elements) = value else {
+            return Err(format!("expected an array, found {value}"));
+        };
+        let kind = element_kind(kind);
+        elements
+            .iter()
+            .enumerate()
+            .map(|(index, element)| {
+                let read = match element {
+                    JsonValue::Null => T::absent().ok_or_else(|| "the element is null".into()),
+                    element => T::from_json(element, kind),
+                };
+                read.map_err(|message| format!("element {index}: {message}"))
+            })
+            .collect()
+    }
+
     fn absent() -> Option<Self> {
         Some(Vec::new())
     }
@@ -242,30 +299,40 @@ impl<T: FieldValue> FieldValue for Option<T> {
         }
     }
 
+    fn from_json(value: &JsonValue, kind: FieldKind) -> Result<Self, String> {
+        match value {
+            JsonValue::Null => Ok(None),
+            value => T::from_json(value, kind).map(Some),
+        }
+    }
+
     fn absent() -> Option<Self> {
         Some(None)
     }
 }
 
-/// Reads a field of an item. A missing (or `NULL`) attribute is an error unless the type has
-/// an [absent value](FieldValue::absent), e.g. `Option<T>` or a string set.
-pub fn get<T: FieldValue>(item: &Item, model: &'static str, field: &FieldSchema) -> Result<T> {
-    match present(item, field.name) {
-        Some(attr) => {
-            T::from_attr(attr, field.kind).map_err(|message| decode(model, field, message))
-        }
+/// Reads a field of an item, or of the map a model is deserialised from. A missing (or `NULL`)
+/// attribute is an error unless the type has an [absent value](FieldValue::absent), e.g.
+/// `Option<T>` or a string set.
+pub fn get<T: FieldValue>(
+    item: &impl FieldSource,
+    model: &'static str,
+    field: &FieldSchema,
+) -> Result<T> {
+    match item.read(field) {
+        Some(read) => read.map_err(|message| decode(model, field, message)),
         None => T::absent().ok_or_else(|| decode(model, field, "the attribute is missing".into())),
     }
 }
 
-/// Reads a field of an item that may be absent: `Ok(None)` when it is missing or `NULL`.
+/// Reads a field that may be absent: `Ok(None)` when it is missing or `NULL`.
 pub fn get_opt<T: FieldValue>(
-    item: &Item,
+    item: &impl FieldSource,
     model: &'static str,
     field: &FieldSchema,
 ) -> Result<Option<T>> {
-    present(item, field.name)
-        .map(|attr| T::from_attr(attr, field.kind).map_err(|message| decode(model, field, message)))
+    item.read(field)
+        .map(|read| read.map_err(|message| decode(model, field, message)))
         .transpose()
 }
 
@@ -568,6 +635,20 @@ pub(crate) fn stored_time(timestamp: Timestamp, kind: FieldKind) -> i64 {
     };
     // jiff's range (years -9999..=9999) keeps both quotients well inside i64.
     timestamp.as_nanosecond().div_euclid(unit) as i64
+}
+
+/// Where a model's fields are read from: a stored item, or the map a model is deserialised
+/// from ([`deserialize_model`]). Generated `from_fields` reads through it, so one body serves
+/// both.
+pub trait FieldSource {
+    /// `field`'s value read as a `T`, or `None` when it is absent (or null).
+    fn read<T: FieldValue>(&self, field: &FieldSchema) -> Option<Result<T, String>>;
+}
+
+impl FieldSource for Item {
+    fn read<T: FieldValue>(&self, field: &FieldSchema) -> Option<Result<T, String>> {
+        present(self, field.name).map(|attr| T::from_attr(attr, field.kind))
+    }
 }
 
 fn present<'a>(item: &'a Item, name: &str) -> Option<&'a AttributeValue> {

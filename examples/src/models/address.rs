@@ -44,6 +44,9 @@ impl bao::FieldValue for Address {
             country: bao::member(members, F_COUNTRY)?,
         })
     }
+    fn from_json(value: &bao::JsonValue, _kind: bao::FieldKind) -> Result<Self, String> {
+        bao::from_json(value)
+    }
 }
 /// Changes to members of a stored [`Address`], for the `patch_` methods of updates: each
 /// member is set or removed on its own, the others stay as they are.

@@ -5,7 +5,7 @@ use ::bao_runtime::__codegen as bao;
 /// (DynamoBao's `searchAll`). Every write keeps its `_searchText`.
 ///
 /// Stored with model prefix `a`; generated from `models.yaml` line 127. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Article {
     /// `articleId`: a UlidField.
@@ -13,10 +13,10 @@ pub struct Article {
     /// `title`: a StringField.
     pub title: String,
     /// `body`: a StringField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// `status`: a StringField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
@@ -224,16 +224,15 @@ impl bao::Model for Article {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            article_id: bao::get(item, "Article", F_ARTICLE_ID)?,
-            title: bao::get(item, "Article", F_TITLE)?,
-            body: bao::get_opt(item, "Article", F_BODY)?,
+            article_id: bao::get(fields, "Article", F_ARTICLE_ID)?,
+            title: bao::get(fields, "Article", F_TITLE)?,
+            body: bao::get_opt(fields, "Article", F_BODY)?,
             status: Some(
-                bao::get_or_else(item, "Article", F_STATUS, || "draft".to_owned())?,
+                bao::get_or_else(fields, "Article", F_STATUS, || "draft".to_owned())?,
             ),
-            created_at: bao::get(item, "Article", F_CREATED_AT)?,
+            created_at: bao::get(fields, "Article", F_CREATED_AT)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -244,3 +243,4 @@ impl bao::Model for Article {
         &mut self._state
     }
 }
+bao::impl_deserialize!(Article);

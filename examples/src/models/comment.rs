@@ -4,7 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// A comment on a post: a composite primary key.
 ///
 /// Stored with model prefix `c`; generated from `models.yaml` line 79. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Comment {
     /// `postId`: a RelatedField.
@@ -62,6 +62,9 @@ impl bao::FieldValue for CommentKey {
             post_id: bao::key_part(&item, "Comment", F_POST_ID)?,
             comment_id: bao::key_part(&item, "Comment", F_COMMENT_ID)?,
         })
+    }
+    fn from_json(value: &bao::JsonValue, _kind: bao::FieldKind) -> Result<Self, String> {
+        bao::from_json(value)
     }
 }
 /// The fields of a new [`Comment`], for [`Comment::create`](bao::Model::create).
@@ -279,14 +282,13 @@ impl bao::Model for Comment {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            post_id: bao::get(item, "Comment", F_POST_ID)?,
-            comment_id: bao::get(item, "Comment", F_COMMENT_ID)?,
-            author_id: bao::get(item, "Comment", F_AUTHOR_ID)?,
-            text: bao::get(item, "Comment", F_TEXT)?,
-            created_at: bao::get(item, "Comment", F_CREATED_AT)?,
+            post_id: bao::get(fields, "Comment", F_POST_ID)?,
+            comment_id: bao::get(fields, "Comment", F_COMMENT_ID)?,
+            author_id: bao::get(fields, "Comment", F_AUTHOR_ID)?,
+            text: bao::get(fields, "Comment", F_TEXT)?,
+            created_at: bao::get(fields, "Comment", F_CREATED_AT)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -297,6 +299,7 @@ impl bao::Model for Comment {
         &mut self._state
     }
 }
+bao::impl_deserialize!(Comment);
 /// A [`Comment`] read by [`Comment::load`], with the relations it was asked to include; the others
 /// are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

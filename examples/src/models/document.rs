@@ -4,7 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// A document edited concurrently: the VersionField makes every save check the version it read.
 ///
 /// Stored with model prefix `doc`; generated from `models.yaml` line 93. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Document {
     /// `documentId`: a UlidField.
@@ -12,7 +12,7 @@ pub struct Document {
     /// `title`: a StringField.
     pub title: String,
     /// `body`: a StringField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// `version`: a VersionField.
     pub version: bao::Ulid,
@@ -172,14 +172,13 @@ impl bao::Model for Document {
         bao::put(&mut item, F_MODIFIED_AT, &self.modified_at);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            document_id: bao::get(item, "Document", F_DOCUMENT_ID)?,
-            title: bao::get(item, "Document", F_TITLE)?,
-            body: bao::get_opt(item, "Document", F_BODY)?,
-            version: bao::get(item, "Document", F_VERSION)?,
-            modified_at: bao::get(item, "Document", F_MODIFIED_AT)?,
+            document_id: bao::get(fields, "Document", F_DOCUMENT_ID)?,
+            title: bao::get(fields, "Document", F_TITLE)?,
+            body: bao::get_opt(fields, "Document", F_BODY)?,
+            version: bao::get(fields, "Document", F_VERSION)?,
+            modified_at: bao::get(fields, "Document", F_MODIFIED_AT)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -190,3 +189,4 @@ impl bao::Model for Document {
         &mut self._state
     }
 }
+bao::impl_deserialize!(Document);

@@ -8,7 +8,7 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `o`; generated from `models.yaml` line 143. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 /// Uses bao extensions that DynamoBao's schema does not have: `values` (status), `min` (total), `ObjectField` (shipTo), `ListField` (lines).
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Order {
     /// `orderId`: a UlidField.
@@ -21,10 +21,10 @@ pub struct Order {
     /// In cents; bao refuses a negative total on every write (DynamoBao ignores `min`).
     pub total: i64,
     /// `shipTo`: an ObjectField holding a `Address`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to: Option<super::address::Address>,
     /// `lines`: a ListField of `LineItem` values.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<super::line_item::LineItem>,
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
@@ -320,16 +320,15 @@ impl bao::Model for Order {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            order_id: bao::get(item, "Order", F_ORDER_ID)?,
-            customer_id: bao::get(item, "Order", F_CUSTOMER_ID)?,
-            status: bao::get(item, "Order", F_STATUS)?,
-            total: bao::get(item, "Order", F_TOTAL)?,
-            ship_to: bao::get_opt(item, "Order", F_SHIP_TO)?,
-            lines: bao::get_or_default(item, "Order", F_LINES)?,
-            created_at: bao::get(item, "Order", F_CREATED_AT)?,
+            order_id: bao::get(fields, "Order", F_ORDER_ID)?,
+            customer_id: bao::get(fields, "Order", F_CUSTOMER_ID)?,
+            status: bao::get(fields, "Order", F_STATUS)?,
+            total: bao::get(fields, "Order", F_TOTAL)?,
+            ship_to: bao::get_opt(fields, "Order", F_SHIP_TO)?,
+            lines: bao::get_or_default(fields, "Order", F_LINES)?,
+            created_at: bao::get(fields, "Order", F_CREATED_AT)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -340,6 +339,7 @@ impl bao::Model for Order {
         &mut self._state
     }
 }
+bao::impl_deserialize!(Order);
 /// An [`Order`] read by [`Order::load`], with the relations it was asked to include; the others are
 /// [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

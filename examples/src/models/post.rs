@@ -4,7 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// A post by a user; `user.query_posts()` lists them through the postsForUser index.
 ///
 /// Stored with model prefix `p`; generated from `models.yaml` line 40. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Post {
     /// `postId`: a UlidField.
@@ -300,15 +300,14 @@ impl bao::Model for Post {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            post_id: bao::get(item, "Post", F_POST_ID)?,
-            user_id: bao::get(item, "Post", F_USER_ID)?,
-            title: bao::get(item, "Post", F_TITLE)?,
-            content: bao::get(item, "Post", F_CONTENT)?,
-            views: bao::get_or_default(item, "Post", F_VIEWS)?,
-            created_at: bao::get(item, "Post", F_CREATED_AT)?,
+            post_id: bao::get(fields, "Post", F_POST_ID)?,
+            user_id: bao::get(fields, "Post", F_USER_ID)?,
+            title: bao::get(fields, "Post", F_TITLE)?,
+            content: bao::get(fields, "Post", F_CONTENT)?,
+            views: bao::get_or_default(fields, "Post", F_VIEWS)?,
+            created_at: bao::get(fields, "Post", F_CREATED_AT)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -319,6 +318,7 @@ impl bao::Model for Post {
         &mut self._state
     }
 }
+bao::impl_deserialize!(Post);
 /// A [`Post`] read by [`Post::load`], with the relations it was asked to include; the others are
 /// [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

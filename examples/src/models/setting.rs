@@ -5,13 +5,13 @@ use ::bao_runtime::__codegen as bao;
 /// unprefixed under a tenant; bao prefixes it, so tenants never see each other's settings.
 ///
 /// Stored with model prefix `set`; generated from `models.yaml` line 161. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Setting {
     /// `name`: a StringField.
     pub name: SettingId,
     /// `value`: a StringField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// What bao remembers of this item; no schema field's name starts with `_`.
     #[serde(skip)]
@@ -153,11 +153,10 @@ impl bao::Model for Setting {
         bao::put(&mut item, F_VALUE, &self.value);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            name: bao::get(item, "Setting", F_NAME)?,
-            value: bao::get_opt(item, "Setting", F_VALUE)?,
+            name: bao::get(fields, "Setting", F_NAME)?,
+            value: bao::get_opt(fields, "Setting", F_VALUE)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -168,3 +167,4 @@ impl bao::Model for Setting {
         &mut self._state
     }
 }
+bao::impl_deserialize!(Setting);

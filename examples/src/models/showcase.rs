@@ -4,42 +4,42 @@ use ::bao_runtime::__codegen as bao;
 /// One field of every type.
 ///
 /// Stored with model prefix `sc`; generated from `models.yaml` line 105. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Showcase {
     /// `showcaseId`: a UlidField.
     pub showcase_id: ShowcaseId,
     /// `label`: a StringField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `quantity`: an IntegerField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// `ratio`: a FloatField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
     /// `active`: a BooleanField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// `happenedAt`: a DateTimeField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub happened_at: Option<bao::Timestamp>,
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// `modifiedAt`: a ModifiedDateField.
     pub modified_at: bao::Timestamp,
     /// `ownerId`: a RelatedField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<super::user::UserId>,
     /// `hits`: a CounterField.
     pub hits: i64,
     /// `payload`: a BinaryField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<Vec<u8>>,
     /// `version`: a VersionField.
     pub version: bao::Ulid,
     /// `ttl`: a TtlField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<bao::Timestamp>,
     /// `labels`: a StringSetField.
     pub labels: std::collections::BTreeSet<String>,
@@ -481,23 +481,22 @@ impl bao::Model for Showcase {
         bao::put(&mut item, F_LABELS, &self.labels);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            showcase_id: bao::get(item, "Showcase", F_SHOWCASE_ID)?,
-            label: bao::get_opt(item, "Showcase", F_LABEL)?,
-            quantity: Some(bao::get_or_else(item, "Showcase", F_QUANTITY, || 0_i64)?),
-            ratio: bao::get_opt(item, "Showcase", F_RATIO)?,
-            active: Some(bao::get_or_else(item, "Showcase", F_ACTIVE, || true)?),
-            happened_at: bao::get_opt(item, "Showcase", F_HAPPENED_AT)?,
-            created_at: bao::get(item, "Showcase", F_CREATED_AT)?,
-            modified_at: bao::get(item, "Showcase", F_MODIFIED_AT)?,
-            owner_id: bao::get_opt(item, "Showcase", F_OWNER_ID)?,
-            hits: bao::get_or_default(item, "Showcase", F_HITS)?,
-            payload: bao::get_opt(item, "Showcase", F_PAYLOAD)?,
-            version: bao::get(item, "Showcase", F_VERSION)?,
-            ttl: bao::get_opt(item, "Showcase", F_TTL)?,
-            labels: bao::get_or_default(item, "Showcase", F_LABELS)?,
+            showcase_id: bao::get(fields, "Showcase", F_SHOWCASE_ID)?,
+            label: bao::get_opt(fields, "Showcase", F_LABEL)?,
+            quantity: Some(bao::get_or_else(fields, "Showcase", F_QUANTITY, || 0_i64)?),
+            ratio: bao::get_opt(fields, "Showcase", F_RATIO)?,
+            active: Some(bao::get_or_else(fields, "Showcase", F_ACTIVE, || true)?),
+            happened_at: bao::get_opt(fields, "Showcase", F_HAPPENED_AT)?,
+            created_at: bao::get(fields, "Showcase", F_CREATED_AT)?,
+            modified_at: bao::get(fields, "Showcase", F_MODIFIED_AT)?,
+            owner_id: bao::get_opt(fields, "Showcase", F_OWNER_ID)?,
+            hits: bao::get_or_default(fields, "Showcase", F_HITS)?,
+            payload: bao::get_opt(fields, "Showcase", F_PAYLOAD)?,
+            version: bao::get(fields, "Showcase", F_VERSION)?,
+            ttl: bao::get_opt(fields, "Showcase", F_TTL)?,
+            labels: bao::get_or_default(fields, "Showcase", F_LABELS)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -508,6 +507,7 @@ impl bao::Model for Showcase {
         &mut self._state
     }
 }
+bao::impl_deserialize!(Showcase);
 /// A [`Showcase`] read by [`Showcase::load`], with the relations it was asked to include; the
 /// others are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// A label for posts.
 ///
 /// Stored with model prefix `t`; generated from `models.yaml` line 57. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Tag {
     /// `tagId`: a UlidField.
@@ -159,11 +159,10 @@ impl bao::Model for Tag {
         bao::put(&mut item, F_NAME, &self.name);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            tag_id: bao::get(item, "Tag", F_TAG_ID)?,
-            name: bao::get(item, "Tag", F_NAME)?,
+            tag_id: bao::get(fields, "Tag", F_TAG_ID)?,
+            name: bao::get(fields, "Tag", F_NAME)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -174,6 +173,7 @@ impl bao::Model for Tag {
         &mut self._state
     }
 }
+bao::impl_deserialize!(Tag);
 /// A [`Tag`] read by [`Tag::load`], with the relations it was asked to include; the others are
 /// [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// Links tags and posts (many to many).
 ///
 /// A mapping table, stored with model prefix `tp`; generated from `models.yaml` line 66. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct TaggedPost {
     /// `tagId`: a RelatedField.
@@ -58,6 +58,9 @@ impl bao::FieldValue for TaggedPostKey {
             tag_id: bao::key_part(&item, "TaggedPost", F_TAG_ID)?,
             post_id: bao::key_part(&item, "TaggedPost", F_POST_ID)?,
         })
+    }
+    fn from_json(value: &bao::JsonValue, _kind: bao::FieldKind) -> Result<Self, String> {
+        bao::from_json(value)
     }
 }
 /// The fields of a new [`TaggedPost`], for [`TaggedPost::create`](bao::Model::create).
@@ -263,12 +266,11 @@ impl bao::Model for TaggedPost {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            tag_id: bao::get(item, "TaggedPost", F_TAG_ID)?,
-            post_id: bao::get(item, "TaggedPost", F_POST_ID)?,
-            created_at: bao::get(item, "TaggedPost", F_CREATED_AT)?,
+            tag_id: bao::get(fields, "TaggedPost", F_TAG_ID)?,
+            post_id: bao::get(fields, "TaggedPost", F_POST_ID)?,
+            created_at: bao::get(fields, "TaggedPost", F_CREATED_AT)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -279,6 +281,7 @@ impl bao::Model for TaggedPost {
         &mut self._state
     }
 }
+bao::impl_deserialize!(TaggedPost);
 /// A [`TaggedPost`] read by [`TaggedPost::load`], with the relations it was asked to include; the
 /// others are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// Someone who writes posts. DynamoBao README, example 2.
 ///
 /// Stored with model prefix `u`; generated from `models.yaml` line 22. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct User {
     /// `userId`: a UlidField.
@@ -14,14 +14,14 @@ pub struct User {
     /// Unique across users (see uniqueEmail).
     pub email: String,
     /// `profilePictureUrl`: a StringField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_picture_url: Option<String>,
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// `modifiedAt`: a ModifiedDateField.
     pub modified_at: bao::Timestamp,
     /// `role`: a StringField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// What bao remembers of this item; no schema field's name starts with `_`.
     #[serde(skip)]
@@ -254,16 +254,15 @@ impl bao::Model for User {
         bao::put(&mut item, F_ROLE, &self.role);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            user_id: bao::get(item, "User", F_USER_ID)?,
-            name: bao::get(item, "User", F_NAME)?,
-            email: bao::get(item, "User", F_EMAIL)?,
-            profile_picture_url: bao::get_opt(item, "User", F_PROFILE_PICTURE_URL)?,
-            created_at: bao::get(item, "User", F_CREATED_AT)?,
-            modified_at: bao::get(item, "User", F_MODIFIED_AT)?,
-            role: Some(bao::get_or_else(item, "User", F_ROLE, || "user".to_owned())?),
+            user_id: bao::get(fields, "User", F_USER_ID)?,
+            name: bao::get(fields, "User", F_NAME)?,
+            email: bao::get(fields, "User", F_EMAIL)?,
+            profile_picture_url: bao::get_opt(fields, "User", F_PROFILE_PICTURE_URL)?,
+            created_at: bao::get(fields, "User", F_CREATED_AT)?,
+            modified_at: bao::get(fields, "User", F_MODIFIED_AT)?,
+            role: Some(bao::get_or_else(fields, "User", F_ROLE, || "user".to_owned())?),
             _state: bao::ItemState::default(),
         })
     }
@@ -274,6 +273,7 @@ impl bao::Model for User {
         &mut self._state
     }
 }
+bao::impl_deserialize!(User);
 /// A [`User`] read by [`User::load`], with the relations it was asked to include; the others are
 /// [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `assignment`; generated from `models.yaml` line 59. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 reference check); a `delete_loaded` 1.
 /// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (courseId), `onDelete` (courseId).
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Assignment {
     /// `assignmentId`: a UlidField.
@@ -223,13 +223,12 @@ impl bao::Model for Assignment {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            assignment_id: bao::get(item, "Assignment", F_ASSIGNMENT_ID)?,
-            course_id: bao::get(item, "Assignment", F_COURSE_ID)?,
-            title: bao::get(item, "Assignment", F_TITLE)?,
-            created_at: bao::get(item, "Assignment", F_CREATED_AT)?,
+            assignment_id: bao::get(fields, "Assignment", F_ASSIGNMENT_ID)?,
+            course_id: bao::get(fields, "Assignment", F_COURSE_ID)?,
+            title: bao::get(fields, "Assignment", F_TITLE)?,
+            created_at: bao::get(fields, "Assignment", F_CREATED_AT)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -240,6 +239,7 @@ impl bao::Model for Assignment {
         &mut self._state
     }
 }
+bao::impl_deserialize!(Assignment);
 /// An [`Assignment`] read by [`Assignment::load`], with the relations it was asked to include; the
 /// others are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `course`; generated from `models.yaml` line 19. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 reference check); a `delete_loaded` 1.
 /// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (teacherId), `onDelete` (teacherId).
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Course {
     /// `courseId`: a UlidField.
@@ -13,7 +13,7 @@ pub struct Course {
     /// `name`: a StringField.
     pub name: String,
     /// `teacherId`: a RelatedField; every write that sets it checks that the item exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub teacher_id: Option<super::teacher::TeacherId>,
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
@@ -282,14 +282,13 @@ impl bao::Model for Course {
         bao::put(&mut item, F_UPDATED_AT, &self.updated_at);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            course_id: bao::get(item, "Course", F_COURSE_ID)?,
-            name: bao::get(item, "Course", F_NAME)?,
-            teacher_id: bao::get_opt(item, "Course", F_TEACHER_ID)?,
-            created_at: bao::get(item, "Course", F_CREATED_AT)?,
-            updated_at: bao::get(item, "Course", F_UPDATED_AT)?,
+            course_id: bao::get(fields, "Course", F_COURSE_ID)?,
+            name: bao::get(fields, "Course", F_NAME)?,
+            teacher_id: bao::get_opt(fields, "Course", F_TEACHER_ID)?,
+            created_at: bao::get(fields, "Course", F_CREATED_AT)?,
+            updated_at: bao::get(fields, "Course", F_UPDATED_AT)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -300,6 +299,7 @@ impl bao::Model for Course {
         &mut self._state
     }
 }
+bao::impl_deserialize!(Course);
 /// A [`Course`] read by [`Course::load`], with the relations it was asked to include; the others
 /// are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `grade`; generated from `models.yaml` line 72. In a transaction, a create takes up to 4 of DynamoDB's 100 parts (the item, 1 unique value and 2 reference checks); a `delete_loaded` 2.
 /// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (assignmentId, studentId), `pattern` (gradeValue), `onDelete` (assignmentId, studentId).
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Grade {
     /// `gradeId`: a UlidField.
@@ -290,14 +290,13 @@ impl bao::Model for Grade {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            grade_id: bao::get(item, "Grade", F_GRADE_ID)?,
-            assignment_id: bao::get(item, "Grade", F_ASSIGNMENT_ID)?,
-            student_id: bao::get(item, "Grade", F_STUDENT_ID)?,
-            grade_value: bao::get(item, "Grade", F_GRADE_VALUE)?,
-            created_at: bao::get(item, "Grade", F_CREATED_AT)?,
+            grade_id: bao::get(fields, "Grade", F_GRADE_ID)?,
+            assignment_id: bao::get(fields, "Grade", F_ASSIGNMENT_ID)?,
+            student_id: bao::get(fields, "Grade", F_STUDENT_ID)?,
+            grade_value: bao::get(fields, "Grade", F_GRADE_VALUE)?,
+            created_at: bao::get(fields, "Grade", F_CREATED_AT)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -308,6 +307,7 @@ impl bao::Model for Grade {
         &mut self._state
     }
 }
+bao::impl_deserialize!(Grade);
 /// A [`Grade`] read by [`Grade::load`], with the relations it was asked to include; the others are
 /// [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// A student (Dyna-Record's `username` is stored under the alias `Username`).
 ///
 /// Stored with model prefix `student`; generated from `models.yaml` line 32. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Student {
     /// `studentId`: a UlidField.
@@ -14,7 +14,7 @@ pub struct Student {
     /// `email`: a StringField.
     pub email: String,
     /// `someAttribute`: an IntegerField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub some_attribute: Option<i64>,
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
@@ -256,15 +256,14 @@ impl bao::Model for Student {
         bao::put(&mut item, F_UPDATED_AT, &self.updated_at);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            student_id: bao::get(item, "Student", F_STUDENT_ID)?,
-            username: bao::get(item, "Student", F_USERNAME)?,
-            email: bao::get(item, "Student", F_EMAIL)?,
-            some_attribute: bao::get_opt(item, "Student", F_SOME_ATTRIBUTE)?,
-            created_at: bao::get(item, "Student", F_CREATED_AT)?,
-            updated_at: bao::get(item, "Student", F_UPDATED_AT)?,
+            student_id: bao::get(fields, "Student", F_STUDENT_ID)?,
+            username: bao::get(fields, "Student", F_USERNAME)?,
+            email: bao::get(fields, "Student", F_EMAIL)?,
+            some_attribute: bao::get_opt(fields, "Student", F_SOME_ATTRIBUTE)?,
+            created_at: bao::get(fields, "Student", F_CREATED_AT)?,
+            updated_at: bao::get(fields, "Student", F_UPDATED_AT)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -275,6 +274,7 @@ impl bao::Model for Student {
         &mut self._state
     }
 }
+bao::impl_deserialize!(Student);
 /// A [`Student`] read by [`Student::load`], with the relations it was asked to include; the others
 /// are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

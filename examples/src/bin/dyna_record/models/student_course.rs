@@ -5,7 +5,7 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// A mapping table, stored with model prefix `sc`; generated from `models.yaml` line 46. In a transaction, a create takes up to 3 of DynamoDB's 100 parts (the item and 2 reference checks); a `delete_loaded` 1.
 /// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (studentId, courseId), `onDelete` (studentId, courseId).
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct StudentCourse {
     /// `studentId`: a RelatedField; every write that sets it checks that the item exists.
@@ -59,6 +59,9 @@ impl bao::FieldValue for StudentCourseKey {
             student_id: bao::key_part(&item, "StudentCourse", F_STUDENT_ID)?,
             course_id: bao::key_part(&item, "StudentCourse", F_COURSE_ID)?,
         })
+    }
+    fn from_json(value: &bao::JsonValue, _kind: bao::FieldKind) -> Result<Self, String> {
+        bao::from_json(value)
     }
 }
 /// The fields of a new [`StudentCourse`], for [`StudentCourse::create`](bao::Model::create).
@@ -292,12 +295,11 @@ impl bao::Model for StudentCourse {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            student_id: bao::get(item, "StudentCourse", F_STUDENT_ID)?,
-            course_id: bao::get(item, "StudentCourse", F_COURSE_ID)?,
-            created_at: bao::get(item, "StudentCourse", F_CREATED_AT)?,
+            student_id: bao::get(fields, "StudentCourse", F_STUDENT_ID)?,
+            course_id: bao::get(fields, "StudentCourse", F_COURSE_ID)?,
+            created_at: bao::get(fields, "StudentCourse", F_CREATED_AT)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -308,6 +310,7 @@ impl bao::Model for StudentCourse {
         &mut self._state
     }
 }
+bao::impl_deserialize!(StudentCourse);
 /// A [`StudentCourse`] read by [`StudentCourse::load`], with the relations it was asked to include;
 /// the others are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// Teaches courses (Dyna-Record: `@HasMany(() => Course, { foreignKey: "teacherId" })`).
 ///
 /// Stored with model prefix `teacher`; generated from `models.yaml` line 9. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Teacher {
     /// `teacherId`: a UlidField.
@@ -168,13 +168,12 @@ impl bao::Model for Teacher {
         bao::put(&mut item, F_UPDATED_AT, &self.updated_at);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            teacher_id: bao::get(item, "Teacher", F_TEACHER_ID)?,
-            name: bao::get(item, "Teacher", F_NAME)?,
-            created_at: bao::get(item, "Teacher", F_CREATED_AT)?,
-            updated_at: bao::get(item, "Teacher", F_UPDATED_AT)?,
+            teacher_id: bao::get(fields, "Teacher", F_TEACHER_ID)?,
+            name: bao::get(fields, "Teacher", F_NAME)?,
+            created_at: bao::get(fields, "Teacher", F_CREATED_AT)?,
+            updated_at: bao::get(fields, "Teacher", F_UPDATED_AT)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -185,6 +184,7 @@ impl bao::Model for Teacher {
         &mut self._state
     }
 }
+bao::impl_deserialize!(Teacher);
 /// A [`Teacher`] read by [`Teacher::load`], with the relations it was asked to include; the others
 /// are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `u`; generated from `models.yaml` line 7. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
 /// Uses bao extensions that DynamoBao's schema does not have: `values` (role).
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct User {
     /// Dynamite: `@PrimaryKey() @Default(() => crypto.randomUUID())`.
@@ -266,16 +266,15 @@ impl bao::Model for User {
         bao::put(&mut item, F_UPDATED_AT, &self.updated_at);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            id: bao::get(item, "User", F_ID)?,
-            name: bao::get(item, "User", F_NAME)?,
-            email: bao::get(item, "User", F_EMAIL)?,
-            role: bao::get_or_else(item, "User", F_ROLE, || UserRole::Customer)?,
-            active: bao::get_or_else(item, "User", F_ACTIVE, || true)?,
-            created_at: bao::get(item, "User", F_CREATED_AT)?,
-            updated_at: bao::get(item, "User", F_UPDATED_AT)?,
+            id: bao::get(fields, "User", F_ID)?,
+            name: bao::get(fields, "User", F_NAME)?,
+            email: bao::get(fields, "User", F_EMAIL)?,
+            role: bao::get_or_else(fields, "User", F_ROLE, || UserRole::Customer)?,
+            active: bao::get_or_else(fields, "User", F_ACTIVE, || true)?,
+            created_at: bao::get(fields, "User", F_CREATED_AT)?,
+            updated_at: bao::get(fields, "User", F_UPDATED_AT)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -286,3 +285,4 @@ impl bao::Model for User {
         &mut self._state
     }
 }
+bao::impl_deserialize!(User);

@@ -4,7 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// A `User` item.
 ///
 /// Stored with model prefix `u`; generated from `models.yaml` line 3. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Serialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct User {
     /// `userId`: a UlidField.
@@ -161,13 +161,12 @@ impl bao::Model for User {
         bao::put(&mut item, F_CREATED_AT, &self.created_at);
         item
     }
-    #[inline]
-    fn from_item(item: &bao::Item) -> bao::Result<Self> {
+    fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
-            user_id: bao::get(item, "User", F_USER_ID)?,
-            name: bao::get(item, "User", F_NAME)?,
-            email: bao::get(item, "User", F_EMAIL)?,
-            created_at: bao::get(item, "User", F_CREATED_AT)?,
+            user_id: bao::get(fields, "User", F_USER_ID)?,
+            name: bao::get(fields, "User", F_NAME)?,
+            email: bao::get(fields, "User", F_EMAIL)?,
+            created_at: bao::get(fields, "User", F_CREATED_AT)?,
             _state: bao::ItemState::default(),
         })
     }
@@ -178,3 +177,4 @@ impl bao::Model for User {
         &mut self._state
     }
 }
+bao::impl_deserialize!(User);

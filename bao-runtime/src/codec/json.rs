@@ -1,0 +1,109 @@
+//! A model's `Deserialize`: the map of its fields is read whole, then each field is read from
+//! it by the model's generated `from_fields`, the same body that reads a stored item.
+//!
+//! serde's derive would generate a visitor, a field enum and a sequence reader for every
+//! model: it was the largest part of a models crate's compile time. Here the generated part
+//! is one line (`bao::impl_deserialize!(User);`), and a model read from JSON is what reading
+//! its item would give: a missing field with a `defaultValue` takes it, unknown names are
+//! ignored. The input must describe itself (JSON, YAML, TOML, MessagePack do), since the map is
+//! read before the model says what each value is.
+
+use super::{FieldSource, FieldValue};
+use crate::error::Error;
+use crate::model::Model;
+use crate::schema::FieldSchema;
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer};
+
+/// A value as serde writes it, read whole before a model reads its fields from it.
+pub type JsonValue = serde_json::Value;
+
+/// Deserialises the model `M` from a map of its fields under their `models.yaml` names (what
+/// its `Serialize` writes).
+///
+/// # Errors
+/// The deserializer's; a required field that is missing, by serde's `missing_field`; a field
+/// whose value is not of its type, naming the field.
+pub fn deserialize_model<'de, M: Model, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<M, D::Error> {
+    let fields = serde_json::Map::deserialize(deserializer)?;
+    M::from_fields(&fields).map_err(|error| match error {
+        Error::Decode { field, message, .. } => {
+            let given = fields.get(&field).is_some_and(|value| !value.is_null());
+            match M::SCHEMA.fields.iter().find(|schema| schema.name == field) {
+                Some(schema) if !given => D::Error::missing_field(schema.name),
+                _ => D::Error::custom(format_args!("`{field}`: {message}")),
+            }
+        }
+        error => D::Error::custom(error),
+    })
+}
+
+/// Reads a value of a type with serde impls from its JSON form: the [`FieldValue::from_json`]
+/// of most types.
+///
+/// # Errors
+/// serde's message, when the value is not a `T`.
+pub fn from_json<T: DeserializeOwned>(value: &JsonValue) -> Result<T, String> {
+    T::deserialize(value).map_err(|error| error.to_string())
+}
+
+impl FieldSource for serde_json::Map<String, JsonValue> {
+    fn read<T: FieldValue>(&self, field: &FieldSchema) -> Option<Result<T, String>> {
+        self.get(field.name)
+            .filter(|value| !value.is_null())
+            .map(|value| T::from_json(value, field.kind))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::{get, get_opt};
+    use crate::schema::FieldKind;
+    use serde_json::json;
+    use std::collections::BTreeSet;
+
+    fn map(value: JsonValue) -> serde_json::Map<String, JsonValue> {
+        match value {
+            JsonValue::Object(map) => map,
+            other => panic!("not a map: {other}"),
+        }
+    }
+
+    #[test]
+    fn a_null_member_reads_as_an_absent_one() {
+        let f = FieldSchema::new("note", FieldKind::String, false);
+        let fields = map(json!({"note": null}));
+        assert_eq!(get_opt::<String>(&fields, "M", &f).unwrap(), None);
+        let error = get::<String>(&fields, "M", &f).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "cannot decode M.note: the attribute is missing"
+        );
+    }
+
+    #[test]
+    fn list_elements_are_read_one_by_one_and_named_when_wrong() {
+        let f = FieldSchema::new("sets", FieldKind::List, false);
+        let fields = map(json!({"sets": [["a"], null, []]}));
+        let sets: Vec<BTreeSet<String>> = get(&fields, "M", &f).unwrap();
+        assert_eq!(
+            sets,
+            [
+                BTreeSet::from(["a".to_owned()]),
+                BTreeSet::new(),
+                BTreeSet::new()
+            ]
+        );
+        let fields = map(json!({"sets": [["a"], [1]]}));
+        let error = get::<Vec<BTreeSet<String>>>(&fields, "M", &f).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("element 1: invalid type: integer `1`"),
+            "{error}"
+        );
+    }
+}
