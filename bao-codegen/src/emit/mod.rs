@@ -338,10 +338,10 @@ fn files(
             });
         }
         let view = view::model_view(schema, model);
-        let mut file = finish.apply("model.rs.jinja", render_model(env, &view)?)?;
-        // In place: the rendered text has room to spare more often than not, and a module of a
-        // large schema is not copied again.
-        file.insert_str(0, header);
+        let code = finish.apply("model.rs.jinja", render_model(env, &view)?)?;
+        // A copy of exactly the file's size: the rendered text grew by doubling, and keeping
+        // it would hold up to twice the text of every module until the files are written.
+        let file = [header, &code].concat();
         Ok(ModelModule {
             entry: view.index_entry(model),
             file,
