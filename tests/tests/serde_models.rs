@@ -42,6 +42,28 @@ fn user_json() -> Value {
     })
 }
 
+/// A model is written as a struct of its fields under their `models.yaml` names, in schema
+/// order, a `None` left out.
+#[tokio::test(flavor = "current_thread")]
+async fn the_json_of_a_model_is_its_fields_by_their_schema_names() {
+    let test = start().await;
+    let db = test.db();
+    let user = User::create(db, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .unwrap();
+    let created = user.created_at.to_string();
+    let expected = format!(
+        r#"{{"userId":"{}","name":"Ada","email":"ada@example.com","createdAt":"{created}","modifiedAt":"{}","role":"user"}}"#,
+        user.user_id, user.modified_at
+    );
+    assert_eq!(serde_json::to_string(&user).unwrap(), expected);
+
+    let showcase = Showcase::create(db, NewShowcase::new()).await.unwrap();
+    let json = serde_json::to_value(&showcase).unwrap();
+    assert_eq!(json["labels"], json!([]), "an empty string set is written");
+    assert!(json.get("label").is_none(), "a None is left out: {json}");
+}
+
 /// A field left out reads as its item would: with its `defaultValue`, or as `None`.
 #[test]
 fn a_missing_field_takes_its_default() {
