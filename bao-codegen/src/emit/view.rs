@@ -757,33 +757,30 @@ fn field_view(schema: &Schema, field: &ir::Field, key_names: &[&str], key_type: 
     };
     let single_key = is_key && key_names.len() == 1;
     let renamed = serde_camel_case(&bare_name).as_deref() != Some(field.name.as_str());
-    // A model derives `Serialize` only; a shape derives both, and takes `default` where a
-    // missing member deserialises as empty.
-    let mut serialize_attrs = Vec::new();
-    if renamed {
-        serialize_attrs.push(format!("rename = {:?}", field.name));
-    }
+    let rename = renamed.then(|| format!("rename = {:?}", field.name));
     let skip_if_empty = match (optional, field.field_type) {
         (true, _) => Some("Option::is_none"),
         // A list is stored absent when empty, and read so; serde does as the table does.
         (false, FieldType::ListField) => Some("Vec::is_empty"),
         (false, _) => None,
     };
-    if let Some(is_empty) = skip_if_empty {
-        serialize_attrs.push(format!("skip_serializing_if = {is_empty:?}"));
-    }
+    let skip = skip_if_empty.map(|is_empty| format!("skip_serializing_if = {is_empty:?}"));
     // A `rustType` is serialised as its base value, so it needs no serde impls of its own.
-    if custom_rust_type(field).is_some() {
-        serialize_attrs.push(match optional {
-            true => "with = \"bao::custom_serde_opt\"".to_owned(),
-            false => "with = \"bao::custom_serde\"".to_owned(),
-        });
-    }
-    let mut serde_attrs = serialize_attrs.clone();
-    if skip_if_empty.is_some() {
-        // After the rename, as it always was.
-        serde_attrs.insert(usize::from(renamed), "default".to_owned());
-    }
+    let with = custom_rust_type(field).map(|_| match optional {
+        true => "with = \"bao::custom_serde_opt\"".to_owned(),
+        false => "with = \"bao::custom_serde\"".to_owned(),
+    });
+    // A model derives `Serialize` only; a shape derives both, and a missing member of a shape
+    // deserialises as empty (`default`).
+    let default = skip_if_empty.map(|_| "default".to_owned());
+    let serialize_attrs = [rename.clone(), skip.clone(), with.clone()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let serde_attrs = [rename, default, skip, with]
+        .into_iter()
+        .flatten()
+        .collect();
     let (attr_type, attr_ctor) = attr_handle(schema, field, &value_type);
     FieldView {
         append_type: field
