@@ -36,6 +36,8 @@ pub(crate) enum Expr {
     },
     /// `&[item, item]`; broken, one item a line with a trailing comma.
     Slice(Vec<Expr>),
+    /// `[item, item]`: an array, laid out as a slice is.
+    Array(Vec<Expr>),
 }
 
 impl Expr {
@@ -111,8 +113,8 @@ impl Expr {
                 }
                 out.push_str(" }");
             }
-            Expr::Slice(items) => {
-                out.push_str("&[");
+            Expr::Slice(items) | Expr::Array(items) => {
+                out.push_str(self.list_open());
                 write_flat_list(items, out);
                 out.push(']');
             }
@@ -147,7 +149,7 @@ impl Expr {
                 let rest = rest.as_ref().map_or(0, |rest| rest.len() + 2);
                 head.len() + 5 + fields + rest + 2 * (parts - 1)
             }
-            Expr::Slice(items) => 3 + list(items),
+            Expr::Slice(items) | Expr::Array(items) => self.list_open().len() + 1 + list(items),
         }
     }
 
@@ -209,8 +211,9 @@ impl Expr {
                 }
                 out.push_str(&format!("{close}}}"));
             }
-            Expr::Slice(items) => {
-                out.push_str("&[\n");
+            Expr::Slice(items) | Expr::Array(items) => {
+                out.push_str(self.list_open());
+                out.push('\n');
                 for (index, item) in items.iter().enumerate() {
                     let item = separated(item, inner, inner, index + 1 == items.len());
                     out.push_str(&format!("{pad}{item}\n"));
@@ -227,7 +230,7 @@ impl Expr {
         match self {
             Expr::Atom(_) | Expr::Attribute { .. } => true,
             Expr::Call { args, .. } => args.iter().all(Expr::narrow),
-            Expr::Slice(items) => items.iter().all(Expr::narrow),
+            Expr::Slice(items) | Expr::Array(items) => items.iter().all(Expr::narrow),
             Expr::Struct { fields, .. } => {
                 self.flat_len() - 1 <= STRUCT_WIDTH
                     && fields.iter().all(|(_, value)| value.narrow())
@@ -241,7 +244,15 @@ impl Expr {
             Expr::Call { args, .. } => !args.is_empty(),
             Expr::Attribute { items, .. } => !items.is_empty(),
             Expr::Struct { fields, rest, .. } => !fields.is_empty() || rest.is_some(),
-            Expr::Slice(items) => !items.is_empty(),
+            Expr::Slice(items) | Expr::Array(items) => !items.is_empty(),
+        }
+    }
+
+    /// What opens a slice or an array: `&[` or `[`.
+    fn list_open(&self) -> &'static str {
+        match self {
+            Expr::Slice(_) => "&[",
+            _ => "[",
         }
     }
 }
@@ -616,6 +627,7 @@ mod tests {
             },
             Expr::call("f", []),
             Expr::Slice(vec![]),
+            Expr::Array(vec![Expr::atom("1"), Expr::atom("2")]),
         ];
         for expr in exprs {
             assert_eq!(expr.flat_len(), expr.flat().len(), "{}", expr.flat());

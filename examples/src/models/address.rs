@@ -20,7 +20,7 @@ impl Address {
     /// How [`Address`] values are stored: the members of their map.
     pub const SCHEMA: bao::ShapeSchema = bao::ShapeSchema {
         name: "Address",
-        fields: FIELDS,
+        fields: &FIELDS,
     };
 }
 impl bao::FieldValue for Address {
@@ -119,7 +119,7 @@ impl bao::AttrAt for AddressAttr {
         Self(bao::Attr::at(path, field.kind))
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 3] = [
     bao::FieldSchema::new("street", bao::FieldKind::String, true),
     bao::FieldSchema::new("city", bao::FieldKind::String, true),
     bao::FieldSchema {

@@ -139,7 +139,7 @@ impl bao::ModelUpdate for ArticleUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 5] = [
     bao::FieldSchema::new("articleId", bao::FieldKind::Ulid, true),
     bao::FieldSchema::new("title", bao::FieldKind::String, true),
     bao::FieldSchema::new("body", bao::FieldKind::String, false),
@@ -192,7 +192,7 @@ impl bao::Model for Article {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "Article",
         prefix: "a",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("articleId"),
             bao::KeyPart::ModelPrefix,

@@ -153,7 +153,7 @@ impl bao::ModelUpdate for CommentUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 5] = [
     bao::FieldSchema::new("postId", bao::FieldKind::Related, true),
     bao::FieldSchema::new("commentId", bao::FieldKind::Ulid, true),
     bao::FieldSchema::new("authorId", bao::FieldKind::Related, true),
@@ -245,7 +245,7 @@ impl bao::Model for Comment {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "Comment",
         prefix: "c",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("postId"),
             bao::KeyPart::Field("commentId"),

@@ -118,7 +118,7 @@ impl bao::ModelUpdate for DocumentUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 5] = [
     bao::FieldSchema::new("documentId", bao::FieldKind::Ulid, true),
     bao::FieldSchema::new("title", bao::FieldKind::String, true),
     bao::FieldSchema::new("body", bao::FieldKind::String, false),
@@ -147,7 +147,7 @@ impl bao::Model for Document {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "Document",
         prefix: "doc",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("documentId"),
             bao::KeyPart::ModelPrefix,

@@ -20,7 +20,7 @@ impl LineItem {
     /// How [`LineItem`] values are stored: the members of their map.
     pub const SCHEMA: bao::ShapeSchema = bao::ShapeSchema {
         name: "LineItem",
-        fields: FIELDS,
+        fields: &FIELDS,
     };
 }
 impl bao::FieldValue for LineItem {
@@ -114,7 +114,7 @@ impl bao::AttrAt for LineItemAttr {
         Self(bao::Attr::at(path, field.kind))
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 3] = [
     bao::FieldSchema::new("sku", bao::FieldKind::String, true),
     bao::FieldSchema {
         min: Some(1.0),

@@ -186,7 +186,7 @@ impl bao::ModelUpdate for OrderUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 7] = [
     bao::FieldSchema::new("orderId", bao::FieldKind::Ulid, true),
     bao::FieldSchema::new("customerId", bao::FieldKind::Related, true),
     bao::FieldSchema {
@@ -284,7 +284,7 @@ impl bao::Model for Order {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "Order",
         prefix: "o",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("orderId"),
             bao::KeyPart::ModelPrefix,

@@ -140,7 +140,7 @@ impl bao::ModelUpdate for PostUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 6] = [
     bao::FieldSchema::new("postId", bao::FieldKind::Ulid, true),
     bao::FieldSchema::new("userId", bao::FieldKind::Related, true),
     bao::FieldSchema::new("title", bao::FieldKind::String, true),
@@ -257,7 +257,7 @@ impl bao::Model for Post {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "Post",
         prefix: "p",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("postId"),
             bao::KeyPart::ModelPrefix,

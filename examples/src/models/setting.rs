@@ -91,7 +91,7 @@ impl bao::ModelUpdate for SettingUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 2] = [
     bao::FieldSchema::new("name", bao::FieldKind::String, true),
     bao::FieldSchema::new("value", bao::FieldKind::String, false),
 ];
@@ -122,7 +122,7 @@ impl bao::Model for Setting {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "Setting",
         prefix: "set",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::ModelPrefix,
             bao::KeyPart::Field("name"),

@@ -347,7 +347,7 @@ impl bao::ModelUpdate for ShowcaseUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 14] = [
     bao::FieldSchema::new("showcaseId", bao::FieldKind::Ulid, true),
     bao::FieldSchema {
         max_length: Some(64),
@@ -447,7 +447,7 @@ impl bao::Model for Showcase {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "Showcase",
         prefix: "sc",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("showcaseId"),
             bao::KeyPart::ModelPrefix,

@@ -88,7 +88,7 @@ impl bao::ModelUpdate for TagUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 2] = [
     bao::FieldSchema::new("tagId", bao::FieldKind::Ulid, true),
     bao::FieldSchema::new("name", bao::FieldKind::String, true),
 ];
@@ -137,7 +137,7 @@ impl bao::Model for Tag {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "Tag",
         prefix: "t",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("tagId"),
             bao::KeyPart::ModelPrefix,

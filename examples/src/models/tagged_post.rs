@@ -114,7 +114,7 @@ impl bao::ModelUpdate for TaggedPostUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 3] = [
     bao::FieldSchema::new("tagId", bao::FieldKind::Related, true),
     bao::FieldSchema::new("postId", bao::FieldKind::Related, true),
     bao::FieldSchema::new("createdAt", bao::FieldKind::CreateDate, true),
@@ -223,7 +223,7 @@ impl bao::Model for TaggedPost {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "TaggedPost",
         prefix: "tp",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("tagId"),
             bao::KeyPart::Field("postId"),

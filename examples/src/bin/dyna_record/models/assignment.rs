@@ -110,7 +110,7 @@ impl bao::ModelUpdate for AssignmentUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 4] = [
     bao::FieldSchema::new("assignmentId", bao::FieldKind::Ulid, true),
     bao::FieldSchema {
         references: Some(bao::Reference::new(bao::schema_of::<super::course::Course>)),
@@ -183,7 +183,7 @@ impl bao::Model for Assignment {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "Assignment",
         prefix: "assignment",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("assignmentId"),
             bao::KeyPart::ModelPrefix,

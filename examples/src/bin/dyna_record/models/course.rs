@@ -128,7 +128,7 @@ impl bao::ModelUpdate for CourseUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 5] = [
     bao::FieldSchema::new("courseId", bao::FieldKind::Ulid, true),
     bao::FieldSchema::new("name", bao::FieldKind::String, true),
     bao::FieldSchema {
@@ -235,7 +235,7 @@ impl bao::Model for Course {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "Course",
         prefix: "course",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("courseId"),
             bao::KeyPart::ModelPrefix,

@@ -129,7 +129,7 @@ impl bao::ModelUpdate for GradeUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 5] = [
     bao::FieldSchema::new("gradeId", bao::FieldKind::Ulid, true),
     bao::FieldSchema {
         references: Some(
@@ -246,7 +246,7 @@ impl bao::Model for Grade {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "Grade",
         prefix: "grade",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("gradeId"),
             bao::KeyPart::ModelPrefix,

@@ -134,7 +134,7 @@ impl bao::ModelUpdate for StudentUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 6] = [
     bao::FieldSchema::new("studentId", bao::FieldKind::Ulid, true),
     bao::FieldSchema::new("username", bao::FieldKind::String, true),
     bao::FieldSchema::new("email", bao::FieldKind::String, true),
@@ -215,7 +215,7 @@ impl bao::Model for Student {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "Student",
         prefix: "student",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("studentId"),
             bao::KeyPart::ModelPrefix,

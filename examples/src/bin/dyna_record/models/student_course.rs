@@ -124,7 +124,7 @@ impl bao::ModelUpdate for StudentCourseUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 3] = [
     bao::FieldSchema {
         references: Some(bao::Reference::new(bao::schema_of::<super::student::Student>)),
         ..bao::FieldSchema::new("studentId", bao::FieldKind::Related, true)
@@ -252,7 +252,7 @@ impl bao::Model for StudentCourse {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "StudentCourse",
         prefix: "sc",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("studentId"),
             bao::KeyPart::Field("courseId"),

@@ -95,7 +95,7 @@ impl bao::ModelUpdate for TeacherUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 4] = [
     bao::FieldSchema::new("teacherId", bao::FieldKind::Ulid, true),
     bao::FieldSchema::new("name", bao::FieldKind::String, true),
     bao::FieldSchema::new("createdAt", bao::FieldKind::CreateDate, true),
@@ -137,7 +137,7 @@ impl bao::Model for Teacher {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "Teacher",
         prefix: "teacher",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("teacherId"),
             bao::KeyPart::ModelPrefix,

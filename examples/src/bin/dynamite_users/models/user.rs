@@ -157,7 +157,7 @@ impl bao::ModelUpdate for UserUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 7] = [
     bao::FieldSchema::new("id", bao::FieldKind::Ulid, true),
     bao::FieldSchema::new("name", bao::FieldKind::String, true),
     bao::FieldSchema::new("email", bao::FieldKind::String, true),
@@ -228,7 +228,7 @@ impl bao::Model for User {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "User",
         prefix: "u",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("id"),
             bao::KeyPart::ModelPrefix,

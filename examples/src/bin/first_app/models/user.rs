@@ -103,7 +103,7 @@ impl bao::ModelUpdate for UserUpdate {
         (self.changes, self.condition)
     }
 }
-const FIELDS: &[bao::FieldSchema] = &[
+static FIELDS: [bao::FieldSchema; 4] = [
     bao::FieldSchema::new("userId", bao::FieldKind::Ulid, true),
     bao::FieldSchema::new("name", bao::FieldKind::String, true),
     bao::FieldSchema::new("email", bao::FieldKind::String, true),
@@ -135,7 +135,7 @@ impl bao::Model for User {
     const SCHEMA: &'static bao::ModelSchema = &bao::ModelSchema {
         name: "User",
         prefix: "u",
-        fields: FIELDS,
+        fields: &FIELDS,
         primary_key: bao::KeySchema::new(
             bao::KeyPart::Field("userId"),
             bao::KeyPart::ModelPrefix,
