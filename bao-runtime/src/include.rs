@@ -309,7 +309,7 @@ impl<'a, M: Model> Load<'a, M> {
 
     /// [`run`](Self::run), its result built by `with`: what a generated load's `IntoFuture`
     /// returns, so the generated code holds no future of its own.
-    pub fn run_into<I: Include<'a, M>, W: Send + 'a>(
+    pub fn run_into<I: Include<'a, M>, W: 'a>(
         self,
         include: I,
         with: fn(M, I::Output, Capacity) -> W,
