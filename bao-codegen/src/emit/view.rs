@@ -994,7 +994,8 @@ fn new_body(new_fields: &[FieldView]) -> String {
 
 /// `static FIELDS`: a static, not a const, because every function that names a field's
 /// `F_X = &FIELDS[i]` would otherwise have rustc evaluate and check the whole table again, once
-/// per generic signature; that was an eighth of the compile time of a crate of models.
+/// per generic signature: an eighth of rustc's instructions for a crate of models, though far
+/// less of its wall time.
 fn fields_item(schema: &Schema, fields: &[ir::Field]) -> String {
     let head = format!("static FIELDS: [bao::FieldSchema; {}] = ", fields.len());
     let schemas = fields.iter().map(|field| field_schema(schema, field, ""));
