@@ -192,10 +192,12 @@ fn number_key(kind: FieldKind, number: Number) -> String {
 fn pad_start_20(text: String) -> String {
     let len = text.encode_utf16().count();
     if len >= 20 {
-        text
-    } else {
-        format!("{}{text}", "0".repeat(20 - len))
+        return text;
     }
+    let mut padded = String::with_capacity(20 - len + text.len());
+    padded.extend(std::iter::repeat_n('0', 20 - len));
+    padded.push_str(&text);
+    padded
 }
 
 /// DynamoBao's name of a field kind (`IntegerField`).
@@ -359,7 +361,7 @@ fn join_primary_id(schema: &ModelSchema, pk: &str, sk: &str) -> String {
     match (schema.primary_key.partition, schema.primary_key.sort) {
         (KeyPart::ModelPrefix, _) => sk.to_owned(),
         (_, KeyPart::ModelPrefix) => pk.to_owned(),
-        _ => format!("{pk}{SK_SEPARATOR}{sk}"),
+        _ => [pk, SK_SEPARATOR, sk].concat(),
     }
 }
 
@@ -486,7 +488,8 @@ pub fn index_partition(
 }
 
 fn gsi_partition(schema: &ModelSchema, tenant: Option<&Tenant>, gsi: u8, pk: &str) -> String {
-    format!("{}{}#gsi{gsi}#{pk}", tenant_prefix(tenant), schema.prefix)
+    let t = tenant_prefix(tenant);
+    [&t, schema.prefix, "#", gsi_index_name(gsi), "#", pk].concat()
 }
 
 /// The attribute names of a GSI slot: `(_gsiN_pk, _gsiN_sk)`.
@@ -525,25 +528,85 @@ pub fn iteration_keys(
     tenant: Option<&Tenant>,
     item: &Item,
 ) -> Result<Option<(String, String)>> {
-    let Some(buckets) = schema.iteration_buckets else {
+    if schema.iteration_buckets.is_none() {
         return Ok(None);
-    };
+    }
     let (pk, sk) = primary_components(schema, item)?;
-    let id = join_primary_id(schema, &pk, &sk);
-    let longest = match (schema.primary_key.partition, schema.primary_key.sort) {
-        (KeyPart::ModelPrefix, part) | (part, KeyPart::ModelPrefix) => part,
-        (partition, _) if pk.len() >= sk.len() => partition,
-        (_, sort) => sort,
-    };
-    check_size(
-        schema,
-        part_name(longest),
-        ITER_SK_ATTR,
-        &id,
-        MAX_SORT_KEY_BYTES,
-    )?;
-    let partition = iteration_partition(schema, tenant, iteration_bucket(&id, buckets));
-    Ok(Some((partition, id)))
+    IterationSource::of(schema, &pk, &sk).keys(schema, tenant)
+}
+
+/// The keys a write stores for an item, from its key fields encoded once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredKeys {
+    /// `_pk` and `_sk`.
+    pub primary: PrimaryKey,
+    /// The primary id (see [`primary_id`]).
+    pub id: String,
+    /// `_iter_pk` and `_iter_sk` (see [`iteration_keys`]), `None` when the model is not
+    /// iterable.
+    pub iteration: Option<(String, String)>,
+}
+
+/// [`primary_key`], [`primary_id`] and [`iteration_keys`] of an item at once, checked in that
+/// order.
+///
+/// # Errors
+/// As [`primary_key`] and [`iteration_keys`].
+pub fn stored_keys(
+    schema: &ModelSchema,
+    tenant: Option<&Tenant>,
+    item: &Item,
+) -> Result<StoredKeys> {
+    let (pk, sk) = primary_components(schema, item)?;
+    let iteration = IterationSource::of(schema, &pk, &sk);
+    let primary = assemble_primary_key(schema, tenant, &pk, sk)?;
+    let iteration_keys = iteration.keys(schema, tenant)?;
+    Ok(StoredKeys {
+        primary,
+        id: iteration.id,
+        iteration: iteration_keys,
+    })
+}
+
+/// The primary id of an item, and the key part a too-long id is blamed on: what its
+/// iteration keys are made from.
+struct IterationSource {
+    id: String,
+    longest: KeyPart,
+}
+
+impl IterationSource {
+    fn of(schema: &ModelSchema, pk: &str, sk: &str) -> IterationSource {
+        let longest = match (schema.primary_key.partition, schema.primary_key.sort) {
+            (KeyPart::ModelPrefix, part) | (part, KeyPart::ModelPrefix) => part,
+            (partition, _) if pk.len() >= sk.len() => partition,
+            (_, sort) => sort,
+        };
+        IterationSource {
+            id: join_primary_id(schema, pk, sk),
+            longest,
+        }
+    }
+
+    /// `(_iter_pk, _iter_sk)`, or `None` when the model is not iterable.
+    fn keys(
+        &self,
+        schema: &ModelSchema,
+        tenant: Option<&Tenant>,
+    ) -> Result<Option<(String, String)>> {
+        let Some(buckets) = schema.iteration_buckets else {
+            return Ok(None);
+        };
+        check_size(
+            schema,
+            part_name(self.longest),
+            ITER_SK_ATTR,
+            &self.id,
+            MAX_SORT_KEY_BYTES,
+        )?;
+        let partition = iteration_partition(schema, tenant, iteration_bucket(&self.id, buckets));
+        Ok(Some((partition, self.id.clone())))
+    }
 }
 
 /// `_iter_pk` of a bucket: `T P #iter# 007`, or `T P #iter` when the model has one bucket
@@ -552,8 +615,13 @@ pub fn iteration_keys(
 pub fn iteration_partition(schema: &ModelSchema, tenant: Option<&Tenant>, bucket: u32) -> String {
     let t = tenant_prefix(tenant);
     match schema.iteration_buckets {
-        Some(buckets) if buckets > 1 => format!("{t}{}#iter#{bucket:03}", schema.prefix),
-        _ => format!("{t}{}#iter", schema.prefix),
+        Some(buckets) if buckets > 1 => {
+            let mut digits = itoa::Buffer::new();
+            let digits = digits.format(bucket);
+            let zeros = "000".get(digits.len()..).unwrap_or_default();
+            [&t, schema.prefix, "#iter#", zeros, digits].concat()
+        }
+        _ => [&t, schema.prefix, "#iter"].concat(),
     }
 }
 
@@ -567,13 +635,22 @@ pub fn unique_constraint_key(
     uc: &UniqueConstraintSchema,
     value: &str,
 ) -> String {
-    format!(
-        "{}{UNIQUE_CONSTRAINT_SK}#_uc{}#{}#{}:{value}",
-        tenant_prefix(tenant),
-        uc.id,
+    let t = tenant_prefix(tenant);
+    let mut id = itoa::Buffer::new();
+    let id = id.format(uc.id);
+    [
+        &t,
+        UNIQUE_CONSTRAINT_SK,
+        "#_uc",
+        id,
+        "#",
         schema.prefix,
-        uc.field
-    )
+        "#",
+        uc.field,
+        ":",
+        value,
+    ]
+    .concat()
 }
 
 /// The whole unique-constraint item DynamoBao writes: `_pk`, `_sk` (`_raft_uc`),
@@ -1212,6 +1289,32 @@ mod tests {
             "[acme]#p#iter#000"
         );
         assert_eq!(iteration_partition(&TAG, Some(&acme()), 0), "[acme]#t#iter");
+        // `{:03}` in DynamoBao's terms: at least three digits, never cut.
+        assert_eq!(iteration_partition(&POST, None, 1234), "p#iter#1234");
+    }
+
+    #[test]
+    fn stored_keys_agree_with_each_key_apart() {
+        let cases = [
+            (&POST, item(&[("postId", s(ULID))])),
+            (&COMMENT, item(&[("postId", s("P1")), ("commentId", s("C1"))])),
+            (&TAG, item(&[("name", s("rust"))])),
+            (&USER, item(&[("userId", s(ULID))])),
+        ];
+        for tenant in [None, Some(acme())] {
+            for (schema, fields) in &cases {
+                let keys = stored_keys(schema, tenant.as_ref(), fields).expect("keys");
+                assert_eq!(
+                    keys.primary,
+                    primary_key(schema, tenant.as_ref(), fields).expect("pk")
+                );
+                assert_eq!(keys.id, primary_id(schema, fields).expect("id"));
+                assert_eq!(
+                    keys.iteration,
+                    iteration_keys(schema, tenant.as_ref(), fields).expect("iter")
+                );
+            }
+        }
     }
 
     #[test]

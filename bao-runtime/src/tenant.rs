@@ -52,7 +52,7 @@ impl Tenant {
     /// The prefix of every key this tenant owns: `[id]#`.
     #[must_use]
     pub fn key_prefix(&self) -> String {
-        format!("[{}]#", self.0)
+        ["[", &self.0, "]#"].concat()
     }
 }
 

@@ -132,7 +132,7 @@ impl Number {
     /// The text JavaScript's `String(number)` gives for this value.
     pub(crate) fn to_js_string(self) -> String {
         match self {
-            Number::Int(int) => int.to_string(),
+            Number::Int(int) => itoa::Buffer::new().format(int).to_owned(),
             Number::Float(float) => to_js_string(float),
         }
     }

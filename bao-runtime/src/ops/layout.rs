@@ -2,7 +2,7 @@
 //! attributes.
 
 use crate::codec::Item;
-use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, PrimaryKey, SK_ATTR};
+use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, PrimaryKey, SK_ATTR, StoredKeys};
 use crate::schema::{ModelSchema, UniqueConstraintSchema};
 use crate::tenant::Tenant;
 use crate::{Db, Result, search};
@@ -10,11 +10,19 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 /// `{_pk, _sk}` of the item with these key fields.
 pub(crate) fn key_of(db: &Db, schema: &ModelSchema, key_fields: &Item) -> Result<Item> {
-    let PrimaryKey { pk, sk } = keys::primary_key(schema, db.tenant(), key_fields)?;
-    Ok(Item::from([
+    Ok(key_item(keys::primary_key(
+        schema,
+        db.tenant(),
+        key_fields,
+    )?))
+}
+
+/// `{_pk, _sk}` holding `key`.
+pub(crate) fn key_item(PrimaryKey { pk, sk }: PrimaryKey) -> Item {
+    Item::from([
         (PK_ATTR.to_owned(), AttributeValue::S(pk)),
         (SK_ATTR.to_owned(), AttributeValue::S(sk)),
-    ]))
+    ])
 }
 
 /// The whole item to store: the fields plus every key attribute bao maintains.
@@ -24,11 +32,22 @@ pub(crate) fn stored_item(db: &Db, schema: &ModelSchema, fields: &Item) -> Resul
 
 /// The whole item to store under `tenant`.
 fn item_under(tenant: Option<&Tenant>, schema: &ModelSchema, fields: &Item) -> Result<Item> {
-    let PrimaryKey { pk, sk } = keys::primary_key(schema, tenant, fields)?;
-    let mut item = fields.clone();
+    let StoredKeys {
+        primary: PrimaryKey { pk, sk },
+        iteration,
+        ..
+    } = keys::stored_keys(schema, tenant, fields)?;
+    let derived = derived_under(tenant, schema, fields, iteration)?;
+    // Sized once: a copy of `fields` grown by the key attributes would be rehashed.
+    let mut item = Item::with_capacity(fields.len() + 2 + derived.len());
+    item.extend(
+        fields
+            .iter()
+            .map(|(name, value)| (name.clone(), value.clone())),
+    );
     item.insert(PK_ATTR.to_owned(), AttributeValue::S(pk));
     item.insert(SK_ATTR.to_owned(), AttributeValue::S(sk));
-    for (name, value) in derived_under(tenant, schema, fields)? {
+    for (name, value) in derived {
         if let Some(value) = value {
             item.insert(name.to_owned(), value);
         }
@@ -68,13 +87,16 @@ pub(crate) fn derived_attributes(
     schema: &ModelSchema,
     fields: &Item,
 ) -> Result<Vec<(&'static str, Option<AttributeValue>)>> {
-    derived_under(db.tenant(), schema, fields)
+    let iteration = keys::iteration_keys(schema, db.tenant(), fields)?;
+    derived_under(db.tenant(), schema, fields, iteration)
 }
 
+/// The derived attributes of `fields`, given their iteration keys.
 fn derived_under(
     tenant: Option<&Tenant>,
     schema: &ModelSchema,
     fields: &Item,
+    iteration: Option<(String, String)>,
 ) -> Result<Vec<(&'static str, Option<AttributeValue>)>> {
     let mut derived = Vec::new();
     for index in schema.indexes {
@@ -86,7 +108,7 @@ fn derived_under(
         };
         derived.extend([(pk_attr, pk), (sk_attr, sk)]);
     }
-    if let Some((pk, sk)) = keys::iteration_keys(schema, tenant, fields)? {
+    if let Some((pk, sk)) = iteration {
         derived.push((ITER_PK_ATTR, Some(AttributeValue::S(pk))));
         derived.push((ITER_SK_ATTR, Some(AttributeValue::S(sk))));
     }

@@ -211,7 +211,11 @@ impl Plan {
     ) -> Result<Plan> {
         let condition = options.condition.as_ref();
         validate::changes(schema, &changes)?;
-        let id = keys::primary_id(schema, &key)?;
+        let keys::StoredKeys {
+            primary,
+            id,
+            iteration,
+        } = keys::stored_keys(schema, db.tenant(), &key)?;
         let expected_version = stamp(db, schema, &mut changes, known);
 
         let mut expr = ExprBuilder::new();
@@ -258,7 +262,7 @@ impl Plan {
                 reindex(db, schema, index, &changes, merged, complete, &mut update)?;
             }
         }
-        if let Some((pk, sk)) = keys::iteration_keys(schema, db.tenant(), &key)? {
+        if let Some((pk, sk)) = iteration {
             update.set(ITER_PK_ATTR, AttributeValue::S(pk));
             update.set(ITER_SK_ATTR, AttributeValue::S(sk));
         }
@@ -304,7 +308,7 @@ impl Plan {
         let update_expression = update.render(&mut expr);
         let (names, values) = expr.into_parts();
         Ok(Plan {
-            stored_key: layout::key_of(db, schema, &key)?,
+            stored_key: layout::key_item(primary),
             update_expression,
             condition_expression: guards.join(" AND "),
             names,
