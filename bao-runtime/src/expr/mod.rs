@@ -41,37 +41,62 @@ impl ExprBuilder {
     /// The placeholder of an attribute name (`#n1`); the same attribute always gets the same
     /// placeholder.
     pub fn name(&mut self, attr: &str) -> String {
+        let mut text = String::new();
+        self.push_name(attr, &mut text);
+        text
+    }
+
+    /// Appends the placeholder of an attribute name to `text`: [`name`](Self::name) without
+    /// a string of its own, for the expressions of every write.
+    pub(crate) fn push_name(&mut self, attr: &str, text: &mut String) {
         // A request names a handful of attributes: a scan of them costs less than keeping a
         // second map from names to placeholders.
         if let Some((placeholder, _)) = self.names.iter().find(|(_, name)| *name == attr) {
-            return placeholder.clone();
+            text.push_str(placeholder);
+            return;
         }
         let placeholder = numbered("#n", self.names.len() + 1);
-        self.names.insert(placeholder.clone(), attr.to_owned());
-        placeholder
+        text.push_str(&placeholder);
+        self.names.insert(placeholder, attr.to_owned());
     }
 
     /// A document path with a placeholder for each name (`#n1.#n2[0]`).
     pub fn path(&mut self, path: &Path) -> String {
-        let mut text = self.name(path.attribute());
+        let mut text = String::new();
+        self.push_path(path, &mut text);
+        text
+    }
+
+    /// Appends [`path`](Self::path) to `text`.
+    pub(crate) fn push_path(&mut self, path: &Path, text: &mut String) {
+        self.push_name(path.attribute(), text);
         for step in path.steps() {
             match step {
                 Step::Member(name) => {
-                    let placeholder = self.name(name);
                     text.push('.');
-                    text.push_str(&placeholder);
+                    self.push_name(name, text);
                 }
-                Step::Index(index) => text.push_str(&format!("[{index}]")),
+                Step::Index(index) => {
+                    text.push('[');
+                    text.push_str(itoa::Buffer::new().format(*index));
+                    text.push(']');
+                }
             }
         }
-        text
     }
 
     /// A new placeholder for a value (`:v1`).
     pub fn value(&mut self, value: AttributeValue) -> String {
+        let mut text = String::new();
+        self.push_value(value, &mut text);
+        text
+    }
+
+    /// Appends a new placeholder for `value` to `text`.
+    pub(crate) fn push_value(&mut self, value: AttributeValue, text: &mut String) {
         let placeholder = numbered(":v", self.values.len() + 1);
-        self.values.insert(placeholder.clone(), value);
-        placeholder
+        text.push_str(&placeholder);
+        self.values.insert(placeholder, value);
     }
 
     /// `attribute_exists(_pk)` and, for each attribute of `names` (once each), that it still

@@ -110,10 +110,18 @@ impl UpdateExpr {
     /// there is no change.
     #[must_use]
     pub fn render(&self, b: &mut ExprBuilder) -> String {
-        let mut text = String::new();
+        self.clone().into_rendered(b)
+    }
+
+    /// [`render`](Self::render), moving the values into `b` instead of copying them.
+    #[must_use]
+    pub fn into_rendered(self, b: &mut ExprBuilder) -> String {
+        // Room for the usual update: a handful of `#nN = :vN` and the clause keywords.
+        let mut text = String::with_capacity(16 * self.actions.len() + 8);
+        let mut actions: Vec<(Path, Action)> = self.actions;
         for clause in [Clause::Set, Clause::Add, Clause::Remove, Clause::Delete] {
             let mut first = true;
-            for (path, action) in self.actions.iter().filter(|(_, a)| a.clause() == clause) {
+            for (path, action) in actions.iter_mut().filter(|(_, a)| a.clause() == clause) {
                 if first {
                     if !text.is_empty() {
                         text.push(' ');
@@ -124,23 +132,26 @@ impl UpdateExpr {
                 } else {
                     text.push_str(", ");
                 }
-                let name = b.path(path);
-                text.push_str(&name);
+                let start = text.len();
+                b.push_path(path, &mut text);
                 match action {
                     Action::Set(value) => {
                         text.push_str(" = ");
-                        text.push_str(&b.value(value.clone()));
+                        b.push_value(take(value), &mut text);
                     }
                     Action::Append(value) => {
-                        let empty = b.value(AttributeValue::L(Vec::new()));
-                        let value = b.value(value.clone());
-                        text.push_str(&format!(
-                            " = list_append(if_not_exists({name}, {empty}), {value})"
-                        ));
+                        let name = text[start..].to_owned();
+                        text.push_str(" = list_append(if_not_exists(");
+                        text.push_str(&name);
+                        text.push_str(", ");
+                        b.push_value(AttributeValue::L(Vec::new()), &mut text);
+                        text.push_str("), ");
+                        b.push_value(take(value), &mut text);
+                        text.push(')');
                     }
                     Action::Add(value) | Action::Delete(value) => {
                         text.push(' ');
-                        text.push_str(&b.value(value.clone()));
+                        b.push_value(take(value), &mut text);
                     }
                     Action::Remove => {}
                 }
@@ -148,6 +159,11 @@ impl UpdateExpr {
         }
         text
     }
+}
+
+/// The value of an action being rendered, left empty in its place.
+fn take(value: &mut AttributeValue) -> AttributeValue {
+    std::mem::replace(value, AttributeValue::Null(true))
 }
 
 /// The clauses of an UpdateExpression, in the order DynamoBao writes them.

@@ -305,7 +305,7 @@ impl Plan {
         if let Some(condition) = condition {
             guards.push(condition.render_grouped(&mut expr));
         }
-        let update_expression = update.render(&mut expr);
+        let update_expression = update.into_rendered(&mut expr);
         let (names, values) = expr.into_parts();
         Ok(Plan {
             stored_key: layout::key_item(primary),
