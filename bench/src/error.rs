@@ -68,7 +68,7 @@ pub enum BenchError {
     #[error("timed out waiting for {0}")]
     Timeout(String),
     /// The command line was not understood.
-    #[error("{0}\n\nusage: bench [--only SECTION,...]   sections: {sections}", sections = crate::Section::NAMES.join(", "))]
+    #[error("{0}\n\nusage: bench [--only SECTION,...]   sections: {sections}\n       bench --repeat OP bao|sdk COUNT   operations: create, create-unique, find, save, query-page, find-many", sections = crate::Section::NAMES.join(", "))]
     Usage(String),
 }
 

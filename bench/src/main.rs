@@ -5,7 +5,14 @@
 //! ```sh
 //! cargo run --release -p bench                     # every section, then the report
 //! cargo run --release -p bench -- --only cpu,requests   # some sections, no report
+//! cargo run --release -p bench -- --repeat save bao 1000  # one operation of section 4, for a profiler
 //! ```
+//!
+//! `--repeat OP SIDE COUNT` seeds section 4's table and runs one of its operations (`create`,
+//! `create-unique`, `find`, `save`, `query-page`, `find-many`) COUNT times through `bao` or
+//! `sdk` (after five more as a warm-up), and measures nothing: under
+//! `valgrind --tool=callgrind --toggle-collect='bench::cpu::run_ops*'` it counts the client's
+//! instructions per operation on each side.
 
 mod affinity;
 mod codegen;
@@ -125,6 +132,7 @@ fn run(args: Vec<String>) -> Result<()> {
         [memory::SUBCOMMAND, side, endpoint] => block_on(memory::child_main(side, endpoint)),
         [workload::SUBCOMMAND, endpoint] => block_on(workload::child_main(endpoint)),
         [] => measure(&Section::ALL),
+        ["--repeat", op, side, count] => repeat(op, side, count),
         ["--only", names] => {
             let sections = names
                 .split(',')
@@ -134,6 +142,17 @@ fn run(args: Vec<String>) -> Result<()> {
         }
         other => Err(BenchError::Usage(format!("unexpected arguments {other:?}"))),
     }
+}
+
+/// `--repeat`: one operation of section 4, `count` times, against its own emulator.
+fn repeat(op: &str, side: &str, count: &str) -> Result<()> {
+    let op = cpu::Op::parse(op)?;
+    let side = cpu::Side::parse(side)?;
+    let count = count
+        .parse()
+        .map_err(|_| BenchError::Usage(format!("`{count}` is not a count")))?;
+    let emulator = emulator::Emulator::start(&paths::bao_binary()?)?;
+    block_on(cpu::repeat(emulator.endpoint(), op, side, count))
 }
 
 /// Runs `future` on a current-thread Tokio runtime, the flavour both sides are measured on.
