@@ -1297,7 +1297,10 @@ mod tests {
     fn stored_keys_agree_with_each_key_apart() {
         let cases = [
             (&POST, item(&[("postId", s(ULID))])),
-            (&COMMENT, item(&[("postId", s("P1")), ("commentId", s("C1"))])),
+            (
+                &COMMENT,
+                item(&[("postId", s("P1")), ("commentId", s("C1"))]),
+            ),
             (&TAG, item(&[("name", s("rust"))])),
             (&USER, item(&[("userId", s(ULID))])),
         ];
