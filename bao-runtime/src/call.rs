@@ -18,7 +18,7 @@ pub(crate) fn span(
 ) -> tracing::Span {
     tracing::debug_span!(
         "dynamodb",
-        otel.name = format!("{operation} {table}"),
+        otel.name = %SpanName { operation, table },
         otel.kind = "client",
         db.system.name = "aws.dynamodb",
         db.operation.name = operation,
@@ -30,6 +30,20 @@ pub(crate) fn span(
         bao.rcu = Empty,
         bao.wcu = Empty,
     )
+}
+
+/// `otel.name` of a call's span, `GetItem my-table`: written out only when a subscriber or a
+/// logger reads it. Without a subscriber, `tracing` hands every span's fields to `log`,
+/// which keeps them unless a logger wants them, so a `String` would be made for every call.
+struct SpanName<'a> {
+    operation: &'static str,
+    table: &'a str,
+}
+
+impl std::fmt::Display for SpanName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.operation, self.table)
+    }
 }
 
 /// Records the outcome of a call on its span and logs it.
