@@ -28,12 +28,15 @@ where
 {
     let policy = *db.retry();
     let mut attempts = 1;
-    let mut result = send(first).await;
+    // The SDK's send futures take 5 to 6 KB. On the stack, every async layer above would hold
+    // them and copy them whole as it is created: for a GetItem that was some 30 KB of freshly
+    // written memory per call. Boxed, they are written once.
+    let mut result = Box::pin(send(first)).await;
     while matches!(&result, Err(error) if is_throttling(error)) && attempts < policy.max_attempts {
         tokio::time::sleep(policy.delay(attempts)).await;
         let Some(payload) = again() else { break };
         attempts += 1;
-        result = send(payload).await;
+        result = Box::pin(send(payload)).await;
     }
     (result, attempts)
 }
