@@ -274,6 +274,41 @@ pub fn primary_key(
     assemble_primary_key(schema, tenant, &pk, sk)
 }
 
+/// The `_pk`/`_sk` of an item of a model keyed by one field (the other key part is the model
+/// prefix), from that field's encoded value: [`primary_key`] without the item around it.
+///
+/// # Errors
+/// As [`primary_key`].
+pub fn primary_key_of_field(
+    schema: &ModelSchema,
+    tenant: Option<&Tenant>,
+    field: &FieldSchema,
+    encoded: String,
+) -> Result<PrimaryKey> {
+    let refuse = |message: String| Error::validation(schema.name, field.name, message);
+    if encoded.is_empty() {
+        return Err(refuse("cannot be empty: it is part of a key".to_owned()));
+    }
+    let (pk, sk) = match (schema.primary_key.partition, schema.primary_key.sort) {
+        (KeyPart::Field(name), KeyPart::ModelPrefix) if name == field.name => {
+            (encoded, schema.prefix.to_owned())
+        }
+        (KeyPart::ModelPrefix, KeyPart::Field(name)) if name == field.name => {
+            (schema.prefix.to_owned(), encoded)
+        }
+        _ => {
+            return Err(Error::validation(
+                schema.name,
+                "key",
+                format!("{} is not keyed by `{}` alone", schema.name, field.name),
+            ));
+        }
+    };
+    check_id_components(schema, &pk, &sk)
+        .map_err(|(part, message)| Error::validation(schema.name, part_name(part), message))?;
+    assemble_primary_key(schema, tenant, &pk, sk)
+}
+
 /// The primary id of an item (DynamoBao's `getPrimaryId`): `enc(pk)` for a single key,
 /// `enc(sk)` when the partition key is the model prefix, and `enc(pk)##__SK__##enc(sk)` for
 /// a composite key. This is the id `find` takes and `_iter_sk` / `relatedId` store.
@@ -1291,6 +1326,34 @@ mod tests {
         assert_eq!(iteration_partition(&TAG, Some(&acme()), 0), "[acme]#t#iter");
         // `{:03}` in DynamoBao's terms: at least three digits, never cut.
         assert_eq!(iteration_partition(&POST, None, 1234), "p#iter#1234");
+    }
+
+    #[test]
+    fn a_key_of_one_field_is_the_key_of_the_item_around_it() {
+        let field = |schema: &ModelSchema, name| *schema.field(name).expect("field");
+        let cases = [
+            (&POST, "postId", ULID),
+            (&TAG, "name", "rust"),
+            (&USER, "userId", ""),
+            (&TAG, "name", "a##__SK__##b"),
+            (&POST, "postId", &*"p".repeat(3000)),
+        ];
+        for tenant in [None, Some(acme())] {
+            for (schema, name, value) in cases {
+                let field = field(schema, name);
+                let direct = primary_key_of_field(schema, tenant.as_ref(), &field, value.into());
+                let via_item = primary_key(schema, tenant.as_ref(), &item(&[(name, s(value))]));
+                match (direct, via_item) {
+                    (Ok(direct), Ok(via_item)) => assert_eq!(direct, via_item),
+                    (Err(direct), Err(via_item)) => {
+                        assert_eq!(direct.to_string(), via_item.to_string());
+                    }
+                    (direct, via_item) => panic!("{direct:?} but {via_item:?}"),
+                }
+            }
+        }
+        let error = primary_key_of_field(&COMMENT, None, &field(&COMMENT, "postId"), "P".into());
+        assert!(error.is_err(), "COMMENT is keyed by two fields");
     }
 
     #[test]

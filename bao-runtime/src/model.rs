@@ -220,6 +220,17 @@ pub trait ModelKey: FieldValue + Clone + Send + Sync + 'static {
 
     /// The key fields as stored attributes (`{"userId": S("01J...")}`).
     fn key_item(&self) -> Item;
+
+    /// `_pk` and `_sk` of the item with this key, under `tenant`.
+    ///
+    /// # Errors
+    /// As [`keys::primary_key`].
+    fn primary_key(
+        &self,
+        tenant: Option<&crate::tenant::Tenant>,
+    ) -> crate::Result<keys::PrimaryKey> {
+        keys::primary_key(Self::Model::SCHEMA, tenant, &self.key_item())
+    }
 }
 
 /// The key type of a model keyed by one field: a newtype over the field's value, such as
@@ -257,6 +268,16 @@ impl<K: KeyNewtype> ModelKey for K {
         let mut item = Item::with_capacity(1);
         crate::codec::put(&mut item, K::FIELD, self);
         item
+    }
+
+    /// Encodes the value straight into the key, without the attribute map of
+    /// [`key_item`](ModelKey::key_item): `find` and `find_many` make one per key.
+    fn primary_key(
+        &self,
+        tenant: Option<&crate::tenant::Tenant>,
+    ) -> crate::Result<keys::PrimaryKey> {
+        let encoded = keys::KeyValue::key_string(self.value(), K::FIELD.kind);
+        keys::primary_key_of_field(K::Model::SCHEMA, tenant, K::FIELD, encoded)
     }
 }
 

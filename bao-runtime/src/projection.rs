@@ -177,7 +177,7 @@ pub async fn find_partial<M: Model>(
     let mut expr = ExprBuilder::new();
     let projection = expression(M::SCHEMA, &selected, &mut expr);
     let (names, _) = expr.into_parts();
-    let key = layout::key_of(db, M::SCHEMA, &key.key_item())?;
+    let key = layout::key_item(key.primary_key(db.tenant())?);
     let projection = Projection {
         model: M::SCHEMA.name,
         expression: projection,
