@@ -189,6 +189,38 @@ struct Plan {
     conflict: Conflict,
 }
 
+/// What one UpdateItem of a [`Plan`] sends.
+struct UpdateRequest {
+    key: Item,
+    update_expression: String,
+    condition_expression: String,
+    names: Option<AttributeNames>,
+    values: Option<AttributeValues>,
+}
+
+/// Changes as a write sends them: validated, then with ModifiedDate fields refreshed and the
+/// version replaced. Stamped once, so that a throttled write sent again writes the same.
+struct Stamped {
+    changes: Changes,
+    expected_version: ExpectedVersion,
+}
+
+impl Stamped {
+    fn new(
+        db: &Db,
+        schema: &'static ModelSchema,
+        mut changes: Changes,
+        known: Option<&Item>,
+    ) -> Result<Stamped> {
+        validate::changes(schema, &changes)?;
+        let expected_version = stamp(db, schema, &mut changes, known);
+        Ok(Stamped {
+            changes,
+            expected_version,
+        })
+    }
+}
+
 /// A unique value a write moves: (constraint, old value, new value).
 type UniqueMove = (
     &'static UniqueConstraintSchema,
@@ -197,26 +229,28 @@ type UniqueMove = (
 );
 
 impl Plan {
-    /// Everything one write of `changes` to the item with `key` needs. `known` is the item as
+    /// Everything one write of `stamped` to the item with `key` needs. `known` is the item as
     /// loaded, when it was; `checks_references` tells that the write is a transaction with
-    /// reference checks.
+    /// reference checks. Made again, from the same arguments, for a throttled write.
     fn new(
         db: &Db,
         schema: &'static ModelSchema,
-        key: Item,
-        mut changes: Changes,
+        key: &Item,
+        stamped: &Stamped,
         known: Option<&Item>,
         options: &SaveOptions,
         checks_references: bool,
     ) -> Result<Plan> {
         let condition = options.condition.as_ref();
-        validate::changes(schema, &changes)?;
+        let Stamped {
+            changes,
+            expected_version,
+        } = stamped;
         let keys::StoredKeys {
             primary,
             id,
             iteration,
-        } = keys::stored_keys(schema, db.tenant(), &key)?;
-        let expected_version = stamp(db, schema, &mut changes, known);
+        } = keys::stored_keys(schema, db.tenant(), key)?;
 
         let mut expr = ExprBuilder::new();
         let mut update = UpdateExpr::new();
@@ -242,7 +276,7 @@ impl Plan {
                 }
             }
         }
-        let moves = unique_moves(schema, &changes, known);
+        let moves = unique_moves(schema, changes, known);
         // The GSIs whose key attributes the change rewrites.
         let rekeyed: Vec<&IndexSchema> = schema
             .indexes
@@ -255,18 +289,18 @@ impl Plan {
         let returned_by_transaction = known.is_some() && (checks_references || !moves.is_empty());
         // Copying the item is left out of the common save, which needs none of these.
         let merged = (!rekeyed.is_empty() || options.force_reindex || returned_by_transaction)
-            .then(|| merge(&key, known, &changes));
+            .then(|| merge(key, known, changes));
         if let Some(merged) = &merged {
             for index in rekeyed {
                 let complete = known.is_some();
-                reindex(db, schema, index, &changes, merged, complete, &mut update)?;
+                reindex(db, schema, index, changes, merged, complete, &mut update)?;
             }
         }
         if let Some((pk, sk)) = iteration {
             update.set(ITER_PK_ATTR, AttributeValue::S(pk));
             update.set(ITER_SK_ATTR, AttributeValue::S(sk));
         }
-        research(schema, &changes, known, &mut update)?;
+        research(schema, changes, known, &mut update)?;
         if let Some(merged) = merged.as_ref().filter(|_| options.force_reindex) {
             let fields = model::fields_only_of(schema, merged.clone());
             for (name, value) in layout::derived_attributes(db, schema, &fields)? {
@@ -279,7 +313,7 @@ impl Plan {
 
         let mut guards = vec![format!("attribute_exists({})", expr.name(PK_ATTR))];
         if let (Some(field), Some(expected)) =
-            (schema.field_of_kind(FieldKind::Version), &expected_version)
+            (schema.field_of_kind(FieldKind::Version), expected_version)
         {
             guards.push(match expected {
                 Some(version) => format!(
@@ -318,10 +352,21 @@ impl Plan {
             conflict: Conflict {
                 schema,
                 id: id.clone(),
-                expected_version,
+                expected_version: expected_version.clone(),
             },
             id,
         })
+    }
+
+    /// The UpdateItem request's parts, out of the plan.
+    fn into_request(self) -> UpdateRequest {
+        UpdateRequest {
+            key: self.stored_key,
+            update_expression: self.update_expression,
+            condition_expression: self.condition_expression,
+            names: self.names,
+            values: self.values,
+        }
     }
 
     /// The main write as a transaction part.
@@ -377,7 +422,16 @@ pub(crate) fn transaction_parts(
         ..SaveOptions::default()
     };
     let checks = reference_checks(db, schema, &changes, &options)?;
-    let plan = Plan::new(db, schema, key, changes, None, &options, !checks.is_empty())?;
+    let stamped = Stamped::new(db, schema, changes, None)?;
+    let plan = Plan::new(
+        db,
+        schema,
+        &key,
+        &stamped,
+        None,
+        &options,
+        !checks.is_empty(),
+    )?;
     let mut parts = vec![plan.main_part(db)?];
     parts.extend(checks);
     Ok((parts, fetch::CacheKey::of(db, &plan.stored_key)))
@@ -407,18 +461,22 @@ async fn apply(
     options: SaveOptions,
 ) -> Result<(Item, Capacity)> {
     let checks = reference_checks(db, schema, &changes, &options)?;
+    let stamped = Stamped::new(db, schema, changes, known)?;
     let plan = Plan::new(
         db,
         schema,
-        key,
-        changes,
+        &key,
+        &stamped,
         known,
         &options,
         !checks.is_empty(),
     )?;
     let cache_key = scope::is_inside().then(|| fetch::CacheKey::of(db, &plan.stored_key));
     let result = if plan.moves.is_empty() && checks.is_empty() {
-        update_item(db, schema, plan).await
+        // A throttled write is planned again from the same stamped changes, so that the usual
+        // write does not copy its request up front.
+        let again = || Plan::new(db, schema, &key, &stamped, known, &options, false).ok();
+        update_item(db, schema, plan, again).await
     } else {
         let mut parts = vec![plan.main_part(db)?];
         parts.extend(checks);
@@ -467,26 +525,51 @@ async fn apply(
     }
 }
 
-/// One UpdateItem returning the item as stored afterwards.
+/// One UpdateItem returning the item as stored afterwards; `again` plans it anew for a retry.
 async fn update_item(
     db: &Db,
     schema: &'static ModelSchema,
     plan: Plan,
+    mut again: impl FnMut() -> Option<Plan>,
 ) -> Result<(Item, Capacity)> {
     let span = call::span("UpdateItem", db.table(), None, Some(schema.name));
-    let request = db
-        .calls()
-        .update_item()
-        .table_name(db.table())
-        .set_key(Some(plan.stored_key))
-        .update_expression(plan.update_expression)
-        .condition_expression(plan.condition_expression)
-        .set_expression_attribute_names(plan.names)
-        .set_expression_attribute_values(plan.values)
-        .return_values(ReturnValue::AllNew)
-        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-        .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let (sent, attempts) = retry::send_request!(db, span, request);
+    let request = |parts: UpdateRequest| {
+        db.calls()
+            .update_item()
+            .table_name(db.table())
+            .set_key(Some(parts.key))
+            .update_expression(parts.update_expression)
+            .condition_expression(parts.condition_expression)
+            .set_expression_attribute_names(parts.names)
+            .set_expression_attribute_values(parts.values)
+            .return_values(ReturnValue::AllNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+    };
+    let Plan {
+        id,
+        conflict,
+        stored_key,
+        update_expression,
+        condition_expression,
+        names,
+        values,
+        ..
+    } = plan;
+    let first = UpdateRequest {
+        key: stored_key,
+        update_expression,
+        condition_expression,
+        names,
+        values,
+    };
+    let (sent, attempts) = retry::send_request!(
+        db,
+        span,
+        request,
+        first: first,
+        again: || again().map(Plan::into_request)
+    );
     match sent {
         Ok(output) => {
             let capacity = Capacity::write_from(output.consumed_capacity());
@@ -501,10 +584,10 @@ async fn update_item(
                 }
                 _ => None,
             }) {
-                Failure::ConditionFailed(old) => plan.conflict.explain(old.as_ref()),
+                Failure::ConditionFailed(old) => conflict.explain(old.as_ref()),
                 Failure::TooLarge(_) => Error::ItemTooLarge {
                     model: schema.name,
-                    id: plan.id,
+                    id,
                     size: None,
                 },
                 other => other.into_error("UpdateItem"),
