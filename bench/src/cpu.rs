@@ -481,11 +481,12 @@ const NOTES: &str = "\nOn both sides most of the client's CPU is the SDK itself 
 parsing the response); bao's own functions are a small share of the samples. Counted with \
 callgrind over the client's loop (`cargo run --release -p bench -- --repeat OP bao|sdk COUNT` \
 under `valgrind --tool=callgrind --toggle-collect='bench::cpu::run_ops*'`), bao adds about \
-6 000 instructions to a GetItem of some 435 000 (1.5%), 25 000 to 31 000 to a PutItem, an \
-UpdateItem or a TransactWriteItems (5 to 6%), 22 000 to a Query page (2.5%) and 4 700 per \
-item to a BatchGetItem (10%): decoding into the model and the stored-field snapshot `save` \
-diffs against, the key, index and iteration attributes, the expressions, and for an \
-UpdateItem or a Query the copy of the request kept for a throttled retry. The CPU ratios \
+6 000 instructions to a GetItem of some 435 000 (1.5%), 16 000 to an UpdateItem (3.4%), \
+25 000 to 31 000 to a PutItem or a TransactWriteItems (5.6 to 6.2%), 22 000 to a Query page \
+(2.5%) and 4 700 per item to a BatchGetItem (10%): validating, decoding into the model and \
+the stored-field snapshot `save` diffs against (a create builds the fields, then the stored \
+item from them), the key, index and iteration attributes, the expressions, and for a Query \
+the copy of the request kept for a throttled retry. The CPU ratios \
 measured here run above the instruction ratios: run with the SDK code on both sides, this \
 section reads about 1.02 for GetItem, and bao's code runs cold between the SDK's (cachegrind: \
 a save or a create with a unique email misses the first-level caches some 9% more often than \
