@@ -252,9 +252,15 @@ impl PrimaryKey {
     /// The key as an item of `_pk` and `_sk`, as GetItem, DeleteItem and UpdateItem take it.
     #[must_use]
     pub fn to_item(&self) -> Item {
+        self.clone().into_item()
+    }
+
+    /// [`to_item`](Self::to_item), moving the key's strings into the item.
+    #[must_use]
+    pub fn into_item(self) -> Item {
         Item::from([
-            (PK_ATTR.to_owned(), AttributeValue::S(self.pk.clone())),
-            (SK_ATTR.to_owned(), AttributeValue::S(self.sk.clone())),
+            (PK_ATTR.to_owned(), AttributeValue::S(self.pk)),
+            (SK_ATTR.to_owned(), AttributeValue::S(self.sk)),
         ])
     }
 }

@@ -14,7 +14,6 @@ use crate::codec::{FieldValue, Item};
 use crate::expr::{Attr, ExprBuilder, Path, Step};
 use crate::fetch::{self, Projection};
 use crate::model::{Model, ModelKey, primary_id_of};
-use crate::ops::layout;
 use crate::query::{Cursor, Page, Query};
 use crate::schema::{FieldKind, KeyPart, ModelSchema};
 use crate::{Db, Error, Result, scope};
@@ -177,7 +176,7 @@ pub async fn find_partial<M: Model>(
     let mut expr = ExprBuilder::new();
     let projection = expression(M::SCHEMA, &selected, &mut expr);
     let (names, _) = expr.into_parts();
-    let key = layout::key_item(key.primary_key(db.tenant())?);
+    let key = key.primary_key(db.tenant())?.into_item();
     let projection = Projection {
         model: M::SCHEMA.name,
         expression: projection,

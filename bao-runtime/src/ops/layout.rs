@@ -10,19 +10,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 /// `{_pk, _sk}` of the item with these key fields.
 pub(crate) fn key_of(db: &Db, schema: &ModelSchema, key_fields: &Item) -> Result<Item> {
-    Ok(key_item(keys::primary_key(
-        schema,
-        db.tenant(),
-        key_fields,
-    )?))
-}
-
-/// `{_pk, _sk}` holding `key`.
-pub(crate) fn key_item(PrimaryKey { pk, sk }: PrimaryKey) -> Item {
-    Item::from([
-        (PK_ATTR.to_owned(), AttributeValue::S(pk)),
-        (SK_ATTR.to_owned(), AttributeValue::S(sk)),
-    ])
+    Ok(keys::primary_key(schema, db.tenant(), key_fields)?.into_item())
 }
 
 /// The whole item to store: the fields plus every key attribute bao maintains.

@@ -25,7 +25,7 @@ pub struct ReadOptions {
 /// Reads one item by key: batched and cached inside a [`RequestScope`](crate::RequestScope),
 /// a direct GetItem outside one.
 pub async fn find<M: Model>(db: &Db, key: &M::Key, options: ReadOptions) -> Result<Option<M>> {
-    let key = layout::key_item(key.primary_key(db.tenant())?);
+    let key = key.primary_key(db.tenant())?.into_item();
     let direct = options.consistent || options.bypass_scope;
     let loaded = match direct || !scope::is_inside() {
         false => scope::load(db, key.clone()).await,
@@ -68,7 +68,10 @@ pub async fn find_many<M: Model>(db: &Db, keys: &[M::Key]) -> Result<Vec<Option<
     }
     let keys = keys
         .iter()
-        .map(|key| key.primary_key(db.tenant()).map(layout::key_item))
+        .map(|key| {
+            key.primary_key(db.tenant())
+                .map(keys::PrimaryKey::into_item)
+        })
         .collect::<Result<Vec<_>>>()?;
     let mut result = fetch::batch_get(db, keys).await?;
     if let Some(error) = result.failure() {

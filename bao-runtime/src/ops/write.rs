@@ -342,7 +342,7 @@ impl Plan {
         let update_expression = update.into_rendered(&mut expr);
         let (names, values) = expr.into_parts();
         Ok(Plan {
-            stored_key: layout::key_item(primary),
+            stored_key: primary.into_item(),
             update_expression,
             condition_expression: guards.join(" AND "),
             names,
