@@ -10,8 +10,8 @@ pub use crate::any::{Stored, UniqueClaim, classify, decode};
 pub use crate::capacity::Capacity;
 pub use crate::changes::{Changes, Patch};
 pub use crate::codec::{
-    FieldSource, FieldValue, Item, JsonValue, deserialize_model, from_json, get, get_opt, member,
-    member_or_else, put, round_to, shape_members,
+    FieldSink, FieldSource, FieldValue, Item, JsonValue, deserialize_model, from_json, get,
+    get_opt, member, member_or_else, put, round_to, shape_members,
 };
 pub use crate::custom::{
     CustomField, CustomFieldSchema, FieldOptions, OptionValue, custom_check, custom_serde,

@@ -97,6 +97,10 @@ impl<T: CustomField> FieldValue for T {
         self.to_base().to_attr(kind)
     }
 
+    fn is_stored_as(&self, stored: Option<&AttributeValue>, kind: FieldKind) -> bool {
+        self.to_base().is_stored_as(stored, kind)
+    }
+
     fn from_attr(attr: &AttributeValue, kind: FieldKind) -> Result<Self, String> {
         T::from_base(T::Base::from_attr(attr, kind)?)
     }

@@ -2,7 +2,7 @@
 
 use crate::Db;
 use crate::capacity::Capacity;
-use crate::codec::{FieldSource, FieldValue, Item};
+use crate::codec::{FieldSink, FieldSource, FieldValue, Item};
 use crate::expr::Condition;
 use crate::keys;
 use crate::ops::{self, ReadOptions, SaveOptions};
@@ -30,7 +30,17 @@ pub trait Model: Sized + Send + Sync + 'static {
     fn key(&self) -> Self::Key;
 
     /// Every field as stored, without bao's system attributes (`_pk`, `_gsi1_pk`, ...).
-    fn to_item(&self) -> Item;
+    fn to_item(&self) -> Item {
+        let mut item = Item::with_capacity(Self::SCHEMA.fields.len());
+        self.write_fields(&mut item);
+        item
+    }
+
+    /// Passes every field to `sink`, in the order of the schema's fields: the generated body
+    /// of [`to_item`](Self::to_item), and how a save compares the fields with the item it
+    /// loaded without building the item.
+    #[doc(hidden)]
+    fn write_fields<S: FieldSink>(&self, sink: &mut S);
 
     /// Reads a stored item. Unknown attributes are ignored.
     fn from_item(item: &Item) -> crate::Result<Self> {
@@ -333,6 +343,11 @@ pub(crate) fn loaded_fields<M: Model>(item: &M) -> Item {
 
 /// Decodes a stored item into a model that remembers it.
 pub(crate) fn load<M: Model>(item: Item, capacity: Capacity) -> crate::Result<M> {
+    load_fields(fields_only::<M>(item), capacity)
+}
+
+/// [`load`] of an item that holds only fields, as a write returns them (see [`fields_only`]).
+pub(crate) fn load_fields<M: Model>(item: Item, capacity: Capacity) -> crate::Result<M> {
     let mut model = M::from_item(&item).map_err(|error| match error {
         crate::Error::Decode {
             model,
@@ -347,7 +362,7 @@ pub(crate) fn load<M: Model>(item: Item, capacity: Capacity) -> crate::Result<M>
         },
         other => other,
     })?;
-    *model.state_mut() = ItemState::stored(fields_only::<M>(item), capacity);
+    *model.state_mut() = ItemState::stored(item, capacity);
     Ok(model)
 }
 

@@ -589,11 +589,9 @@ mod profile {
             self.profile_id
         }
 
-        fn to_item(&self) -> Item {
-            let mut item = Item::with_capacity(2);
-            codec::put(&mut item, &F_PROFILE_ID, &self.profile_id.0);
-            codec::put(&mut item, &F_HANDLE, &self.handle);
-            item
+        fn write_fields<S: codec::FieldSink>(&self, sink: &mut S) {
+            sink.put(&F_PROFILE_ID, &self.profile_id.0);
+            sink.put(&F_HANDLE, &self.handle);
         }
 
         fn from_fields<S: codec::FieldSource>(fields: &S) -> Result<Self> {

@@ -240,7 +240,7 @@ pub(crate) struct FieldView {
     /// The field's serde attributes in a model, which derives `Serialize` only: its
     /// `Deserialize` reads the fields through `from_fields`, as `from_item` does.
     pub(crate) serialize_attrs: Vec<String>,
-    /// How `to_item` reads the value (`&self.name`).
+    /// How `write_fields` reads the value (`&self.name`).
     pub(crate) store_expr: String,
     /// How `into_fields` fills it (`&self.name`, `&now`, a default).
     pub(crate) create_expr: String,
@@ -832,7 +832,7 @@ fn new_slot(field: &ir::Field, optional: bool) -> NewSlot {
     }
 }
 
-/// How `to_item` reads a field: by reference, rounded first when it has a precision.
+/// How `write_fields` reads a field: by reference, rounded first when it has a precision.
 fn store_expr(field: &ir::Field, optional: bool) -> String {
     let name = &field.rust_name;
     match (field.precision, custom_rust_type(field)) {

@@ -56,11 +56,23 @@ pub trait FieldValue: Sized {
     fn absent() -> Option<Self> {
         None
     }
+
+    /// Whether `stored` (the stored attribute, `None` when absent) is exactly what
+    /// [`to_attr`](Self::to_attr) gives: how a save finds the fields that changed since the
+    /// item was loaded. Types that can compare in place override it, so that an unchanged
+    /// field costs no attribute.
+    fn is_stored_as(&self, stored: Option<&AttributeValue>, kind: FieldKind) -> bool {
+        self.to_attr(kind).as_ref() == stored
+    }
 }
 
 impl FieldValue for String {
     fn to_attr(&self, _kind: FieldKind) -> Option<AttributeValue> {
         Some(AttributeValue::S(self.clone()))
+    }
+
+    fn is_stored_as(&self, stored: Option<&AttributeValue>, _kind: FieldKind) -> bool {
+        matches!(stored, Some(AttributeValue::S(text)) if text == self)
     }
 
     fn from_attr(attr: &AttributeValue, _kind: FieldKind) -> Result<Self, String> {
@@ -78,6 +90,10 @@ impl FieldValue for String {
 impl FieldValue for i64 {
     fn to_attr(&self, _kind: FieldKind) -> Option<AttributeValue> {
         Some(AttributeValue::N(self.to_string()))
+    }
+
+    fn is_stored_as(&self, stored: Option<&AttributeValue>, _kind: FieldKind) -> bool {
+        is_number(stored, *self)
     }
 
     fn from_attr(attr: &AttributeValue, _kind: FieldKind) -> Result<Self, String> {
@@ -127,6 +143,10 @@ impl FieldValue for Timestamp {
         Some(AttributeValue::N(stored_time(*self, kind).to_string()))
     }
 
+    fn is_stored_as(&self, stored: Option<&AttributeValue>, kind: FieldKind) -> bool {
+        is_number(stored, stored_time(*self, kind))
+    }
+
     fn from_attr(attr: &AttributeValue, kind: FieldKind) -> Result<Self, String> {
         let stored = number(attr)?;
         let millis = if kind == FieldKind::Ttl {
@@ -150,6 +170,11 @@ impl FieldValue for Timestamp {
 impl FieldValue for Ulid {
     fn to_attr(&self, _kind: FieldKind) -> Option<AttributeValue> {
         Some(AttributeValue::S(self.to_string()))
+    }
+
+    fn is_stored_as(&self, stored: Option<&AttributeValue>, _kind: FieldKind) -> bool {
+        let mut text = [0; ulid::ULID_LEN];
+        matches!(stored, Some(AttributeValue::S(stored)) if stored == self.array_to_str(&mut text))
     }
 
     fn from_attr(attr: &AttributeValue, _kind: FieldKind) -> Result<Self, String> {
@@ -290,6 +315,13 @@ fn element_kind(list: FieldKind) -> FieldKind {
 impl<T: FieldValue> FieldValue for Option<T> {
     fn to_attr(&self, kind: FieldKind) -> Option<AttributeValue> {
         self.as_ref().and_then(|value| value.to_attr(kind))
+    }
+
+    fn is_stored_as(&self, stored: Option<&AttributeValue>, kind: FieldKind) -> bool {
+        match self {
+            Some(value) => value.is_stored_as(stored, kind),
+            None => stored.is_none(),
+        }
     }
 
     fn from_attr(attr: &AttributeValue, kind: FieldKind) -> Result<Self, String> {
@@ -651,6 +683,25 @@ impl FieldSource for Item {
     }
 }
 
+/// Where a model writes its fields: an [`Item`], or a save that compares them with the item
+/// it loaded. The generated `write_fields` of every model passes each field to it in turn.
+pub trait FieldSink {
+    /// Takes the value of `field`.
+    fn put<T: FieldValue>(&mut self, field: &'static FieldSchema, value: &T);
+}
+
+impl FieldSink for Item {
+    fn put<T: FieldValue>(&mut self, field: &'static FieldSchema, value: &T) {
+        put(self, field, value);
+    }
+}
+
+/// Whether `stored` is `N` holding `number` as [`FieldValue::to_attr`] writes it.
+fn is_number(stored: Option<&AttributeValue>, number: i64) -> bool {
+    let mut digits = itoa::Buffer::new();
+    matches!(stored, Some(AttributeValue::N(text)) if text == digits.format(number))
+}
+
 fn present<'a>(item: &'a Item, name: &str) -> Option<&'a AttributeValue> {
     item.get(name)
         .filter(|attr| !matches!(attr, AttributeValue::Null(_)))
@@ -1009,5 +1060,60 @@ mod tests {
         let flag = field("active", FieldKind::Boolean);
         assert!(validate_field("User", &flag, &AttributeValue::Bool(true)).is_ok());
         assert!(validate_field("User", &flag, &n("1")).is_err());
+    }
+
+    /// `is_stored_as` answers what comparing `to_attr` with the stored attribute answers,
+    /// for every type that overrides it, against stored attributes of every relevant shape.
+    #[test]
+    fn comparing_in_place_agrees_with_comparing_attributes() {
+        fn agrees<T: FieldValue + std::fmt::Debug>(value: T, kinds: &[FieldKind]) {
+            let ulid = Ulid::from_string("01JFGMRH7XACZ8GKB81DZ5YWNH").expect("ulid");
+            let stored = [
+                None,
+                Some(s("")),
+                Some(s("hello")),
+                Some(s("01JFGMRH7XACZ8GKB81DZ5YWNH")),
+                Some(s(&ulid.to_string().to_lowercase())),
+                Some(n("0")),
+                Some(n("-42")),
+                Some(n("1733529600000")),
+                Some(n("1733529600")),
+                Some(n("1733529600000.0")),
+                Some(AttributeValue::Null(true)),
+                Some(AttributeValue::Bool(true)),
+            ];
+            for &kind in kinds {
+                for attr in &stored {
+                    assert_eq!(
+                        value.is_stored_as(attr.as_ref(), kind),
+                        value.to_attr(kind).as_ref() == attr.as_ref(),
+                        "{value:?} ({kind:?}) against {attr:?}"
+                    );
+                }
+            }
+        }
+        for text in ["", "hello", "01JFGMRH7XACZ8GKB81DZ5YWNH", "Hello"] {
+            agrees(text.to_owned(), &[FieldKind::String]);
+            agrees(Some(text.to_owned()), &[FieldKind::String]);
+        }
+        agrees(None::<String>, &[FieldKind::String]);
+        for number in [0, -42, 42, 1_733_529_600_000, i64::MIN, i64::MAX] {
+            agrees(number, &[FieldKind::Integer]);
+            agrees(Some(number), &[FieldKind::Integer]);
+        }
+        let times = [FieldKind::DateTime, FieldKind::Ttl];
+        for time in [
+            "2024-12-07T00:00:00Z",
+            "2024-12-07T00:00:00.0009Z",
+            "1969-12-31T23:59:59.5Z",
+        ] {
+            agrees(ts(time), &times);
+            agrees(Some(ts(time)), &times);
+        }
+        agrees(None::<Timestamp>, &times);
+        for ulid in ["01JFGMRH7XACZ8GKB81DZ5YWNH", "00000000000000000000000000"] {
+            agrees(Ulid::from_string(ulid).expect("ulid"), &[FieldKind::Ulid]);
+        }
+        agrees(true, &[FieldKind::Boolean]);
     }
 }

@@ -94,7 +94,7 @@ pub async fn create_with<M: Model>(db: &Db, fields: Item, options: CreateOptions
     if let Some(cache_key) = cache_key {
         scope::remember(cache_key, Some(fields.clone()));
     }
-    let created = model::load(fields, capacity)?;
+    let created = model::load_fields(fields, capacity)?;
     if let Some(item) = written {
         hooks::after(
             db,

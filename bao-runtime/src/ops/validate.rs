@@ -14,18 +14,33 @@ pub const MAX_ITEM_BYTES: usize = 400 * 1024;
 /// Numbers count as one byte (their least), so an item close to the limit is left to DynamoDB,
 /// whose refusal is mapped to the same error. `fields` names the item in the error.
 pub(crate) fn item_size(schema: &ModelSchema, fields: &Item, item: &Item) -> Result<()> {
-    let size: usize = item
+    let size = item
         .iter()
-        .map(|(name, value)| name.len() + value_size(value))
+        .map(|(name, value)| attribute_size(name, value))
         .sum();
+    size_within_limit(schema, size, || fields.clone())
+}
+
+/// Refuses an item of `size` bytes (counted as [`item_size`] counts them) when it is over
+/// [`MAX_ITEM_BYTES`]; `fields` gives the item's fields, to name it in the error.
+pub(crate) fn size_within_limit(
+    schema: &ModelSchema,
+    size: usize,
+    fields: impl FnOnce() -> Item,
+) -> Result<()> {
     if size <= MAX_ITEM_BYTES {
         return Ok(());
     }
     Err(Error::ItemTooLarge {
         model: schema.name,
-        id: keys::primary_id(schema, fields).unwrap_or_default(),
+        id: keys::primary_id(schema, &fields()).unwrap_or_default(),
         size: Some(size),
     })
+}
+
+/// The bytes DynamoDB counts for one attribute, its name included (at least).
+pub(crate) fn attribute_size(name: &str, value: &AttributeValue) -> usize {
+    name.len() + value_size(value)
 }
 
 /// The bytes DynamoDB counts for a value (at least).

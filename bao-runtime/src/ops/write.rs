@@ -7,12 +7,14 @@ use super::validate;
 use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::changes::{Change, Changes};
-use crate::codec::{FieldValue, Item};
+use crate::codec::{FieldSink, FieldValue, Item};
 use crate::expr::{AttributeNames, AttributeValues, Condition, ExprBuilder, Path, UpdateExpr};
 use crate::hooks::{self, WriteKind};
 use crate::keys::{ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR};
 use crate::model::{self, Model, ModelKey};
-use crate::schema::{FieldKind, IndexSchema, KeyPart, ModelSchema, UniqueConstraintSchema};
+use crate::schema::{
+    FieldKind, FieldSchema, IndexSchema, KeyPart, ModelSchema, UniqueConstraintSchema,
+};
 use crate::{Db, Error, Result, fetch, keys, retry, scope, search};
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
@@ -41,27 +43,36 @@ pub struct SaveOptions {
 /// has a VersionField, and by the condition when given.
 pub async fn save<M: Model>(db: &Db, model: &mut M, options: SaveOptions) -> Result<()> {
     let schema = M::SCHEMA;
-    let current = model.to_item();
     // Shared, not copied: the write only reads it, and `model` is replaced afterwards.
     let stored = model.state().shared_stored_item();
-    let changes = diff(schema, stored.as_deref(), &current);
+    let Comparison { changes, size, .. } = Comparison::of(&*model, stored.as_deref());
     if changes.is_empty() && options.condition.is_none() && !options.force_reindex {
         return Ok(());
     }
-    validate::item_size(schema, &current, &current)?;
+    validate::size_within_limit(schema, size, || model.to_item())?;
     let changed = changed_names(db, &changes);
     hooks::before(db, WriteKind::Save, schema.name, || {
-        (stored_or_fields(db, schema, &current), changed.clone())
+        (
+            stored_or_fields(db, schema, &model.to_item()),
+            changed.clone(),
+        )
     })
     .await?;
     let key = model.key().key_item();
-    let known = stored.as_deref().unwrap_or(&current);
+    let unstored;
+    let known = match stored.as_deref() {
+        Some(stored) => stored,
+        None => {
+            unstored = model.to_item();
+            &unstored
+        }
+    };
     let (fields, capacity) = apply(db, schema, key, changes, Some(known), options).await?;
     let written = db
         .has_hooks()
         .then(|| stored_or_fields(db, schema, &fields));
     let total = model.state().capacity() + capacity;
-    *model = model::load(fields, total)?;
+    *model = model::load_fields(fields, total)?;
     if let Some(item) = written {
         hooks::after(
             db,
@@ -129,7 +140,7 @@ pub async fn update<M: Model>(
     let written = db
         .has_hooks()
         .then(|| stored_or_fields(db, schema, &fields));
-    let updated = model::load(fields, capacity)?;
+    let updated = model::load_fields(fields, capacity)?;
     if let Some(item) = written {
         hooks::after(
             db,
@@ -143,35 +154,71 @@ pub async fn update<M: Model>(
     Ok(updated)
 }
 
-/// The changes that turn `stored` into `current`, as DynamoBao's save engine makes them.
-fn diff(schema: &'static ModelSchema, stored: Option<&Item>, current: &Item) -> Changes {
-    let mut changes = Changes::new();
-    for field in schema.fields {
-        let before = stored.and_then(|item| item.get(field.name));
-        let after = current.get(field.name);
-        if stored.is_some() && before == after {
-            continue;
+/// A model's fields against the item it was loaded from: the changes that turn the stored item
+/// into the fields, as DynamoBao's save engine makes them, and the size of the fields.
+struct Comparison<'a> {
+    stored: Option<&'a Item>,
+    changes: Changes,
+    /// The bytes of the fields, as [`validate::item_size`] counts them.
+    size: usize,
+}
+
+impl<'a> Comparison<'a> {
+    /// Compares `model` with `stored` one field at a time: an unchanged field is compared in
+    /// place, without building its attribute. A model that was never stored (`None`) changes
+    /// every field it has.
+    fn of<M: Model>(model: &M, stored: Option<&'a Item>) -> Comparison<'a> {
+        let mut comparison = Comparison {
+            stored,
+            changes: Changes::new(),
+            size: 0,
+        };
+        model.write_fields(&mut comparison);
+        comparison
+    }
+
+    /// Records that `field` goes from `before` to `after` (`None`: absent).
+    fn change(
+        &mut self,
+        field: &'static FieldSchema,
+        before: Option<&AttributeValue>,
+        after: Option<AttributeValue>,
+    ) {
+        if let Some(value) = &after {
+            self.size += validate::attribute_size(field.name, value);
         }
-        match (before, after) {
-            (_, None) if before.is_some() => changes.push(field, Change::Remove),
-            (_, None) => {}
+        let change = match (before, after) {
+            (Some(_), None) => Change::Remove,
+            (None, None) => return,
             (Some(AttributeValue::Ss(old)), Some(AttributeValue::Ss(new)))
                 if field.kind == FieldKind::StringSet =>
             {
                 let added: Vec<String> = new.iter().filter(|m| !old.contains(m)).cloned().collect();
                 let removed: Vec<String> =
                     old.iter().filter(|m| !new.contains(m)).cloned().collect();
-                let change = match (added.is_empty(), removed.is_empty()) {
+                match (added.is_empty(), removed.is_empty()) {
                     (false, true) => Change::Add(AttributeValue::Ss(added)),
                     (true, false) => Change::Delete(AttributeValue::Ss(removed)),
-                    _ => Change::Set(AttributeValue::Ss(new.clone())),
-                };
-                changes.push(field, change);
+                    _ => Change::Set(AttributeValue::Ss(new)),
+                }
             }
-            (_, Some(value)) => changes.push(field, Change::Set(value.clone())),
-        }
+            (_, Some(value)) => Change::Set(value),
+        };
+        self.changes.push(field, change);
     }
-    changes
+}
+
+impl FieldSink for Comparison<'_> {
+    fn put<T: FieldValue>(&mut self, field: &'static FieldSchema, value: &T) {
+        let before = self.stored.and_then(|stored| stored.get(field.name));
+        if value.is_stored_as(before, field.kind) {
+            if let Some(value) = before {
+                self.size += validate::attribute_size(field.name, value);
+            }
+            return;
+        }
+        self.change(field, before, value.to_attr(field.kind));
+    }
 }
 
 /// A write of changes, planned: the main UpdateItem's parts and the unique values it moves.

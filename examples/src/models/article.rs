@@ -214,15 +214,12 @@ impl bao::Model for Article {
     fn key(&self) -> ArticleId {
         self.article_id
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(5);
-        bao::put(&mut item, F_ARTICLE_ID, &self.article_id);
-        bao::put(&mut item, F_TITLE, &self.title);
-        bao::put(&mut item, F_BODY, &self.body);
-        bao::put(&mut item, F_STATUS, &self.status);
-        bao::put(&mut item, F_CREATED_AT, &self.created_at);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_ARTICLE_ID, &self.article_id);
+        sink.put(F_TITLE, &self.title);
+        sink.put(F_BODY, &self.body);
+        sink.put(F_STATUS, &self.status);
+        sink.put(F_CREATED_AT, &self.created_at);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

@@ -272,15 +272,12 @@ impl bao::Model for Comment {
             comment_id: self.comment_id,
         }
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(5);
-        bao::put(&mut item, F_POST_ID, &self.post_id);
-        bao::put(&mut item, F_COMMENT_ID, &self.comment_id);
-        bao::put(&mut item, F_AUTHOR_ID, &self.author_id);
-        bao::put(&mut item, F_TEXT, &self.text);
-        bao::put(&mut item, F_CREATED_AT, &self.created_at);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_POST_ID, &self.post_id);
+        sink.put(F_COMMENT_ID, &self.comment_id);
+        sink.put(F_AUTHOR_ID, &self.author_id);
+        sink.put(F_TEXT, &self.text);
+        sink.put(F_CREATED_AT, &self.created_at);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

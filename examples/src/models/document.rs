@@ -162,15 +162,12 @@ impl bao::Model for Document {
     fn key(&self) -> DocumentId {
         self.document_id
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(5);
-        bao::put(&mut item, F_DOCUMENT_ID, &self.document_id);
-        bao::put(&mut item, F_TITLE, &self.title);
-        bao::put(&mut item, F_BODY, &self.body);
-        bao::put(&mut item, F_VERSION, &self.version);
-        bao::put(&mut item, F_MODIFIED_AT, &self.modified_at);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_DOCUMENT_ID, &self.document_id);
+        sink.put(F_TITLE, &self.title);
+        sink.put(F_BODY, &self.body);
+        sink.put(F_VERSION, &self.version);
+        sink.put(F_MODIFIED_AT, &self.modified_at);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

@@ -308,17 +308,14 @@ impl bao::Model for Order {
     fn key(&self) -> OrderId {
         self.order_id
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(7);
-        bao::put(&mut item, F_ORDER_ID, &self.order_id);
-        bao::put(&mut item, F_CUSTOMER_ID, &self.customer_id);
-        bao::put(&mut item, F_STATUS, &self.status);
-        bao::put(&mut item, F_TOTAL, &self.total);
-        bao::put(&mut item, F_SHIP_TO, &self.ship_to);
-        bao::put(&mut item, F_LINES, &self.lines);
-        bao::put(&mut item, F_CREATED_AT, &self.created_at);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_ORDER_ID, &self.order_id);
+        sink.put(F_CUSTOMER_ID, &self.customer_id);
+        sink.put(F_STATUS, &self.status);
+        sink.put(F_TOTAL, &self.total);
+        sink.put(F_SHIP_TO, &self.ship_to);
+        sink.put(F_LINES, &self.lines);
+        sink.put(F_CREATED_AT, &self.created_at);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

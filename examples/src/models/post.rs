@@ -289,16 +289,13 @@ impl bao::Model for Post {
     fn key(&self) -> PostId {
         self.post_id
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(6);
-        bao::put(&mut item, F_POST_ID, &self.post_id);
-        bao::put(&mut item, F_USER_ID, &self.user_id);
-        bao::put(&mut item, F_TITLE, &self.title);
-        bao::put(&mut item, F_CONTENT, &self.content);
-        bao::put(&mut item, F_VIEWS, &self.views);
-        bao::put(&mut item, F_CREATED_AT, &self.created_at);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_POST_ID, &self.post_id);
+        sink.put(F_USER_ID, &self.user_id);
+        sink.put(F_TITLE, &self.title);
+        sink.put(F_CONTENT, &self.content);
+        sink.put(F_VIEWS, &self.views);
+        sink.put(F_CREATED_AT, &self.created_at);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

@@ -146,12 +146,9 @@ impl bao::Model for Setting {
     fn key(&self) -> SettingId {
         self.name.clone()
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(2);
-        bao::put(&mut item, F_NAME, &self.name);
-        bao::put(&mut item, F_VALUE, &self.value);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_NAME, &self.name);
+        sink.put(F_VALUE, &self.value);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

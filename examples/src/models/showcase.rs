@@ -462,24 +462,21 @@ impl bao::Model for Showcase {
     fn key(&self) -> ShowcaseId {
         self.showcase_id
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(14);
-        bao::put(&mut item, F_SHOWCASE_ID, &self.showcase_id);
-        bao::put(&mut item, F_LABEL, &self.label);
-        bao::put(&mut item, F_QUANTITY, &self.quantity);
-        bao::put(&mut item, F_RATIO, &self.ratio.map(|value| bao::round_to(value, 2)));
-        bao::put(&mut item, F_ACTIVE, &self.active);
-        bao::put(&mut item, F_HAPPENED_AT, &self.happened_at);
-        bao::put(&mut item, F_CREATED_AT, &self.created_at);
-        bao::put(&mut item, F_MODIFIED_AT, &self.modified_at);
-        bao::put(&mut item, F_OWNER_ID, &self.owner_id);
-        bao::put(&mut item, F_HITS, &self.hits);
-        bao::put(&mut item, F_PAYLOAD, &self.payload);
-        bao::put(&mut item, F_VERSION, &self.version);
-        bao::put(&mut item, F_TTL, &self.ttl);
-        bao::put(&mut item, F_LABELS, &self.labels);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_SHOWCASE_ID, &self.showcase_id);
+        sink.put(F_LABEL, &self.label);
+        sink.put(F_QUANTITY, &self.quantity);
+        sink.put(F_RATIO, &self.ratio.map(|value| bao::round_to(value, 2)));
+        sink.put(F_ACTIVE, &self.active);
+        sink.put(F_HAPPENED_AT, &self.happened_at);
+        sink.put(F_CREATED_AT, &self.created_at);
+        sink.put(F_MODIFIED_AT, &self.modified_at);
+        sink.put(F_OWNER_ID, &self.owner_id);
+        sink.put(F_HITS, &self.hits);
+        sink.put(F_PAYLOAD, &self.payload);
+        sink.put(F_VERSION, &self.version);
+        sink.put(F_TTL, &self.ttl);
+        sink.put(F_LABELS, &self.labels);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

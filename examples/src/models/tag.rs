@@ -152,12 +152,9 @@ impl bao::Model for Tag {
     fn key(&self) -> TagId {
         self.tag_id
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(2);
-        bao::put(&mut item, F_TAG_ID, &self.tag_id);
-        bao::put(&mut item, F_NAME, &self.name);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_TAG_ID, &self.tag_id);
+        sink.put(F_NAME, &self.name);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

@@ -258,13 +258,10 @@ impl bao::Model for TaggedPost {
             post_id: self.post_id,
         }
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(3);
-        bao::put(&mut item, F_TAG_ID, &self.tag_id);
-        bao::put(&mut item, F_POST_ID, &self.post_id);
-        bao::put(&mut item, F_CREATED_AT, &self.created_at);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_TAG_ID, &self.tag_id);
+        sink.put(F_POST_ID, &self.post_id);
+        sink.put(F_CREATED_AT, &self.created_at);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

@@ -242,17 +242,14 @@ impl bao::Model for User {
     fn key(&self) -> UserId {
         self.user_id
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(7);
-        bao::put(&mut item, F_USER_ID, &self.user_id);
-        bao::put(&mut item, F_NAME, &self.name);
-        bao::put(&mut item, F_EMAIL, &self.email);
-        bao::put(&mut item, F_PROFILE_PICTURE_URL, &self.profile_picture_url);
-        bao::put(&mut item, F_CREATED_AT, &self.created_at);
-        bao::put(&mut item, F_MODIFIED_AT, &self.modified_at);
-        bao::put(&mut item, F_ROLE, &self.role);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_USER_ID, &self.user_id);
+        sink.put(F_NAME, &self.name);
+        sink.put(F_EMAIL, &self.email);
+        sink.put(F_PROFILE_PICTURE_URL, &self.profile_picture_url);
+        sink.put(F_CREATED_AT, &self.created_at);
+        sink.put(F_MODIFIED_AT, &self.modified_at);
+        sink.put(F_ROLE, &self.role);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

@@ -214,14 +214,11 @@ impl bao::Model for Assignment {
     fn key(&self) -> AssignmentId {
         self.assignment_id
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(4);
-        bao::put(&mut item, F_ASSIGNMENT_ID, &self.assignment_id);
-        bao::put(&mut item, F_COURSE_ID, &self.course_id);
-        bao::put(&mut item, F_TITLE, &self.title);
-        bao::put(&mut item, F_CREATED_AT, &self.created_at);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_ASSIGNMENT_ID, &self.assignment_id);
+        sink.put(F_COURSE_ID, &self.course_id);
+        sink.put(F_TITLE, &self.title);
+        sink.put(F_CREATED_AT, &self.created_at);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

@@ -272,15 +272,12 @@ impl bao::Model for Course {
     fn key(&self) -> CourseId {
         self.course_id
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(5);
-        bao::put(&mut item, F_COURSE_ID, &self.course_id);
-        bao::put(&mut item, F_NAME, &self.name);
-        bao::put(&mut item, F_TEACHER_ID, &self.teacher_id);
-        bao::put(&mut item, F_CREATED_AT, &self.created_at);
-        bao::put(&mut item, F_UPDATED_AT, &self.updated_at);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_COURSE_ID, &self.course_id);
+        sink.put(F_NAME, &self.name);
+        sink.put(F_TEACHER_ID, &self.teacher_id);
+        sink.put(F_CREATED_AT, &self.created_at);
+        sink.put(F_UPDATED_AT, &self.updated_at);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

@@ -280,15 +280,12 @@ impl bao::Model for Grade {
     fn key(&self) -> GradeId {
         self.grade_id
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(5);
-        bao::put(&mut item, F_GRADE_ID, &self.grade_id);
-        bao::put(&mut item, F_ASSIGNMENT_ID, &self.assignment_id);
-        bao::put(&mut item, F_STUDENT_ID, &self.student_id);
-        bao::put(&mut item, F_GRADE_VALUE, &self.grade_value);
-        bao::put(&mut item, F_CREATED_AT, &self.created_at);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_GRADE_ID, &self.grade_id);
+        sink.put(F_ASSIGNMENT_ID, &self.assignment_id);
+        sink.put(F_STUDENT_ID, &self.student_id);
+        sink.put(F_GRADE_VALUE, &self.grade_value);
+        sink.put(F_CREATED_AT, &self.created_at);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

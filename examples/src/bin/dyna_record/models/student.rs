@@ -245,16 +245,13 @@ impl bao::Model for Student {
     fn key(&self) -> StudentId {
         self.student_id
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(6);
-        bao::put(&mut item, F_STUDENT_ID, &self.student_id);
-        bao::put(&mut item, F_USERNAME, &self.username);
-        bao::put(&mut item, F_EMAIL, &self.email);
-        bao::put(&mut item, F_SOME_ATTRIBUTE, &self.some_attribute);
-        bao::put(&mut item, F_CREATED_AT, &self.created_at);
-        bao::put(&mut item, F_UPDATED_AT, &self.updated_at);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_STUDENT_ID, &self.student_id);
+        sink.put(F_USERNAME, &self.username);
+        sink.put(F_EMAIL, &self.email);
+        sink.put(F_SOME_ATTRIBUTE, &self.some_attribute);
+        sink.put(F_CREATED_AT, &self.created_at);
+        sink.put(F_UPDATED_AT, &self.updated_at);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

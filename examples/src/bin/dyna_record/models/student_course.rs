@@ -287,13 +287,10 @@ impl bao::Model for StudentCourse {
             course_id: self.course_id,
         }
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(3);
-        bao::put(&mut item, F_STUDENT_ID, &self.student_id);
-        bao::put(&mut item, F_COURSE_ID, &self.course_id);
-        bao::put(&mut item, F_CREATED_AT, &self.created_at);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_STUDENT_ID, &self.student_id);
+        sink.put(F_COURSE_ID, &self.course_id);
+        sink.put(F_CREATED_AT, &self.created_at);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

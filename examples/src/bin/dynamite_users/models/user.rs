@@ -254,17 +254,14 @@ impl bao::Model for User {
     fn key(&self) -> UserId {
         self.id
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(7);
-        bao::put(&mut item, F_ID, &self.id);
-        bao::put(&mut item, F_NAME, &self.name);
-        bao::put(&mut item, F_EMAIL, &self.email);
-        bao::put(&mut item, F_ROLE, &self.role);
-        bao::put(&mut item, F_ACTIVE, &self.active);
-        bao::put(&mut item, F_CREATED_AT, &self.created_at);
-        bao::put(&mut item, F_UPDATED_AT, &self.updated_at);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_ID, &self.id);
+        sink.put(F_NAME, &self.name);
+        sink.put(F_EMAIL, &self.email);
+        sink.put(F_ROLE, &self.role);
+        sink.put(F_ACTIVE, &self.active);
+        sink.put(F_CREATED_AT, &self.created_at);
+        sink.put(F_UPDATED_AT, &self.updated_at);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {

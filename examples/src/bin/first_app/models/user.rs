@@ -152,14 +152,11 @@ impl bao::Model for User {
     fn key(&self) -> UserId {
         self.user_id
     }
-    #[inline]
-    fn to_item(&self) -> bao::Item {
-        let mut item = bao::Item::with_capacity(4);
-        bao::put(&mut item, F_USER_ID, &self.user_id);
-        bao::put(&mut item, F_NAME, &self.name);
-        bao::put(&mut item, F_EMAIL, &self.email);
-        bao::put(&mut item, F_CREATED_AT, &self.created_at);
-        item
+    fn write_fields<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_USER_ID, &self.user_id);
+        sink.put(F_NAME, &self.name);
+        sink.put(F_EMAIL, &self.email);
+        sink.put(F_CREATED_AT, &self.created_at);
     }
     fn from_fields<S: bao::FieldSource>(fields: &S) -> bao::Result<Self> {
         Ok(Self {
