@@ -11,7 +11,7 @@ pub use crate::capacity::Capacity;
 pub use crate::changes::{Changes, Patch};
 pub use crate::codec::{
     FieldSink, FieldSource, FieldValue, Item, JsonValue, deserialize_model, from_json, get,
-    get_opt, member, member_or_else, put, round_to, shape_members,
+    get_opt, member, member_or_else, put, put_owned, round_to, shape_members,
 };
 pub use crate::custom::{
     CustomField, CustomFieldSchema, FieldOptions, OptionValue, custom_check, custom_serde,
@@ -147,6 +147,12 @@ pub use crate::__string_enum as string_enum;
 // The operations below return their inner future instead of awaiting it in an `async fn` of
 // their own: each is instantiated once per model in the user's crate, and a second state
 // machine around the first would only add to its compile time.
+
+/// An empty item for the fields of a new `M`, with room for the key attributes its write adds
+/// (so that the stored item is a copy of it, not a table built again).
+pub fn new_item<M: Model>() -> Item {
+    Item::with_capacity(crate::ops::layout::stored_attribute_count(M::SCHEMA))
+}
 
 /// Stores a new item: the fields of `new`, completed from `db` (ids, dates, defaults).
 pub fn create<N: NewModel>(db: &Db, new: N) -> impl Future<Output = Result<N::Model>> + '_ {

@@ -242,7 +242,7 @@ pub(crate) struct FieldView {
     pub(crate) serialize_attrs: Vec<String>,
     /// How `write_fields` reads the value (`&self.name`).
     pub(crate) store_expr: String,
-    /// How `into_fields` fills it (`&self.name`, `&now`, a default).
+    /// How `into_fields` fills it, by value (`self.name`, `now`, a default).
     pub(crate) create_expr: String,
 }
 
@@ -860,8 +860,10 @@ fn base_value(field: &ir::Field, value: &str) -> String {
     }
 }
 
-/// How `into_fields` fills a field from `New<Model>` (`self`), the clock and its default. The
-/// value has the model struct's type: an `Option` exactly when the field is `optional`.
+/// How `into_fields` fills a field from `New<Model>` (`self`), the clock and its default: a
+/// value it owns, moved into the item. The value has the model struct's type (its base type
+/// when converted for a default or a precision): an `Option` exactly when the field is
+/// `optional`.
 fn create_expr(field: &ir::Field, optional: bool, key_type: Option<&str>) -> String {
     let name = &field.rust_name;
     let default = field_default(field);
@@ -904,8 +906,8 @@ fn create_expr(field: &ir::Field, optional: bool, key_type: Option<&str>) -> Str
                 false => format!("{converted}.unwrap_or({literal})"),
             };
             return match field.precision {
-                Some(places) => format!("&bao::round_to({value}, {places})"),
-                None => format!("&{value}"),
+                Some(places) => format!("bao::round_to({value}, {places})"),
+                None => value,
             };
         }
         _ => match (&default, optional, lazy) {
@@ -918,11 +920,11 @@ fn create_expr(field: &ir::Field, optional: bool, key_type: Option<&str>) -> Str
     };
     match field.precision {
         Some(places) if optional => format!(
-            "&{value}.map(|value| bao::round_to({}, {places}))",
+            "{value}.map(|value| bao::round_to({}, {places}))",
             base_value(field, "value")
         ),
-        Some(places) => format!("&bao::round_to({}, {places})", base_value(field, &value)),
-        None => format!("&{value}"),
+        Some(places) => format!("bao::round_to({}, {places})", base_value(field, &value)),
+        None => value,
     }
 }
 

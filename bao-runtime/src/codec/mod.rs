@@ -64,6 +64,12 @@ pub trait FieldValue: Sized {
     fn is_stored_as(&self, stored: Option<&AttributeValue>, kind: FieldKind) -> bool {
         self.to_attr(kind).as_ref() == stored
     }
+
+    /// [`to_attr`](Self::to_attr) of a value that is not needed afterwards: a string moves
+    /// into its attribute instead of being copied.
+    fn into_attr(self, kind: FieldKind) -> Option<AttributeValue> {
+        self.to_attr(kind)
+    }
 }
 
 impl FieldValue for String {
@@ -73,6 +79,10 @@ impl FieldValue for String {
 
     fn is_stored_as(&self, stored: Option<&AttributeValue>, _kind: FieldKind) -> bool {
         matches!(stored, Some(AttributeValue::S(text)) if text == self)
+    }
+
+    fn into_attr(self, _kind: FieldKind) -> Option<AttributeValue> {
+        Some(AttributeValue::S(self))
     }
 
     fn from_attr(attr: &AttributeValue, _kind: FieldKind) -> Result<Self, String> {
@@ -196,6 +206,10 @@ impl FieldValue for Vec<u8> {
         Some(AttributeValue::B(Blob::new(self.clone())))
     }
 
+    fn into_attr(self, _kind: FieldKind) -> Option<AttributeValue> {
+        Some(AttributeValue::B(Blob::new(self)))
+    }
+
     fn from_attr(attr: &AttributeValue, _kind: FieldKind) -> Result<Self, String> {
         match attr {
             AttributeValue::B(blob) => Ok(blob.as_ref().to_vec()),
@@ -212,6 +226,10 @@ impl FieldValue for BTreeSet<String> {
     /// An empty set is stored as an absent attribute (DynamoDB has no empty sets).
     fn to_attr(&self, _kind: FieldKind) -> Option<AttributeValue> {
         (!self.is_empty()).then(|| AttributeValue::Ss(self.iter().cloned().collect()))
+    }
+
+    fn into_attr(self, _kind: FieldKind) -> Option<AttributeValue> {
+        (!self.is_empty()).then(|| AttributeValue::Ss(self.into_iter().collect()))
     }
 
     fn from_attr(attr: &AttributeValue, _kind: FieldKind) -> Result<Self, String> {
@@ -324,6 +342,10 @@ impl<T: FieldValue> FieldValue for Option<T> {
         }
     }
 
+    fn into_attr(self, kind: FieldKind) -> Option<AttributeValue> {
+        self.and_then(|value| value.into_attr(kind))
+    }
+
     fn from_attr(attr: &AttributeValue, kind: FieldKind) -> Result<Self, String> {
         match attr {
             AttributeValue::Null(_) => Ok(None),
@@ -405,6 +427,13 @@ fn in_member(field: &FieldSchema, message: String) -> String {
 /// Stores a field in an item; a value stored as an absent attribute is not inserted.
 pub fn put<T: FieldValue>(item: &mut Item, field: &FieldSchema, value: &T) {
     if let Some(attr) = value.to_attr(field.kind) {
+        item.insert(field.name.to_owned(), attr);
+    }
+}
+
+/// [`put`] of a value that is not needed afterwards (see [`FieldValue::into_attr`]).
+pub fn put_owned<T: FieldValue>(item: &mut Item, field: &FieldSchema, value: T) {
+    if let Some(attr) = value.into_attr(field.kind) {
         item.insert(field.name.to_owned(), attr);
     }
 }
@@ -1115,5 +1144,30 @@ mod tests {
             agrees(Ulid::from_string(ulid).expect("ulid"), &[FieldKind::Ulid]);
         }
         agrees(true, &[FieldKind::Boolean]);
+    }
+
+    /// `into_attr` stores exactly what `to_attr` stores, for every type that overrides it.
+    #[test]
+    fn moving_a_value_stores_what_copying_it_stores() {
+        fn agrees<T: FieldValue + Clone + std::fmt::Debug>(value: T, kind: FieldKind) {
+            assert_eq!(
+                value.clone().into_attr(kind),
+                value.to_attr(kind),
+                "{value:?} ({kind:?})"
+            );
+        }
+        for text in ["", "hello"] {
+            agrees(text.to_owned(), FieldKind::String);
+            agrees(Some(text.to_owned()), FieldKind::String);
+        }
+        agrees(None::<String>, FieldKind::String);
+        agrees(Vec::<u8>::new(), FieldKind::Binary);
+        agrees(vec![0_u8, 255], FieldKind::Binary);
+        agrees(BTreeSet::<String>::new(), FieldKind::StringSet);
+        agrees(
+            BTreeSet::from(["b".to_owned(), "a".to_owned()]),
+            FieldKind::StringSet,
+        );
+        agrees(Some(BTreeSet::from(["a".to_owned()])), FieldKind::StringSet);
     }
 }

@@ -76,16 +76,20 @@ impl bao::NewModel for NewArticle {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(5);
-        bao::put(
+        let mut item = bao::new_item::<Article>();
+        bao::put_owned(
             &mut item,
             F_ARTICLE_ID,
-            &self.article_id.unwrap_or_else(|| ArticleId::generate(db)),
+            self.article_id.unwrap_or_else(|| ArticleId::generate(db)),
         );
-        bao::put(&mut item, F_TITLE, &self.title);
-        bao::put(&mut item, F_BODY, &self.body);
-        bao::put(&mut item, F_STATUS, &self.status.or_else(|| Some("draft".to_owned())));
-        bao::put(&mut item, F_CREATED_AT, &now);
+        bao::put_owned(&mut item, F_TITLE, self.title);
+        bao::put_owned(&mut item, F_BODY, self.body);
+        bao::put_owned(
+            &mut item,
+            F_STATUS,
+            self.status.or_else(|| Some("draft".to_owned())),
+        );
+        bao::put_owned(&mut item, F_CREATED_AT, now);
         item
     }
 }

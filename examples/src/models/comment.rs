@@ -105,16 +105,16 @@ impl bao::NewModel for NewComment {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(5);
-        bao::put(&mut item, F_POST_ID, &self.post_id);
-        bao::put(
+        let mut item = bao::new_item::<Comment>();
+        bao::put_owned(&mut item, F_POST_ID, self.post_id);
+        bao::put_owned(
             &mut item,
             F_COMMENT_ID,
-            &self.comment_id.unwrap_or_else(|| db.new_ulid()),
+            self.comment_id.unwrap_or_else(|| db.new_ulid()),
         );
-        bao::put(&mut item, F_AUTHOR_ID, &self.author_id);
-        bao::put(&mut item, F_TEXT, &self.text);
-        bao::put(&mut item, F_CREATED_AT, &now);
+        bao::put_owned(&mut item, F_AUTHOR_ID, self.author_id);
+        bao::put_owned(&mut item, F_TEXT, self.text);
+        bao::put_owned(&mut item, F_CREATED_AT, now);
         item
     }
 }

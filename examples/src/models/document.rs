@@ -65,16 +65,16 @@ impl bao::NewModel for NewDocument {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(5);
-        bao::put(
+        let mut item = bao::new_item::<Document>();
+        bao::put_owned(
             &mut item,
             F_DOCUMENT_ID,
-            &self.document_id.unwrap_or_else(|| DocumentId::generate(db)),
+            self.document_id.unwrap_or_else(|| DocumentId::generate(db)),
         );
-        bao::put(&mut item, F_TITLE, &self.title);
-        bao::put(&mut item, F_BODY, &self.body);
-        bao::put(&mut item, F_VERSION, &db.new_ulid());
-        bao::put(&mut item, F_MODIFIED_AT, &now);
+        bao::put_owned(&mut item, F_TITLE, self.title);
+        bao::put_owned(&mut item, F_BODY, self.body);
+        bao::put_owned(&mut item, F_VERSION, db.new_ulid());
+        bao::put_owned(&mut item, F_MODIFIED_AT, now);
         item
     }
 }

@@ -108,18 +108,18 @@ impl bao::NewModel for NewOrder {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(7);
-        bao::put(
+        let mut item = bao::new_item::<Order>();
+        bao::put_owned(
             &mut item,
             F_ORDER_ID,
-            &self.order_id.unwrap_or_else(|| OrderId::generate(db)),
+            self.order_id.unwrap_or_else(|| OrderId::generate(db)),
         );
-        bao::put(&mut item, F_CUSTOMER_ID, &self.customer_id);
-        bao::put(&mut item, F_STATUS, &self.status);
-        bao::put(&mut item, F_TOTAL, &self.total);
-        bao::put(&mut item, F_SHIP_TO, &self.ship_to);
-        bao::put(&mut item, F_LINES, &self.lines);
-        bao::put(&mut item, F_CREATED_AT, &now);
+        bao::put_owned(&mut item, F_CUSTOMER_ID, self.customer_id);
+        bao::put_owned(&mut item, F_STATUS, self.status);
+        bao::put_owned(&mut item, F_TOTAL, self.total);
+        bao::put_owned(&mut item, F_SHIP_TO, self.ship_to);
+        bao::put_owned(&mut item, F_LINES, self.lines);
+        bao::put_owned(&mut item, F_CREATED_AT, now);
         item
     }
 }

@@ -76,17 +76,17 @@ impl bao::NewModel for NewPost {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(6);
-        bao::put(
+        let mut item = bao::new_item::<Post>();
+        bao::put_owned(
             &mut item,
             F_POST_ID,
-            &self.post_id.unwrap_or_else(|| PostId::generate(db)),
+            self.post_id.unwrap_or_else(|| PostId::generate(db)),
         );
-        bao::put(&mut item, F_USER_ID, &self.user_id);
-        bao::put(&mut item, F_TITLE, &self.title);
-        bao::put(&mut item, F_CONTENT, &self.content);
-        bao::put(&mut item, F_VIEWS, &self.views.unwrap_or_default());
-        bao::put(&mut item, F_CREATED_AT, &now);
+        bao::put_owned(&mut item, F_USER_ID, self.user_id);
+        bao::put_owned(&mut item, F_TITLE, self.title);
+        bao::put_owned(&mut item, F_CONTENT, self.content);
+        bao::put_owned(&mut item, F_VIEWS, self.views.unwrap_or_default());
+        bao::put_owned(&mut item, F_CREATED_AT, now);
         item
     }
 }

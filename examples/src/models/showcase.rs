@@ -171,25 +171,29 @@ impl bao::NewModel for NewShowcase {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(14);
-        bao::put(
+        let mut item = bao::new_item::<Showcase>();
+        bao::put_owned(
             &mut item,
             F_SHOWCASE_ID,
-            &self.showcase_id.unwrap_or_else(|| ShowcaseId::generate(db)),
+            self.showcase_id.unwrap_or_else(|| ShowcaseId::generate(db)),
         );
-        bao::put(&mut item, F_LABEL, &self.label);
-        bao::put(&mut item, F_QUANTITY, &self.quantity.or(Some(0_i64)));
-        bao::put(&mut item, F_RATIO, &self.ratio.map(|value| bao::round_to(value, 2)));
-        bao::put(&mut item, F_ACTIVE, &self.active.or(Some(true)));
-        bao::put(&mut item, F_HAPPENED_AT, &self.happened_at);
-        bao::put(&mut item, F_CREATED_AT, &now);
-        bao::put(&mut item, F_MODIFIED_AT, &now);
-        bao::put(&mut item, F_OWNER_ID, &self.owner_id);
-        bao::put(&mut item, F_HITS, &self.hits.unwrap_or_default());
-        bao::put(&mut item, F_PAYLOAD, &self.payload);
-        bao::put(&mut item, F_VERSION, &db.new_ulid());
-        bao::put(&mut item, F_TTL, &self.ttl);
-        bao::put(&mut item, F_LABELS, &self.labels);
+        bao::put_owned(&mut item, F_LABEL, self.label);
+        bao::put_owned(&mut item, F_QUANTITY, self.quantity.or(Some(0_i64)));
+        bao::put_owned(
+            &mut item,
+            F_RATIO,
+            self.ratio.map(|value| bao::round_to(value, 2)),
+        );
+        bao::put_owned(&mut item, F_ACTIVE, self.active.or(Some(true)));
+        bao::put_owned(&mut item, F_HAPPENED_AT, self.happened_at);
+        bao::put_owned(&mut item, F_CREATED_AT, now);
+        bao::put_owned(&mut item, F_MODIFIED_AT, now);
+        bao::put_owned(&mut item, F_OWNER_ID, self.owner_id);
+        bao::put_owned(&mut item, F_HITS, self.hits.unwrap_or_default());
+        bao::put_owned(&mut item, F_PAYLOAD, self.payload);
+        bao::put_owned(&mut item, F_VERSION, db.new_ulid());
+        bao::put_owned(&mut item, F_TTL, self.ttl);
+        bao::put_owned(&mut item, F_LABELS, self.labels);
         item
     }
 }

@@ -48,13 +48,13 @@ impl bao::NewModel for NewTag {
     type Model = Tag;
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
-        let mut item = bao::Item::with_capacity(2);
-        bao::put(
+        let mut item = bao::new_item::<Tag>();
+        bao::put_owned(
             &mut item,
             F_TAG_ID,
-            &self.tag_id.unwrap_or_else(|| TagId::generate(db)),
+            self.tag_id.unwrap_or_else(|| TagId::generate(db)),
         );
-        bao::put(&mut item, F_NAME, &self.name);
+        bao::put_owned(&mut item, F_NAME, self.name);
         item
     }
 }

@@ -82,10 +82,10 @@ impl bao::NewModel for NewTaggedPost {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(3);
-        bao::put(&mut item, F_TAG_ID, &self.tag_id);
-        bao::put(&mut item, F_POST_ID, &self.post_id);
-        bao::put(&mut item, F_CREATED_AT, &now);
+        let mut item = bao::new_item::<TaggedPost>();
+        bao::put_owned(&mut item, F_TAG_ID, self.tag_id);
+        bao::put_owned(&mut item, F_POST_ID, self.post_id);
+        bao::put_owned(&mut item, F_CREATED_AT, now);
         item
     }
 }

@@ -82,18 +82,18 @@ impl bao::NewModel for NewUser {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(7);
-        bao::put(
+        let mut item = bao::new_item::<User>();
+        bao::put_owned(
             &mut item,
             F_USER_ID,
-            &self.user_id.unwrap_or_else(|| UserId::generate(db)),
+            self.user_id.unwrap_or_else(|| UserId::generate(db)),
         );
-        bao::put(&mut item, F_NAME, &self.name);
-        bao::put(&mut item, F_EMAIL, &self.email);
-        bao::put(&mut item, F_PROFILE_PICTURE_URL, &self.profile_picture_url);
-        bao::put(&mut item, F_CREATED_AT, &now);
-        bao::put(&mut item, F_MODIFIED_AT, &now);
-        bao::put(&mut item, F_ROLE, &self.role.or_else(|| Some("user".to_owned())));
+        bao::put_owned(&mut item, F_NAME, self.name);
+        bao::put_owned(&mut item, F_EMAIL, self.email);
+        bao::put_owned(&mut item, F_PROFILE_PICTURE_URL, self.profile_picture_url);
+        bao::put_owned(&mut item, F_CREATED_AT, now);
+        bao::put_owned(&mut item, F_MODIFIED_AT, now);
+        bao::put_owned(&mut item, F_ROLE, self.role.or_else(|| Some("user".to_owned())));
         item
     }
 }

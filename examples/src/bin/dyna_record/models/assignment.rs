@@ -57,15 +57,15 @@ impl bao::NewModel for NewAssignment {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(4);
-        bao::put(
+        let mut item = bao::new_item::<Assignment>();
+        bao::put_owned(
             &mut item,
             F_ASSIGNMENT_ID,
-            &self.assignment_id.unwrap_or_else(|| AssignmentId::generate(db)),
+            self.assignment_id.unwrap_or_else(|| AssignmentId::generate(db)),
         );
-        bao::put(&mut item, F_COURSE_ID, &self.course_id);
-        bao::put(&mut item, F_TITLE, &self.title);
-        bao::put(&mut item, F_CREATED_AT, &now);
+        bao::put_owned(&mut item, F_COURSE_ID, self.course_id);
+        bao::put_owned(&mut item, F_TITLE, self.title);
+        bao::put_owned(&mut item, F_CREATED_AT, now);
         item
     }
 }

@@ -69,16 +69,16 @@ impl bao::NewModel for NewCourse {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(5);
-        bao::put(
+        let mut item = bao::new_item::<Course>();
+        bao::put_owned(
             &mut item,
             F_COURSE_ID,
-            &self.course_id.unwrap_or_else(|| CourseId::generate(db)),
+            self.course_id.unwrap_or_else(|| CourseId::generate(db)),
         );
-        bao::put(&mut item, F_NAME, &self.name);
-        bao::put(&mut item, F_TEACHER_ID, &self.teacher_id);
-        bao::put(&mut item, F_CREATED_AT, &now);
-        bao::put(&mut item, F_UPDATED_AT, &now);
+        bao::put_owned(&mut item, F_NAME, self.name);
+        bao::put_owned(&mut item, F_TEACHER_ID, self.teacher_id);
+        bao::put_owned(&mut item, F_CREATED_AT, now);
+        bao::put_owned(&mut item, F_UPDATED_AT, now);
         item
     }
 }

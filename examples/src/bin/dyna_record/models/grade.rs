@@ -67,16 +67,16 @@ impl bao::NewModel for NewGrade {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(5);
-        bao::put(
+        let mut item = bao::new_item::<Grade>();
+        bao::put_owned(
             &mut item,
             F_GRADE_ID,
-            &self.grade_id.unwrap_or_else(|| GradeId::generate(db)),
+            self.grade_id.unwrap_or_else(|| GradeId::generate(db)),
         );
-        bao::put(&mut item, F_ASSIGNMENT_ID, &self.assignment_id);
-        bao::put(&mut item, F_STUDENT_ID, &self.student_id);
-        bao::put(&mut item, F_GRADE_VALUE, &self.grade_value);
-        bao::put(&mut item, F_CREATED_AT, &now);
+        bao::put_owned(&mut item, F_ASSIGNMENT_ID, self.assignment_id);
+        bao::put_owned(&mut item, F_STUDENT_ID, self.student_id);
+        bao::put_owned(&mut item, F_GRADE_VALUE, self.grade_value);
+        bao::put_owned(&mut item, F_CREATED_AT, now);
         item
     }
 }

@@ -70,17 +70,17 @@ impl bao::NewModel for NewStudent {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(6);
-        bao::put(
+        let mut item = bao::new_item::<Student>();
+        bao::put_owned(
             &mut item,
             F_STUDENT_ID,
-            &self.student_id.unwrap_or_else(|| StudentId::generate(db)),
+            self.student_id.unwrap_or_else(|| StudentId::generate(db)),
         );
-        bao::put(&mut item, F_USERNAME, &self.username);
-        bao::put(&mut item, F_EMAIL, &self.email);
-        bao::put(&mut item, F_SOME_ATTRIBUTE, &self.some_attribute);
-        bao::put(&mut item, F_CREATED_AT, &now);
-        bao::put(&mut item, F_UPDATED_AT, &now);
+        bao::put_owned(&mut item, F_USERNAME, self.username);
+        bao::put_owned(&mut item, F_EMAIL, self.email);
+        bao::put_owned(&mut item, F_SOME_ATTRIBUTE, self.some_attribute);
+        bao::put_owned(&mut item, F_CREATED_AT, now);
+        bao::put_owned(&mut item, F_UPDATED_AT, now);
         item
     }
 }

@@ -86,10 +86,10 @@ impl bao::NewModel for NewStudentCourse {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(3);
-        bao::put(&mut item, F_STUDENT_ID, &self.student_id);
-        bao::put(&mut item, F_COURSE_ID, &self.course_id);
-        bao::put(&mut item, F_CREATED_AT, &now);
+        let mut item = bao::new_item::<StudentCourse>();
+        bao::put_owned(&mut item, F_STUDENT_ID, self.student_id);
+        bao::put_owned(&mut item, F_COURSE_ID, self.course_id);
+        bao::put_owned(&mut item, F_CREATED_AT, now);
         item
     }
 }

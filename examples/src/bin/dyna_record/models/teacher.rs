@@ -53,15 +53,15 @@ impl bao::NewModel for NewTeacher {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(4);
-        bao::put(
+        let mut item = bao::new_item::<Teacher>();
+        bao::put_owned(
             &mut item,
             F_TEACHER_ID,
-            &self.teacher_id.unwrap_or_else(|| TeacherId::generate(db)),
+            self.teacher_id.unwrap_or_else(|| TeacherId::generate(db)),
         );
-        bao::put(&mut item, F_NAME, &self.name);
-        bao::put(&mut item, F_CREATED_AT, &now);
-        bao::put(&mut item, F_UPDATED_AT, &now);
+        bao::put_owned(&mut item, F_NAME, self.name);
+        bao::put_owned(&mut item, F_CREATED_AT, now);
+        bao::put_owned(&mut item, F_UPDATED_AT, now);
         item
     }
 }

@@ -101,14 +101,14 @@ impl bao::NewModel for NewUser {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(7);
-        bao::put(&mut item, F_ID, &self.id.unwrap_or_else(|| UserId::generate(db)));
-        bao::put(&mut item, F_NAME, &self.name);
-        bao::put(&mut item, F_EMAIL, &self.email);
-        bao::put(&mut item, F_ROLE, &self.role.unwrap_or(UserRole::Customer));
-        bao::put(&mut item, F_ACTIVE, &self.active.unwrap_or(true));
-        bao::put(&mut item, F_CREATED_AT, &now);
-        bao::put(&mut item, F_UPDATED_AT, &now);
+        let mut item = bao::new_item::<User>();
+        bao::put_owned(&mut item, F_ID, self.id.unwrap_or_else(|| UserId::generate(db)));
+        bao::put_owned(&mut item, F_NAME, self.name);
+        bao::put_owned(&mut item, F_EMAIL, self.email);
+        bao::put_owned(&mut item, F_ROLE, self.role.unwrap_or(UserRole::Customer));
+        bao::put_owned(&mut item, F_ACTIVE, self.active.unwrap_or(true));
+        bao::put_owned(&mut item, F_CREATED_AT, now);
+        bao::put_owned(&mut item, F_UPDATED_AT, now);
         item
     }
 }

@@ -56,15 +56,15 @@ impl bao::NewModel for NewUser {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::Item::with_capacity(4);
-        bao::put(
+        let mut item = bao::new_item::<User>();
+        bao::put_owned(
             &mut item,
             F_USER_ID,
-            &self.user_id.unwrap_or_else(|| UserId::generate(db)),
+            self.user_id.unwrap_or_else(|| UserId::generate(db)),
         );
-        bao::put(&mut item, F_NAME, &self.name);
-        bao::put(&mut item, F_EMAIL, &self.email);
-        bao::put(&mut item, F_CREATED_AT, &now);
+        bao::put_owned(&mut item, F_NAME, self.name);
+        bao::put_owned(&mut item, F_EMAIL, self.email);
+        bao::put_owned(&mut item, F_CREATED_AT, now);
         item
     }
 }
