@@ -148,12 +148,6 @@ pub use crate::__string_enum as string_enum;
 // their own: each is instantiated once per model in the user's crate, and a second state
 // machine around the first would only add to its compile time.
 
-/// An empty item for the fields of a new `M`, with room for the key attributes its write adds
-/// (so that the stored item is a copy of it, not a table built again).
-pub fn new_item<M: Model>() -> Item {
-    Item::with_capacity(crate::ops::layout::stored_attribute_count(M::SCHEMA))
-}
-
 /// Stores a new item: the fields of `new`, completed from `db` (ids, dates, defaults).
 pub fn create<N: NewModel>(db: &Db, new: N) -> impl Future<Output = Result<N::Model>> + '_ {
     ops::create(db, new.into_fields(db))

@@ -76,7 +76,7 @@ impl bao::NewModel for NewArticle {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::new_item::<Article>();
+        let mut item = bao::Item::with_capacity(5);
         bao::put_owned(
             &mut item,
             F_ARTICLE_ID,

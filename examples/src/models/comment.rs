@@ -105,7 +105,7 @@ impl bao::NewModel for NewComment {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::new_item::<Comment>();
+        let mut item = bao::Item::with_capacity(5);
         bao::put_owned(&mut item, F_POST_ID, self.post_id);
         bao::put_owned(
             &mut item,

@@ -65,7 +65,7 @@ impl bao::NewModel for NewDocument {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::new_item::<Document>();
+        let mut item = bao::Item::with_capacity(5);
         bao::put_owned(
             &mut item,
             F_DOCUMENT_ID,

@@ -108,7 +108,7 @@ impl bao::NewModel for NewOrder {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::new_item::<Order>();
+        let mut item = bao::Item::with_capacity(7);
         bao::put_owned(
             &mut item,
             F_ORDER_ID,

@@ -76,7 +76,7 @@ impl bao::NewModel for NewPost {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::new_item::<Post>();
+        let mut item = bao::Item::with_capacity(6);
         bao::put_owned(
             &mut item,
             F_POST_ID,

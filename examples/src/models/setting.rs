@@ -50,7 +50,7 @@ impl bao::NewModel for NewSetting {
     type Model = Setting;
     #[inline]
     fn into_fields(self, _db: &bao::Db) -> bao::Item {
-        let mut item = bao::new_item::<Setting>();
+        let mut item = bao::Item::with_capacity(2);
         bao::put_owned(&mut item, F_NAME, self.name);
         bao::put_owned(&mut item, F_VALUE, self.value);
         item

@@ -171,7 +171,7 @@ impl bao::NewModel for NewShowcase {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::new_item::<Showcase>();
+        let mut item = bao::Item::with_capacity(14);
         bao::put_owned(
             &mut item,
             F_SHOWCASE_ID,

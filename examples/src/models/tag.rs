@@ -48,7 +48,7 @@ impl bao::NewModel for NewTag {
     type Model = Tag;
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
-        let mut item = bao::new_item::<Tag>();
+        let mut item = bao::Item::with_capacity(2);
         bao::put_owned(
             &mut item,
             F_TAG_ID,

@@ -82,7 +82,7 @@ impl bao::NewModel for NewTaggedPost {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::new_item::<TaggedPost>();
+        let mut item = bao::Item::with_capacity(3);
         bao::put_owned(&mut item, F_TAG_ID, self.tag_id);
         bao::put_owned(&mut item, F_POST_ID, self.post_id);
         bao::put_owned(&mut item, F_CREATED_AT, now);

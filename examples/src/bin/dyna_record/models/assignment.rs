@@ -57,7 +57,7 @@ impl bao::NewModel for NewAssignment {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::new_item::<Assignment>();
+        let mut item = bao::Item::with_capacity(4);
         bao::put_owned(
             &mut item,
             F_ASSIGNMENT_ID,

@@ -69,7 +69,7 @@ impl bao::NewModel for NewCourse {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::new_item::<Course>();
+        let mut item = bao::Item::with_capacity(5);
         bao::put_owned(
             &mut item,
             F_COURSE_ID,

@@ -67,7 +67,7 @@ impl bao::NewModel for NewGrade {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::new_item::<Grade>();
+        let mut item = bao::Item::with_capacity(5);
         bao::put_owned(
             &mut item,
             F_GRADE_ID,

@@ -70,7 +70,7 @@ impl bao::NewModel for NewStudent {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::new_item::<Student>();
+        let mut item = bao::Item::with_capacity(6);
         bao::put_owned(
             &mut item,
             F_STUDENT_ID,

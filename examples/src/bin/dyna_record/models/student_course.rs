@@ -86,7 +86,7 @@ impl bao::NewModel for NewStudentCourse {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::new_item::<StudentCourse>();
+        let mut item = bao::Item::with_capacity(3);
         bao::put_owned(&mut item, F_STUDENT_ID, self.student_id);
         bao::put_owned(&mut item, F_COURSE_ID, self.course_id);
         bao::put_owned(&mut item, F_CREATED_AT, now);

@@ -53,7 +53,7 @@ impl bao::NewModel for NewTeacher {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::new_item::<Teacher>();
+        let mut item = bao::Item::with_capacity(4);
         bao::put_owned(
             &mut item,
             F_TEACHER_ID,

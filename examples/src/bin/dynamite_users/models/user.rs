@@ -101,7 +101,7 @@ impl bao::NewModel for NewUser {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::new_item::<User>();
+        let mut item = bao::Item::with_capacity(7);
         bao::put_owned(&mut item, F_ID, self.id.unwrap_or_else(|| UserId::generate(db)));
         bao::put_owned(&mut item, F_NAME, self.name);
         bao::put_owned(&mut item, F_EMAIL, self.email);

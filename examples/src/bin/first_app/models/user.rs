@@ -56,7 +56,7 @@ impl bao::NewModel for NewUser {
     #[inline]
     fn into_fields(self, db: &bao::Db) -> bao::Item {
         let now = db.now();
-        let mut item = bao::new_item::<User>();
+        let mut item = bao::Item::with_capacity(4);
         bao::put_owned(
             &mut item,
             F_USER_ID,
