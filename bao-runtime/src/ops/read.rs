@@ -9,6 +9,7 @@ use crate::schema::FieldKind;
 use crate::scope;
 use crate::{Db, Error, Result};
 use aws_sdk_dynamodb::types::AttributeValue;
+use futures::FutureExt;
 
 /// How to read one item.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -28,7 +29,9 @@ pub async fn find<M: Model>(db: &Db, key: &M::Key, options: ReadOptions) -> Resu
     let key = key.primary_key(db.tenant())?.into_item();
     let direct = options.consistent || options.bypass_scope;
     let loaded = match direct || !scope::is_inside() {
-        false => scope::load(db, key.clone()).await,
+        // Boxed, so that the scope's batching is compiled out of line, not into the direct
+        // read's code.
+        false => scope::load(db, key.clone()).boxed().await,
         true => None,
     };
     let (item, capacity) = match loaded {
