@@ -31,7 +31,7 @@ use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::model::Model;
 use crate::{Db, Result};
-use futures::future::BoxFuture;
+use futures::future::{BoxFuture, Either, Ready, ready};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -160,12 +160,12 @@ impl Hooks {
 }
 
 /// Runs the before-hooks of a write of `model`; `event` builds the event only when one runs.
-pub(crate) async fn before(
+pub(crate) fn before(
     db: &Db,
     kind: WriteKind,
     model: &'static str,
     event: impl FnOnce() -> (Item, Vec<&'static str>),
-) -> Result<()> {
+) -> impl Future<Output = Result<()>> + Send + 'static {
     run(
         db.hooks().map(|hooks| &hooks.before),
         kind,
@@ -173,17 +173,16 @@ pub(crate) async fn before(
         event,
         Capacity::ZERO,
     )
-    .await
 }
 
 /// Runs the after-hooks of a write of `model`.
-pub(crate) async fn after(
+pub(crate) fn after(
     db: &Db,
     kind: WriteKind,
     model: &'static str,
     event: impl FnOnce() -> (Item, Vec<&'static str>),
     capacity: Capacity,
-) -> Result<()> {
+) -> impl Future<Output = Result<()>> + Send + 'static {
     run(
         db.hooks().map(|hooks| &hooks.after),
         kind,
@@ -191,25 +190,25 @@ pub(crate) async fn after(
         event,
         capacity,
     )
-    .await
 }
 
-async fn run(
+/// The hooks of `model` among `hooks`, called in turn with the event. Without any, a ready
+/// future: a write without hooks carries none of the calling code (it is boxed, out of line).
+fn run(
     hooks: Option<&Vec<(Option<&'static str>, Hook)>>,
     kind: WriteKind,
     model: &'static str,
     event: impl FnOnce() -> (Item, Vec<&'static str>),
     capacity: Capacity,
-) -> Result<()> {
-    let Some(hooks) = hooks else { return Ok(()) };
-    // Collected before any await: the future holds no borrowing iterator, so it stays `Send`.
+) -> Either<Ready<Result<()>>, BoxFuture<'static, Result<()>>> {
     let running: Vec<Hook> = hooks
-        .iter()
+        .into_iter()
+        .flatten()
         .filter(|(only, _)| only.is_none_or(|name| name == model))
         .map(|(_, hook)| Arc::clone(hook))
         .collect();
     if running.is_empty() {
-        return Ok(());
+        return Either::Left(ready(Ok(())));
     }
     let (item, changed) = event();
     let event = HookEvent {
@@ -219,8 +218,10 @@ async fn run(
         changed,
         capacity,
     };
-    for hook in running {
-        hook(event.clone()).await?;
-    }
-    Ok(())
+    Either::Right(Box::pin(async move {
+        for hook in running {
+            hook(event.clone()).await?;
+        }
+        Ok(())
+    }))
 }

@@ -21,6 +21,7 @@ use aws_sdk_dynamodb::types::{
     AttributeValue, ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
     TransactWriteItem, Update,
 };
+use futures::FutureExt;
 
 /// How to save a loaded item.
 #[derive(Debug, Clone, Default)]
@@ -525,35 +526,10 @@ async fn apply(
         let again = || Plan::new(db, schema, &key, &stamped, known, &options, false).ok();
         update_item(db, schema, plan, again).await
     } else {
-        let mut parts = vec![plan.main_part(db)?];
-        parts.extend(checks);
-        for (constraint, old, new) in &plan.moves {
-            if let Some(old) = old.as_ref().and_then(layout::unique_value) {
-                parts.push(transact::release(db, schema, constraint, &old, &plan.id)?);
-            }
-            if let Some(new) = new.as_ref().and_then(layout::unique_value) {
-                parts.push(transact::claim(db, schema, constraint, &new, &plan.id)?);
-            }
-        }
-        // A transaction returns no item: without the item as loaded, it is read back.
-        let merged = plan.merged.filter(|_| known.is_some());
-        match transact::write(db, parts).await {
-            Ok(capacity) => match merged {
-                Some(merged) => Ok((model::fields_only_of(schema, merged), capacity)),
-                None => {
-                    let (item, read) = fetch::get_item(db, plan.stored_key, true).await?;
-                    let item = item.ok_or_else(|| Error::NotFound {
-                        model: schema.name,
-                        id: plan.id,
-                    })?;
-                    Ok((model::fields_only_of(schema, item), capacity + read))
-                }
-            },
-            Err(failure) => Err(match failure.missing_reference() {
-                Some(missing) => missing,
-                None => plan.conflict.explain_transaction(failure),
-            }),
-        }
+        // Boxed: a transaction's code is compiled out of line of the usual UpdateItem.
+        in_transaction(db, schema, plan, checks, known.is_some())
+            .boxed()
+            .await
     };
     match result {
         Ok((fields, capacity)) => {
@@ -569,6 +545,45 @@ async fn apply(
             }
             Err(error)
         }
+    }
+}
+
+/// The write of a plan that moves unique values or checks references: one transaction, then
+/// the item read back when it was not `known` (a transaction returns no item).
+async fn in_transaction(
+    db: &Db,
+    schema: &'static ModelSchema,
+    plan: Plan,
+    checks: Vec<Part>,
+    known: bool,
+) -> Result<(Item, Capacity)> {
+    let mut parts = vec![plan.main_part(db)?];
+    parts.extend(checks);
+    for (constraint, old, new) in &plan.moves {
+        if let Some(old) = old.as_ref().and_then(layout::unique_value) {
+            parts.push(transact::release(db, schema, constraint, &old, &plan.id)?);
+        }
+        if let Some(new) = new.as_ref().and_then(layout::unique_value) {
+            parts.push(transact::claim(db, schema, constraint, &new, &plan.id)?);
+        }
+    }
+    let merged = plan.merged.filter(|_| known);
+    match transact::write(db, parts).await {
+        Ok(capacity) => match merged {
+            Some(merged) => Ok((model::fields_only_of(schema, merged), capacity)),
+            None => {
+                let (item, read) = fetch::get_item(db, plan.stored_key, true).await?;
+                let item = item.ok_or_else(|| Error::NotFound {
+                    model: schema.name,
+                    id: plan.id,
+                })?;
+                Ok((model::fields_only_of(schema, item), capacity + read))
+            }
+        },
+        Err(failure) => Err(match failure.missing_reference() {
+            Some(missing) => missing,
+            None => plan.conflict.explain_transaction(failure),
+        }),
     }
 }
 
