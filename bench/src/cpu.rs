@@ -481,16 +481,19 @@ const NOTES: &str = "\nOn both sides most of the client's CPU is the SDK itself 
 parsing the response); bao's own functions are a small share of the samples. Counted with \
 callgrind over the client's loop (`cargo run --release -p bench -- --repeat OP bao|sdk COUNT` \
 under `valgrind --tool=callgrind --toggle-collect='bench::cpu::run_ops*'`), bao adds about \
-6 000 instructions to a GetItem of some 435 000 (1.5%), 16 000 to an UpdateItem (3.4%), \
-25 000 to 31 000 to a PutItem or a TransactWriteItems (5.6 to 6.2%), 22 000 to a Query page \
-(2.5%) and 4 700 per item to a BatchGetItem (10%): validating, decoding into the model and \
-the stored-field snapshot `save` diffs against (a create builds the fields, then the stored \
-item from them), the key, index and iteration attributes, the expressions, and for a Query \
-the copy of the request kept for a throttled retry. The CPU ratios \
+5 700 instructions to a GetItem of some 436 000 (1.3%), 13 000 to an UpdateItem (2.7%), \
+24 000 to 31 000 to a PutItem or a TransactWriteItems (5.3 to 6.1%), 25 000 to a Query page \
+(2.7%) and 4 600 per item to a BatchGetItem (9.6%): validating, decoding into the model and \
+the stored-field snapshot `save` compares the model with (a create builds the fields, then \
+the stored item from them), the key, index and iteration attributes, the expressions, and \
+for a Query the copy of the request kept for a throttled retry. A save compares each field \
+with the snapshot in place and builds only the changed fields' attributes (before, it built \
+every field's attribute to compare them: 19 500 instructions more than the SDK code). The \
+CPU ratios \
 measured here run above the instruction ratios: run with the SDK code on both sides, this \
 section reads about 1.02 for GetItem, and bao's code runs cold between the SDK's (cachegrind: \
-a save or a create with a unique email misses the first-level caches some 9% more often than \
-the SDK code). Until bao boxed the SDK's send future (5 to 6 KB), every async layer above it \
+a save misses the first-level instruction cache about 7% more often than the SDK code, and \
+the data cache about 4% more often). Until bao boxed the SDK's send future (5 to 6 KB), every async layer above it \
 copied it whole: a find wrote some 30 KB more memory than the SDK code, and measured 1.07 to \
 1.11. \
 `find_many` is \
