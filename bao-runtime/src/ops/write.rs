@@ -438,6 +438,27 @@ impl Plan {
             },
         })
     }
+
+    /// The parts of the write as one transaction: the main write, `checks`, then the release
+    /// of each old unique value and the claim of each new one.
+    fn transaction(
+        &self,
+        db: &Db,
+        schema: &'static ModelSchema,
+        checks: Vec<Part>,
+    ) -> Result<Vec<Part>> {
+        let mut parts = vec![self.main_part(db)?];
+        parts.extend(checks);
+        for (constraint, old, new) in &self.moves {
+            if let Some(old) = old.as_ref().and_then(layout::unique_value) {
+                parts.push(transact::release(db, schema, constraint, &old, &self.id)?);
+            }
+            if let Some(new) = new.as_ref().and_then(layout::unique_value) {
+                parts.push(transact::claim(db, schema, constraint, &new, &self.id)?);
+            }
+        }
+        Ok(parts)
+    }
 }
 
 /// The parts of a user transaction that apply `changes` to the item with `key`, without
@@ -469,20 +490,33 @@ pub(crate) fn transaction_parts(
         condition: condition.cloned(),
         ..SaveOptions::default()
     };
-    let checks = reference_checks(db, schema, &changes, &options)?;
-    let stamped = Stamped::new(db, schema, changes, None)?;
+    let (checks, _, plan) = plan_write(db, schema, &key, changes, None, &options)?;
+    let parts = plan.transaction(db, schema, checks)?;
+    Ok((parts, fetch::CacheKey::of(db, &plan.stored_key)))
+}
+
+/// A write of `changes` planned, in this order: the reference checks it needs, the changes
+/// validated and stamped (kept, to plan a throttled write again), and the plan.
+fn plan_write(
+    db: &Db,
+    schema: &'static ModelSchema,
+    key: &Item,
+    changes: Changes,
+    known: Option<&Item>,
+    options: &SaveOptions,
+) -> Result<(Vec<Part>, Stamped, Plan)> {
+    let checks = reference_checks(db, schema, &changes, options)?;
+    let stamped = Stamped::new(db, schema, changes, known)?;
     let plan = Plan::new(
         db,
         schema,
-        &key,
+        key,
         &stamped,
-        None,
-        &options,
+        known,
+        options,
         !checks.is_empty(),
     )?;
-    let mut parts = vec![plan.main_part(db)?];
-    parts.extend(checks);
-    Ok((parts, fetch::CacheKey::of(db, &plan.stored_key)))
+    Ok((checks, stamped, plan))
 }
 
 /// The checks that the items the changed RelatedFields with `referentialIntegrity` name exist,
@@ -508,17 +542,7 @@ async fn apply(
     known: Option<&Item>,
     options: SaveOptions,
 ) -> Result<(Item, Capacity)> {
-    let checks = reference_checks(db, schema, &changes, &options)?;
-    let stamped = Stamped::new(db, schema, changes, known)?;
-    let plan = Plan::new(
-        db,
-        schema,
-        &key,
-        &stamped,
-        known,
-        &options,
-        !checks.is_empty(),
-    )?;
+    let (checks, stamped, plan) = plan_write(db, schema, &key, changes, known, &options)?;
     let cache_key = scope::is_inside().then(|| fetch::CacheKey::of(db, &plan.stored_key));
     let result = if plan.moves.is_empty() && checks.is_empty() {
         // A throttled write is planned again from the same stamped changes, so that the usual
@@ -557,16 +581,7 @@ async fn in_transaction(
     checks: Vec<Part>,
     known: bool,
 ) -> Result<(Item, Capacity)> {
-    let mut parts = vec![plan.main_part(db)?];
-    parts.extend(checks);
-    for (constraint, old, new) in &plan.moves {
-        if let Some(old) = old.as_ref().and_then(layout::unique_value) {
-            parts.push(transact::release(db, schema, constraint, &old, &plan.id)?);
-        }
-        if let Some(new) = new.as_ref().and_then(layout::unique_value) {
-            parts.push(transact::claim(db, schema, constraint, &new, &plan.id)?);
-        }
-    }
+    let parts = plan.transaction(db, schema, checks)?;
     let merged = plan.merged.filter(|_| known);
     match transact::write(db, parts).await {
         Ok(capacity) => match merged {
