@@ -14,6 +14,7 @@ use crate::schema::{ModelSchema, UniqueConstraintSchema};
 use crate::{Db, Error, Result, fetch, keys, retry, scope};
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{Put, ReturnConsumedCapacity, TransactWriteItem};
+use futures::FutureExt;
 
 const CREATE_GUARD: &str = "attribute_not_exists(#pk)";
 
@@ -36,64 +37,7 @@ pub async fn create<M: Model>(db: &Db, fields: Item) -> Result<M> {
 /// [`create`] with options.
 pub async fn create_with<M: Model>(db: &Db, fields: Item, options: CreateOptions) -> Result<M> {
     let schema = M::SCHEMA;
-    validate::new_item(schema, &fields)?;
-    let id = keys::primary_id(schema, &fields)?;
-    let item = layout::stored_item(db, schema, &fields)?;
-    validate::item_size(schema, &fields, &item)?;
-    hooks::before(db, WriteKind::Create, schema.name, || {
-        (item.clone(), Vec::new())
-    })
-    .await?;
-    let cache_key = scope::is_inside().then(|| fetch::CacheKey::of(db, &item));
-    let written = db.has_hooks().then(|| item.clone());
-    let claims = validate::unique_values(schema, &fields);
-    let checks = match options.skip_reference_checks {
-        true => Vec::new(),
-        false => transact::reference_checks(db, schema, |name| fields.get(name))?,
-    };
-
-    // A throttled write is sent again with the item built anew from `fields`, so that the
-    // usual write does not copy it up front.
-    let rebuild = || layout::stored_item(db, schema, &fields).ok();
-    let capacity = if claims.is_empty() && checks.is_empty() {
-        put(db, schema.name, &id, item, rebuild).await?
-    } else {
-        let parts_with = |item| -> Result<Vec<Part>> {
-            let mut parts = transaction_parts(db, schema, &id, item, &claims)?;
-            parts.extend(checks.iter().cloned());
-            Ok(parts)
-        };
-        let again = || {
-            let parts = parts_with(rebuild()?).ok()?;
-            Some(parts.into_iter().map(|part| part.item).collect())
-        };
-        match transact::write_rebuilding(db, parts_with(item)?, again).await {
-            Ok(capacity) => capacity,
-            Err(failure) => {
-                return Err(if let Some(missing) = failure.missing_reference() {
-                    missing
-                } else if failure.main_condition_failed() {
-                    Error::AlreadyExists {
-                        model: schema.name,
-                        id,
-                    }
-                } else if let Some((model, constraint, value)) = failure.taken_value() {
-                    Error::UniqueViolation {
-                        model,
-                        constraint: constraint.name,
-                        field: constraint.field,
-                        value: value.to_owned(),
-                    }
-                } else {
-                    failure.into_error()
-                });
-            }
-        }
-    };
-    scope::record_write(capacity);
-    if let Some(cache_key) = cache_key {
-        scope::remember(cache_key, Some(fields.clone()));
-    }
+    let (capacity, written) = store_new(db, schema, &fields, options).await?;
     let created = model::load_fields(fields, capacity)?;
     if let Some(item) = written {
         hooks::after(
@@ -106,6 +50,93 @@ pub async fn create_with<M: Model>(db: &Db, fields: Item, options: CreateOptions
         .await?;
     }
     Ok(created)
+}
+
+/// The write of [`create_with`], the same for every model (so compiled once, not once per
+/// model): validates `fields`, runs the before-hooks and stores the item. Returns the capacity
+/// and, when the database has hooks, the item written for the after-hooks.
+async fn store_new(
+    db: &Db,
+    schema: &'static ModelSchema,
+    fields: &Item,
+    options: CreateOptions,
+) -> Result<(Capacity, Option<Item>)> {
+    validate::new_item(schema, fields)?;
+    let id = keys::primary_id(schema, fields)?;
+    let item = layout::stored_item(db, schema, fields)?;
+    validate::item_size(schema, fields, &item)?;
+    hooks::before(db, WriteKind::Create, schema.name, || {
+        (item.clone(), Vec::new())
+    })
+    .await?;
+    let cache_key = scope::is_inside().then(|| fetch::CacheKey::of(db, &item));
+    let written = db.has_hooks().then(|| item.clone());
+    let claims = validate::unique_values(schema, fields);
+    let checks = match options.skip_reference_checks {
+        true => Vec::new(),
+        false => transact::reference_checks(db, schema, |name| fields.get(name))?,
+    };
+    let capacity = if claims.is_empty() && checks.is_empty() {
+        // A throttled write is sent again with the item built anew from `fields`, so that the
+        // usual write does not copy it up front.
+        let rebuild = || layout::stored_item(db, schema, fields).ok();
+        put(db, schema.name, &id, item, rebuild).await?
+    } else {
+        // Boxed, so that the transaction is compiled out of line of the usual PutItem.
+        in_transaction(db, schema, fields, &id, item, claims, checks)
+            .boxed()
+            .await?
+    };
+    scope::record_write(capacity);
+    if let Some(cache_key) = cache_key {
+        scope::remember(cache_key, Some(fields.clone()));
+    }
+    Ok((capacity, written))
+}
+
+/// A create that claims unique values or checks references: one transaction of the guarded
+/// Put, the claims and the checks, its failure explained.
+async fn in_transaction(
+    db: &Db,
+    schema: &'static ModelSchema,
+    fields: &Item,
+    id: &str,
+    item: Item,
+    claims: Vec<(&'static UniqueConstraintSchema, String)>,
+    checks: Vec<Part>,
+) -> Result<Capacity> {
+    let parts_with = |item| -> Result<Vec<Part>> {
+        let mut parts = transaction_parts(db, schema, id, item, &claims)?;
+        parts.extend(checks.iter().cloned());
+        Ok(parts)
+    };
+    // A throttled transaction is sent again with its parts built anew from `fields`.
+    let again = || {
+        let item = layout::stored_item(db, schema, fields).ok()?;
+        let parts = parts_with(item).ok()?;
+        Some(parts.into_iter().map(|part| part.item).collect())
+    };
+    transact::write_rebuilding(db, parts_with(item)?, again)
+        .await
+        .map_err(|failure| {
+            if let Some(missing) = failure.missing_reference() {
+                missing
+            } else if failure.main_condition_failed() {
+                Error::AlreadyExists {
+                    model: schema.name,
+                    id: id.to_owned(),
+                }
+            } else if let Some((model, constraint, value)) = failure.taken_value() {
+                Error::UniqueViolation {
+                    model,
+                    constraint: constraint.name,
+                    field: constraint.field,
+                    value: value.to_owned(),
+                }
+            } else {
+                failure.into_error()
+            }
+        })
 }
 
 /// The parts of a create in a transaction: the guarded Put of the item and a claim of each
