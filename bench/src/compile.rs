@@ -2,7 +2,8 @@
 //! `bao-runtime` by path and holds the generated modules of a synthetic schema; once its
 //! dependencies are built, a full (non-incremental) `cargo build` of just that crate is timed.
 //! The baseline is a crate of the same 100 models written by hand as plain structs with serde
-//! derives only.
+//! derives only; its builds and those of the 100 generated models take turns, so that a change
+//! in the machine's speed during the section falls on both.
 
 use crate::error::{Result, io};
 use crate::paths::{cargo, describe, run, target_dir, workspace};
@@ -17,6 +18,8 @@ use std::time::{Instant, SystemTime};
 pub const SIZES: [usize; 2] = [10, 100];
 /// Timed builds per size.
 const RUNS: usize = 3;
+/// Timed builds of each of the two compared crates (100 generated models, 100 plain structs).
+const COMPARED_RUNS: usize = 5;
 
 /// The figures of one schema size.
 #[derive(Debug, Clone)]
@@ -55,59 +58,101 @@ impl CompileSection {
 pub fn run_all(bao: &Path) -> Result<CompileSection> {
     let root = target_dir().join("bench").join("compile");
     let shared_target = root.join("target");
-    let mut sizes = Vec::new();
-    let mut command = String::new();
+    let mut crates = Vec::new();
     for models in SIZES {
         let dir = root.join(format!("generated-{models}"));
         write_generated_crate(bao, &dir, models)?;
-        let (figures, build) = time_builds(&dir, &shared_target, models)?;
-        println!(
-            "  {models:>4} models: cargo build of the generated crate {:>8.0} ms (median of {RUNS})",
-            figures.debug_ms
-        );
-        command = build;
-        sizes.push(figures);
+        crates.push(Crate::built(&dir, &shared_target)?);
     }
     let models = SIZES[SIZES.len() - 1];
-    let dir = root.join(format!("plain-{models}"));
-    write_plain_crate(&dir, models)?;
-    let (plain, _) = time_builds(&dir, &shared_target, models)?;
+    let plain_dir = root.join(format!("plain-{models}"));
+    write_plain_crate(&plain_dir, models)?;
+    let mut plain_crate = Crate::built(&plain_dir, &shared_target)?;
+
+    let (compared, smaller) = crates.split_last_mut().expect("SIZES is not empty");
+    let mut sizes: Vec<CompileFigures> = smaller
+        .iter_mut()
+        .zip(SIZES)
+        .map(|(krate, models)| krate.timed(models, RUNS))
+        .collect::<Result<_>>()?;
+    // The compared crates take turns, the one going first alternating.
+    let (mut generated_runs, mut plain_runs) = (Vec::new(), Vec::new());
+    for round in 0..COMPARED_RUNS {
+        if round % 2 == 0 {
+            generated_runs.push(compared.time_once()?);
+            plain_runs.push(plain_crate.time_once()?);
+        } else {
+            plain_runs.push(plain_crate.time_once()?);
+            generated_runs.push(compared.time_once()?);
+        }
+    }
+    sizes.push(CompileFigures::of(models, generated_runs));
+    let plain = CompileFigures::of(models, plain_runs);
+    for size in &sizes {
+        println!(
+            "  {:>4} models: cargo build of the generated crate {:>8.0} ms (median of {})",
+            size.models,
+            size.debug_ms,
+            size.runs.len()
+        );
+    }
     println!(
-        "  {models:>4} models: cargo build of the same plain structs {:>8.0} ms (median of {RUNS})",
+        "  {models:>4} models: cargo build of the same plain structs {:>8.0} ms (median of {COMPARED_RUNS})",
         plain.debug_ms
     );
     Ok(CompileSection {
         sizes,
         plain,
-        command,
+        command: describe(&compared.build),
     })
 }
 
-/// Builds the crate in `dir` once (dependencies included), then times [`RUNS`] rebuilds of the
-/// crate alone; returns the figures and the command.
-fn time_builds(dir: &Path, target: &Path, models: usize) -> Result<(CompileFigures, String)> {
-    let mut build = cargo();
-    build
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        // Without incremental reuse, each timed build compiles the whole crate.
-        .env("CARGO_INCREMENTAL", "0")
-        .args(["build", "--quiet"]);
-    run(&mut build)?;
-    let lib = dir.join("src").join("lib.rs");
-    let mut runs = Vec::new();
-    for _ in 0..RUNS {
-        touch(&lib)?;
-        let started = Instant::now();
-        run(&mut build)?;
-        runs.push(ms(started.elapsed()));
+impl CompileFigures {
+    fn of(models: usize, runs: Vec<f64>) -> CompileFigures {
+        CompileFigures {
+            models,
+            debug_ms: median(&runs),
+            runs,
+        }
     }
-    let figures = CompileFigures {
-        models,
-        debug_ms: median(&runs),
-        runs,
-    };
-    Ok((figures, describe(&build)))
+}
+
+/// A crate whose dependencies are built, and the command that rebuilds it.
+struct Crate {
+    build: Command,
+    lib: PathBuf,
+}
+
+impl Crate {
+    /// Builds the crate in `dir` once, dependencies included.
+    fn built(dir: &Path, target: &Path) -> Result<Crate> {
+        let mut build = cargo();
+        build
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", target)
+            // Without incremental reuse, each timed build compiles the whole crate.
+            .env("CARGO_INCREMENTAL", "0")
+            .args(["build", "--quiet"]);
+        run(&mut build)?;
+        Ok(Crate {
+            build,
+            lib: dir.join("src").join("lib.rs"),
+        })
+    }
+
+    /// `runs` timed rebuilds of the crate alone.
+    fn timed(&mut self, models: usize, runs: usize) -> Result<CompileFigures> {
+        let runs = (0..runs).map(|_| self.time_once()).collect::<Result<_>>()?;
+        Ok(CompileFigures::of(models, runs))
+    }
+
+    /// One timed rebuild of the crate alone, in ms.
+    fn time_once(&mut self) -> Result<f64> {
+        touch(&self.lib)?;
+        let started = Instant::now();
+        run(&mut self.build)?;
+        Ok(ms(started.elapsed()))
+    }
 }
 
 /// Writes a crate's manifest (with `dependency`) and the workspace's lockfile.

@@ -242,7 +242,9 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
          generated modules of the 10- and 100-model schemas; another crate holds the same 100 \
          models written as plain structs with serde derives only (ids as strings, dates as \
          integers). Once its dependencies are built, each crate root is touched and the whole \
-         crate rebuilt (dev profile, `CARGO_INCREMENTAL=0`):\n\n\
+         crate rebuilt (dev profile, `CARGO_INCREMENTAL=0`); the builds of the 100 generated \
+         models and of the plain structs take turns, five each, the one going first \
+         alternating, so that a change in the machine's speed falls on both:\n\n\
          ```sh\n{compile_command}\n```\n\n{compile}\n\
          ## 4. Client CPU per operation: bao and hand-written aws-sdk-dynamodb\n\n\
          The emulator runs in a separate process (`bao local --port 0`), so this process does only \
