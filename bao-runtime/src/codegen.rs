@@ -11,7 +11,7 @@ pub use crate::capacity::Capacity;
 pub use crate::changes::{Changes, Patch};
 pub use crate::codec::{
     FieldSink, FieldSource, FieldValue, Item, JsonValue, deserialize_model, from_json, get,
-    get_opt, member, member_or_else, put, put_owned, round_to, shape_members,
+    get_opt, member, member_or_else, put, put_owned, round_to, serialize_model, shape_members,
 };
 pub use crate::custom::{
     CustomField, CustomFieldSchema, FieldOptions, OptionValue, custom_check, custom_serde,
@@ -26,7 +26,6 @@ pub use crate::keys::KeyValue;
 pub use crate::model::{
     ItemState, KeyNewtype, Model, ModelKey, ModelUpdate, NewModel, key_item_from_primary_id,
 };
-pub use crate::ops::{find_related, restore, soft_delete};
 pub use crate::query::{MappingQuery, Page, Query};
 pub use crate::schema::{
     ChildRule, FieldKind, FieldSchema, IndexSchema, KeyPart, KeySchema, ModelSchema, OnDelete,
@@ -36,11 +35,12 @@ pub use crate::search::Search;
 pub use aws_sdk_dynamodb::types::AttributeValue;
 pub use futures::future::BoxFuture;
 pub use jiff::Timestamp;
-pub use serde::{self, Deserialize, Deserializer, Serialize};
+pub use serde::{self, Deserialize, Deserializer, Serialize, Serializer};
 pub use std::future::Future;
 pub use ulid::Ulid;
 
 use crate::ops::{self, ReadOptions};
+use futures::FutureExt;
 
 /// The schema of `M`, as a function: what a [`Reference`] holds.
 pub fn schema_of<M: Model>() -> &'static ModelSchema {
@@ -127,11 +127,20 @@ macro_rules! __key_newtype {
 }
 pub use crate::__key_newtype as key_newtype;
 
-/// `impl Deserialize for User`, through [`deserialize_model`]: `impl_deserialize!(User)`.
+/// `impl Serialize for User` and `impl Deserialize for User`, through [`serialize_model`] and
+/// [`deserialize_model`]: `impl_serde!(User)`.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __impl_deserialize {
+macro_rules! __impl_serde {
     ($model:ty) => {
+        impl $crate::__codegen::Serialize for $model {
+            fn serialize<S: $crate::__codegen::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                $crate::__codegen::serialize_model(self, serializer)
+            }
+        }
         impl<'de> $crate::__codegen::Deserialize<'de> for $model {
             fn deserialize<D: $crate::__codegen::Deserializer<'de>>(
                 deserializer: D,
@@ -141,12 +150,15 @@ macro_rules! __impl_deserialize {
         }
     };
 }
-pub use crate::__impl_deserialize as impl_deserialize;
+pub use crate::__impl_serde as impl_serde;
 pub use crate::__string_enum as string_enum;
 
 // The operations below return their inner future instead of awaiting it in an `async fn` of
 // their own: each is instantiated once per model in the user's crate, and a second state
-// machine around the first would only add to its compile time.
+// machine around the first would only add to its compile time. Those that a generated method
+// returns as it is are boxed: the method's return type is then a named type, where an
+// `impl Future` would be an opaque type for the compiler to check for every method of every
+// model (a tenth of a models crate's compile time), for one allocation per call.
 
 /// Stores a new item: the fields of `new`, completed from `db` (ids, dates, defaults).
 pub fn create<N: NewModel>(db: &Db, new: N) -> impl Future<Output = Result<N::Model>> + '_ {
@@ -154,11 +166,8 @@ pub fn create<N: NewModel>(db: &Db, new: N) -> impl Future<Output = Result<N::Mo
 }
 
 /// Reads one item by key with the default options.
-pub fn find<'a, M: Model>(
-    db: &'a Db,
-    key: &'a M::Key,
-) -> impl Future<Output = Result<Option<M>>> + 'a {
-    ops::find(db, key, ReadOptions::default())
+pub fn find<'a, M: Model>(db: &'a Db, key: &'a M::Key) -> BoxFuture<'a, Result<Option<M>>> {
+    ops::find(db, key, ReadOptions::default()).boxed()
 }
 
 /// Reads a field stored absent when empty (a counter, a string set): its default then.
@@ -218,11 +227,23 @@ where
 }
 
 /// Reads the item an optional RelatedField points to: `None` when the field is empty.
-pub async fn find_optional<M: Model>(db: &Db, key: Option<&M::Key>) -> Result<Option<M>> {
+pub fn find_optional<'a, M: Model>(
+    db: &'a Db,
+    key: Option<&'a M::Key>,
+) -> BoxFuture<'a, Result<Option<M>>> {
     match key {
-        Some(key) => find(db, key).await,
-        None => Ok(None),
+        Some(key) => find(db, key),
+        None => futures::future::ready(Ok(None)).boxed(),
     }
+}
+
+/// Loads the related item of each of `items` (see [`ops::find_related`]).
+pub fn find_related<'a, M: Model, T: Model>(
+    db: &'a Db,
+    items: &'a [M],
+    related: impl Fn(&M) -> Option<T::Key> + Send + 'a,
+) -> BoxFuture<'a, Result<Vec<Option<T>>>> {
+    ops::find_related(db, items, related).boxed()
 }
 
 /// Deletes the item with this key, if `condition` (when given) holds.
@@ -235,12 +256,22 @@ pub fn delete<'a, M: Model>(
 }
 
 /// Finds the owner of `value` in the unique constraint named `constraint`.
-pub async fn find_by_unique<M: Model, T: FieldValue>(
-    db: &Db,
-    constraint: &str,
+pub fn find_by_unique<'a, M: Model, T: FieldValue + Send + Sync + 'a>(
+    db: &'a Db,
+    constraint: &'a str,
     value: T,
-) -> Result<Option<M>> {
-    ops::find_by_unique(db, constraint, &value).await
+) -> BoxFuture<'a, Result<Option<M>>> {
+    async move { ops::find_by_unique(db, constraint, &value).await }.boxed()
+}
+
+/// Marks the item with this key deleted (see [`ops::soft_delete`]).
+pub fn soft_delete<'a, M: Model>(db: &'a Db, key: &'a M::Key) -> BoxFuture<'a, Result<M>> {
+    ops::soft_delete(db, key).boxed()
+}
+
+/// Clears the soft-delete mark of the item with this key (see [`ops::restore`]).
+pub fn restore<'a, M: Model>(db: &'a Db, key: &'a M::Key) -> BoxFuture<'a, Result<M>> {
+    ops::restore(db, key).boxed()
 }
 
 /// A query of `M` through an index partitioned on the model prefix.

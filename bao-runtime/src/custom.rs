@@ -109,6 +109,10 @@ impl<T: CustomField> FieldValue for T {
     fn from_json(value: &JsonValue, kind: FieldKind) -> Result<Self, String> {
         T::from_base(T::Base::from_json(value, kind)?)
     }
+
+    fn serialize_value<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_base().serialize_value(serializer)
+    }
 }
 
 impl<T: CustomField> KeyValue for T

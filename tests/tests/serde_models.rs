@@ -3,7 +3,9 @@
 //! a missing field reads as it would in the table.
 
 use bao_runtime::{Model, Timestamp};
-use examples::models::{NewShowcase, NewUser, Showcase, User, UserId};
+use examples::models::{
+    NewOrder, NewShowcase, NewUser, Order, OrderStatus, Showcase, User, UserId,
+};
 use serde_json::{Value, json};
 use tests::{set, start};
 
@@ -62,6 +64,37 @@ async fn the_json_of_a_model_is_its_fields_by_their_schema_names() {
     let json = serde_json::to_value(&showcase).unwrap();
     assert_eq!(json["labels"], json!([]), "an empty string set is written");
     assert!(json.get("label").is_none(), "a None is left out: {json}");
+}
+
+/// A model is written as its item stores it: an empty list is left out (it is stored absent),
+/// an enum is its string, and a Float with a `precision` is rounded as a write rounds it.
+#[tokio::test(flavor = "current_thread")]
+async fn the_json_of_a_model_is_what_its_item_stores() {
+    let test = start().await;
+    let db = test.db();
+    let ada = User::create(db, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .unwrap();
+    let order = Order::create(db, NewOrder::new(ada.user_id, OrderStatus::Paid, 1200))
+        .await
+        .unwrap();
+    let json = serde_json::to_value(&order).unwrap();
+    assert!(
+        json.get("lines").is_none(),
+        "an empty list is left out: {json}"
+    );
+    assert_eq!(json["status"], json!("paid"));
+    let read: Order = serde_json::from_value(json).unwrap();
+    assert_eq!(read, order, "an empty list reads back empty");
+
+    let mut showcase = Showcase::create(db, NewShowcase::new()).await.unwrap();
+    showcase.ratio = Some(1.23456);
+    let json = serde_json::to_value(&showcase).unwrap();
+    assert_eq!(
+        json["ratio"],
+        json!(1.23),
+        "precision: 2, as `save` would store it"
+    );
 }
 
 /// A field left out reads as its item would: with its `defaultValue`, or as `None`.

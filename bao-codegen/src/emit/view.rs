@@ -237,9 +237,6 @@ pub(crate) struct FieldView {
     /// The field's serde attributes in a shape, which derives both directions
     /// (`rename = "userId"`, `default`).
     pub(crate) serde_attrs: Vec<String>,
-    /// The field's serde attributes in a model, which derives `Serialize` only: its
-    /// `Deserialize` reads the fields through `from_fields`, as `from_item` does.
-    pub(crate) serialize_attrs: Vec<String>,
     /// How `write_fields` reads the value (`&self.name`).
     pub(crate) store_expr: String,
     /// How `into_fields` fills it, by value (`self.name`, `now`, a default).
@@ -770,13 +767,8 @@ fn field_view(schema: &Schema, field: &ir::Field, key_names: &[&str], key_type: 
         true => "with = \"bao::custom_serde_opt\"".to_owned(),
         false => "with = \"bao::custom_serde\"".to_owned(),
     });
-    // A model derives `Serialize` only; a shape derives both, and a missing member of a shape
-    // deserialises as empty (`default`).
+    // A missing member of a shape deserialises as empty (`default`).
     let default = skip_if_empty.map(|_| "default".to_owned());
-    let serialize_attrs = [rename.clone(), skip.clone(), with.clone()]
-        .into_iter()
-        .flatten()
-        .collect();
     let serde_attrs = [rename, default, skip, with]
         .into_iter()
         .flatten()
@@ -817,7 +809,6 @@ fn field_view(schema: &Schema, field: &ir::Field, key_names: &[&str], key_type: 
         has_default: field.default.is_some(),
         string_set: field.field_type == FieldType::StringSetField,
         serde_attrs,
-        serialize_attrs,
     }
 }
 

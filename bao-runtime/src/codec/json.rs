@@ -1,22 +1,93 @@
-//! A model's `Deserialize`: the map of its fields is read whole, then each field is read from
-//! it by the model's generated `from_fields`, the same body that reads a stored item.
+//! A model's `Serialize` and `Deserialize`, through the bodies that write and read its item.
 //!
-//! serde's derive would generate a visitor, a field enum and a sequence reader for every
-//! model: it was the largest part of a models crate's compile time. Here the generated part
-//! is one line (`bao::impl_deserialize!(User);`), and a model read from JSON is what reading
-//! its item would give: a missing field with a `defaultValue` takes it, unknown names are
-//! ignored. The input must describe itself (JSON, YAML, TOML, MessagePack do), since the map is
-//! read before the model says what each value is.
+//! `Serialize` passes each field to a serializer as the model's generated `write_fields`
+//! passes it to a stored item: under its `models.yaml` name, in schema order, a `None` or an
+//! empty list left out, a `rustType` as its base value, a Float with a `precision` rounded as
+//! it is stored. `Deserialize` reads the map of fields whole, then each field from it by the
+//! generated `from_fields`, the body that reads a stored item: a missing field with a
+//! `defaultValue` takes it, unknown names are ignored. The input must describe itself (JSON,
+//! YAML, TOML, MessagePack do), since the map is read before the model says what each value
+//! is.
+//!
+//! serde's derives would generate, for every model, a body per field to serialise and a
+//! visitor, a field enum and a sequence reader to deserialise: the largest part of a models
+//! crate's compile time. Here the generated part is one line (`bao::impl_serde!(User);`).
 
-use super::{FieldSource, FieldValue};
+use super::{FieldSink, FieldSource, FieldValue};
 use crate::error::Error;
 use crate::model::Model;
 use crate::schema::FieldSchema;
 use serde::de::{DeserializeOwned, Error as _};
-use serde::{Deserialize, Deserializer};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A value as serde writes it, read whole before a model reads its fields from it.
 pub type JsonValue = serde_json::Value;
+
+/// Serialises `model` as a struct of its fields under their `models.yaml` names (see the
+/// module's documentation).
+///
+/// # Errors
+/// The serializer's.
+pub fn serialize_model<M: Model, S: Serializer>(
+    model: &M,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    // Formats that write a struct's length first need the count of the fields written.
+    let mut written = Written(0);
+    model.write_fields(&mut written);
+    let mut fields = Fields {
+        state: serializer.serialize_struct(M::SCHEMA.name, written.0)?,
+        error: None,
+    };
+    model.write_fields(&mut fields);
+    match fields.error {
+        Some(error) => Err(error),
+        None => fields.state.end(),
+    }
+}
+
+/// Counts the fields [`serialize_model`] writes.
+struct Written(usize);
+
+impl FieldSink for Written {
+    fn put<T: FieldValue>(&mut self, _field: &'static FieldSchema, value: &T) {
+        self.0 += usize::from(!value.is_omitted());
+    }
+}
+
+/// Writes each field to a serializer's struct, keeping the first error (after which it writes
+/// nothing more).
+struct Fields<S: SerializeStruct> {
+    state: S,
+    error: Option<S::Error>,
+}
+
+impl<S: SerializeStruct> FieldSink for Fields<S> {
+    fn put<T: FieldValue>(&mut self, field: &'static FieldSchema, value: &T) {
+        if self.error.is_some() {
+            return;
+        }
+        let written = match value.is_omitted() {
+            true => self.state.skip_field(field.name),
+            false => self.state.serialize_field(field.name, &AsSerialized(value)),
+        };
+        if let Err(error) = written {
+            self.error = Some(error);
+        }
+    }
+}
+
+/// A field value, serialised by [`FieldValue::serialize_value`]: an element of a list, the
+/// value of an `Option`, a field of a model.
+#[derive(Debug, Clone, Copy)]
+pub struct AsSerialized<'a, T>(pub &'a T);
+
+impl<T: FieldValue> Serialize for AsSerialized<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_value(serializer)
+    }
+}
 
 /// Deserialises the model `M` from a map of its fields under their `models.yaml` names (what
 /// its `Serialize` writes).

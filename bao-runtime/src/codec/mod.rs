@@ -24,7 +24,7 @@ mod json;
 mod number;
 mod pattern;
 
-pub use json::{JsonValue, deserialize_model, from_json};
+pub use json::{AsSerialized, JsonValue, deserialize_model, from_json, serialize_model};
 pub(crate) use number::{Number, to_js_exponential, to_js_string};
 
 use crate::error::{Error, Result};
@@ -32,6 +32,7 @@ use crate::schema::{FieldKind, FieldSchema, ShapeSchema, TextFormat};
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
+use serde::{Serialize, Serializer};
 use std::collections::{BTreeSet, HashMap};
 use ulid::Ulid;
 
@@ -50,6 +51,19 @@ pub trait FieldValue: Sized {
     /// Reads the value from what its `Serialize` writes, held as JSON: how a model's
     /// `Deserialize` reads each field. The error is a message; the caller adds the field.
     fn from_json(value: &JsonValue, kind: FieldKind) -> Result<Self, String>;
+
+    /// Writes the value as a model's `Serialize` writes its field: as itself, a `rustType` as
+    /// its base value.
+    ///
+    /// # Errors
+    /// The serializer's.
+    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+
+    /// Whether a model's `Serialize` leaves the field out: a `None`, an empty list (both
+    /// stored as an absent attribute).
+    fn is_omitted(&self) -> bool {
+        false
+    }
 
     /// The value an absent attribute stands for, if any: `None` for `Option<T>`, the empty
     /// set for a string set. Other types have none, so a missing attribute is an error.
@@ -95,6 +109,10 @@ impl FieldValue for String {
     fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
         from_json(value)
     }
+
+    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
+    }
 }
 
 impl FieldValue for i64 {
@@ -113,6 +131,10 @@ impl FieldValue for i64 {
     fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
         from_json(value)
     }
+
+    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
+    }
 }
 
 impl FieldValue for f64 {
@@ -126,6 +148,10 @@ impl FieldValue for f64 {
 
     fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
         from_json(value)
+    }
+
+    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
     }
 }
 
@@ -143,6 +169,10 @@ impl FieldValue for bool {
 
     fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
         from_json(value)
+    }
+
+    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
     }
 }
 
@@ -175,6 +205,10 @@ impl FieldValue for Timestamp {
     fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
         from_json(value)
     }
+
+    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
+    }
 }
 
 impl FieldValue for Ulid {
@@ -199,6 +233,10 @@ impl FieldValue for Ulid {
     fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
         from_json(value)
     }
+
+    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
+    }
 }
 
 impl FieldValue for Vec<u8> {
@@ -219,6 +257,10 @@ impl FieldValue for Vec<u8> {
 
     fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
         from_json(value)
+    }
+
+    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
     }
 }
 
@@ -245,6 +287,10 @@ impl FieldValue for BTreeSet<String> {
 
     fn absent() -> Option<Self> {
         Some(BTreeSet::new())
+    }
+
+    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
     }
 }
 
@@ -319,6 +365,14 @@ impl<T: FieldValue> FieldValue for Vec<T> {
     fn absent() -> Option<Self> {
         Some(Vec::new())
     }
+
+    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter().map(AsSerialized))
+    }
+
+    fn is_omitted(&self) -> bool {
+        self.is_empty()
+    }
 }
 
 /// The kind a list's elements are encoded with: a Ttl list would be epoch seconds, any other
@@ -362,6 +416,17 @@ impl<T: FieldValue> FieldValue for Option<T> {
 
     fn absent() -> Option<Self> {
         Some(None)
+    }
+
+    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Some(value) => serializer.serialize_some(&AsSerialized(value)),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    fn is_omitted(&self) -> bool {
+        self.is_none()
     }
 }
 

@@ -47,6 +47,12 @@ impl bao::FieldValue for Address {
     fn from_json(value: &bao::JsonValue, _kind: bao::FieldKind) -> Result<Self, String> {
         bao::from_json(value)
     }
+    fn serialize_value<S: bao::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        bao::Serialize::serialize(self, serializer)
+    }
 }
 /// Changes to members of a stored [`Address`], for the `patch_` methods of updates: each
 /// member is set or removed on its own, the others stay as they are.

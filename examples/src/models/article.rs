@@ -5,23 +5,19 @@ use ::bao_runtime::__codegen as bao;
 /// (DynamoBao's `searchAll`). Every write keeps its `_searchText`.
 ///
 /// Stored with model prefix `a`; generated from `models.yaml` line 127. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Article {
     /// `articleId`: a UlidField.
     pub article_id: ArticleId,
     /// `title`: a StringField.
     pub title: String,
     /// `body`: a StringField.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// `status`: a StringField.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`Article`].
@@ -244,4 +240,4 @@ impl bao::Model for Article {
         &mut self._state
     }
 }
-bao::impl_deserialize!(Article);
+bao::impl_serde!(Article);

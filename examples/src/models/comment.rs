@@ -4,8 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// A comment on a post: a composite primary key.
 ///
 /// Stored with model prefix `c`; generated from `models.yaml` line 79. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Comment {
     /// `postId`: a RelatedField.
     pub post_id: super::post::PostId,
@@ -18,7 +17,6 @@ pub struct Comment {
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`Comment`].
@@ -65,6 +63,12 @@ impl bao::FieldValue for CommentKey {
     }
     fn from_json(value: &bao::JsonValue, _kind: bao::FieldKind) -> Result<Self, String> {
         bao::from_json(value)
+    }
+    fn serialize_value<S: bao::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        bao::Serialize::serialize(self, serializer)
     }
 }
 /// The fields of a new [`Comment`], for [`Comment::create`](bao::Model::create).
@@ -184,7 +188,7 @@ impl Comment {
     pub fn get_post<'a>(
         &'a self,
         db: &'a bao::Db,
-    ) -> impl bao::Future<Output = bao::Result<Option<super::post::Post>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<super::post::Post>>> {
         bao::find(db, &self.post_id)
     }
     /// Loads the [`super::post::Post`] of each of `items` (one entry per item, in order), with
@@ -193,7 +197,7 @@ impl Comment {
     pub fn get_post_for_each<'a>(
         db: &'a bao::Db,
         items: &'a [Self],
-    ) -> impl bao::Future<Output = bao::Result<Vec<Option<super::post::Post>>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Vec<Option<super::post::Post>>>> {
         bao::find_related(db, items, |item| Some(item.post_id))
     }
     /// Loads the [`super::user::User`] this item's `authorId` points to (through the request scope).
@@ -201,7 +205,7 @@ impl Comment {
     pub fn get_author<'a>(
         &'a self,
         db: &'a bao::Db,
-    ) -> impl bao::Future<Output = bao::Result<Option<super::user::User>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<super::user::User>>> {
         bao::find(db, &self.author_id)
     }
     /// Loads the [`super::user::User`] of each of `items` (one entry per item, in order), with
@@ -210,7 +214,7 @@ impl Comment {
     pub fn get_author_for_each<'a>(
         db: &'a bao::Db,
         items: &'a [Self],
-    ) -> impl bao::Future<Output = bao::Result<Vec<Option<super::user::User>>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Vec<Option<super::user::User>>>> {
         bao::find_related(db, items, |item| Some(item.author_id))
     }
     /// Queries [`super::comment::Comment`] items through the index `commentsForPost`.
@@ -296,7 +300,7 @@ impl bao::Model for Comment {
         &mut self._state
     }
 }
-bao::impl_deserialize!(Comment);
+bao::impl_serde!(Comment);
 /// A [`Comment`] read by [`Comment::load`], with the relations it was asked to include; the others
 /// are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

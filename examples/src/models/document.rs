@@ -4,22 +4,19 @@ use ::bao_runtime::__codegen as bao;
 /// A document edited concurrently: the VersionField makes every save check the version it read.
 ///
 /// Stored with model prefix `doc`; generated from `models.yaml` line 93. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     /// `documentId`: a UlidField.
     pub document_id: DocumentId,
     /// `title`: a StringField.
     pub title: String,
     /// `body`: a StringField.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// `version`: a VersionField.
     pub version: bao::Ulid,
     /// `modifiedAt`: a ModifiedDateField.
     pub modified_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`Document`].
@@ -186,4 +183,4 @@ impl bao::Model for Document {
         &mut self._state
     }
 }
-bao::impl_deserialize!(Document);
+bao::impl_serde!(Document);

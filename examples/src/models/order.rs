@@ -8,28 +8,23 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `o`; generated from `models.yaml` line 143. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 /// Uses bao extensions that DynamoBao's schema does not have: `values` (status), `min` (total), `ObjectField` (shipTo), `ListField` (lines).
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Order {
     /// `orderId`: a UlidField.
     pub order_id: OrderId,
     /// `customerId`: a RelatedField.
     pub customer_id: super::user::UserId,
     /// `status`: a StringField.
-    #[serde(with = "bao::custom_serde")]
     pub status: OrderStatus,
     /// In cents; bao refuses a negative total on every write (DynamoBao ignores `min`).
     pub total: i64,
     /// `shipTo`: an ObjectField holding a `Address`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to: Option<super::address::Address>,
     /// `lines`: a ListField of `LineItem` values.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<super::line_item::LineItem>,
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The values of [`Order`]'s `status`, stored as their strings.
@@ -249,7 +244,7 @@ impl Order {
     pub fn get_customer<'a>(
         &'a self,
         db: &'a bao::Db,
-    ) -> impl bao::Future<Output = bao::Result<Option<super::user::User>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<super::user::User>>> {
         bao::find(db, &self.customer_id)
     }
     /// Loads the [`super::user::User`] of each of `items` (one entry per item, in order), with
@@ -258,7 +253,7 @@ impl Order {
     pub fn get_customer_for_each<'a>(
         db: &'a bao::Db,
         items: &'a [Self],
-    ) -> impl bao::Future<Output = bao::Result<Vec<Option<super::user::User>>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Vec<Option<super::user::User>>>> {
         bao::find_related(db, items, |item| Some(item.customer_id))
     }
     /// Queries [`super::order::Order`] items through the index `byStatus`.
@@ -336,7 +331,7 @@ impl bao::Model for Order {
         &mut self._state
     }
 }
-bao::impl_deserialize!(Order);
+bao::impl_serde!(Order);
 /// An [`Order`] read by [`Order::load`], with the relations it was asked to include; the others are
 /// [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

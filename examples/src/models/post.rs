@@ -4,8 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// A post by a user; `user.query_posts()` lists them through the postsForUser index.
 ///
 /// Stored with model prefix `p`; generated from `models.yaml` line 40. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Post {
     /// `postId`: a UlidField.
     pub post_id: PostId,
@@ -20,7 +19,6 @@ pub struct Post {
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`Post`].
@@ -172,7 +170,7 @@ impl Post {
     pub fn get_user<'a>(
         &'a self,
         db: &'a bao::Db,
-    ) -> impl bao::Future<Output = bao::Result<Option<super::user::User>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<super::user::User>>> {
         bao::find(db, &self.user_id)
     }
     /// Loads the [`super::user::User`] of each of `items` (one entry per item, in order), with
@@ -181,7 +179,7 @@ impl Post {
     pub fn get_user_for_each<'a>(
         db: &'a bao::Db,
         items: &'a [Self],
-    ) -> impl bao::Future<Output = bao::Result<Vec<Option<super::user::User>>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Vec<Option<super::user::User>>>> {
         bao::find_related(db, items, |item| Some(item.user_id))
     }
     /// Queries [`super::post::Post`] items through the index `postsForUser`.
@@ -315,7 +313,7 @@ impl bao::Model for Post {
         &mut self._state
     }
 }
-bao::impl_deserialize!(Post);
+bao::impl_serde!(Post);
 /// A [`Post`] read by [`Post::load`], with the relations it was asked to include; the others are
 /// [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

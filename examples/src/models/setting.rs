@@ -5,16 +5,13 @@ use ::bao_runtime::__codegen as bao;
 /// unprefixed under a tenant; bao prefixes it, so tenants never see each other's settings.
 ///
 /// Stored with model prefix `set`; generated from `models.yaml` line 161. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Setting {
     /// `name`: a StringField.
     pub name: SettingId,
     /// `value`: a StringField.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`Setting`].
@@ -164,4 +161,4 @@ impl bao::Model for Setting {
         &mut self._state
     }
 }
-bao::impl_deserialize!(Setting);
+bao::impl_serde!(Setting);

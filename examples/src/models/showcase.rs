@@ -4,47 +4,37 @@ use ::bao_runtime::__codegen as bao;
 /// One field of every type.
 ///
 /// Stored with model prefix `sc`; generated from `models.yaml` line 105. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Showcase {
     /// `showcaseId`: a UlidField.
     pub showcase_id: ShowcaseId,
     /// `label`: a StringField.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `quantity`: an IntegerField.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// `ratio`: a FloatField.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
     /// `active`: a BooleanField.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// `happenedAt`: a DateTimeField.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub happened_at: Option<bao::Timestamp>,
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// `modifiedAt`: a ModifiedDateField.
     pub modified_at: bao::Timestamp,
     /// `ownerId`: a RelatedField.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<super::user::UserId>,
     /// `hits`: a CounterField.
     pub hits: i64,
     /// `payload`: a BinaryField.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<Vec<u8>>,
     /// `version`: a VersionField.
     pub version: bao::Ulid,
     /// `ttl`: a TtlField.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<bao::Timestamp>,
     /// `labels`: a StringSetField.
     pub labels: std::collections::BTreeSet<String>,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`Showcase`].
@@ -424,7 +414,7 @@ impl Showcase {
     pub fn get_owner<'a>(
         &'a self,
         db: &'a bao::Db,
-    ) -> impl bao::Future<Output = bao::Result<Option<super::user::User>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<super::user::User>>> {
         bao::find_optional(db, self.owner_id.as_ref())
     }
     /// Loads the [`super::user::User`] of each of `items` (one entry per item, in order), with
@@ -433,7 +423,7 @@ impl Showcase {
     pub fn get_owner_for_each<'a>(
         db: &'a bao::Db,
         items: &'a [Self],
-    ) -> impl bao::Future<Output = bao::Result<Vec<Option<super::user::User>>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Vec<Option<super::user::User>>>> {
         bao::find_related(db, items, |item| item.owner_id)
     }
     /// Reads the item with this key and the relations chosen on the returned builder, in at
@@ -508,7 +498,7 @@ impl bao::Model for Showcase {
         &mut self._state
     }
 }
-bao::impl_deserialize!(Showcase);
+bao::impl_serde!(Showcase);
 /// A [`Showcase`] read by [`Showcase::load`], with the relations it was asked to include; the
 /// others are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -4,15 +4,13 @@ use ::bao_runtime::__codegen as bao;
 /// A label for posts.
 ///
 /// Stored with model prefix `t`; generated from `models.yaml` line 57. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tag {
     /// `tagId`: a UlidField.
     pub tag_id: TagId,
     /// `name`: a StringField.
     pub name: String,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`Tag`].
@@ -170,7 +168,7 @@ impl bao::Model for Tag {
         &mut self._state
     }
 }
-bao::impl_deserialize!(Tag);
+bao::impl_serde!(Tag);
 /// A [`Tag`] read by [`Tag::load`], with the relations it was asked to include; the others are
 /// [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

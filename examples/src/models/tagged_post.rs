@@ -4,8 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// Links tags and posts (many to many).
 ///
 /// A mapping table, stored with model prefix `tp`; generated from `models.yaml` line 66. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaggedPost {
     /// `tagId`: a RelatedField.
     pub tag_id: super::tag::TagId,
@@ -14,7 +13,6 @@ pub struct TaggedPost {
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`TaggedPost`].
@@ -61,6 +59,12 @@ impl bao::FieldValue for TaggedPostKey {
     }
     fn from_json(value: &bao::JsonValue, _kind: bao::FieldKind) -> Result<Self, String> {
         bao::from_json(value)
+    }
+    fn serialize_value<S: bao::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        bao::Serialize::serialize(self, serializer)
     }
 }
 /// The fields of a new [`TaggedPost`], for [`TaggedPost::create`](bao::Model::create).
@@ -134,7 +138,7 @@ impl TaggedPost {
     pub fn get_tag<'a>(
         &'a self,
         db: &'a bao::Db,
-    ) -> impl bao::Future<Output = bao::Result<Option<super::tag::Tag>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<super::tag::Tag>>> {
         bao::find(db, &self.tag_id)
     }
     /// Loads the [`super::tag::Tag`] of each of `items` (one entry per item, in order), with
@@ -143,7 +147,7 @@ impl TaggedPost {
     pub fn get_tag_for_each<'a>(
         db: &'a bao::Db,
         items: &'a [Self],
-    ) -> impl bao::Future<Output = bao::Result<Vec<Option<super::tag::Tag>>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Vec<Option<super::tag::Tag>>>> {
         bao::find_related(db, items, |item| Some(item.tag_id))
     }
     /// Loads the [`super::post::Post`] this item's `postId` points to (through the request scope).
@@ -151,7 +155,7 @@ impl TaggedPost {
     pub fn get_post<'a>(
         &'a self,
         db: &'a bao::Db,
-    ) -> impl bao::Future<Output = bao::Result<Option<super::post::Post>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<super::post::Post>>> {
         bao::find(db, &self.post_id)
     }
     /// Loads the [`super::post::Post`] of each of `items` (one entry per item, in order), with
@@ -160,7 +164,7 @@ impl TaggedPost {
     pub fn get_post_for_each<'a>(
         db: &'a bao::Db,
         items: &'a [Self],
-    ) -> impl bao::Future<Output = bao::Result<Vec<Option<super::post::Post>>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Vec<Option<super::post::Post>>>> {
         bao::find_related(db, items, |item| Some(item.post_id))
     }
     /// Queries [`super::tagged_post::TaggedPost`] items through the index `postsForTag`.
@@ -278,7 +282,7 @@ impl bao::Model for TaggedPost {
         &mut self._state
     }
 }
-bao::impl_deserialize!(TaggedPost);
+bao::impl_serde!(TaggedPost);
 /// A [`TaggedPost`] read by [`TaggedPost::load`], with the relations it was asked to include; the
 /// others are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -4,8 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// Someone who writes posts. DynamoBao README, example 2.
 ///
 /// Stored with model prefix `u`; generated from `models.yaml` line 22. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct User {
     /// `userId`: a UlidField.
     pub user_id: UserId,
@@ -14,17 +13,14 @@ pub struct User {
     /// Unique across users (see uniqueEmail).
     pub email: String,
     /// `profilePictureUrl`: a StringField.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_picture_url: Option<String>,
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// `modifiedAt`: a ModifiedDateField.
     pub modified_at: bao::Timestamp,
     /// `role`: a StringField.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`User`].
@@ -189,7 +185,7 @@ impl User {
     pub fn find_by_email<'a>(
         db: &'a bao::Db,
         value: impl Into<String>,
-    ) -> impl bao::Future<Output = bao::Result<Option<Self>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<Self>>> {
         bao::find_by_unique(db, "uniqueEmail", value.into())
     }
     /// Queries [`super::post::Post`] items through the index `postsForUser`.
@@ -270,7 +266,7 @@ impl bao::Model for User {
         &mut self._state
     }
 }
-bao::impl_deserialize!(User);
+bao::impl_serde!(User);
 /// A [`User`] read by [`User::load`], with the relations it was asked to include; the others are
 /// [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -5,8 +5,7 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `assignment`; generated from `models.yaml` line 59. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 reference check); a `delete_loaded` 1.
 /// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (courseId), `onDelete` (courseId).
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
     /// `assignmentId`: a UlidField.
     pub assignment_id: AssignmentId,
@@ -17,7 +16,6 @@ pub struct Assignment {
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`Assignment`].
@@ -137,7 +135,7 @@ impl Assignment {
     pub fn get_course<'a>(
         &'a self,
         db: &'a bao::Db,
-    ) -> impl bao::Future<Output = bao::Result<Option<super::course::Course>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<super::course::Course>>> {
         bao::find(db, &self.course_id)
     }
     /// Loads the [`super::course::Course`] of each of `items` (one entry per item, in order), with
@@ -146,9 +144,7 @@ impl Assignment {
     pub fn get_course_for_each<'a>(
         db: &'a bao::Db,
         items: &'a [Self],
-    ) -> impl bao::Future<
-        Output = bao::Result<Vec<Option<super::course::Course>>>,
-    > + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Vec<Option<super::course::Course>>>> {
         bao::find_related(db, items, |item| Some(item.course_id))
     }
     /// Queries [`super::assignment::Assignment`] items through the index `assignmentsForCourse`.
@@ -236,7 +232,7 @@ impl bao::Model for Assignment {
         &mut self._state
     }
 }
-bao::impl_deserialize!(Assignment);
+bao::impl_serde!(Assignment);
 /// An [`Assignment`] read by [`Assignment::load`], with the relations it was asked to include; the
 /// others are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

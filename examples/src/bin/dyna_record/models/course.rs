@@ -5,22 +5,19 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `course`; generated from `models.yaml` line 19. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 reference check); a `delete_loaded` 1.
 /// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (teacherId), `onDelete` (teacherId).
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Course {
     /// `courseId`: a UlidField.
     pub course_id: CourseId,
     /// `name`: a StringField.
     pub name: String,
     /// `teacherId`: a RelatedField; every write that sets it checks that the item exists.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub teacher_id: Option<super::teacher::TeacherId>,
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// `updatedAt`: a ModifiedDateField.
     pub updated_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`Course`].
@@ -161,7 +158,7 @@ impl Course {
     pub fn get_teacher<'a>(
         &'a self,
         db: &'a bao::Db,
-    ) -> impl bao::Future<Output = bao::Result<Option<super::teacher::Teacher>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<super::teacher::Teacher>>> {
         bao::find_optional(db, self.teacher_id.as_ref())
     }
     /// Loads the [`super::teacher::Teacher`] of each of `items` (one entry per item, in order), with
@@ -170,9 +167,7 @@ impl Course {
     pub fn get_teacher_for_each<'a>(
         db: &'a bao::Db,
         items: &'a [Self],
-    ) -> impl bao::Future<
-        Output = bao::Result<Vec<Option<super::teacher::Teacher>>>,
-    > + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Vec<Option<super::teacher::Teacher>>>> {
         bao::find_related(db, items, |item| item.teacher_id)
     }
     /// Queries [`super::course::Course`] items through the index `coursesForTeacher`.
@@ -296,7 +291,7 @@ impl bao::Model for Course {
         &mut self._state
     }
 }
-bao::impl_deserialize!(Course);
+bao::impl_serde!(Course);
 /// A [`Course`] read by [`Course::load`], with the relations it was asked to include; the others
 /// are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -6,8 +6,7 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `grade`; generated from `models.yaml` line 72. In a transaction, a create takes up to 4 of DynamoDB's 100 parts (the item, 1 unique value and 2 reference checks); a `delete_loaded` 2.
 /// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (assignmentId, studentId), `pattern` (gradeValue), `onDelete` (assignmentId, studentId).
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Grade {
     /// `gradeId`: a UlidField.
     pub grade_id: GradeId,
@@ -20,7 +19,6 @@ pub struct Grade {
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`Grade`].
@@ -171,7 +169,7 @@ impl Grade {
     pub fn find_by_one_grade_per_assignment<'a>(
         db: &'a bao::Db,
         value: impl Into<super::assignment::AssignmentId>,
-    ) -> impl bao::Future<Output = bao::Result<Option<Self>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<Self>>> {
         bao::find_by_unique(db, "oneGradePerAssignment", value.into())
     }
     /// Loads the [`super::assignment::Assignment`] this item's `assignmentId` points to (through the request scope).
@@ -179,9 +177,7 @@ impl Grade {
     pub fn get_assignment<'a>(
         &'a self,
         db: &'a bao::Db,
-    ) -> impl bao::Future<
-        Output = bao::Result<Option<super::assignment::Assignment>>,
-    > + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<super::assignment::Assignment>>> {
         bao::find(db, &self.assignment_id)
     }
     /// Loads the [`super::assignment::Assignment`] of each of `items` (one entry per item, in order), with
@@ -190,9 +186,7 @@ impl Grade {
     pub fn get_assignment_for_each<'a>(
         db: &'a bao::Db,
         items: &'a [Self],
-    ) -> impl bao::Future<
-        Output = bao::Result<Vec<Option<super::assignment::Assignment>>>,
-    > + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Vec<Option<super::assignment::Assignment>>>> {
         bao::find_related(db, items, |item| Some(item.assignment_id))
     }
     /// Loads the [`super::student::Student`] this item's `studentId` points to (through the request scope).
@@ -200,7 +194,7 @@ impl Grade {
     pub fn get_student<'a>(
         &'a self,
         db: &'a bao::Db,
-    ) -> impl bao::Future<Output = bao::Result<Option<super::student::Student>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<super::student::Student>>> {
         bao::find(db, &self.student_id)
     }
     /// Loads the [`super::student::Student`] of each of `items` (one entry per item, in order), with
@@ -209,9 +203,7 @@ impl Grade {
     pub fn get_student_for_each<'a>(
         db: &'a bao::Db,
         items: &'a [Self],
-    ) -> impl bao::Future<
-        Output = bao::Result<Vec<Option<super::student::Student>>>,
-    > + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Vec<Option<super::student::Student>>>> {
         bao::find_related(db, items, |item| Some(item.student_id))
     }
     /// Queries [`super::grade::Grade`] items through the index `gradesForAssignment`.
@@ -304,7 +296,7 @@ impl bao::Model for Grade {
         &mut self._state
     }
 }
-bao::impl_deserialize!(Grade);
+bao::impl_serde!(Grade);
 /// A [`Grade`] read by [`Grade::load`], with the relations it was asked to include; the others are
 /// [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -4,8 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// A student (Dyna-Record's `username` is stored under the alias `Username`).
 ///
 /// Stored with model prefix `student`; generated from `models.yaml` line 32. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Student {
     /// `studentId`: a UlidField.
     pub student_id: StudentId,
@@ -14,14 +13,12 @@ pub struct Student {
     /// `email`: a StringField.
     pub email: String,
     /// `someAttribute`: an IntegerField.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub some_attribute: Option<i64>,
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// `updatedAt`: a ModifiedDateField.
     pub updated_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`Student`].
@@ -165,7 +162,7 @@ impl Student {
     pub fn find_by_username<'a>(
         db: &'a bao::Db,
         value: impl Into<String>,
-    ) -> impl bao::Future<Output = bao::Result<Option<Self>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<Self>>> {
         bao::find_by_unique(db, "uniqueUsername", value.into())
     }
     /// Queries [`super::grade::Grade`] items through the index `gradesForStudent`.
@@ -271,7 +268,7 @@ impl bao::Model for Student {
         &mut self._state
     }
 }
-bao::impl_deserialize!(Student);
+bao::impl_serde!(Student);
 /// A [`Student`] read by [`Student::load`], with the relations it was asked to include; the others
 /// are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -5,8 +5,7 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// A mapping table, stored with model prefix `sc`; generated from `models.yaml` line 46. In a transaction, a create takes up to 3 of DynamoDB's 100 parts (the item and 2 reference checks); a `delete_loaded` 1.
 /// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (studentId, courseId), `onDelete` (studentId, courseId).
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StudentCourse {
     /// `studentId`: a RelatedField; every write that sets it checks that the item exists.
     pub student_id: super::student::StudentId,
@@ -15,7 +14,6 @@ pub struct StudentCourse {
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`StudentCourse`].
@@ -62,6 +60,12 @@ impl bao::FieldValue for StudentCourseKey {
     }
     fn from_json(value: &bao::JsonValue, _kind: bao::FieldKind) -> Result<Self, String> {
         bao::from_json(value)
+    }
+    fn serialize_value<S: bao::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        bao::Serialize::serialize(self, serializer)
     }
 }
 /// The fields of a new [`StudentCourse`], for [`StudentCourse::create`](bao::Model::create).
@@ -152,7 +156,7 @@ impl StudentCourse {
     pub fn get_student<'a>(
         &'a self,
         db: &'a bao::Db,
-    ) -> impl bao::Future<Output = bao::Result<Option<super::student::Student>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<super::student::Student>>> {
         bao::find(db, &self.student_id)
     }
     /// Loads the [`super::student::Student`] of each of `items` (one entry per item, in order), with
@@ -161,9 +165,7 @@ impl StudentCourse {
     pub fn get_student_for_each<'a>(
         db: &'a bao::Db,
         items: &'a [Self],
-    ) -> impl bao::Future<
-        Output = bao::Result<Vec<Option<super::student::Student>>>,
-    > + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Vec<Option<super::student::Student>>>> {
         bao::find_related(db, items, |item| Some(item.student_id))
     }
     /// Loads the [`super::course::Course`] this item's `courseId` points to (through the request scope).
@@ -171,7 +173,7 @@ impl StudentCourse {
     pub fn get_course<'a>(
         &'a self,
         db: &'a bao::Db,
-    ) -> impl bao::Future<Output = bao::Result<Option<super::course::Course>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<super::course::Course>>> {
         bao::find(db, &self.course_id)
     }
     /// Loads the [`super::course::Course`] of each of `items` (one entry per item, in order), with
@@ -180,9 +182,7 @@ impl StudentCourse {
     pub fn get_course_for_each<'a>(
         db: &'a bao::Db,
         items: &'a [Self],
-    ) -> impl bao::Future<
-        Output = bao::Result<Vec<Option<super::course::Course>>>,
-    > + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Vec<Option<super::course::Course>>>> {
         bao::find_related(db, items, |item| Some(item.course_id))
     }
     /// Queries [`super::student_course::StudentCourse`] items through the index `coursesForStudent`.
@@ -307,7 +307,7 @@ impl bao::Model for StudentCourse {
         &mut self._state
     }
 }
-bao::impl_deserialize!(StudentCourse);
+bao::impl_serde!(StudentCourse);
 /// A [`StudentCourse`] read by [`StudentCourse::load`], with the relations it was asked to include;
 /// the others are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

@@ -4,8 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// Teaches courses (Dyna-Record: `@HasMany(() => Course, { foreignKey: "teacherId" })`).
 ///
 /// Stored with model prefix `teacher`; generated from `models.yaml` line 9. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Teacher {
     /// `teacherId`: a UlidField.
     pub teacher_id: TeacherId,
@@ -16,7 +15,6 @@ pub struct Teacher {
     /// `updatedAt`: a ModifiedDateField.
     pub updated_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`Teacher`].
@@ -181,7 +179,7 @@ impl bao::Model for Teacher {
         &mut self._state
     }
 }
-bao::impl_deserialize!(Teacher);
+bao::impl_serde!(Teacher);
 /// A [`Teacher`] read by [`Teacher::load`], with the relations it was asked to include; the others
 /// are [`NotLoaded`](::bao_runtime::NotLoaded).
 #[derive(Debug, Clone)]

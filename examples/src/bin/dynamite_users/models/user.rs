@@ -5,8 +5,7 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored with model prefix `u`; generated from `models.yaml` line 7. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
 /// Uses bao extensions that DynamoBao's schema does not have: `values` (role).
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct User {
     /// Dynamite: `@PrimaryKey() @Default(() => crypto.randomUUID())`.
     pub id: UserId,
@@ -16,18 +15,14 @@ pub struct User {
     pub email: String,
     /// Dynamite: `@Default(() => "customer")` on a `CreationOptional<string>`: optional to create,
     /// always there once stored. A free string there; here the roles the example uses.
-    #[serde(with = "bao::custom_serde")]
     pub role: UserRole,
     /// Dynamite: `@Default(() => true)`.
     pub active: bool,
     /// Dynamite: `@CreatedAt()` and `@UpdatedAt()` (ISO strings there, epoch ms here).
-    #[serde(rename = "created_at")]
     pub created_at: bao::Timestamp,
     /// `updated_at`: a ModifiedDateField.
-    #[serde(rename = "updated_at")]
     pub updated_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The values of [`User`]'s `role`, stored as their strings.
@@ -201,7 +196,7 @@ impl User {
     pub fn find_by_email<'a>(
         db: &'a bao::Db,
         value: impl Into<String>,
-    ) -> impl bao::Future<Output = bao::Result<Option<Self>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<Self>>> {
         bao::find_by_unique(db, "uniqueEmail", value.into())
     }
     /// Queries [`super::user::User`] items through the index `byRole`.
@@ -282,4 +277,4 @@ impl bao::Model for User {
         &mut self._state
     }
 }
-bao::impl_deserialize!(User);
+bao::impl_serde!(User);

@@ -4,8 +4,7 @@ use ::bao_runtime::__codegen as bao;
 /// A `User` item.
 ///
 /// Stored with model prefix `u`; generated from `models.yaml` line 3. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
-#[derive(Debug, Clone, PartialEq, bao::Serialize)]
-#[serde(crate = "bao::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct User {
     /// `userId`: a UlidField.
     pub user_id: UserId,
@@ -16,7 +15,6 @@ pub struct User {
     /// `createdAt`: a CreateDateField.
     pub created_at: bao::Timestamp,
     /// What bao remembers of this item; no schema field's name starts with `_`.
-    #[serde(skip)]
     _state: bao::ItemState,
 }
 /// The primary key of a [`User`].
@@ -126,7 +124,7 @@ impl User {
     pub fn find_by_email<'a>(
         db: &'a bao::Db,
         value: impl Into<String>,
-    ) -> impl bao::Future<Output = bao::Result<Option<Self>>> + 'a {
+    ) -> bao::BoxFuture<'a, bao::Result<Option<Self>>> {
         bao::find_by_unique(db, "uniqueEmail", value.into())
     }
 }
@@ -174,4 +172,4 @@ impl bao::Model for User {
         &mut self._state
     }
 }
-bao::impl_deserialize!(User);
+bao::impl_serde!(User);
