@@ -81,7 +81,7 @@ impl<S: SerializeStruct> FieldSink for Fields<S> {
 /// A field value, serialised by [`FieldValue::serialize_value`]: an element of a list, the
 /// value of an `Option`, a field of a model.
 #[derive(Debug, Clone, Copy)]
-pub struct AsSerialized<'a, T>(pub &'a T);
+pub(super) struct AsSerialized<'a, T>(pub(super) &'a T);
 
 impl<T: FieldValue> Serialize for AsSerialized<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

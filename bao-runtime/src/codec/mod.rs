@@ -24,7 +24,8 @@ mod json;
 mod number;
 mod pattern;
 
-pub use json::{AsSerialized, JsonValue, deserialize_model, from_json, serialize_model};
+use json::AsSerialized;
+pub use json::{JsonValue, deserialize_model, from_json, serialize_model};
 pub(crate) use number::{Number, to_js_exponential, to_js_string};
 
 use crate::error::{Error, Result};
