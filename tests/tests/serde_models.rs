@@ -7,6 +7,7 @@ use examples::models::{
     NewOrder, NewShowcase, NewUser, Order, OrderStatus, Showcase, User, UserId,
 };
 use serde_json::{Value, json};
+use serde_test::Token;
 use tests::{set, start};
 
 /// A model read from the table is the same model after a trip through JSON, for every field
@@ -94,6 +95,36 @@ async fn the_json_of_a_model_is_what_its_item_stores() {
         json["ratio"],
         json!(1.23),
         "precision: 2, as `save` would store it"
+    );
+}
+
+/// To a serializer a model is a struct of the fields it writes: their count first (formats
+/// such as MessagePack write it before the fields), an optional value as `Some`.
+#[test]
+fn a_model_is_a_struct_of_the_fields_it_writes() {
+    let user: User = serde_json::from_value(user_json()).unwrap();
+    serde_test::assert_ser_tokens(
+        &user,
+        &[
+            Token::Struct {
+                name: "User",
+                len: 6,
+            },
+            Token::Str("userId"),
+            Token::Str("01ARZ3NDEKTSV4RRFFQ69G5FAV"),
+            Token::Str("name"),
+            Token::Str("Ada"),
+            Token::Str("email"),
+            Token::Str("ada@example.com"),
+            Token::Str("createdAt"),
+            Token::Str("2024-01-02T03:04:05.678Z"),
+            Token::Str("modifiedAt"),
+            Token::Str("2024-01-02T03:04:05.678Z"),
+            Token::Str("role"),
+            Token::Some,
+            Token::Str("user"),
+            Token::StructEnd,
+        ],
     );
 }
 
