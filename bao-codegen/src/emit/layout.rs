@@ -465,19 +465,28 @@ fn tokens(arg: &str) -> Vec<String> {
 /// [`WIDTH`]. A longer line means a name too long for the layout rules above (prettyplease
 /// would break inside it), so such a module goes through prettyplease instead.
 pub(crate) fn fits(code: &str) -> bool {
-    let lines: Vec<&str> = code.lines().collect();
-    lines.iter().enumerate().all(|(index, line)| {
+    // Every emitted module goes through here: its lines are found with memchr, and almost
+    // every line is short, so only a long one gets a second look.
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', code.as_bytes()).chain([code.len()]) {
+        let line = &code[start..end];
+        start = end + 1;
+        if line.len() <= WIDTH || line.trim_start().starts_with("//") {
+            continue;
+        }
         // The comma after the last element of a broken list does not count toward its width
         // (see `separated`): the element is last when the list closes on the next line.
-        let closes = lines
-            .get(index + 1)
-            .is_some_and(|next| next.trim_start().starts_with([')', ']', '}', '>']));
+        let next = code.get(start..).and_then(|rest| rest.lines().next());
+        let closes = next.is_some_and(|next| next.trim_start().starts_with([')', ']', '}', '>']));
         let width = match closes {
             true => line.strip_suffix(',').unwrap_or(line).len(),
             false => line.len(),
         };
-        width <= WIDTH || line.trim_start().starts_with("//")
-    })
+        if width > WIDTH {
+            return false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
