@@ -87,6 +87,20 @@ pub trait FieldValue: Sized {
     }
 }
 
+/// The JSON forms of a type whose serde impls write and read them: its
+/// [`FieldValue::from_json`] and [`FieldValue::serialize_value`].
+macro_rules! serde_forms {
+    () => {
+        fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
+            from_json(value)
+        }
+
+        fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.serialize(serializer)
+        }
+    };
+}
+
 impl FieldValue for String {
     fn to_attr(&self, _kind: FieldKind) -> Option<AttributeValue> {
         Some(AttributeValue::S(self.clone()))
@@ -107,13 +121,7 @@ impl FieldValue for String {
         }
     }
 
-    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
-        from_json(value)
-    }
-
-    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize(serializer)
-    }
+    serde_forms!();
 }
 
 impl FieldValue for i64 {
@@ -129,13 +137,7 @@ impl FieldValue for i64 {
         number(attr)?.truncate()
     }
 
-    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
-        from_json(value)
-    }
-
-    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize(serializer)
-    }
+    serde_forms!();
 }
 
 impl FieldValue for f64 {
@@ -147,13 +149,7 @@ impl FieldValue for f64 {
         Ok(number(attr)?.as_f64())
     }
 
-    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
-        from_json(value)
-    }
-
-    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize(serializer)
-    }
+    serde_forms!();
 }
 
 impl FieldValue for bool {
@@ -168,13 +164,7 @@ impl FieldValue for bool {
         }
     }
 
-    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
-        from_json(value)
-    }
-
-    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize(serializer)
-    }
+    serde_forms!();
 }
 
 impl FieldValue for Timestamp {
@@ -203,13 +193,7 @@ impl FieldValue for Timestamp {
         Timestamp::from_millisecond(millis).map_err(|error| error.to_string())
     }
 
-    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
-        from_json(value)
-    }
-
-    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize(serializer)
-    }
+    serde_forms!();
 }
 
 impl FieldValue for Ulid {
@@ -231,13 +215,7 @@ impl FieldValue for Ulid {
         }
     }
 
-    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
-        from_json(value)
-    }
-
-    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize(serializer)
-    }
+    serde_forms!();
 }
 
 impl FieldValue for Vec<u8> {
@@ -256,13 +234,7 @@ impl FieldValue for Vec<u8> {
         }
     }
 
-    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
-        from_json(value)
-    }
-
-    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize(serializer)
-    }
+    serde_forms!();
 }
 
 impl FieldValue for BTreeSet<String> {
@@ -282,16 +254,10 @@ impl FieldValue for BTreeSet<String> {
         }
     }
 
-    fn from_json(value: &JsonValue, _kind: FieldKind) -> Result<Self, String> {
-        from_json(value)
-    }
+    serde_forms!();
 
     fn absent() -> Option<Self> {
         Some(BTreeSet::new())
-    }
-
-    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize(serializer)
     }
 }
 
