@@ -11,11 +11,12 @@ pub use crate::capacity::Capacity;
 pub use crate::changes::{Changes, Patch};
 pub use crate::codec::{
     FieldSink, FieldSource, FieldValue, Item, JsonValue, deserialize_model, from_json, get,
-    get_opt, member, member_or_else, put, put_owned, round_to, serialize_model, shape_members,
+    get_opt, member, member_or_else, put, put_owned, round_to, serialize_fields, serialize_model,
+    shape_members,
 };
 pub use crate::custom::{
-    CustomField, CustomFieldSchema, FieldOptions, OptionValue, custom_check, custom_serde,
-    custom_serde_opt,
+    CustomField, CustomFieldSchema, FieldOptions, OptionValue, custom_check, deserialize_custom,
+    deserialize_custom_opt,
 };
 pub use crate::db::Db;
 pub use crate::error::Result;

@@ -105,7 +105,7 @@ impl<T: CustomField> FieldValue for T {
         T::from_base(T::Base::from_attr(attr, kind)?)
     }
 
-    /// Serialised as its base value (see [`custom_serde`]).
+    /// Read from its base value.
     fn from_json(value: &JsonValue, kind: FieldKind) -> Result<Self, String> {
         T::from_base(T::Base::from_json(value, kind)?)
     }
@@ -225,74 +225,35 @@ pub enum OptionValue {
     List(&'static [OptionValue]),
 }
 
-/// Serde for a field of a `rustType` (`#[serde(with = "bao::custom_serde")]`): serialised as
-/// its base value, so a `rustType` needs no serde impls of its own.
-pub mod custom_serde {
-    use serde::de::Error as _;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    use super::CustomField;
-
-    /// Serialises the base value.
-    ///
-    /// # Errors
-    /// The serializer's.
-    pub fn serialize<T, S>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        T: CustomField,
-        T::Base: Serialize,
-        S: Serializer,
-    {
-        value.to_base().serialize(serializer)
-    }
-
-    /// Reads a base value and converts it.
-    ///
-    /// # Errors
-    /// The deserializer's, or [`CustomField::from_base`]'s as a custom error.
-    pub fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
-    where
-        T: CustomField,
-        T::Base: Deserialize<'de>,
-        D: Deserializer<'de>,
-    {
-        T::from_base(T::Base::deserialize(deserializer)?).map_err(D::Error::custom)
-    }
+/// Reads a shape's member of a `rustType` from its base value, in the shape's derived
+/// `Deserialize` (`#[serde(deserialize_with = "bao::deserialize_custom")]`), so that a
+/// `rustType` needs no serde impls of its own. (The shape's `Serialize` writes the base value
+/// through [`FieldValue::serialize_value`](crate::codec::FieldValue::serialize_value).)
+///
+/// # Errors
+/// The deserializer's, or [`CustomField::from_base`]'s as a custom error.
+pub fn deserialize_custom<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: CustomField,
+    T::Base: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    let base = <T::Base as serde::Deserialize>::deserialize(deserializer)?;
+    T::from_base(base).map_err(serde::de::Error::custom)
 }
 
-/// [`custom_serde`] for an optional field (`Option<T>`).
-pub mod custom_serde_opt {
-    use serde::de::Error as _;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    use super::CustomField;
-
-    /// Serialises the base value, or none.
-    ///
-    /// # Errors
-    /// The serializer's.
-    pub fn serialize<T, S>(value: &Option<T>, serializer: S) -> Result<S::Ok, S::Error>
-    where
-        T: CustomField,
-        T::Base: Serialize,
-        S: Serializer,
-    {
-        value.as_ref().map(T::to_base).serialize(serializer)
-    }
-
-    /// Reads an optional base value and converts it.
-    ///
-    /// # Errors
-    /// The deserializer's, or [`CustomField::from_base`]'s as a custom error.
-    pub fn deserialize<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
-    where
-        T: CustomField,
-        T::Base: Deserialize<'de>,
-        D: Deserializer<'de>,
-    {
-        Option::<T::Base>::deserialize(deserializer)?
-            .map(T::from_base)
-            .transpose()
-            .map_err(D::Error::custom)
-    }
+/// [`deserialize_custom`] for an optional member (`Option<T>`).
+///
+/// # Errors
+/// The deserializer's, or [`CustomField::from_base`]'s as a custom error.
+pub fn deserialize_custom_opt<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    T: CustomField,
+    T::Base: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    <Option<T::Base> as serde::Deserialize>::deserialize(deserializer)?
+        .map(T::from_base)
+        .transpose()
+        .map_err(serde::de::Error::custom)
 }

@@ -30,6 +30,7 @@ fn paris() -> Address {
         geo: Geo {
             lat: 48.86,
             lng: 2.35,
+            accuracy: Some(12.5),
             fix: Some(Fix {
                 at: at(1_700_000_000_123),
                 source: Some("gps".into()),
@@ -376,6 +377,33 @@ async fn lists_stored_as_sets_and_maps_missing_members() {
         error.to_string().contains("`city`: the member is missing"),
         "{error}"
     );
+}
+
+/// A member with a `precision` is serialised rounded, as it is stored (and as a model's field
+/// is), not as it was set.
+#[tokio::test(flavor = "current_thread")]
+async fn a_member_with_a_precision_is_serialised_as_it_is_stored() {
+    let test = tests::start().await;
+    let db = test.db();
+    let mut address = paris();
+    address.geo.accuracy = Some(12.34);
+    let json = serde_json::to_value(&address).unwrap();
+    assert_eq!(json["geo"]["accuracy"], 12.3, "in {json}");
+    assert_eq!(json["geo"]["lat"], 48.86, "in {json}");
+    // No `accuracy` in the JSON when there is none, as none is stored.
+    address.geo.accuracy = None;
+    let json = serde_json::to_value(&address).unwrap();
+    assert!(json["geo"].get("accuracy").is_none(), "in {json}");
+
+    address.geo.accuracy = Some(12.34);
+    let store = Store::create(db, NewStore::new("Rivoli", address))
+        .await
+        .unwrap();
+    let stored = tests::stored(db, &store_key(&store), "st").await;
+    let geo = map(map(&stored, "address"), "geo");
+    assert_eq!(geo["accuracy"], tests::n(12.3));
+    let json = serde_json::to_value(&store).unwrap();
+    assert_eq!(json["address"]["geo"]["accuracy"], 12.3, "in {json}");
 }
 
 /// Shapes, lists of shapes, enums and nested lists go through JSON and back unchanged.

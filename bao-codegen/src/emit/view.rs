@@ -234,7 +234,7 @@ pub(crate) struct FieldView {
     pub(crate) attr_type: String,
     /// The `const fn` that makes the handle from the field's schema (`bao::Attr::of`).
     pub(crate) attr_ctor: String,
-    /// The field's serde attributes in a shape, which derives both directions
+    /// The field's serde attributes in a shape, which derives `Deserialize`
     /// (`rename = "userId"`, `default`).
     pub(crate) serde_attrs: Vec<String>,
     /// How `write_fields` reads the value (`&self.name`).
@@ -755,24 +755,16 @@ fn field_view(schema: &Schema, field: &ir::Field, key_names: &[&str], key_type: 
     let single_key = is_key && key_names.len() == 1;
     let renamed = serde_camel_case(&bare_name).as_deref() != Some(field.name.as_str());
     let rename = renamed.then(|| format!("rename = {:?}", field.name));
-    let skip_if_empty = match (optional, field.field_type) {
-        (true, _) => Some("Option::is_none"),
-        // A list is stored absent when empty, and read so; serde does as the table does.
-        (false, FieldType::ListField) => Some("Vec::is_empty"),
-        (false, _) => None,
-    };
-    let skip = skip_if_empty.map(|is_empty| format!("skip_serializing_if = {is_empty:?}"));
-    // A `rustType` is serialised as its base value, so it needs no serde impls of its own.
+    // A shape's `Deserialize` is derived; its `Serialize` writes the members as they are
+    // stored, leaving out a `None` and an empty list, which therefore read as empty.
+    let absent_when_empty = optional || field.field_type == FieldType::ListField;
+    let default = absent_when_empty.then(|| "default".to_owned());
+    // A `rustType` is read as its base value, so it needs no serde impls of its own.
     let with = custom_rust_type(field).map(|_| match optional {
-        true => "with = \"bao::custom_serde_opt\"".to_owned(),
-        false => "with = \"bao::custom_serde\"".to_owned(),
+        true => "deserialize_with = \"bao::deserialize_custom_opt\"".to_owned(),
+        false => "deserialize_with = \"bao::deserialize_custom\"".to_owned(),
     });
-    // A missing member of a shape deserialises as empty (`default`).
-    let default = skip_if_empty.map(|_| "default".to_owned());
-    let serde_attrs = [rename, default, skip, with]
-        .into_iter()
-        .flatten()
-        .collect();
+    let serde_attrs = [rename, default, with].into_iter().flatten().collect();
     let (attr_type, attr_ctor) = attr_handle(schema, field, &value_type);
     FieldView {
         append_type: field

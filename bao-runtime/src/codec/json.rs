@@ -12,6 +12,9 @@
 //! serde's derives would generate, for every model, a body per field to serialise and a
 //! visitor, a field enum and a sequence reader to deserialise: the largest part of a models
 //! crate's compile time. Here the generated part is one line (`bao::impl_serde!(User);`).
+//!
+//! A shape's `Serialize` writes its members the same way ([`serialize_fields`]), so that a
+//! member with a `precision` is rounded as in a model; its `Deserialize` is serde's derive.
 
 use super::{FieldSink, FieldSource, FieldValue};
 use crate::error::Error;
@@ -33,48 +36,74 @@ pub fn serialize_model<M: Model, S: Serializer>(
     model: &M,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    // Formats that write a struct's length first need the count of the fields written.
-    let mut written = Written(0);
-    model.write_fields(&mut written);
-    let mut fields = Fields {
-        state: serializer.serialize_struct(M::SCHEMA.name, written.0)?,
+    serialize_fields(M::SCHEMA.name, serializer, |sink| model.write_fields(sink))
+}
+
+/// Serialises the struct `name` whose fields `write` passes to its sink, as a model's
+/// `write_fields` or a shape's members do: a shape's `Serialize`, so that its members are
+/// written as they are stored (a Float with a `precision` rounded), as a model's fields are.
+/// `write` runs twice: formats that write a struct's length first need the count of the
+/// fields written.
+///
+/// # Errors
+/// The serializer's.
+pub fn serialize_fields<S: Serializer>(
+    name: &'static str,
+    serializer: S,
+    write: impl Fn(&mut SerializedFields<'_, S::SerializeStruct>),
+) -> Result<S::Ok, S::Error> {
+    let mut counting = SerializedFields {
+        state: None,
+        written: 0,
         error: None,
     };
-    model.write_fields(&mut fields);
+    write(&mut counting);
+    let mut state = serializer.serialize_struct(name, counting.written)?;
+    let mut fields = SerializedFields {
+        state: Some(&mut state),
+        written: 0,
+        error: None,
+    };
+    write(&mut fields);
     match fields.error {
         Some(error) => Err(error),
-        None => fields.state.end(),
+        None => state.end(),
     }
 }
 
-/// Counts the fields [`serialize_model`] writes.
-struct Written(usize);
-
-impl FieldSink for Written {
-    fn put<T: FieldValue>(&mut self, _field: &'static FieldSchema, value: &T) {
-        self.0 += usize::from(!value.is_omitted());
-    }
-}
-
-/// Writes each field to a serializer's struct, keeping the first error (after which it writes
+/// The sink of [`serialize_fields`]: it counts the fields that are not left out and, given
+/// the serializer's struct, writes each to it, keeping the first error (after which it writes
 /// nothing more).
-struct Fields<S: SerializeStruct> {
-    state: S,
+#[doc(hidden)]
+pub struct SerializedFields<'a, S: SerializeStruct> {
+    state: Option<&'a mut S>,
+    written: usize,
     error: Option<S::Error>,
 }
 
-impl<S: SerializeStruct> FieldSink for Fields<S> {
+impl<S: SerializeStruct> std::fmt::Debug for SerializedFields<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SerializedFields")
+            .field("written", &self.written)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: SerializeStruct> FieldSink for SerializedFields<'_, S> {
     fn put<T: FieldValue>(&mut self, field: &'static FieldSchema, value: &T) {
         if self.error.is_some() {
             return;
         }
-        let written = match value.is_omitted() {
-            true => self.state.skip_field(field.name),
-            false => self.state.serialize_field(field.name, &AsSerialized(value)),
+        let omitted = value.is_omitted();
+        self.written += usize::from(!omitted);
+        let Some(state) = self.state.as_deref_mut() else {
+            return;
         };
-        if let Err(error) = written {
-            self.error = Some(error);
-        }
+        let written = match omitted {
+            true => state.skip_field(field.name),
+            false => state.serialize_field(field.name, &AsSerialized(value)),
+        };
+        self.error = written.err();
     }
 }
 

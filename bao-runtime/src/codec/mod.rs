@@ -25,7 +25,9 @@ mod number;
 mod pattern;
 
 use json::AsSerialized;
-pub use json::{JsonValue, deserialize_model, from_json, serialize_model};
+pub use json::{
+    JsonValue, SerializedFields, deserialize_model, from_json, serialize_fields, serialize_model,
+};
 pub(crate) use number::{Number, to_js_exponential, to_js_string};
 
 use crate::error::{Error, Result};

@@ -5,7 +5,7 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored as a map by ObjectFields and ListFields; generated from `models.yaml` line 8.
 /// Uses bao extensions that DynamoBao's schema does not have: `pattern` (country).
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct Address {
     /// `street`: a StringField.
@@ -13,7 +13,7 @@ pub struct Address {
     /// `city`: a StringField.
     pub city: String,
     /// `country`: a StringField.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub country: Option<String>,
 }
 impl Address {
@@ -22,14 +22,23 @@ impl Address {
         name: "Address",
         fields: &FIELDS,
     };
+    /// Passes each member to `sink` as it is stored: to the stored map and to `Serialize`.
+    fn write_members<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_STREET, &self.street);
+        sink.put(F_CITY, &self.city);
+        sink.put(F_COUNTRY, &self.country);
+    }
+}
+impl bao::Serialize for Address {
+    fn serialize<S: bao::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        bao::serialize_fields("Address", serializer, |sink| self.write_members(sink))
+    }
 }
 impl bao::FieldValue for Address {
     #[inline]
     fn to_attr(&self, _kind: bao::FieldKind) -> Option<bao::AttributeValue> {
         let mut members = bao::Item::with_capacity(3);
-        bao::put(&mut members, F_STREET, &self.street);
-        bao::put(&mut members, F_CITY, &self.city);
-        bao::put(&mut members, F_COUNTRY, &self.country);
+        self.write_members(&mut members);
         Some(bao::AttributeValue::M(members))
     }
     #[inline]

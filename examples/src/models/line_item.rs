@@ -5,7 +5,7 @@ use ::bao_runtime::__codegen as bao;
 ///
 /// Stored as a map by ObjectFields and ListFields; generated from `models.yaml` line 14.
 /// Uses bao extensions that DynamoBao's schema does not have: `min` (quantity), `ListField` (notes).
-#[derive(Debug, Clone, PartialEq, bao::Serialize, bao::Deserialize)]
+#[derive(Debug, Clone, PartialEq, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct LineItem {
     /// `sku`: a StringField.
@@ -13,7 +13,7 @@ pub struct LineItem {
     /// `quantity`: an IntegerField.
     pub quantity: i64,
     /// `notes`: a ListField of StringField values.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub notes: Vec<String>,
 }
 impl LineItem {
@@ -22,14 +22,23 @@ impl LineItem {
         name: "LineItem",
         fields: &FIELDS,
     };
+    /// Passes each member to `sink` as it is stored: to the stored map and to `Serialize`.
+    fn write_members<S: bao::FieldSink>(&self, sink: &mut S) {
+        sink.put(F_SKU, &self.sku);
+        sink.put(F_QUANTITY, &self.quantity);
+        sink.put(F_NOTES, &self.notes);
+    }
+}
+impl bao::Serialize for LineItem {
+    fn serialize<S: bao::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        bao::serialize_fields("LineItem", serializer, |sink| self.write_members(sink))
+    }
 }
 impl bao::FieldValue for LineItem {
     #[inline]
     fn to_attr(&self, _kind: bao::FieldKind) -> Option<bao::AttributeValue> {
         let mut members = bao::Item::with_capacity(3);
-        bao::put(&mut members, F_SKU, &self.sku);
-        bao::put(&mut members, F_QUANTITY, &self.quantity);
-        bao::put(&mut members, F_NOTES, &self.notes);
+        self.write_members(&mut members);
         Some(bao::AttributeValue::M(members))
     }
     #[inline]
