@@ -24,6 +24,7 @@ use crate::yaml::{Node, Value};
 mod compat;
 mod custom;
 mod enums;
+mod field_options;
 mod fields;
 mod keys;
 mod methods;
