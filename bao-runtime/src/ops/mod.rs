@@ -13,6 +13,7 @@ pub(crate) mod soft_delete;
 pub(crate) mod transact;
 pub(crate) mod validate;
 pub(crate) mod write;
+mod write_plan;
 
 pub use crate::fetch::MAX_BATCH_GET_KEYS;
 pub use cascade::delete_cascading;
