@@ -25,15 +25,20 @@
 //! attribute, and a primary id refuses components that would make the `##__SK__##` split
 //! ambiguous. Each key is checked against DynamoDB's size limits before it is sent.
 
-use crate::codec::{FieldValue, Item, Number, stored_time, to_js_exponential, type_name};
-use crate::error::{Error, Result};
-use crate::schema::{
-    FieldKind, FieldSchema, IndexSchema, KeyPart, ModelSchema, UniqueConstraintSchema,
+mod encode;
+mod index;
+
+pub use encode::{KeyValue, encode_key_value};
+pub use index::{
+    gsi_attribute_names, gsi_index_name, index_attribute_names, index_keys, index_partition,
 };
+
+use crate::codec::Item;
+use crate::error::{Error, Result};
+use crate::schema::{FieldSchema, KeyPart, ModelSchema, UniqueConstraintSchema};
 use crate::tenant::Tenant;
 use aws_sdk_dynamodb::types::AttributeValue;
-use jiff::Timestamp;
-use ulid::Ulid;
+use encode::encode;
 
 /// The separator between the partition and sort parts of a composite primary id.
 pub const SK_SEPARATOR: &str = "##__SK__##";
@@ -67,161 +72,6 @@ const GSI_ATTRIBUTE_NAMES: [(&str, &str); 5] = [
     ("_gsi5_pk", "_gsi5_sk"),
 ];
 const GSI_INDEX_NAMES: [&str; 5] = ["gsi1", "gsi2", "gsi3", "gsi4", "gsi5"];
-
-/// Encodes a stored value as DynamoBao's `toGsi` does, for use in a key:
-///
-/// - String, Ulid, Related, Version: the string as is;
-/// - Integer, Counter: JavaScript's `String(n).padStart(20, "0")`, so `-5` becomes
-///   `000000000000000000-5` (negative numbers do not sort; kept for compatibility);
-/// - Float: `n.toExponential(20)`, e.g. `1.50000000000000000000e+0` (not order-preserving);
-/// - Boolean: `"1"` / `"0"`;
-/// - DateTime, CreateDate, ModifiedDate: epoch milliseconds padded to 20 digits, `"0"` for 0;
-/// - Ttl: epoch seconds padded to 20 digits, `"0"` for 0.
-///
-/// Two divergences fix DynamoBao bugs in keys it derives from stored values: it encodes a
-/// ModifiedDate key as the current time instead of the stored value, and a Ttl key as the
-/// stored seconds divided by 1000. Integers beyond 2^53 are encoded exactly (JavaScript
-/// cannot hold them).
-///
-/// # Errors
-/// [`Error::Validation`] for Binary and StringSet kinds (they cannot be part of a key) and for
-/// an attribute whose type does not match the kind.
-pub fn encode_key_value(kind: FieldKind, attr: &AttributeValue) -> Result<String> {
-    encode(kind, attr).map_err(|message| Error::validation("key", kind_name(kind), message))
-}
-
-/// A Rust value that can be part of a key, encoded without an intermediate attribute.
-/// `value.key_string(kind)` equals `encode_key_value(kind, &value.to_attr(kind))`.
-pub trait KeyValue: FieldValue {
-    /// The key encoding of this value for a field of the given kind.
-    fn key_string(&self, kind: FieldKind) -> String;
-}
-
-impl KeyValue for String {
-    fn key_string(&self, _kind: FieldKind) -> String {
-        self.clone()
-    }
-}
-
-impl KeyValue for Ulid {
-    fn key_string(&self, _kind: FieldKind) -> String {
-        self.to_string()
-    }
-}
-
-impl KeyValue for bool {
-    fn key_string(&self, _kind: FieldKind) -> String {
-        bool_key(*self).to_owned()
-    }
-}
-
-impl KeyValue for i64 {
-    fn key_string(&self, kind: FieldKind) -> String {
-        number_key(kind, Number::Int(*self))
-    }
-}
-
-impl KeyValue for f64 {
-    fn key_string(&self, kind: FieldKind) -> String {
-        number_key(kind, Number::Float(*self))
-    }
-}
-
-impl KeyValue for Timestamp {
-    fn key_string(&self, kind: FieldKind) -> String {
-        number_key(kind, Number::Int(stored_time(*self, kind)))
-    }
-}
-
-fn encode(kind: FieldKind, attr: &AttributeValue) -> Result<String, String> {
-    use FieldKind as K;
-    match (kind, attr) {
-        (K::Binary | K::StringSet | K::Object | K::List, _) => {
-            Err(format!("a {} cannot be part of a key", kind_name(kind)))
-        }
-        (K::String | K::Ulid | K::Related | K::Version, AttributeValue::S(text)) => {
-            Ok(text.clone())
-        }
-        (K::Boolean, AttributeValue::Bool(value)) => Ok(bool_key(*value).to_owned()),
-        (
-            K::Integer
-            | K::Counter
-            | K::Float
-            | K::DateTime
-            | K::CreateDate
-            | K::ModifiedDate
-            | K::Ttl,
-            AttributeValue::N(text),
-        ) => Ok(number_key(kind, Number::parse(text)?)),
-        (_, other) => Err(format!(
-            "a {} key cannot be made from a {} value",
-            kind_name(kind),
-            type_name(other)
-        )),
-    }
-}
-
-fn bool_key(value: bool) -> &'static str {
-    if value { "1" } else { "0" }
-}
-
-fn number_key(kind: FieldKind, number: Number) -> String {
-    use FieldKind as K;
-    match kind {
-        K::Float => to_js_exponential(number.as_f64(), 20),
-        K::DateTime | K::CreateDate | K::ModifiedDate | K::Ttl if number.as_f64() == 0.0 => {
-            "0".to_owned()
-        }
-        K::Integer | K::Counter | K::DateTime | K::CreateDate | K::ModifiedDate | K::Ttl => {
-            pad_start_20(number.to_js_string())
-        }
-        K::Boolean => bool_key(number.as_f64() != 0.0).to_owned(),
-        K::String
-        | K::Ulid
-        | K::Related
-        | K::Version
-        | K::Binary
-        | K::StringSet
-        | K::Object
-        | K::List => number.to_js_string(),
-    }
-}
-
-/// JavaScript's `text.padStart(20, "0")`: zeros in front up to 20 characters, even before a
-/// minus sign.
-fn pad_start_20(text: String) -> String {
-    let len = text.encode_utf16().count();
-    if len >= 20 {
-        return text;
-    }
-    let mut padded = String::with_capacity(20 - len + text.len());
-    padded.extend(std::iter::repeat_n('0', 20 - len));
-    padded.push_str(&text);
-    padded
-}
-
-/// DynamoBao's name of a field kind (`IntegerField`).
-fn kind_name(kind: FieldKind) -> &'static str {
-    use FieldKind as K;
-    match kind {
-        K::String => "StringField",
-        K::Integer => "IntegerField",
-        K::Float => "FloatField",
-        K::Boolean => "BooleanField",
-        K::DateTime => "DateTimeField",
-        K::CreateDate => "CreateDateField",
-        K::ModifiedDate => "ModifiedDateField",
-        K::Ulid => "UlidField",
-        K::Related => "RelatedField",
-        K::Counter => "CounterField",
-        K::Binary => "BinaryField",
-        K::Version => "VersionField",
-        K::Ttl => "TtlField",
-        K::StringSet => "StringSetField",
-        K::Object => "ObjectField",
-        K::List => "ListField",
-    }
-}
 
 /// Java's `String.hashCode` over UTF-16 code units, with wrapping 32-bit arithmetic
 /// (DynamoBao's `_hashObjectId` before its `Math.abs`).
@@ -443,116 +293,6 @@ fn primary_partition(schema: &ModelSchema, tenant: Option<&Tenant>, pk: &str) ->
         (_, KeyPart::ModelPrefix) | (KeyPart::Field(_), _) => [&t, p, "#", pk].concat(),
         (KeyPart::ModelPrefix, _) => [&t, p].concat(),
     }
-}
-
-/// The GSI key attributes (`_gsiN_pk`, `_gsiN_sk`) of an item for one index.
-///
-/// Returns `Ok(None)` when a source value is absent (missing or `NULL`), so the index stays
-/// sparse, and for the `primaryKey` alias, which has no GSI.
-///
-/// # Errors
-/// [`Error::Validation`] naming the field when a source value is empty, of a kind that
-/// cannot be a key, or makes a key exceed DynamoDB's size limits.
-pub fn index_keys(
-    schema: &ModelSchema,
-    tenant: Option<&Tenant>,
-    index: &IndexSchema,
-    item: &Item,
-) -> Result<Option<(String, String)>> {
-    let Some(gsi) = index.gsi else {
-        return Ok(None);
-    };
-    let pk = part_value(schema, index.key.partition, item)?;
-    let sk = part_value(schema, index.key.sort, item)?;
-    let (Some(pk), Some(sk)) = (pk, sk) else {
-        return Ok(None);
-    };
-    let gsi_pk = gsi_partition(schema, tenant, gsi, &pk);
-    let (pk_attr, sk_attr) = gsi_attribute_names(gsi);
-    check_size(
-        schema,
-        part_name(index.key.partition),
-        pk_attr,
-        &gsi_pk,
-        MAX_PARTITION_KEY_BYTES,
-    )?;
-    check_size(
-        schema,
-        part_name(index.key.sort),
-        sk_attr,
-        &sk,
-        MAX_SORT_KEY_BYTES,
-    )?;
-    Ok(Some((gsi_pk, sk)))
-}
-
-/// The partition key value to query an index with: `_gsiN_pk` for a GSI, `_pk` for the
-/// `primaryKey` alias. `value` is the stored value of the partition field, `None` when the
-/// partition is the model prefix (it is then ignored).
-///
-/// # Errors
-/// [`Error::Validation`] when the index partitions on a field and `value` is `None`, the
-/// value cannot be encoded for the field's kind, or the key exceeds DynamoDB's size limit
-/// (no stored item can have it).
-pub fn index_partition(
-    schema: &ModelSchema,
-    tenant: Option<&Tenant>,
-    index: &IndexSchema,
-    value: Option<&AttributeValue>,
-) -> Result<String> {
-    let pk = match index.key.partition {
-        KeyPart::ModelPrefix => schema.prefix.to_owned(),
-        KeyPart::Field(name) => {
-            let field = field_schema(schema, name)?;
-            let attr = value.ok_or_else(|| {
-                Error::validation(
-                    schema.name,
-                    field.name,
-                    format!("querying index `{}` needs a value", index.name),
-                )
-            })?;
-            encode_field(schema, field, attr)?
-        }
-    };
-    let partition = match index.gsi {
-        Some(gsi) => gsi_partition(schema, tenant, gsi, &pk),
-        None => primary_partition(schema, tenant, &pk),
-    };
-    check_size(
-        schema,
-        part_name(index.key.partition),
-        index_attribute_names(index).0,
-        &partition,
-        MAX_PARTITION_KEY_BYTES,
-    )?;
-    Ok(partition)
-}
-
-fn gsi_partition(schema: &ModelSchema, tenant: Option<&Tenant>, gsi: u8, pk: &str) -> String {
-    let t = tenant_prefix(tenant);
-    [&t, schema.prefix, "#", gsi_index_name(gsi), "#", pk].concat()
-}
-
-/// The attribute names of a GSI slot: `(_gsiN_pk, _gsiN_sk)`.
-///
-/// # Panics
-/// When `gsi` is not 1..=5; an [`IndexSchema`] never holds another slot.
-pub fn gsi_attribute_names(gsi: u8) -> (&'static str, &'static str) {
-    GSI_ATTRIBUTE_NAMES[usize::from(gsi) - 1]
-}
-
-/// The DynamoDB index name of a GSI slot (`gsi1`..`gsi5`).
-///
-/// # Panics
-/// When `gsi` is not 1..=5; an [`IndexSchema`] never holds another slot.
-pub fn gsi_index_name(gsi: u8) -> &'static str {
-    GSI_INDEX_NAMES[usize::from(gsi) - 1]
-}
-
-/// The key attribute names an index is queried on: `_gsiN_pk`/`_gsiN_sk`, or `_pk`/`_sk`
-/// for the `primaryKey` alias.
-pub fn index_attribute_names(index: &IndexSchema) -> (&'static str, &'static str) {
-    index.gsi.map_or((PK_ATTR, SK_ATTR), gsi_attribute_names)
 }
 
 /// The iteration keys (`_iter_pk`, `_iter_sk`) of an item, or `None` when the model is not
@@ -794,8 +534,10 @@ pub(crate) fn check_size(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::KeySchema;
+    use crate::schema::{FieldKind, IndexSchema, KeySchema};
+    use jiff::Timestamp;
     use std::collections::HashSet;
+    use ulid::Ulid;
 
     const fn f(name: &'static str, kind: FieldKind) -> FieldSchema {
         FieldSchema::new(name, kind, false)
