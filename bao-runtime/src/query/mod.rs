@@ -1,49 +1,25 @@
 //! Index queries: typed sort-key conditions, filters, pages, opaque cursors.
 
+mod mapping;
+mod page;
+
 use crate::call;
 use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::expr::{Attr, Condition, ExprBuilder, Path, SortKey, SortKeyCondition, key_condition};
 use crate::keys::{self, KeyValue};
-use crate::model::{self, Model};
+use crate::model::Model;
 use crate::projection::{self, Projected};
 use crate::schema::{FieldKind, IndexSchema, KeyPart, ModelSchema};
 use crate::{Db, Error, Result, retry, scope};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, Select};
 use base64::Engine;
 use futures::Stream;
+pub use mapping::MappingQuery;
+pub(crate) use page::decode_all;
+pub use page::{Cursor, Page};
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
-
-/// One page of query results.
-#[derive(Debug, Clone)]
-pub struct Page<M> {
-    /// The items of this page.
-    pub items: Vec<M>,
-    /// Where the next page starts; `None` on the last page.
-    pub cursor: Option<Cursor>,
-    /// Capacity consumed by this page.
-    pub capacity: Capacity,
-    /// The items of this page that could not be read as the model (another writer or an older
-    /// schema stored a value of another type, or left out a required field), each an
-    /// [`Error::Decode`] naming the item: one bad item does not hide the good ones beside it.
-    /// `all()` returns the first of them as its error instead of leaving the item out.
-    pub undecodable: Vec<Error>,
-}
-
-impl<M> Page<M> {
-    /// The items, or the first item that could not be read (see
-    /// [`undecodable`](Self::undecodable)).
-    ///
-    /// # Errors
-    /// The first [`Error::Decode`] of the page.
-    pub fn into_items(self) -> Result<Vec<M>> {
-        match self.undecodable.into_iter().next() {
-            Some(error) => Err(error),
-            None => Ok(self.items),
-        }
-    }
-}
 
 /// Every item of every page, in order; the first item a page could not read is the error.
 pub(crate) async fn all_items<M>(pages: impl Stream<Item = Result<Page<M>>>) -> Result<Vec<M>> {
@@ -54,55 +30,6 @@ pub(crate) async fn all_items<M>(pages: impl Stream<Item = Result<Page<M>>>) -> 
         items.extend(page.into_items()?);
     }
     Ok(items)
-}
-
-/// Decodes `items` into `M`, keeping the good ones and the errors of the bad ones apart.
-pub(crate) fn decode_all<M: Model>(
-    items: impl IntoIterator<Item = (Item, Capacity)>,
-) -> (Vec<M>, Vec<Error>) {
-    let items = items.into_iter();
-    let mut decoded = Vec::with_capacity(items.size_hint().0);
-    let mut undecodable = Vec::new();
-    for (item, capacity) in items {
-        match model::load::<M>(item, capacity) {
-            Ok(model) => decoded.push(model),
-            Err(error) => undecodable.push(error),
-        }
-    }
-    (decoded, undecodable)
-}
-
-/// An opaque position in a query's results. It is bound to the model, index, partition and
-/// tenant it came from: any other query refuses it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor(String);
-
-impl Cursor {
-    /// The cursor as a URL-safe token.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// A cursor from a token given out earlier by [`Cursor::as_str`].
-    pub fn from_token(token: impl Into<String>) -> Cursor {
-        Cursor(token.into())
-    }
-}
-
-impl std::fmt::Display for Cursor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// What a cursor carries: the query it belongs to and DynamoDB's LastEvaluatedKey.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-struct CursorBody {
-    model: String,
-    index: String,
-    partition: String,
-    tenant: Option<String>,
-    key: BTreeMap<String, String>,
 }
 
 /// A query of model `M` through one index, whose sort key has type `S`.
@@ -602,7 +529,7 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
                 .collect(),
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
-        Cursor(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
+        Cursor::from_token(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
     }
 
     fn decode_cursor(&self, cursor: &Cursor, partition: &str) -> Result<Item> {
@@ -630,129 +557,14 @@ impl<'a, M: Model, S: KeyValue> Query<'a, M, S> {
     }
 }
 
-/// A query of a mapping table (`tableType: mapping`) that returns the items on the other side
-/// of each link: `tag.get_posts(&db)` reads the `TaggedPost` links of a tag through an index,
-/// then loads their posts. Each page is one Query of links plus one BatchGetItem (chunked by
-/// 100, through the request scope when there is one). A link whose target no longer exists is
-/// skipped.
-#[derive(Debug)]
-#[must_use = "a query does nothing until `page`, `pages` or `all` is awaited"]
-pub struct MappingQuery<'a, L, S, T: Model> {
-    links: Query<'a, L, S>,
-    target: fn(&L) -> Option<T::Key>,
-}
-
-impl<'a, L: Model, S: KeyValue, T: Model> MappingQuery<'a, L, S, T> {
-    /// Targets of the links `links` returns; `target` reads a link's key of the other side.
-    pub fn new(links: Query<'a, L, S>, target: fn(&L) -> Option<T::Key>) -> Self {
-        MappingQuery { links, target }
-    }
-
-    /// Only links whose sort key equals `value`.
-    pub fn sort_eq(self, value: impl Into<S>) -> Self {
-        self.map_links(|links| links.sort_eq(value))
-    }
-
-    /// Only links whose sort key starts with `prefix`.
-    pub fn sort_begins_with(self, prefix: &str) -> Self {
-        self.map_links(|links| links.sort_begins_with(prefix))
-    }
-
-    /// Only links whose sort key is between `low` and `high`, inclusive.
-    pub fn sort_between(self, low: impl Into<S>, high: impl Into<S>) -> Self {
-        self.map_links(|links| links.sort_between(low, high))
-    }
-
-    /// Only links whose sort key is greater than `value`.
-    pub fn sort_gt(self, value: impl Into<S>) -> Self {
-        self.map_links(|links| links.sort_gt(value))
-    }
-
-    /// Only links whose sort key is at least `value`.
-    pub fn sort_gte(self, value: impl Into<S>) -> Self {
-        self.map_links(|links| links.sort_gte(value))
-    }
-
-    /// Only links whose sort key is less than `value`.
-    pub fn sort_lt(self, value: impl Into<S>) -> Self {
-        self.map_links(|links| links.sort_lt(value))
-    }
-
-    /// Only links whose sort key is at most `value`.
-    pub fn sort_lte(self, value: impl Into<S>) -> Self {
-        self.map_links(|links| links.sort_lte(value))
-    }
-
-    /// Keeps only links matching `filter` (a condition on the mapping item's fields).
-    pub fn filter(self, filter: Condition) -> Self {
-        self.map_links(|links| links.filter(filter))
-    }
-
-    /// Reads at most `limit` links per page.
-    pub fn limit(self, limit: u32) -> Self {
-        self.map_links(|links| links.limit(limit))
-    }
-
-    /// Last sort keys first.
-    pub fn descending(self) -> Self {
-        self.map_links(Query::descending)
-    }
-
-    /// Continues after `cursor`, from an earlier page of the same query.
-    pub fn after(self, cursor: Cursor) -> Self {
-        self.map_links(|links| links.after(cursor))
-    }
-
-    /// The first page (or the page after the cursor): the targets in link order, the cursor of
-    /// the links, and the capacity of both reads.
-    pub async fn page(self) -> Result<Page<T>> {
-        let db = self.links.db;
-        let links = self.links.page().await?;
-        let keys: Vec<T::Key> = links.items.iter().filter_map(self.target).collect();
-        let targets = crate::ops::find_many::<T>(db, &keys).await?;
-        let targets: Vec<T> = targets.into_iter().flatten().collect();
-        let capacity = links.capacity + targets.iter().map(|t| t.state().capacity()).sum();
-        Ok(Page {
-            items: targets,
-            cursor: links.cursor,
-            capacity,
-            undecodable: links.undecodable,
-        })
-    }
-
-    /// Every page.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<T>>> + 'a
-    where
-        S: 'a,
-        L: 'a,
-    {
-        futures::stream::try_unfold(Some(self), |query| async move {
-            let Some(query) = query else { return Ok(None) };
-            let next = MappingQuery {
-                links: query.links.clone_query(),
-                target: query.target,
-            };
-            let page = query.page().await?;
-            let following = page.cursor.clone().map(|cursor| next.after(cursor));
-            Ok(Some((page, following)))
-        })
-    }
-
-    /// Every target, across all pages.
-    pub async fn all(self) -> Result<Vec<T>>
-    where
-        S: 'a,
-        L: 'a,
-    {
-        all_items(self.pages()).await
-    }
-
-    fn map_links(self, change: impl FnOnce(Query<'a, L, S>) -> Query<'a, L, S>) -> Self {
-        MappingQuery {
-            links: change(self.links),
-            target: self.target,
-        }
-    }
+/// What a cursor carries: the query it belongs to and DynamoDB's LastEvaluatedKey.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct CursorBody {
+    model: String,
+    index: String,
+    partition: String,
+    tenant: Option<String>,
+    key: BTreeMap<String, String>,
 }
 
 /// Stands in for a missing index; the query then fails with the lookup's error.
