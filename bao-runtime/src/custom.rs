@@ -228,7 +228,7 @@ pub enum OptionValue {
 /// Reads a shape's member of a `rustType` from its base value, in the shape's derived
 /// `Deserialize` (`#[serde(deserialize_with = "bao::deserialize_custom")]`), so that a
 /// `rustType` needs no serde impls of its own. (The shape's `Serialize` writes the base value
-/// through [`FieldValue::serialize_value`](crate::codec::FieldValue::serialize_value).)
+/// through [`FieldValue::serialize_value`].)
 ///
 /// # Errors
 /// The deserializer's, or [`CustomField::from_base`]'s as a custom error.

@@ -155,7 +155,7 @@ impl TtlShape {
     }
 }
 
-/// What an existing table looks like, as [`describe_table`] found it.
+/// What an existing table looks like, as [`describe_table`](super::describe_table) found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableShape {
     /// Table name.
@@ -306,7 +306,7 @@ pub enum Difference {
         /// The table's key.
         found: KeyShape,
     },
-    /// An index bao needs does not exist; [`update_table`] adds it.
+    /// An index bao needs does not exist; [`update_table`](super::update_table) adds it.
     MissingIndex(String),
     /// An index exists with other key attributes.
     IndexKey {
@@ -326,7 +326,7 @@ pub enum Difference {
         /// The projection bao needs.
         expected: IndexProjection,
     },
-    /// TTL is not enabled; [`create_table`] and [`update_table`] enable it.
+    /// TTL is not enabled; [`create_table`](super::create_table) and [`update_table`](super::update_table) enable it.
     TtlDisabled {
         /// DynamoDB's TTL status.
         status: String,
@@ -339,7 +339,7 @@ pub enum Difference {
 }
 
 impl Difference {
-    /// Whether [`update_table`] can fix this difference.
+    /// Whether [`update_table`](super::update_table) can fix this difference.
     pub fn is_fixable(&self) -> bool {
         matches!(
             self,
@@ -387,7 +387,7 @@ pub enum TtlChange {
     Disabling,
 }
 
-/// What [`create_table`] or [`update_table`] did.
+/// What [`create_table`](super::create_table) or [`update_table`](super::update_table) did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableReport {
     /// Table name.
@@ -470,7 +470,7 @@ pub(super) fn table_key() -> KeyShape {
     KeyShape::of(PK_ATTR, SK_ATTR)
 }
 
-/// The table [`create_table_for`] creates, as [`describe_table`] would find it once `ACTIVE`:
+/// The table [`create_table_for`](super::create_table_for) creates, as [`describe_table`](super::describe_table) would find it once `ACTIVE`:
 /// for infrastructure-as-code exports, which must declare exactly this table.
 pub fn created_shape(table: &str, features: TableFeatures) -> TableShape {
     TableShape {
