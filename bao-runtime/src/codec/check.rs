@@ -246,18 +246,7 @@ fn expected_type(kind: FieldKind) -> &'static str {
 mod tests {
     use super::*;
     use crate::codec::FieldValue;
-
-    fn field(name: &'static str, kind: FieldKind) -> FieldSchema {
-        FieldSchema::new(name, kind, false)
-    }
-
-    fn n(text: &str) -> AttributeValue {
-        AttributeValue::N(text.to_owned())
-    }
-
-    fn s(text: &str) -> AttributeValue {
-        AttributeValue::S(text.to_owned())
-    }
+    use crate::codec::tests::{field, n, s};
 
     #[test]
     fn validate_checks_limits_and_types() {

@@ -593,15 +593,16 @@ pub(crate) fn type_name(attr: &AttributeValue) -> &'static str {
 mod tests {
     use super::*;
 
-    fn field(name: &'static str, kind: FieldKind) -> FieldSchema {
+    /// An optional field of `kind` (shared with the other tests of the codec).
+    pub(super) fn field(name: &'static str, kind: FieldKind) -> FieldSchema {
         FieldSchema::new(name, kind, false)
     }
 
-    fn n(text: &str) -> AttributeValue {
+    pub(super) fn n(text: &str) -> AttributeValue {
         AttributeValue::N(text.to_owned())
     }
 
-    fn s(text: &str) -> AttributeValue {
+    pub(super) fn s(text: &str) -> AttributeValue {
         AttributeValue::S(text.to_owned())
     }
 
