@@ -465,6 +465,11 @@ fn tokens(arg: &str) -> Vec<String> {
 /// [`WIDTH`]. A longer line means a name too long for the layout rules above (prettyplease
 /// would break inside it), so such a module goes through prettyplease instead.
 pub(crate) fn fits(code: &str) -> bool {
+    first_wide_line(code).is_none()
+}
+
+/// The first line of `code` that is not a comment and does not fit within [`WIDTH`].
+pub(crate) fn first_wide_line(code: &str) -> Option<&str> {
     // Every emitted module goes through here: its lines are found with memchr, and almost
     // every line is short, so only a long one gets a second look.
     let mut start = 0;
@@ -483,10 +488,10 @@ pub(crate) fn fits(code: &str) -> bool {
             false => line.len(),
         };
         if width > WIDTH {
-            return false;
+            return Some(line);
         }
     }
-    true
+    None
 }
 
 #[cfg(test)]

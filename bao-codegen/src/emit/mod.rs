@@ -586,10 +586,8 @@ mod tests {
         for model in &schema.models {
             let view = view::model_view(&schema, model);
             let code = render_model(&env, &view).expect("renders");
-            let wide = code.lines().find(|line| {
-                line.len() > layout::WIDTH + 1 && !line.trim_start().starts_with("//")
-            });
-            assert!(layout::fits(&code), "{}: {wide:?}", model.name);
+            let wide = layout::first_wide_line(&code);
+            assert_eq!(wide, None, "{}", model.name);
         }
     }
 
