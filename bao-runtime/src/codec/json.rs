@@ -39,11 +39,10 @@ pub fn serialize_model<M: Model, S: Serializer>(
     serialize_fields(M::SCHEMA.name, serializer, |sink| model.write_fields(sink))
 }
 
-/// Serialises the struct `name` whose fields `write` passes to its sink, as a model's
-/// `write_fields` or a shape's members do: a shape's `Serialize`, so that its members are
-/// written as they are stored (a Float with a `precision` rounded), as a model's fields are.
-/// `write` runs twice: formats that write a struct's length first need the count of the
-/// fields written.
+/// Serialises a struct named `name` from the fields `write` passes to its sink: a model's
+/// fields (through [`serialize_model`]) or a shape's members, each as it is stored. `write`
+/// runs twice: formats that write a struct's length first need the count of the fields
+/// written.
 ///
 /// # Errors
 /// The serializer's.
