@@ -145,8 +145,8 @@ pub(crate) fn load_view(
     );
     Some(LoadView {
         root: module.to_owned(),
-        with_doc: doc_lines(&with_doc, 0),
-        load_doc: doc_lines(
+        with_doc: layout::doc_comment(&with_doc, 0),
+        load_doc: layout::doc_comment(
             &format!(
                 "Reads {article} [`{model_name}`] and the relations its methods include: see \
                  [`{model_name}::load`]."
@@ -230,23 +230,6 @@ fn with_literal(module: &str, names: &[&str]) -> String {
         )))
         .collect();
     Expr::structure("Self", fields).layout(BODY_INDENT, BODY_INDENT, "")
-}
-
-/// `text` as doc comment lines at `indent`, each with its leading space, filled to 100
-/// columns.
-fn doc_lines(text: &str, indent: usize) -> Vec<String> {
-    let width = 100 - indent - "///".len();
-    let mut lines: Vec<String> = Vec::new();
-    for word in text.split(' ') {
-        match lines.last_mut() {
-            Some(line) if line.len() + 1 + word.len() <= width => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(format!(" {word}")),
-        }
-    }
-    lines
 }
 
 /// The includes as one value: itself alone, a tuple of up to [`MAX_TUPLE`], or tuples of
@@ -396,8 +379,8 @@ fn include_view(
     IncludeView {
         name: name.to_owned(),
         param: param.to_owned(),
-        field_doc: doc_lines(&field_doc, IMPL_INDENT),
-        method_doc: doc_lines(&method_doc, IMPL_INDENT),
+        field_doc: layout::doc_comment(&field_doc, IMPL_INDENT),
+        method_doc: layout::doc_comment(&method_doc, IMPL_INDENT),
         signature: method_signature(name, query_type.as_deref(), &output),
         build: build
             .iter()

@@ -461,6 +461,28 @@ fn tokens(arg: &str) -> Vec<String> {
     tokens
 }
 
+/// The column generated doc comments are filled to, as the project's own are (prettyplease
+/// and rustfmt leave comments as they are).
+const DOC_WIDTH: usize = 100;
+
+/// `text` as doc comment lines at `indent`, each as printed after `///` (with its leading
+/// space), its words filled to [`DOC_WIDTH`] columns. A word longer than a line has one to
+/// itself.
+pub(crate) fn doc_comment(text: &str, indent: usize) -> Vec<String> {
+    let width = DOC_WIDTH - indent - "///".len();
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.len() + 1 + word.len() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(format!(" {word}")),
+        }
+    }
+    lines
+}
+
 /// Whether `code` can be printed as it is: every line that is not a comment fits within
 /// [`WIDTH`]. A longer line means a name too long for the layout rules above (prettyplease
 /// would break inside it), so such a module goes through prettyplease instead.
@@ -704,5 +726,28 @@ mod tests {
         let element = format!("    {}", "x".repeat(WIDTH - 4));
         assert!(fits(&format!("f(\n{element},\n);\n")));
         assert!(!fits(&format!("f(\n{element},\n    y,\n);\n")));
+    }
+
+    #[test]
+    fn doc_comments_are_filled_to_the_doc_width() {
+        let text = ["word"; 40].join(" ");
+        for indent in [0, 4] {
+            let lines = doc_comment(&text, indent);
+            assert!(lines.len() > 1);
+            for line in &lines {
+                assert!(indent + "///".len() + line.len() <= DOC_WIDTH, "{line:?}");
+                assert!(line.starts_with(" word"), "{line:?}");
+            }
+            // Filled: the next word would not have fitted on any line.
+            for line in &lines[..lines.len() - 1] {
+                assert!(indent + "///".len() + line.len() + " word".len() > DOC_WIDTH);
+            }
+            assert_eq!(lines.join("").split_whitespace().count(), 40);
+        }
+        let long = "x".repeat(DOC_WIDTH);
+        assert_eq!(
+            doc_comment(&format!("a {long} b"), 0),
+            [" a", &format!(" {long}"), " b"]
+        );
     }
 }

@@ -4,7 +4,8 @@ use ::bao_runtime::__codegen as bao;
 /// An article found by the words of its title and body: `Article::search(db, "dynamodb rust")`
 /// (DynamoBao's `searchAll`). Every write keeps its `_searchText`.
 ///
-/// Stored with model prefix `a`; generated from `models.yaml` line 127. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// Stored with model prefix `a`; generated from `models.yaml` line 127. In a transaction, a create
+/// takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
     /// `articleId`: a UlidField.

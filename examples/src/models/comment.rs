@@ -3,7 +3,8 @@
 use ::bao_runtime::__codegen as bao;
 /// A comment on a post: a composite primary key.
 ///
-/// Stored with model prefix `c`; generated from `models.yaml` line 79. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// Stored with model prefix `c`; generated from `models.yaml` line 79. In a transaction, a create
+/// takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comment {
     /// `postId`: a RelatedField.

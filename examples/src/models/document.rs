@@ -3,7 +3,8 @@
 use ::bao_runtime::__codegen as bao;
 /// A document edited concurrently: the VersionField makes every save check the version it read.
 ///
-/// Stored with model prefix `doc`; generated from `models.yaml` line 93. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// Stored with model prefix `doc`; generated from `models.yaml` line 93. In a transaction, a create
+/// takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     /// `documentId`: a UlidField.

@@ -4,7 +4,8 @@ use ::bao_runtime::__codegen as bao;
 /// One line of an order: stored as a map in the order's list of lines.
 ///
 /// Stored as a map by ObjectFields and ListFields; generated from `models.yaml` line 14.
-/// Uses bao extensions that DynamoBao's schema does not have: `min` (quantity), `ListField` (notes).
+/// Uses bao extensions that DynamoBao's schema does not have: `min` (quantity), `ListField`
+/// (notes).
 #[derive(Debug, Clone, PartialEq, bao::Deserialize)]
 #[serde(crate = "bao::serde", rename_all = "camelCase")]
 pub struct LineItem {

@@ -6,8 +6,10 @@ use ::bao_runtime::__codegen as bao;
 /// that plain field, which gives `Order::query_by_status(db, OrderStatus::Open)` (DynamoBao's
 /// `Order.queryByIndex("byStatus", "open")`).
 ///
-/// Stored with model prefix `o`; generated from `models.yaml` line 143. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
-/// Uses bao extensions that DynamoBao's schema does not have: `values` (status), `min` (total), `ObjectField` (shipTo), `ListField` (lines).
+/// Stored with model prefix `o`; generated from `models.yaml` line 143. In a transaction, a create
+/// takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// Uses bao extensions that DynamoBao's schema does not have: `values` (status), `min` (total),
+/// `ObjectField` (shipTo), `ListField` (lines).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Order {
     /// `orderId`: a UlidField.

@@ -3,7 +3,8 @@
 use ::bao_runtime::__codegen as bao;
 /// A post by a user; `user.query_posts()` lists them through the postsForUser index.
 ///
-/// Stored with model prefix `p`; generated from `models.yaml` line 40. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// Stored with model prefix `p`; generated from `models.yaml` line 40. In a transaction, a create
+/// takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Post {
     /// `postId`: a UlidField.

@@ -4,7 +4,8 @@ use ::bao_runtime::__codegen as bao;
 /// A per-tenant setting. Its partition key is the model prefix, which DynamoBao leaves
 /// unprefixed under a tenant; bao prefixes it, so tenants never see each other's settings.
 ///
-/// Stored with model prefix `set`; generated from `models.yaml` line 161. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// Stored with model prefix `set`; generated from `models.yaml` line 161. In a transaction, a
+/// create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Setting {
     /// `name`: a StringField.

@@ -3,7 +3,8 @@
 use ::bao_runtime::__codegen as bao;
 /// One field of every type.
 ///
-/// Stored with model prefix `sc`; generated from `models.yaml` line 105. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// Stored with model prefix `sc`; generated from `models.yaml` line 105. In a transaction, a create
+/// takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Showcase {
     /// `showcaseId`: a UlidField.

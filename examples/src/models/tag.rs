@@ -3,7 +3,8 @@
 use ::bao_runtime::__codegen as bao;
 /// A label for posts.
 ///
-/// Stored with model prefix `t`; generated from `models.yaml` line 57. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// Stored with model prefix `t`; generated from `models.yaml` line 57. In a transaction, a create
+/// takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tag {
     /// `tagId`: a UlidField.

@@ -3,7 +3,8 @@
 use ::bao_runtime::__codegen as bao;
 /// Links tags and posts (many to many).
 ///
-/// A mapping table, stored with model prefix `tp`; generated from `models.yaml` line 66. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// A mapping table, stored with model prefix `tp`; generated from `models.yaml` line 66. In a
+/// transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaggedPost {
     /// `tagId`: a RelatedField.

@@ -3,7 +3,8 @@
 use ::bao_runtime::__codegen as bao;
 /// Someone who writes posts. DynamoBao README, example 2.
 ///
-/// Stored with model prefix `u`; generated from `models.yaml` line 22. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
+/// Stored with model prefix `u`; generated from `models.yaml` line 22. In a transaction, a create
+/// takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
     /// `userId`: a UlidField.

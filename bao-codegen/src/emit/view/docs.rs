@@ -1,6 +1,8 @@
 //! The doc comments of generated items: from the YAML comments, and what the schema says of
 //! each model and field.
 
+use super::ITEM_INDENT;
+use crate::emit::layout;
 use crate::ir::{self, TableType};
 use crate::naming;
 
@@ -32,18 +34,16 @@ pub(super) fn model_doc(model: &ir::Model) -> Vec<String> {
         true => String::new(),
         false => format!(" as model `{}`", model.name),
     };
-    lines.push(doc_line(&format!(
-        "{kind}{schema_name} with model prefix `{}`; generated from `{}` line {}.",
+    // One paragraph with the storage it closes: a module stays short.
+    let stored = format!(
+        "{kind}{schema_name} with model prefix `{}`; generated from `{}` line {}. {}",
         model.prefix,
         file_name(&model.source.file),
-        model.source.line
-    )));
-    // One line with the storage it closes: a module stays short.
-    if let Some(stored) = lines.last_mut() {
-        stored.push(' ');
-        stored.push_str(&transaction_cost(model));
-    }
-    lines.extend(extensions_line(&model.extensions));
+        model.source.line,
+        transaction_cost(model)
+    );
+    lines.extend(layout::doc_comment(&stored, ITEM_INDENT));
+    lines.extend(extensions_doc(&model.extensions));
     lines
 }
 
@@ -81,9 +81,9 @@ fn transaction_cost(model: &ir::Model) -> String {
     )
 }
 
-/// Which keys a Node DynamoBao service sharing the table does not know, by key: one doc line,
+/// Which keys a Node DynamoBao service sharing the table does not know, by key: one sentence,
 /// when there are any.
-pub(super) fn extensions_line(extensions: &[ir::ExtensionUse]) -> Option<String> {
+pub(super) fn extensions_doc(extensions: &[ir::ExtensionUse]) -> Vec<String> {
     let mut uses: Vec<(&str, Vec<&str>)> = Vec::new();
     for used in extensions {
         match uses.iter_mut().find(|(key, _)| *key == used.key) {
@@ -92,16 +92,17 @@ pub(super) fn extensions_line(extensions: &[ir::ExtensionUse]) -> Option<String>
         }
     }
     if uses.is_empty() {
-        return None;
+        return Vec::new();
     }
     let listed: Vec<String> = uses
         .iter()
         .map(|(key, fields)| format!("`{key}` ({})", fields.join(", ")))
         .collect();
-    Some(doc_line(&format!(
+    let sentence = format!(
         "Uses bao extensions that DynamoBao's schema does not have: {}.",
         listed.join(", ")
-    )))
+    );
+    layout::doc_comment(&sentence, ITEM_INDENT)
 }
 
 pub(super) fn field_doc(field: &ir::Field) -> Vec<String> {

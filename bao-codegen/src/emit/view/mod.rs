@@ -23,10 +23,10 @@ pub(crate) use keys::KeyView;
 pub(crate) use methods::{FinderView, LinkView, MappingView, QueryView, RelatedView};
 
 use super::include::{LoadView, load_view};
-use super::layout::Expr;
+use super::layout::{self, Expr};
 use crate::ir::{self, FieldType, Schema};
 use bodies::{ReadFrom, from_fields_body, new_body, new_params, read_fields_body};
-use docs::{doc_line, doc_lines, extensions_line, file_name, model_doc};
+use docs::{doc_line, doc_lines, extensions_doc, file_name, model_doc};
 use fields::{enum_view, field_view, is_date_stamp, validator_views, with_items};
 use keys::{key_field_names, key_type_name, key_view};
 use methods::{finder_view, link_view, mapping_view, query_view, related_view};
@@ -248,12 +248,15 @@ pub(crate) fn shape_view(schema: &Schema, shape: &ir::Shape) -> ShapeView {
         doc.push(doc_line(&format!("An `{}` value.", shape.name)));
     }
     doc.push(String::new());
-    doc.push(doc_line(&format!(
-        "Stored as a map by ObjectFields and ListFields; generated from `{}` line {}.",
-        file_name(&shape.source.file),
-        shape.source.line
-    )));
-    doc.extend(extensions_line(&shape.extensions));
+    doc.extend(layout::doc_comment(
+        &format!(
+            "Stored as a map by ObjectFields and ListFields; generated from `{}` line {}.",
+            file_name(&shape.source.file),
+            shape.source.line
+        ),
+        ITEM_INDENT,
+    ));
+    doc.extend(extensions_doc(&shape.extensions));
     ShapeView {
         name: shape.name.clone(),
         module: shape.module.clone(),

@@ -3,8 +3,11 @@
 use ::bao_runtime::__codegen as bao;
 /// Work set in a course: a required foreign key, so a course with assignments cannot be deleted.
 ///
-/// Stored with model prefix `assignment`; generated from `models.yaml` line 59. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 reference check); a `delete_loaded` 1.
-/// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (courseId), `onDelete` (courseId).
+/// Stored with model prefix `assignment`; generated from `models.yaml` line 59. In a transaction, a
+/// create takes up to 2 of DynamoDB's 100 parts (the item and 1 reference check); a `delete_loaded`
+/// 1.
+/// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (courseId),
+/// `onDelete` (courseId).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
     /// `assignmentId`: a UlidField.

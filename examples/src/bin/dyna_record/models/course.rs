@@ -3,8 +3,11 @@
 use ::bao_runtime::__codegen as bao;
 /// A course, perhaps with a teacher: a nullable foreign key, so deleting the teacher clears it.
 ///
-/// Stored with model prefix `course`; generated from `models.yaml` line 19. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 reference check); a `delete_loaded` 1.
-/// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (teacherId), `onDelete` (teacherId).
+/// Stored with model prefix `course`; generated from `models.yaml` line 19. In a transaction, a
+/// create takes up to 2 of DynamoDB's 100 parts (the item and 1 reference check); a `delete_loaded`
+/// 1.
+/// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (teacherId),
+/// `onDelete` (teacherId).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Course {
     /// `courseId`: a UlidField.

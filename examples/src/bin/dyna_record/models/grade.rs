@@ -4,8 +4,11 @@ use ::bao_runtime::__codegen as bao;
 /// A student's grade on an assignment: one per assignment (Dyna-Record's `@HasOne`), gone with
 /// the assignment or the student.
 ///
-/// Stored with model prefix `grade`; generated from `models.yaml` line 72. In a transaction, a create takes up to 4 of DynamoDB's 100 parts (the item, 1 unique value and 2 reference checks); a `delete_loaded` 2.
-/// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (assignmentId, studentId), `pattern` (gradeValue), `onDelete` (assignmentId, studentId).
+/// Stored with model prefix `grade`; generated from `models.yaml` line 72. In a transaction, a
+/// create takes up to 4 of DynamoDB's 100 parts (the item, 1 unique value and 2 reference checks);
+/// a `delete_loaded` 2.
+/// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (assignmentId,
+/// studentId), `pattern` (gradeValue), `onDelete` (assignmentId, studentId).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grade {
     /// `gradeId`: a UlidField.

@@ -3,7 +3,8 @@
 use ::bao_runtime::__codegen as bao;
 /// A student (Dyna-Record's `username` is stored under the alias `Username`).
 ///
-/// Stored with model prefix `student`; generated from `models.yaml` line 32. In a transaction, a create takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
+/// Stored with model prefix `student`; generated from `models.yaml` line 32. In a transaction, a
+/// create takes up to 2 of DynamoDB's 100 parts (the item and 1 unique value); a `delete_loaded` 2.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Student {
     /// `studentId`: a UlidField.

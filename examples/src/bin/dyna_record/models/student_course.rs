@@ -3,8 +3,11 @@
 use ::bao_runtime::__codegen as bao;
 /// Enrolment: Dyna-Record's `JoinTable<Student, Course>`; deleting either side removes the link.
 ///
-/// A mapping table, stored with model prefix `sc`; generated from `models.yaml` line 46. In a transaction, a create takes up to 3 of DynamoDB's 100 parts (the item and 2 reference checks); a `delete_loaded` 1.
-/// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (studentId, courseId), `onDelete` (studentId, courseId).
+/// A mapping table, stored with model prefix `sc`; generated from `models.yaml` line 46. In a
+/// transaction, a create takes up to 3 of DynamoDB's 100 parts (the item and 2 reference checks); a
+/// `delete_loaded` 1.
+/// Uses bao extensions that DynamoBao's schema does not have: `referentialIntegrity` (studentId,
+/// courseId), `onDelete` (studentId, courseId).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StudentCourse {
     /// `studentId`: a RelatedField; every write that sets it checks that the item exists.

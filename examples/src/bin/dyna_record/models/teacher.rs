@@ -3,7 +3,8 @@
 use ::bao_runtime::__codegen as bao;
 /// Teaches courses (Dyna-Record: `@HasMany(() => Course, { foreignKey: "teacherId" })`).
 ///
-/// Stored with model prefix `teacher`; generated from `models.yaml` line 9. In a transaction, a create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
+/// Stored with model prefix `teacher`; generated from `models.yaml` line 9. In a transaction, a
+/// create takes 1 of DynamoDB's 100 parts (the item); a `delete_loaded` 1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Teacher {
     /// `teacherId`: a UlidField.
