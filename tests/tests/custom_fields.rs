@@ -9,6 +9,11 @@ use bao_runtime::{CustomField, Error, FieldOptions, Model};
 
 fixture!(custom_types);
 
+mod refused {
+    fixture!(refused_default);
+    pub use refused_default::Contact;
+}
+
 /// An email address, kept lowercase.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Email(String);
@@ -312,4 +317,21 @@ async fn custom_fields_round_trip_through_json_as_their_bases() {
         error.to_string().contains("email") && error.to_string().contains("has no `@`"),
         "{error}"
     );
+}
+
+/// A `defaultValue` the `rustType` refuses is reported as that, naming the field and the
+/// type's reason, not as a missing field.
+#[test]
+fn a_refused_default_is_named_as_such() {
+    let json = r#"{"contactId": "01JFGMRH7XACZ8GKB81DZ5YWNH"}"#;
+    let error = serde_json::from_str::<refused::Contact>(json).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("`email`: the default of a missing attribute: `nobody` has no `@`"),
+        "{error}"
+    );
+    let json = r#"{"contactId": "01JFGMRH7XACZ8GKB81DZ5YWNH", "email": "ada@example.com"}"#;
+    let contact: refused::Contact = serde_json::from_str(json).unwrap();
+    assert_eq!(contact.email, Some(Email::new("ada@example.com")));
 }

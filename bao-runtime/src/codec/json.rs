@@ -16,7 +16,7 @@
 //! A shape's `Serialize` writes its members the same way ([`serialize_fields`]), so that a
 //! member with a `precision` is rounded as in a model; its `Deserialize` is serde's derive.
 
-use super::{FieldSink, FieldSource, FieldValue};
+use super::{FieldSink, FieldSource, FieldValue, MISSING};
 use crate::error::Error;
 use crate::model::Model;
 use crate::schema::FieldSchema;
@@ -128,10 +128,14 @@ pub fn deserialize_model<'de, M: Model, D: Deserializer<'de>>(
 ) -> Result<M, D::Error> {
     let fields = serde_json::Map::deserialize(deserializer)?;
     M::from_fields(&fields).map_err(|error| match error {
+        // A field that is not given is serde's missing field, unless reading it failed
+        // otherwise: a `defaultValue` its `rustType` refuses is named as such.
         Error::Decode { field, message, .. } => {
             let given = fields.get(&field).is_some_and(|value| !value.is_null());
             match M::SCHEMA.fields.iter().find(|schema| schema.name == field) {
-                Some(schema) if !given => D::Error::missing_field(schema.name),
+                Some(schema) if !given && message == MISSING => {
+                    D::Error::missing_field(schema.name)
+                }
                 _ => D::Error::custom(format_args!("`{field}`: {message}")),
             }
         }

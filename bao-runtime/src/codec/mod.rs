@@ -402,6 +402,9 @@ impl<T: FieldValue> FieldValue for Option<T> {
     }
 }
 
+/// The message of a decode error for a missing attribute of a type without an absent value.
+pub(crate) const MISSING: &str = "the attribute is missing";
+
 /// Reads a field of an item, or of the map a model is deserialised from. A missing (or `NULL`)
 /// attribute is an error unless the type has an [absent value](FieldValue::absent), e.g.
 /// `Option<T>` or a string set.
@@ -412,7 +415,7 @@ pub fn get<T: FieldValue>(
 ) -> Result<T> {
     match item.read(field) {
         Some(read) => read.map_err(|message| decode(model, field, message)),
-        None => T::absent().ok_or_else(|| decode(model, field, "the attribute is missing".into())),
+        None => T::absent().ok_or_else(|| decode(model, field, MISSING.into())),
     }
 }
 
