@@ -145,8 +145,8 @@ pub(crate) fn load_view(
     );
     Some(LoadView {
         root: module.to_owned(),
-        with_doc: layout::doc_comment(&with_doc, 0),
-        load_doc: layout::doc_comment(
+        with_doc: layout::filled_doc_lines(&with_doc, 0),
+        load_doc: layout::filled_doc_lines(
             &format!(
                 "Reads {article} [`{model_name}`] and the relations its methods include: see \
                  [`{model_name}::load`]."
@@ -379,8 +379,8 @@ fn include_view(
     IncludeView {
         name: name.to_owned(),
         param: param.to_owned(),
-        field_doc: layout::doc_comment(&field_doc, IMPL_INDENT),
-        method_doc: layout::doc_comment(&method_doc, IMPL_INDENT),
+        field_doc: layout::filled_doc_lines(&field_doc, IMPL_INDENT),
+        method_doc: layout::filled_doc_lines(&method_doc, IMPL_INDENT),
         signature: method_signature(name, query_type.as_deref(), &output),
         build: build
             .iter()

@@ -468,7 +468,7 @@ const DOC_WIDTH: usize = 100;
 /// `text` as doc comment lines at `indent`, each as printed after `///` (with its leading
 /// space), its words filled to [`DOC_WIDTH`] columns. A word longer than a line has one to
 /// itself.
-pub(crate) fn doc_comment(text: &str, indent: usize) -> Vec<String> {
+pub(crate) fn filled_doc_lines(text: &str, indent: usize) -> Vec<String> {
     let width = DOC_WIDTH - indent - "///".len();
     let mut lines: Vec<String> = Vec::new();
     for word in text.split(' ') {
@@ -732,7 +732,7 @@ mod tests {
     fn doc_comments_are_filled_to_the_doc_width() {
         let text = ["word"; 40].join(" ");
         for indent in [0, 4] {
-            let lines = doc_comment(&text, indent);
+            let lines = filled_doc_lines(&text, indent);
             assert!(lines.len() > 1);
             for line in &lines {
                 assert!(indent + "///".len() + line.len() <= DOC_WIDTH, "{line:?}");
@@ -746,7 +746,7 @@ mod tests {
         }
         let long = "x".repeat(DOC_WIDTH);
         assert_eq!(
-            doc_comment(&format!("a {long} b"), 0),
+            filled_doc_lines(&format!("a {long} b"), 0),
             [" a", &format!(" {long}"), " b"]
         );
     }

@@ -42,7 +42,7 @@ pub(super) fn model_doc(model: &ir::Model) -> Vec<String> {
         model.source.line,
         transaction_cost(model)
     );
-    lines.extend(layout::doc_comment(&stored, ITEM_INDENT));
+    lines.extend(layout::filled_doc_lines(&stored, ITEM_INDENT));
     lines.extend(extensions_doc(&model.extensions));
     lines
 }
@@ -102,7 +102,7 @@ pub(super) fn extensions_doc(extensions: &[ir::ExtensionUse]) -> Vec<String> {
         "Uses bao extensions that DynamoBao's schema does not have: {}.",
         listed.join(", ")
     );
-    layout::doc_comment(&sentence, ITEM_INDENT)
+    layout::filled_doc_lines(&sentence, ITEM_INDENT)
 }
 
 pub(super) fn field_doc(field: &ir::Field) -> Vec<String> {

@@ -248,7 +248,7 @@ pub(crate) fn shape_view(schema: &Schema, shape: &ir::Shape) -> ShapeView {
         doc.push(doc_line(&format!("An `{}` value.", shape.name)));
     }
     doc.push(String::new());
-    doc.extend(layout::doc_comment(
+    doc.extend(layout::filled_doc_lines(
         &format!(
             "Stored as a map by ObjectFields and ListFields; generated from `{}` line {}.",
             file_name(&shape.source.file),
