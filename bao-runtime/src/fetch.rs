@@ -4,7 +4,7 @@
 
 use crate::capacity::Capacity;
 use crate::codec::Item;
-use crate::keys::{PK_ATTR, SK_ATTR};
+use crate::keys::{PK_ATTR, PrimaryKey, SK_ATTR};
 use crate::{Db, Error, Result, call, retry};
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnConsumedCapacity};
 use std::borrow::Cow;
@@ -29,10 +29,24 @@ pub(crate) struct CacheKey {
     sk_at: usize,
 }
 
+/// A map by [`CacheKey`]. It hashes with foldhash rather than SipHash: each map holds the
+/// keys of one call or one request scope, which the caller chose, so there is no flood of
+/// crafted keys to resist, and SipHash made hashing a `find_many`'s keys cost more than
+/// decoding its items.
+pub(crate) type KeyMap<V> = HashMap<CacheKey, V, foldhash::fast::RandomState>;
+
 impl CacheKey {
     /// The key of an item that carries `_pk` and `_sk`.
     pub(crate) fn of(db: &Db, item: &Item) -> CacheKey {
-        let (table, pk, sk) = (db.table(), key_text(item, PK_ATTR), key_text(item, SK_ATTR));
+        CacheKey::from_parts(db.table(), key_text(item, PK_ATTR), key_text(item, SK_ATTR))
+    }
+
+    /// The key of a primary key, without looking its parts up in an item.
+    pub(crate) fn of_primary(db: &Db, key: &PrimaryKey) -> CacheKey {
+        CacheKey::from_parts(db.table(), &key.pk, &key.sk)
+    }
+
+    fn from_parts(table: &str, pk: &str, sk: &str) -> CacheKey {
         let mut text = String::with_capacity(table.len() + pk.len() + sk.len());
         text.push_str(table);
         text.push_str(pk);
@@ -149,7 +163,7 @@ pub(crate) async fn get_item_of(
 #[derive(Debug, Default)]
 pub(crate) struct BatchResult {
     /// Items found, by key.
-    pub(crate) found: HashMap<CacheKey, Item>,
+    pub(crate) found: KeyMap<Item>,
     /// The key of every item asked for, in the order asked, duplicates included.
     pub(crate) keys: Vec<CacheKey>,
     /// Keys DynamoDB left unprocessed after every retry.
@@ -234,8 +248,24 @@ impl BatchResult {
 /// Reads `keys` (`_pk`/`_sk` items; deduplicated) in concurrent BatchGetItem calls of at most
 /// 100 keys, retrying unprocessed keys with the handle's [`RetryPolicy`](crate::RetryPolicy).
 pub(crate) async fn batch_get(db: &Db, keys: Vec<Item>) -> Result<BatchResult> {
-    let names: Vec<CacheKey> = keys.iter().map(|key| CacheKey::of(db, key)).collect();
-    let mut seen = HashSet::with_capacity(names.len());
+    let names = keys.iter().map(|key| CacheKey::of(db, key)).collect();
+    batch_get_named(db, keys, names).await
+}
+
+/// [`batch_get`] of primary keys.
+pub(crate) async fn batch_get_primary(db: &Db, keys: Vec<PrimaryKey>) -> Result<BatchResult> {
+    let names = keys
+        .iter()
+        .map(|key| CacheKey::of_primary(db, key))
+        .collect();
+    let keys = keys.into_iter().map(PrimaryKey::into_item).collect();
+    batch_get_named(db, keys, names).await
+}
+
+/// [`batch_get`] of `keys` whose [`CacheKey`]s are `names`, in the same order.
+async fn batch_get_named(db: &Db, keys: Vec<Item>, names: Vec<CacheKey>) -> Result<BatchResult> {
+    let mut seen: HashSet<_, foldhash::fast::RandomState> =
+        HashSet::with_capacity_and_hasher(names.len(), Default::default());
     let mut chunks = Vec::with_capacity(names.len().div_ceil(MAX_BATCH_GET_KEYS));
     let mut chunk = (Vec::new(), Vec::new());
     for (key, name) in keys.into_iter().zip(&names) {
@@ -284,7 +314,7 @@ async fn batch_get_chunk(
     names: Vec<&CacheKey>,
 ) -> Result<BatchResult> {
     let mut result = BatchResult {
-        found: HashMap::with_capacity(keys.len()),
+        found: KeyMap::with_capacity_and_hasher(keys.len(), Default::default()),
         ..BatchResult::default()
     };
     let mut sending: Vec<Cow<'_, CacheKey>> = names.into_iter().map(Cow::Borrowed).collect();

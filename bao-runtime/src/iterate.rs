@@ -5,7 +5,7 @@ use crate::call;
 use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::expr::{ExprBuilder, key_condition};
-use crate::fetch::{self, CacheKey};
+use crate::fetch;
 use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, SK_ATTR};
 use crate::model::Model;
 use crate::query::{self, Deleted, Page};
@@ -251,15 +251,15 @@ async fn load<M: Model>(db: &Db, keys: Vec<Item>, deleted: Deleted) -> Result<Pa
             undecodable: Vec::new(),
         });
     }
-    let mut result = fetch::batch_get(db, keys.clone()).await?;
+    let mut result = fetch::batch_get(db, keys).await?;
     scope::record_read(result.capacity);
     if let Some(error) = result.failure() {
         return Err(error);
     }
     let share = result.share();
-    let found = keys
-        .iter()
-        .filter_map(|key| result.found.remove(&CacheKey::of(db, key)))
+    let found = std::mem::take(&mut result.keys)
+        .into_iter()
+        .filter_map(|key| result.found.remove(&key))
         .filter(|item| deleted.keeps(M::SCHEMA, item))
         .map(|item| (item, share));
     let (items, undecodable) = query::decode_all::<M>(found);

@@ -9,7 +9,7 @@
 
 use crate::capacity::Capacity;
 use crate::codec::Item;
-use crate::fetch::{self, CacheKey, Loaded};
+use crate::fetch::{self, CacheKey, KeyMap, Loaded};
 use crate::{Db, Error, Result};
 use std::collections::HashMap;
 use std::future::Future;
@@ -38,7 +38,7 @@ pub struct RequestScope {
 #[derive(Debug, Default)]
 struct ScopeState {
     capacity: Mutex<Capacity>,
-    cache: Mutex<HashMap<CacheKey, Option<Item>>>,
+    cache: Mutex<KeyMap<Option<Item>>>,
     pending: Mutex<HashMap<String, Batch>>,
 }
 
@@ -47,7 +47,7 @@ struct ScopeState {
 struct Batch {
     db: Db,
     keys: Vec<Item>,
-    waiters: HashMap<CacheKey, Vec<oneshot::Sender<Result<Loaded>>>>,
+    waiters: KeyMap<Vec<oneshot::Sender<Result<Loaded>>>>,
 }
 
 impl RequestScope {
@@ -125,7 +125,7 @@ pub(crate) async fn load(db: &Db, key: Item) -> Option<Result<Loaded>> {
             .or_insert_with(|| Batch {
                 db: db.clone(),
                 keys: Vec::new(),
-                waiters: HashMap::new(),
+                waiters: KeyMap::default(),
             });
         let leads = batch.keys.is_empty();
         let waiters = batch.waiters.entry(cache_key).or_default();

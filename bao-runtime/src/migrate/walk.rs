@@ -13,7 +13,7 @@ use crate::call;
 use crate::capacity::Capacity;
 use crate::codec::Item;
 use crate::expr::ExprBuilder;
-use crate::fetch::{self, CacheKey};
+use crate::fetch;
 use crate::iterate::query_keys;
 use crate::keys::{self, PK_ATTR};
 use crate::schema::{KeyPart, ModelSchema};
@@ -383,16 +383,15 @@ async fn read_page(
             if keys.is_empty() {
                 return Ok((Vec::new(), next, Capacity::ZERO));
             }
-            let found = fetch::batch_get(db, keys.clone()).await?;
+            let mut found = fetch::batch_get(db, keys).await?;
             if let Some(error) = found.failure() {
                 return Err(error);
             }
-            let capacity = found.capacity;
-            let mut found = found.found;
-            let items = keys
-                .iter()
-                .filter_map(|key| found.remove(&CacheKey::of(db, key)))
+            let items = std::mem::take(&mut found.keys)
+                .into_iter()
+                .filter_map(|key| found.found.remove(&key))
                 .collect();
+            let capacity = found.capacity;
             Ok((items, next, capacity))
         }
         Walk::Scan { segments } => {

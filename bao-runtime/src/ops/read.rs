@@ -71,12 +71,9 @@ pub async fn find_many<M: Model>(db: &Db, keys: &[M::Key]) -> Result<Vec<Option<
     }
     let keys = keys
         .iter()
-        .map(|key| {
-            key.primary_key(db.tenant())
-                .map(keys::PrimaryKey::into_item)
-        })
+        .map(|key| key.primary_key(db.tenant()))
         .collect::<Result<Vec<_>>>()?;
-    let mut result = fetch::batch_get(db, keys).await?;
+    let mut result = fetch::batch_get_primary(db, keys).await?;
     if let Some(error) = result.failure() {
         return Err(error);
     }

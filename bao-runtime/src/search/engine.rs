@@ -24,7 +24,7 @@ use super::cursor::{CursorState, ResumeKey};
 use super::query::{EmptyQuery, Operator, SEARCH_TEXT, SearchPredicate, predicate_hash, tokenize};
 use crate::capacity::Capacity;
 use crate::codec::Item;
-use crate::fetch::{self, CacheKey};
+use crate::fetch;
 use crate::iterate::Predicate;
 use crate::keys::{self, ITER_PK_ATTR, ITER_SK_ATTR, PK_ATTR, SK_ATTR};
 use crate::model::{self, Model};
@@ -423,16 +423,16 @@ impl<'a, M: Model> Search<'a, M> {
         predicate: &SearchPredicate,
     ) -> Result<(Vec<(String, M)>, Capacity, Vec<Error>)> {
         let db = self.db;
-        let result = fetch::batch_get(db, keys.clone()).await?;
+        let result = fetch::batch_get(db, keys).await?;
         scope::record_read(result.capacity);
         if let Some(error) = result.failure() {
             return Err(error);
         }
         let share = result.share();
-        let mut items = Vec::with_capacity(keys.len());
+        let mut items = Vec::with_capacity(result.keys.len());
         let mut undecodable = Vec::new();
-        for key in &keys {
-            let Some(item) = result.found.get(&CacheKey::of(db, key)) else {
+        for key in &result.keys {
+            let Some(item) = result.found.get(key) else {
                 continue;
             };
             let text = match item.get(SEARCH_TEXT) {
