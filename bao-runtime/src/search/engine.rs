@@ -423,16 +423,18 @@ impl<'a, M: Model> Search<'a, M> {
         predicate: &SearchPredicate,
     ) -> Result<(Vec<(String, M)>, Capacity, Vec<Error>)> {
         let db = self.db;
-        let result = fetch::batch_get(db, keys).await?;
+        let mut result = fetch::batch_get(db, keys).await?;
         scope::record_read(result.capacity);
         if let Some(error) = result.failure() {
             return Err(error);
         }
         let share = result.share();
-        let mut items = Vec::with_capacity(result.keys.len());
+        let asked = std::mem::take(&mut result.keys);
+        let mut items = Vec::with_capacity(asked.len());
         let mut undecodable = Vec::new();
-        for key in &result.keys {
-            let Some(item) = result.found.get(key) else {
+        for key in &asked {
+            // Moved out: a key asked twice is one match.
+            let Some(item) = result.found.remove(key) else {
                 continue;
             };
             let text = match item.get(SEARCH_TEXT) {
@@ -440,14 +442,14 @@ impl<'a, M: Model> Search<'a, M> {
                 _ => None,
             };
             // A soft-deleted item is not found by search either.
-            if !predicate.matches(text) || M::SCHEMA.is_soft_deleted(item) {
+            if !predicate.matches(text) || M::SCHEMA.is_soft_deleted(&item) {
                 continue;
             }
             let id = match item.get(ITER_SK_ATTR) {
                 Some(AttributeValue::S(id)) => id.clone(),
-                _ => keys::primary_id(M::SCHEMA, item)?,
+                _ => keys::primary_id(M::SCHEMA, &item)?,
             };
-            match model::load::<M>(item.clone(), share) {
+            match model::load::<M>(item, share) {
                 Ok(loaded) if self.keep.as_ref().is_none_or(|keep| keep(&loaded)) => {
                     items.push((id, loaded));
                 }
