@@ -129,6 +129,18 @@ pub(crate) fn unique_key(
     constraint: &UniqueConstraintSchema,
     value: &str,
 ) -> Result<Item> {
+    let mut key = Item::with_capacity(2);
+    put_unique_key(&mut key, unique_partition(db, schema, constraint, value)?);
+    Ok(key)
+}
+
+/// The `_pk` of a unique-constraint item, refused as [`unique_key`] says.
+pub(crate) fn unique_partition(
+    db: &Db,
+    schema: &ModelSchema,
+    constraint: &UniqueConstraintSchema,
+    value: &str,
+) -> Result<String> {
     let pk = keys::unique_constraint_key(schema, db.tenant(), constraint, value);
     keys::check_size(
         schema,
@@ -137,11 +149,12 @@ pub(crate) fn unique_key(
         &pk,
         keys::MAX_PARTITION_KEY_BYTES,
     )?;
-    Ok(Item::from([
-        (PK_ATTR.to_owned(), AttributeValue::S(pk)),
-        (
-            SK_ATTR.to_owned(),
-            AttributeValue::S(keys::UNIQUE_CONSTRAINT_SK.to_owned()),
-        ),
-    ]))
+    Ok(pk)
+}
+
+/// Puts the key of the unique-constraint item of partition `pk` into `item`.
+pub(crate) fn put_unique_key(item: &mut Item, pk: String) {
+    item.insert(PK_ATTR.to_owned(), AttributeValue::S(pk));
+    let sk = keys::UNIQUE_CONSTRAINT_SK.to_owned();
+    item.insert(SK_ATTR.to_owned(), AttributeValue::S(sk));
 }

@@ -383,9 +383,11 @@ pub(crate) fn claim(
     value: &str,
     related_id: &str,
 ) -> Result<Part> {
-    let mut item = layout::unique_key(db, schema, constraint, value)?;
-    let unique_value = item[PK_ATTR].clone();
-    item.insert("uniqueValue".into(), unique_value);
+    let pk = layout::unique_partition(db, schema, constraint, value)?;
+    // Sized for every attribute, so that the table is not grown and rehashed as they go in.
+    let mut item = Item::with_capacity(6);
+    item.insert("uniqueValue".into(), AttributeValue::S(pk.clone()));
+    layout::put_unique_key(&mut item, pk);
     item.insert("relatedId".into(), AttributeValue::S(related_id.to_owned()));
     item.insert(
         "relatedModel".into(),
