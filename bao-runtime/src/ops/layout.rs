@@ -26,15 +26,12 @@ fn item_under(tenant: Option<&Tenant>, schema: &ModelSchema, fields: &Item) -> R
         ..
     } = keys::stored_keys(schema, tenant, fields)?;
     let derived = derived_under(tenant, schema, fields, iteration)?;
-    // Sized once: a copy of `fields` grown by the key attributes would be rehashed. (A copy
-    // of a table with room for them would hash nothing again, but the larger tables cost
-    // the allocator more than the hashing saves.)
-    let mut item = Item::with_capacity(fields.len() + 2 + derived.len());
-    item.extend(
-        fields
-            .iter()
-            .map(|(name, value)| (name.clone(), value.clone())),
-    );
+    // A clone copies the fields' table without hashing them; growing it for the key
+    // attributes then rehashes it once. That costs fewer instructions than a table sized
+    // for everything up front into which each field is inserted (callgrind: 3 300 fewer
+    // per create).
+    let mut item = fields.clone();
+    item.reserve(2 + derived.len());
     item.insert(PK_ATTR.to_owned(), AttributeValue::S(pk));
     item.insert(SK_ATTR.to_owned(), AttributeValue::S(sk));
     for (name, value) in derived {
