@@ -482,7 +482,7 @@ parsing the response); bao's own functions are a small share of the samples. Cou
 callgrind over the client's loop (`cargo run --release -p bench -- --repeat OP bao|sdk COUNT` \
 under `valgrind --tool=callgrind --toggle-collect='bench::cpu::run_ops*'`), bao adds about \
 5 700 instructions to a GetItem of some 436 000 (1.3%), 8 700 to an UpdateItem (1.8%), \
-24 000 to 31 000 to a PutItem or a TransactWriteItems (5.3 to 6.1%), 25 000 to a Query page \
+21 000 to 26 000 to a PutItem or a TransactWriteItems (4.7 to 5.1%), 25 000 to a Query page \
 (2.7%) and 3 600 per item to a BatchGetItem (7.5%; 4 600 before its keys were hashed with \
 foldhash instead of SipHash and made from the primary keys without a lookup): validating, \
 decoding into the model and the stored-field snapshot `save` compares the model with (a create builds the fields, then \
