@@ -188,6 +188,15 @@ impl BatchResult {
         }
     }
 
+    /// The items found, moved out in the order their keys were asked for; a key asked twice
+    /// gives its item once.
+    pub(crate) fn into_found(mut self) -> impl Iterator<Item = Item> {
+        let asked = std::mem::take(&mut self.keys);
+        asked
+            .into_iter()
+            .filter_map(move |key| self.found.remove(&key))
+    }
+
     /// Like [`outcome`](Self::outcome), moving the item out instead of copying it.
     pub(crate) fn take(&mut self, key: &CacheKey, share: Capacity) -> Result<Loaded> {
         match self.found.remove(key) {

@@ -251,22 +251,21 @@ async fn load<M: Model>(db: &Db, keys: Vec<Item>, deleted: Deleted) -> Result<Pa
             undecodable: Vec::new(),
         });
     }
-    let mut result = fetch::batch_get(db, keys).await?;
+    let result = fetch::batch_get(db, keys).await?;
     scope::record_read(result.capacity);
     if let Some(error) = result.failure() {
         return Err(error);
     }
-    let share = result.share();
-    let found = std::mem::take(&mut result.keys)
-        .into_iter()
-        .filter_map(|key| result.found.remove(&key))
+    let (share, capacity) = (result.share(), result.capacity);
+    let found = result
+        .into_found()
         .filter(|item| deleted.keeps(M::SCHEMA, item))
         .map(|item| (item, share));
     let (items, undecodable) = query::decode_all::<M>(found);
     Ok(Page {
         items,
         cursor: None,
-        capacity: result.capacity,
+        capacity,
         undecodable,
     })
 }

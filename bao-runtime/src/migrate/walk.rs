@@ -383,15 +383,12 @@ async fn read_page(
             if keys.is_empty() {
                 return Ok((Vec::new(), next, Capacity::ZERO));
             }
-            let mut found = fetch::batch_get(db, keys).await?;
+            let found = fetch::batch_get(db, keys).await?;
             if let Some(error) = found.failure() {
                 return Err(error);
             }
-            let items = std::mem::take(&mut found.keys)
-                .into_iter()
-                .filter_map(|key| found.found.remove(&key))
-                .collect();
             let capacity = found.capacity;
+            let items = found.into_found().collect();
             Ok((items, next, capacity))
         }
         Walk::Scan { segments } => {

@@ -423,20 +423,15 @@ impl<'a, M: Model> Search<'a, M> {
         predicate: &SearchPredicate,
     ) -> Result<(Vec<(String, M)>, Capacity, Vec<Error>)> {
         let db = self.db;
-        let mut result = fetch::batch_get(db, keys).await?;
+        let result = fetch::batch_get(db, keys).await?;
         scope::record_read(result.capacity);
         if let Some(error) = result.failure() {
             return Err(error);
         }
-        let share = result.share();
-        let asked = std::mem::take(&mut result.keys);
-        let mut items = Vec::with_capacity(asked.len());
+        let (share, capacity) = (result.share(), result.capacity);
+        let mut items = Vec::new();
         let mut undecodable = Vec::new();
-        for key in &asked {
-            // Moved out: a key asked twice is one match.
-            let Some(item) = result.found.remove(key) else {
-                continue;
-            };
+        for item in result.into_found() {
             let text = match item.get(SEARCH_TEXT) {
                 Some(AttributeValue::S(text)) => Some(text.as_str()),
                 _ => None,
@@ -457,7 +452,7 @@ impl<'a, M: Model> Search<'a, M> {
                 Err(error) => undecodable.push(error),
             }
         }
-        Ok((items, result.capacity, undecodable))
+        Ok((items, capacity, undecodable))
     }
 }
 
