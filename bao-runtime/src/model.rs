@@ -2,7 +2,7 @@
 
 use crate::Db;
 use crate::capacity::Capacity;
-use crate::codec::{FieldSink, FieldSource, FieldValue, Item};
+use crate::codec::{FieldSink, FieldSource, FieldValue, Item, PlacedFields};
 use crate::expr::Condition;
 use crate::keys;
 use crate::ops::{self, ReadOptions, SaveOptions};
@@ -44,7 +44,7 @@ pub trait Model: Sized + Send + Sync + 'static {
 
     /// Reads a stored item. Unknown attributes are ignored.
     fn from_item(item: &Item) -> crate::Result<Self> {
-        Self::from_fields(item)
+        Self::from_fields(&PlacedFields::new(Self::SCHEMA.fields, item))
     }
 
     /// Reads the fields from a stored item, or from the map a model is deserialised from: the
@@ -341,14 +341,31 @@ pub(crate) fn loaded_fields<M: Model>(item: &M) -> Item {
     }
 }
 
-/// Decodes a stored item into a model that remembers it.
-pub(crate) fn load<M: Model>(item: Item, capacity: Capacity) -> crate::Result<M> {
-    load_fields(fields_only::<M>(item), capacity)
+/// Decodes a stored item into a model that remembers its fields (the item without bao's own
+/// attributes).
+pub(crate) fn load<M: Model>(mut item: Item, capacity: Capacity) -> crate::Result<M> {
+    let placed = PlacedFields::new(M::SCHEMA.fields, &item);
+    let only_fields_and_ours = placed.unknown() == 0;
+    let mut model = decode::<M>(&placed, &item)?;
+    match only_fields_and_ours {
+        // Placing the attributes found every one not named with `_` a field: no search again.
+        true => item.retain(|name, _| !name.starts_with('_')),
+        false => item = fields_only::<M>(item),
+    }
+    *model.state_mut() = ItemState::stored(item, capacity);
+    Ok(model)
 }
 
 /// [`load`] of an item that holds only fields, as a write returns them (see [`fields_only`]).
 pub(crate) fn load_fields<M: Model>(item: Item, capacity: Capacity) -> crate::Result<M> {
-    let mut model = M::from_item(&item).map_err(|error| match error {
+    let mut model = decode::<M>(&PlacedFields::new(M::SCHEMA.fields, &item), &item)?;
+    *model.state_mut() = ItemState::stored(item, capacity);
+    Ok(model)
+}
+
+/// Decodes the fields placed from `item`; a decode error names the item's id.
+fn decode<M: Model>(placed: &PlacedFields<'_>, item: &Item) -> crate::Result<M> {
+    M::from_fields(placed).map_err(|error| match error {
         crate::Error::Decode {
             model,
             id,
@@ -356,14 +373,12 @@ pub(crate) fn load_fields<M: Model>(item: Item, capacity: Capacity) -> crate::Re
             message,
         } if id.is_empty() => crate::Error::Decode {
             model,
-            id: primary_id_of(M::SCHEMA, &item),
+            id: primary_id_of(M::SCHEMA, item),
             field,
             message,
         },
         other => other,
-    })?;
-    *model.state_mut() = ItemState::stored(item, capacity);
-    Ok(model)
+    })
 }
 
 /// The item without system attributes: what `to_item` of the loaded model would produce.

@@ -71,6 +71,76 @@ async fn missing_attributes_read_as_their_defaults() {
     assert_eq!(found.hits, 0, "a counter never written is 0");
 }
 
+/// An attribute no field of the schema names (a field since removed, or another writer's)
+/// does not stop the read, and the model remembers only its fields: bao's own attributes and
+/// the unknown one are not part of what a save compares or a hook sees.
+#[tokio::test(flavor = "current_thread")]
+async fn attributes_the_schema_does_not_know_are_left_out_of_the_model() {
+    let test = tests::start().await;
+    let db = test.db();
+    let stored_names = |user: &User| {
+        let mut names: Vec<String> = user
+            .state()
+            .stored_item()
+            .expect("read")
+            .keys()
+            .cloned()
+            .collect();
+        names.sort();
+        names
+    };
+    let user = UserId::generate(db);
+    put_old_user(db, user, Some("Old Ada")).await;
+    let known = User::find(db, &user).await.unwrap().expect("stored");
+    assert_eq!(
+        stored_names(&known),
+        ["createdAt", "email", "modifiedAt", "name", "userId"],
+        "bao's `_pk` and `_sk` are not fields"
+    );
+
+    db.client()
+        .update_item()
+        .table_name(db.table())
+        .key("_pk", s(&format!("u#{user}")))
+        .key("_sk", s("u"))
+        .update_expression("SET nickname = :nickname, legacyScore = :score")
+        .expression_attribute_values(":nickname", s("ada"))
+        .expression_attribute_values(":score", n("7"))
+        .send()
+        .await
+        .unwrap();
+    let mut found = User::find(db, &user).await.unwrap().expect("stored");
+    assert_eq!(found.name, "Old Ada");
+    assert_eq!(
+        stored_names(&found),
+        stored_names(&known),
+        "no unknown attribute kept"
+    );
+    let many = User::find_many(db, &[user]).await.unwrap();
+    assert_eq!(
+        stored_names(many[0].as_ref().expect("found")),
+        stored_names(&known)
+    );
+
+    // A save writes the changed field only, leaving the unknown attributes as they were.
+    found.name = "Ada".to_owned();
+    found.save(db).await.unwrap();
+    let item = db
+        .client()
+        .get_item()
+        .table_name(db.table())
+        .key("_pk", s(&format!("u#{user}")))
+        .key("_sk", s("u"))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .expect("stored");
+    assert_eq!(item.get("name"), Some(&s("Ada")));
+    assert_eq!(item.get("nickname"), Some(&s("ada")));
+    assert_eq!(item.get("legacyScore"), Some(&n("7")));
+}
+
 /// A required field that is missing cannot be made up: the error names the item and the field.
 #[tokio::test(flavor = "current_thread")]
 async fn a_missing_required_field_names_the_item() {

@@ -24,6 +24,7 @@ mod check;
 mod json;
 mod number;
 mod pattern;
+mod placed;
 
 pub use check::validate_field;
 pub(crate) use check::validate_member;
@@ -32,6 +33,7 @@ pub use json::{
     JsonValue, SerializedFields, deserialize_model, from_json, serialize_fields, serialize_model,
 };
 pub(crate) use number::{Number, to_js_exponential, to_js_string};
+pub(crate) use placed::PlacedFields;
 
 use crate::error::{Error, Result};
 use crate::schema::{FieldKind, FieldSchema};

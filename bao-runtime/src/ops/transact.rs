@@ -344,7 +344,11 @@ pub(crate) fn reference_checks<'v>(
 ) -> Result<Vec<Part>> {
     let mut parts = Vec::new();
     for field in schema.fields {
-        let (Some(reference), Some(value)) = (field.references, values(field.name)) else {
+        // The reference first: a field without one is not looked up.
+        let Some(reference) = field.references else {
+            continue;
+        };
+        let Some(value) = values(field.name) else {
             continue;
         };
         let target = reference.target();

@@ -2,7 +2,7 @@
 
 use super::layout;
 use crate::changes::{Change, Changes};
-use crate::codec::{self, Item};
+use crate::codec::{self, Item, PlacedFields};
 use crate::schema::{KeyPart, ModelSchema, UniqueConstraintSchema};
 use crate::{Error, Result, keys};
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -69,8 +69,9 @@ fn value_size(value: &AttributeValue) -> usize {
 
 /// A new item: every required field present, every value within its field's limits.
 pub(crate) fn new_item(schema: &ModelSchema, fields: &Item) -> Result<()> {
-    for field in schema.fields {
-        match fields.get(field.name) {
+    let placed = PlacedFields::new(schema.fields, fields);
+    for (at, field) in schema.fields.iter().enumerate() {
+        match placed.attribute(at) {
             Some(attr) => codec::validate_field(schema.name, field, attr)?,
             None if field.required => {
                 return Err(Error::validation(schema.name, field.name, "is required"));

@@ -8,7 +8,7 @@ use super::write_plan::{ExpectedVersion, Plan, UpdateRequest, plan_write};
 use crate::call::{self, Failure};
 use crate::capacity::Capacity;
 use crate::changes::{Change, Changes};
-use crate::codec::{FieldSink, FieldValue, Item};
+use crate::codec::{FieldSink, FieldValue, Item, PlacedFields};
 use crate::expr::Condition;
 use crate::hooks::{self, WriteKind};
 use crate::model::{self, Model, ModelKey};
@@ -155,7 +155,7 @@ pub async fn update<M: Model>(
 /// A model's fields against the item it was loaded from: the changes that turn the stored item
 /// into the fields, as DynamoBao's save engine makes them, and the size of the fields.
 struct Comparison<'a> {
-    stored: Option<&'a Item>,
+    stored: Option<PlacedFields<'a>>,
     changes: Changes,
     /// The bytes of the fields, as [`validate::item_size`] counts them.
     size: usize,
@@ -167,7 +167,7 @@ impl<'a> Comparison<'a> {
     /// every field it has.
     fn of<M: Model>(model: &M, stored: Option<&'a Item>) -> Comparison<'a> {
         let mut comparison = Comparison {
-            stored,
+            stored: stored.map(|stored| PlacedFields::new(M::SCHEMA.fields, stored)),
             changes: Changes::new(),
             size: 0,
         };
@@ -208,7 +208,7 @@ impl<'a> Comparison<'a> {
 
 impl FieldSink for Comparison<'_> {
     fn put<T: FieldValue>(&mut self, field: &'static FieldSchema, value: &T) {
-        let before = self.stored.and_then(|stored| stored.get(field.name));
+        let before = self.stored.as_ref().and_then(|stored| stored.get(field));
         if value.is_stored_as(before, field.kind) {
             if let Some(value) = before {
                 self.size += validate::attribute_size(field.name, value);
