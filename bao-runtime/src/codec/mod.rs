@@ -539,9 +539,14 @@ fn is_number(stored: Option<&AttributeValue>, number: i64) -> bool {
     matches!(stored, Some(AttributeValue::N(text)) if text == digits.format(number))
 }
 
+/// The attribute `name` of `item` as a field reads it.
 fn present<'a>(item: &'a Item, name: &str) -> Option<&'a AttributeValue> {
-    item.get(name)
-        .filter(|attr| !matches!(attr, AttributeValue::Null(_)))
+    unless_null(item.get(name))
+}
+
+/// An attribute as a field reads it: `NULL` is absent.
+fn unless_null(attr: Option<&AttributeValue>) -> Option<&AttributeValue> {
+    attr.filter(|attr| !matches!(attr, AttributeValue::Null(_)))
 }
 
 fn number(attr: &AttributeValue) -> Result<Number, String> {

@@ -1,6 +1,6 @@
 //! A stored item's attributes placed by their field's position in the schema.
 
-use super::{FieldSource, FieldValue, Item};
+use super::{FieldSource, FieldValue, Item, unless_null};
 use crate::schema::FieldSchema;
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::cell::Cell;
@@ -97,9 +97,7 @@ impl FieldSource for PlacedFields<'_> {
     /// As [`Item`] reads: a `NULL` is absent.
     #[inline]
     fn read<T: FieldValue>(&self, field: &FieldSchema) -> Option<Result<T, String>> {
-        self.get(field)
-            .filter(|attr| !matches!(attr, AttributeValue::Null(_)))
-            .map(|attr| T::from_attr(attr, field.kind))
+        unless_null(self.get(field)).map(|attr| T::from_attr(attr, field.kind))
     }
 }
 
