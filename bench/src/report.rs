@@ -65,7 +65,7 @@ fn chart(figures: &Figures) -> String {
         .cpu
         .ops
         .iter()
-        .map(|op| (op.op.short(), op.ratio()))
+        .map(|op| (op.op.short(), op.ratio))
         .collect();
     let bars: Vec<svg::CodegenBar> = figures
         .codegen
@@ -132,7 +132,7 @@ pub fn key_values(figures: &Figures) -> Vec<(String, String)> {
     ));
     for op in &figures.cpu.ops {
         let name = op.op.short().replace([' ', '+'], "_");
-        keys.push((format!("cpu_ratio_{name}"), format!("{:.3}", op.ratio())));
+        keys.push((format!("cpu_ratio_{name}"), format!("{:.3}", op.ratio)));
     }
     let workload = &figures.workload;
     let versus = |figure: fn(&WorkloadFigures) -> f64| {
@@ -256,7 +256,10 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
          the same values. Then a warm-up round and {rounds} measured rounds follow; each round runs \
          a batch of every operation on both sides, the side going first alternating. CPU is \
          user + system time of the process from `getrusage(RUSAGE_SELF)`, divided by the \
-         operations of the batch; each figure is the median over rounds.\n\n{cpu_table}\n\
+         operations of the batch; each figure is the median over rounds. Each ratio is the median \
+         over rounds of a round's bao batch over the SDK batch run beside it: that cancels the \
+         machine's drift over the minute the section takes, so it need not equal the quotient of \
+         the two medians.\n\n{cpu_table}\n\
          ## 5. Peak client memory\n\n\
          Each side runs the same workload in a child process of its own (200 users with 5 posts \
          each: all created, loaded, queried and updated) and prints its peak resident set size \
