@@ -156,17 +156,21 @@ impl Expr {
     /// The expression laid out at `indent`, starting after `before` columns of text on its
     /// first line and followed by `after` on its last.
     pub(crate) fn layout(&self, indent: usize, before: usize, after: &str) -> String {
+        let mut out = String::with_capacity(self.flat_len() + after.len());
+        self.layout_into(indent, before, after, &mut out);
+        out
+    }
+
+    /// Appends [`layout`](Self::layout) to `out`: a module lays out thousands of expressions,
+    /// and writing each piece in place saves a string and a formatting pass per line.
+    fn layout_into(&self, indent: usize, before: usize, after: &str, out: &mut String) {
         let fits = || before + self.flat_len() + after.len() <= WIDTH;
         if !self.breakable() || (self.narrow() && fits()) {
-            let mut flat = String::with_capacity(self.flat_len() + after.len());
-            self.write_flat(&mut flat);
-            flat.push_str(after);
-            return flat;
+            self.write_flat(out);
+            out.push_str(after);
+            return;
         }
         let inner = indent + INDENT;
-        let pad = " ".repeat(inner);
-        let close = " ".repeat(indent);
-        let mut out = String::new();
         match self {
             Expr::Atom(text) => out.push_str(text),
             // A call of one struct literal keeps its parenthesis on the literal's lines:
@@ -175,53 +179,74 @@ impl Expr {
             {
                 out.push_str(head);
                 out.push('(');
-                let tail = format!("){after}");
-                return out + &args[0].layout(indent, before + head.len() + 1, &tail);
+                let tail = [")", after].concat();
+                args[0].layout_into(indent, before + head.len() + 1, &tail, out);
+                return;
             }
             Expr::Call { head, args } => {
-                out.push_str(&format!("{head}(\n"));
+                out.push_str(head);
+                out.push_str("(\n");
                 for (index, arg) in args.iter().enumerate() {
-                    let arg = separated(arg, inner, inner, index + 1 == args.len());
-                    out.push_str(&format!("{pad}{arg}\n"));
+                    pad(out, inner);
+                    separated(arg, inner, inner, index + 1 == args.len(), out);
+                    out.push('\n');
                 }
-                out.push_str(&format!("{close})"));
+                pad(out, indent);
+                out.push(')');
             }
             Expr::Attribute { head, items } => {
-                out.push_str(&format!("#[{head}(\n"));
+                out.push_str("#[");
+                out.push_str(head);
+                out.push_str("(\n");
                 let last = items.len().saturating_sub(1);
                 for (index, item) in items.iter().enumerate() {
-                    let comma = if index < last { "," } else { "" };
-                    out.push_str(&format!("{pad}{item}{comma}\n"));
+                    pad(out, inner);
+                    out.push_str(item);
+                    if index < last {
+                        out.push(',');
+                    }
+                    out.push('\n');
                 }
-                out.push_str(&format!("{close})]"));
+                pad(out, indent);
+                out.push_str(")]");
             }
             Expr::Struct { head, fields, rest } => {
-                out.push_str(&format!("{head} {{\n"));
+                out.push_str(head);
+                out.push_str(" {\n");
                 for (index, (name, value)) in fields.iter().enumerate() {
-                    let start = inner + name.len() + 2;
                     let last = index + 1 == fields.len() && rest.is_none();
-                    let value = match is_shorthand(name, value) {
-                        true => name.clone() + ",",
-                        false => format!("{name}: {}", separated(value, inner, start, last)),
-                    };
-                    out.push_str(&format!("{pad}{value}\n"));
+                    pad(out, inner);
+                    out.push_str(name);
+                    if is_shorthand(name, value) {
+                        out.push(',');
+                    } else {
+                        out.push_str(": ");
+                        separated(value, inner, inner + name.len() + 2, last, out);
+                    }
+                    out.push('\n');
                 }
                 if let Some(rest) = rest {
-                    out.push_str(&format!("{pad}..{rest}\n"));
+                    pad(out, inner);
+                    out.push_str("..");
+                    out.push_str(rest);
+                    out.push('\n');
                 }
-                out.push_str(&format!("{close}}}"));
+                pad(out, indent);
+                out.push('}');
             }
             Expr::Slice(items) | Expr::Array(items) => {
                 out.push_str(self.list_open());
                 out.push('\n');
                 for (index, item) in items.iter().enumerate() {
-                    let item = separated(item, inner, inner, index + 1 == items.len());
-                    out.push_str(&format!("{pad}{item}\n"));
+                    pad(out, inner);
+                    separated(item, inner, inner, index + 1 == items.len(), out);
+                    out.push('\n');
                 }
-                out.push_str(&format!("{close}]"));
+                pad(out, indent);
+                out.push(']');
             }
         }
-        out + after
+        out.push_str(after);
     }
 
     /// Whether every struct literal in it, at any depth, is narrow enough for prettyplease to
@@ -257,13 +282,22 @@ impl Expr {
     }
 }
 
-/// One element of a broken list, then its comma. prettyplease prints the comma after the last
-/// element only because the list broke, so it does not count toward that element's width.
-fn separated(expr: &Expr, indent: usize, before: usize, last: bool) -> String {
+/// Appends one element of a broken list, then its comma. prettyplease prints the comma after
+/// the last element only because the list broke, so it does not count toward that element's
+/// width.
+fn separated(expr: &Expr, indent: usize, before: usize, last: bool, out: &mut String) {
     match last {
-        true => expr.layout(indent, before, "") + ",",
-        false => expr.layout(indent, before, ","),
+        true => {
+            expr.layout_into(indent, before, "", out);
+            out.push(',');
+        }
+        false => expr.layout_into(indent, before, ",", out),
     }
+}
+
+/// Appends `columns` spaces.
+fn pad(out: &mut String, columns: usize) {
+    out.extend(std::iter::repeat_n(' ', columns));
 }
 
 fn write_flat_list(items: &[Expr], out: &mut String) {
