@@ -14,6 +14,20 @@ pub fn median(values: &[f64]) -> f64 {
     }
 }
 
+/// The median of `numerators[i] / denominators[i]`: the ratio of two sides measured in turns,
+/// each measurement beside its counterpart. The machine's speed drifts while a section runs;
+/// a ratio of two measurements taken one after the other cancels that drift, where the ratio
+/// of each side's median keeps it (the two medians can come from turns run at different
+/// speeds). 0 for none.
+pub fn paired_ratio(numerators: &[f64], denominators: &[f64]) -> f64 {
+    let ratios: Vec<f64> = numerators
+        .iter()
+        .zip(denominators)
+        .map(|(numerator, denominator)| numerator / denominator)
+        .collect();
+    median(&ratios)
+}
+
 /// The geometric mean of `values`; 0 for none.
 pub fn geometric_mean(values: &[f64]) -> f64 {
     if values.is_empty() {
@@ -58,6 +72,24 @@ pub fn mib(bytes: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_paired_ratio_compares_each_turn_with_its_counterpart() {
+        // The machine slows down after the first turns; one side costs 5% more in every turn.
+        let base = [100.0, 100.0, 180.0, 200.0, 220.0];
+        let side: Vec<f64> = base.iter().map(|value| value * 1.05).collect();
+        assert!((paired_ratio(&side, &base) - 1.05).abs() < 1e-9);
+
+        // One turn disturbed on each side: the median of the turns' ratios stays, the ratio of
+        // the sides' medians does not.
+        let mut disturbed = side.clone();
+        disturbed[1] *= 2.0;
+        let mut slow_base = base.to_vec();
+        slow_base[3] *= 1.5;
+        assert!((paired_ratio(&disturbed, &slow_base) - 1.05).abs() < 1e-9);
+        assert!(median(&disturbed) / median(&slow_base) > 1.1);
+        assert_eq!(paired_ratio(&[], &[]), 0.0);
+    }
 
     #[test]
     fn median_of_odd_and_even_counts() {
