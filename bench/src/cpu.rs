@@ -223,16 +223,16 @@ pub async fn run_all(
         .into_iter()
         .zip(samples)
         .map(|(op, (bao, sdk))| {
-            let cpu = |samples: &[Sample]| median(&samples.iter().map(|s| s.0).collect::<Vec<_>>());
-            let wall =
-                |samples: &[Sample]| median(&samples.iter().map(|s| s.1).collect::<Vec<_>>());
+            let cpu = |samples: &[Sample]| samples.iter().map(|s| s.0).collect::<Vec<_>>();
+            let wall = |samples: &[Sample]| samples.iter().map(|s| s.1).collect::<Vec<_>>();
+            let (bao_cpu, sdk_cpu) = (cpu(&bao), cpu(&sdk));
             OpFigures {
                 op,
-                bao_us: cpu(&bao),
-                sdk_us: cpu(&sdk),
-                bao_wall_us: wall(&bao),
-                sdk_wall_us: wall(&sdk),
-                ratio: paired_cpu_ratio(&bao, &sdk),
+                bao_us: median(&bao_cpu),
+                sdk_us: median(&sdk_cpu),
+                bao_wall_us: median(&wall(&bao)),
+                sdk_wall_us: median(&wall(&sdk)),
+                ratio: paired_ratio(&bao_cpu, &sdk_cpu),
             }
         })
         .collect();
@@ -261,12 +261,6 @@ pub async fn run_all(
         figures.mean_ratio()
     );
     Ok(figures)
-}
-
-/// bao's CPU over the SDK's: the median of each round's ratio of the two batches.
-fn paired_cpu_ratio(bao: &[Sample], sdk: &[Sample]) -> f64 {
-    let cpu = |samples: &[Sample]| samples.iter().map(|sample| sample.0).collect::<Vec<_>>();
-    paired_ratio(&cpu(bao), &cpu(sdk))
 }
 
 /// Seeds a table as [`run_all`] does and runs `op` on `side` `count` times, after a warm-up of
