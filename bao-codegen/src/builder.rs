@@ -232,7 +232,15 @@ impl Builder {
 
     fn generate_as(&self, layout: Layout) -> Result<GeneratedFiles, Error> {
         let started = Instant::now();
-        let loaded = validate::load_and_validate(&self.schema).map_err(Error::Invalid)?;
+        // The previous lock is read and parsed on another thread: the YAML parse that starts
+        // validation is serial and leaves a core idle.
+        let (loaded, previous_lock) = std::thread::scope(|scope| {
+            let previous =
+                (self.lock_file.as_deref()).map(|path| scope.spawn(move || read_lock(path)));
+            let loaded = validate::load_and_validate(&self.schema);
+            (loaded, previous.map(join))
+        });
+        let loaded = loaded.map_err(Error::Invalid)?;
         let mut refused = Vec::new();
         if self.refuse_node_extensions {
             refused.extend(validate::dynamo_bao_errors(&loaded));
@@ -253,18 +261,27 @@ impl Builder {
             cache: self.render_cache.as_deref(),
         };
         let mut warnings = loaded.warnings.clone();
-        let lock = match &self.lock_file {
-            Some(path) => Some(self.lock(path, &loaded, &mut warnings)?),
-            None => None,
-        };
-        let files = emit::render(&loaded.schema, &schema_name, options, layout)?;
+        if let Some(previous) = previous_lock.transpose()?.flatten() {
+            self.compare_lock(&previous, &loaded, &mut warnings)?;
+        }
+        // The new lock is rendered beside the modules rather than before them.
+        let (files, lock) = std::thread::scope(|scope| {
+            let lock = (self.lock_file.as_ref()).map(|path| {
+                scope.spawn(|| LockFile {
+                    path: path.clone(),
+                    text: Lock::of(&loaded.schema).render(),
+                })
+            });
+            let files = emit::render(&loaded.schema, &schema_name, options, layout);
+            (files, lock.map(join))
+        });
         let timings = Timings {
             load_and_validate: validated - started,
             emit: validated.elapsed(),
             write: Duration::ZERO,
         };
         Ok(GeneratedFiles {
-            files,
+            files: files?,
             models: loaded.schema.models.len(),
             inputs: loaded.inputs,
             warnings: Diagnostics::new(warnings),
@@ -273,41 +290,45 @@ impl Builder {
         })
     }
 
-    /// The lock of the validated schema, once it is compared with the one at `path`: changes
-    /// that affect stored items are errors (warnings when accepted).
-    fn lock(
+    /// Compares the validated schema with the `previous` lock: changes that affect stored
+    /// items are errors (warnings when accepted).
+    fn compare_lock(
         &self,
-        path: &Path,
+        previous: &Lock,
         validated: &validate::Validated,
         warnings: &mut Vec<Diagnostic>,
-    ) -> Result<LockFile, Error> {
-        let previous = match std::fs::read_to_string(path) {
-            Ok(text) => {
-                let name = path.display().to_string();
-                Some(Lock::parse(&name, &text).map_err(Error::Invalid)?)
-            }
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-            Err(source) => {
-                return Err(Error::Io {
-                    path: path.to_owned(),
-                    source,
-                });
-            }
-        };
-        if let Some(previous) = previous {
-            let changes = lock::compare(&previous, validated, self.accept_breaking);
-            if changes.iter().any(Diagnostic::is_error) {
-                let mut all = changes;
-                all.extend(warnings.iter().cloned());
-                return Err(Error::Invalid(Diagnostics::new(all)));
-            }
-            warnings.extend(changes);
+    ) -> Result<(), Error> {
+        let changes = lock::compare(previous, validated, self.accept_breaking);
+        if changes.iter().any(Diagnostic::is_error) {
+            let mut all = changes;
+            all.extend(warnings.iter().cloned());
+            return Err(Error::Invalid(Diagnostics::new(all)));
         }
-        Ok(LockFile {
-            path: path.to_owned(),
-            text: Lock::of(&validated.schema).render(),
-        })
+        warnings.extend(changes);
+        Ok(())
     }
+}
+
+/// The lock at `path`, or `None` when there is none yet.
+fn read_lock(path: &Path) -> Result<Option<Lock>, Error> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let name = path.display().to_string();
+            Lock::parse(&name, &text).map(Some).map_err(Error::Invalid)
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Io {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
+/// The result of a helper thread; a panic in it continues in the caller.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Generates `bao_models.rs` into `OUT_DIR` from `schema`: the build.rs shortcut.

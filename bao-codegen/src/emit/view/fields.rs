@@ -280,7 +280,8 @@ pub(super) fn field_view(
         false => value_type.clone(),
     };
     let bare_name = field.rust_name.trim_start_matches("r#").to_owned();
-    let const_name = format!("F_{}", bare_name.to_shouty_snake_case());
+    let attr_name = bare_name.to_shouty_snake_case();
+    let const_name = format!("F_{attr_name}");
     let new_slot = new_slot(field, optional);
     let new_type = match new_slot {
         NewSlot::Required | NewSlot::Set | NewSlot::Automatic => value_type.clone(),
@@ -314,7 +315,7 @@ pub(super) fn field_view(
         name_literal: format!("{:?}", field.name),
         rust_name: field.rust_name.clone(),
         renamed,
-        attr_name: bare_name.to_shouty_snake_case(),
+        attr_name,
         setter: match bare_name.as_str() {
             "new" | "only_if" | "skip_reference_checks" => format!("set_{bare_name}"),
             _ => field.rust_name.clone(),
