@@ -192,7 +192,7 @@ pub(crate) fn validate(loaded: &load::Sources, reporter: &mut Reporter) -> Resol
     };
     checker.declared_types = checker.declared_types(field_types);
     let (shapes, shape_spans) = checker.shapes(&loaded.shapes);
-    let mut resolved: Vec<Resolved<'_>> = models.iter().map(|model| checker.model(model)).collect();
+    let mut resolved = checker.models(models);
     checker.prefixes(&resolved);
     checker.modules(&resolved, &loaded.shapes);
     checker.enum_types(&resolved);
@@ -242,6 +242,9 @@ fn type_name(field_type: FieldType) -> &'static str {
 
 /// The `_pk` prefix (and `_sk`) of DynamoBao's unique-constraint items.
 const UNIQUE_CONSTRAINT_PREFIX: &str = "_raft_uc";
+
+/// The number of models from which resolving them on two threads pays for the thread.
+const PARALLEL_MODELS: usize = 64;
 
 const DEFAULT_ITERATION_BUCKETS: u32 = 10;
 const MAX_ITERATION_BUCKETS: i128 = 1000;
@@ -317,6 +320,47 @@ struct Checker<'r, 'd> {
 }
 
 impl<'d> Checker<'_, 'd> {
+    /// Resolves every model, in schema order. A model's resolution reads no other model's, so
+    /// a large schema's second half is resolved on another thread by a checker of its own;
+    /// its diagnostics, extension uses and used types follow the first half's, as they would
+    /// one after the other.
+    fn models(&mut self, models: &'d [ModelDef]) -> Vec<Resolved<'d>> {
+        let parallel = std::thread::available_parallelism().is_ok_and(|cores| cores.get() > 1);
+        if !parallel || models.len() < PARALLEL_MODELS {
+            return models.iter().map(|model| self.model(model)).collect();
+        }
+        let (first, second) = models.split_at(models.len() / 2);
+        let mut reporter = Reporter::with_sources(self.reporter.sources().clone());
+        let mut helper = Checker {
+            reporter: &mut reporter,
+            complete: self.complete,
+            model_names: self.model_names.clone(),
+            declared_types: self.declared_types.clone(),
+            declared_type_names: self.declared_type_names.clone(),
+            used_types: BTreeSet::new(),
+            extensions: Vec::new(),
+            shape_names: self.shape_names.clone(),
+        };
+        let (mut resolved, (rest, used_types, extensions)) = std::thread::scope(|scope| {
+            let second_half = scope.spawn(move || {
+                let rest: Vec<_> = second.iter().map(|model| helper.model(model)).collect();
+                (rest, helper.used_types, helper.extensions)
+            });
+            let resolved: Vec<_> = first.iter().map(|model| self.model(model)).collect();
+            let rest = second_half
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (resolved, rest)
+        });
+        resolved.extend(rest);
+        self.used_types.extend(used_types);
+        self.extensions.extend(extensions);
+        for diagnostic in reporter.finish() {
+            self.reporter.push(diagnostic);
+        }
+        resolved
+    }
+
     fn model(&mut self, def: &'d ModelDef) -> Resolved<'d> {
         let name = &def.name;
         // The Rust type's name: a `rustName` frees the YAML name (DynamoBao's) of Rust's rules.

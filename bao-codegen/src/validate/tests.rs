@@ -439,3 +439,58 @@ fn every_accepted_key_and_option_has_an_effect_or_warns() {
         assert_has_effect(&format!("`fieldTypes`: {what}"), without, with);
     }
 }
+
+/// A schema large enough to be resolved on two threads reads as it would on one: the errors
+/// of both halves are reported, a declared type that only the second half uses is used, and
+/// each half's extension uses are kept.
+#[test]
+fn a_large_schema_resolves_in_halves_as_in_order() {
+    use std::fmt::Write as _;
+    let count = PARALLEL_MODELS * 2;
+    let (first_error, second_error, second_use) = (3, count - 10, count - 1);
+    let mut text = String::from("fieldTypes:\n  PhoneField: {base: StringField}\nmodels:\n");
+    for i in 0..count {
+        let extra = match i {
+            _ if i == first_error || i == second_error => "      bad: {type: Strng}\n",
+            _ if i == second_use => "      phone: {type: PhoneField}\n",
+            _ => "",
+        };
+        let bounded = match i % 2 {
+            0 => "      score: {type: IntegerField, min: 0}\n",
+            _ => "",
+        };
+        write!(
+            text,
+            "  Model{i}:\n    modelPrefix: m{i}\n    fields:\n      \
+             itemId: {{type: UlidField, autoAssign: true}}\n{extra}{bounded}    \
+             primaryKey: {{partitionKey: itemId}}\n"
+        )
+        .unwrap();
+    }
+    let diagnostics = validate_source("models.yaml", &text).expect_err("two unknown types");
+    let errors: Vec<usize> = (diagnostics.iter())
+        .filter(|d| d.is_error())
+        .map(|d| d.primary().expect("located").line())
+        .collect();
+    let line_of = |model: usize| {
+        let at = text.find(&format!("  Model{model}:\n")).unwrap();
+        text[..at].lines().count() + 5
+    };
+    assert_eq!(errors, [line_of(first_error), line_of(second_error)]);
+    // One warning for the extension counts the uses of both halves; none for `PhoneField`.
+    let warnings: Vec<&str> = (diagnostics.iter())
+        .filter(|d| !d.is_error())
+        .map(|d| d.primary().expect("located").message())
+        .collect();
+    assert_eq!(warnings, [format!("the first of {} uses", count / 2)]);
+
+    let fixed = text.replace("{type: Strng}", "{type: StringField}");
+    let schema = schema(&fixed);
+    assert_eq!(schema.models.len(), count);
+    for model in &schema.models {
+        let index: usize = model.name["Model".len()..].parse().unwrap();
+        let keys: Vec<&str> = model.extensions.iter().map(|e| e.key.as_str()).collect();
+        let expected: &[&str] = if index % 2 == 0 { &["min"] } else { &[] };
+        assert_eq!(keys, expected, "{}", model.name);
+    }
+}
