@@ -3,7 +3,7 @@
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::emit::{self, EmitError, Layout, RenderCache};
 use crate::lock::{self, Lock};
-use crate::output::{self, CheckReport, GeneratedFiles, LockFile, Timings, WriteSummary};
+use crate::output::{self, CheckReport, GeneratedFiles, LockFile, Staging, Timings, WriteSummary};
 use crate::{dynamo_bao_fields, validate};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -148,17 +148,24 @@ impl Builder {
 
     /// Generates `mod.rs` plus one module per model, in memory.
     pub fn generate(&self) -> Result<GeneratedFiles, Error> {
-        self.generate_as(Layout::Files)
+        self.generate_as(Layout::Files, None)
     }
 
     /// Writes the generated modules into `dir`: only changed files; stale bao files are removed.
     /// Nothing is written when the schema has errors.
     pub fn write_to(&self, dir: &Path) -> Result<WriteSummary, Error> {
-        let generated = self.generate()?;
-        let summary = output::write(&generated, dir).map_err(|source| Error::Io {
-            path: dir.to_owned(),
-            source,
-        })?;
+        // Each module is written as soon as it renders, beside the others still rendering;
+        // a failure on the way removes what was written.
+        let staging = Staging::new(dir);
+        let summary = self
+            .generate_as(Layout::Files, Some(&staging))
+            .and_then(|generated| {
+                staging.commit(&generated).map_err(|source| Error::Io {
+                    path: dir.to_owned(),
+                    source,
+                })
+            })
+            .inspect_err(|_| staging.abandon())?;
         self.write_dynamo_bao_fields()?;
         Ok(summary)
     }
@@ -195,7 +202,7 @@ impl Builder {
                     )
                 })?,
         };
-        let generated = self.generate_as(Layout::Single);
+        let generated = self.generate_as(Layout::Single, None);
         if self.emit_rerun_if_changed {
             self.print_rerun_lines(generated.as_ref().ok());
         }
@@ -230,7 +237,13 @@ impl Builder {
         }
     }
 
-    fn generate_as(&self, layout: Layout) -> Result<GeneratedFiles, Error> {
+    /// Generates the files; `staging`, when given, receives each model's file as soon as it
+    /// is rendered.
+    fn generate_as(
+        &self,
+        layout: Layout,
+        staging: Option<&Staging>,
+    ) -> Result<GeneratedFiles, Error> {
         let started = Instant::now();
         // The previous lock is read and parsed on another thread: the YAML parse that starts
         // validation is serial and leaves a core idle.
@@ -272,7 +285,10 @@ impl Builder {
                     text: Lock::of(&loaded.schema).render(),
                 })
             });
-            let files = emit::render(&loaded.schema, &schema_name, options, layout);
+            let stage = staging
+                .map(|staging| move |name: &str, contents: &str| staging.stage(name, contents));
+            let sink = stage.as_ref().map(|stage| stage as emit::FileSink<'_>);
+            let files = emit::render(&loaded.schema, &schema_name, options, layout, sink);
             (files, lock.map(join))
         });
         let timings = Timings {

@@ -1,10 +1,12 @@
-//! Stage 5: generated files in memory, written only where bytes changed, checked for freshness.
+//! Stage 5: generated files in memory, written only where bytes changed (as they render, when
+//! written to a directory), checked for freshness.
 
 use crate::diagnostic::Diagnostics;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 /// The marker that starts every file bao writes; files carrying it are bao's to replace or
@@ -34,10 +36,12 @@ pub(crate) struct LockFile {
 pub struct Timings {
     /// Reading, parsing and validating the schema.
     pub load_and_validate: Duration,
-    /// Rendering the templates, checking the output with `syn` and formatting it.
+    /// Rendering the templates, checking the output with `syn` and formatting it. When
+    /// writing to a directory, each model's file is also compared and written in this stage,
+    /// as soon as it renders.
     pub emit: Duration,
-    /// Comparing with the output directory and writing what changed (zero when nothing was
-    /// written to disk).
+    /// Writing what is left once everything rendered: `mod.rs`, changed files moved into
+    /// place, stale files removed, the lock (zero when nothing was written to disk).
     pub write: Duration,
 }
 
@@ -105,43 +109,211 @@ impl CheckReport {
     }
 }
 
-/// Writes `generated` into `dir`: only files whose bytes changed, each replaced atomically;
-/// then removes bao files the schema no longer generates.
-pub(crate) fn write(generated: &GeneratedFiles, dir: &Path) -> io::Result<WriteSummary> {
-    let started = Instant::now();
-    fs::create_dir_all(dir)?;
-    let mut changed = 0;
-    for (name, contents) in &generated.files {
-        let path = dir.join(name);
-        match fs::read(&path) {
-            Ok(bytes) if bytes == contents.as_bytes() => continue,
-            Ok(_) => replace(&path, contents)?,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => create(&path, contents)?,
-            Err(error) => return Err(error),
+/// An output directory written while the modules still render. A file that is not there yet
+/// is created in place; a file whose bytes changed is written beside itself and moved over it
+/// by [`Staging::commit`]; an unchanged file is left alone, keeping its mtime so cargo does not
+/// rebuild for nothing. [`Staging::abandon`] removes what was staged, leaving the directory as
+/// it was: a generation that fails half way writes nothing.
+///
+/// Nothing touches the disk before the first file: the directory is made and listed then, so
+/// a schema that does not validate leaves no trace.
+pub(crate) struct Staging {
+    dir: PathBuf,
+    /// What the directory held before this run (`None` if it could not be made or listed: the
+    /// error is kept in `staged`).
+    before: OnceLock<Option<Before>>,
+    staged: Mutex<Staged>,
+}
+
+/// The output directory as this run found it.
+struct Before {
+    /// Whether this run made the directory (abandoning removes it again).
+    made: bool,
+    /// The names of the entries it held.
+    names: HashSet<String>,
+}
+
+/// What has been staged so far.
+#[derive(Default)]
+struct Staged {
+    /// Every file staged, written or not.
+    names: HashSet<String>,
+    /// Files this run created.
+    created: Vec<PathBuf>,
+    /// Temporary siblings with new contents, each with the file it replaces.
+    replacements: Vec<(PathBuf, PathBuf)>,
+    /// The first error; nothing more is staged after it.
+    error: Option<io::Error>,
+}
+
+/// What staging one file did.
+enum Outcome {
+    Created,
+    Replacing(PathBuf),
+    Unchanged,
+}
+
+impl Staging {
+    /// A staging of files into `dir`.
+    pub(crate) fn new(dir: &Path) -> Staging {
+        Staging {
+            dir: dir.to_owned(),
+            before: OnceLock::new(),
+            staged: Mutex::default(),
         }
-        changed += 1;
     }
-    let stale = stale_files(dir, generated)?;
-    for path in &stale {
-        fs::remove_file(path)?;
+
+    /// Writes one file (or its replacement) from any thread. An error is kept for
+    /// [`Staging::commit`], and stops further staging.
+    pub(crate) fn stage(&self, name: &str, contents: &str) {
+        if self.lock().error.is_some() {
+            return;
+        }
+        let path = self.dir.join(name);
+        let outcome = match self.before() {
+            Ok(before) => write_staged(&path, before.names.contains(name), contents),
+            Err(error) => Err(error),
+        };
+        let mut staged = self.lock();
+        staged.names.insert(name.to_owned());
+        match outcome {
+            Ok(Outcome::Created) => staged.created.push(path),
+            Ok(Outcome::Replacing(temporary)) => staged.replacements.push((temporary, path)),
+            Ok(Outcome::Unchanged) => {}
+            Err(error) => {
+                staged.error.get_or_insert(error);
+            }
+        }
     }
-    // Last: the lock records the schema only once its code is written.
-    let lock_updated = match &generated.lock {
-        Some(lock) => write_if_changed(&lock.path, &lock.text)?,
-        None => false,
-    };
-    Ok(WriteSummary {
-        models: generated.models,
-        files: generated.files.len(),
-        changed,
-        removed: stale.len(),
-        lock_updated,
-        warnings: generated.warnings.clone(),
-        timings: Timings {
-            write: started.elapsed(),
-            ..generated.timings
+
+    /// Stages the files of `generated` that were not staged yet, moves each replacement over
+    /// its file, removes the bao files the schema no longer generates and, last, writes the
+    /// lock. An error before the first replacement abandons the staging.
+    pub(crate) fn commit(&self, generated: &GeneratedFiles) -> io::Result<WriteSummary> {
+        let started = Instant::now();
+        for (name, contents) in &generated.files {
+            if !self.lock().names.contains(name) {
+                self.stage(name, contents);
+            }
+        }
+        let mut staged = std::mem::take(&mut *self.lock());
+        if let Some(error) = staged.error.take() {
+            self.abandon_staged(staged);
+            return Err(error);
+        }
+        let changed = staged.created.len() + staged.replacements.len();
+        let mut replacements = staged.replacements.into_iter();
+        for (temporary, path) in replacements.by_ref() {
+            if let Err(error) = fs::rename(&temporary, &path) {
+                // The files already moved stay; the other temporaries go.
+                let _ = fs::remove_file(&temporary);
+                for (temporary, _) in replacements {
+                    let _ = fs::remove_file(&temporary);
+                }
+                return Err(error);
+            }
+        }
+        let stale = stale_files(&self.dir, generated)?;
+        for path in &stale {
+            fs::remove_file(path)?;
+        }
+        // Last: the lock records the schema only once its code is written.
+        let lock_updated = match &generated.lock {
+            Some(lock) => write_if_changed(&lock.path, &lock.text)?,
+            None => false,
+        };
+        Ok(WriteSummary {
+            models: generated.models,
+            files: generated.files.len(),
+            changed,
+            removed: stale.len(),
+            lock_updated,
+            warnings: generated.warnings.clone(),
+            timings: Timings {
+                write: started.elapsed(),
+                ..generated.timings
+            },
+        })
+    }
+
+    /// Removes every file this run created or staged, and the directory if this run made it.
+    pub(crate) fn abandon(&self) {
+        let staged = std::mem::take(&mut *self.lock());
+        self.abandon_staged(staged);
+    }
+
+    fn abandon_staged(&self, staged: Staged) {
+        // Tidying up after an error: the error is the one to report, not a failed removal.
+        let made_files = staged.created.iter();
+        for path in made_files.chain(staged.replacements.iter().map(|(temporary, _)| temporary)) {
+            let _ = fs::remove_file(path);
+        }
+        if let Some(Some(before)) = self.before.get()
+            && before.made
+        {
+            let _ = fs::remove_dir(&self.dir);
+        }
+    }
+
+    /// The directory as this run found it, made (and listed) on first use.
+    fn before(&self) -> io::Result<&Before> {
+        let before = self.before.get_or_init(|| match list_or_make(&self.dir) {
+            Ok(before) => Some(before),
+            Err(error) => {
+                self.lock().error.get_or_insert(error);
+                None
+            }
+        });
+        before
+            .as_ref()
+            .ok_or_else(|| io::Error::other("the output directory could not be opened"))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Staged> {
+        // A panic while the lock was held leaves lists that are still true.
+        self.staged.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Lists `dir`, or makes it when it is not there.
+fn list_or_make(dir: &Path) -> io::Result<Before> {
+    let mut names = HashSet::new();
+    match fs::read_dir(dir) {
+        Ok(entries) => {
+            for entry in entries {
+                names.insert(entry?.file_name().to_string_lossy().into_owned());
+            }
+            Ok(Before { made: false, names })
+        }
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            fs::create_dir_all(dir)?;
+            Ok(Before { made: true, names })
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Writes one staged file: in place when it is new, beside itself when its bytes changed.
+fn write_staged(path: &Path, listed: bool, contents: &str) -> io::Result<Outcome> {
+    let current = match listed {
+        true => match fs::read(path) {
+            Ok(bytes) => Some(bytes),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => None,
+            Err(error) => return Err(error),
         },
-    })
+        false => None,
+    };
+    match current {
+        Some(bytes) if bytes == contents.as_bytes() => Ok(Outcome::Unchanged),
+        Some(_) => {
+            let temporary = temporary_of(path);
+            fs::write(&temporary, contents).inspect_err(|_| {
+                let _ = fs::remove_file(&temporary);
+            })?;
+            Ok(Outcome::Replacing(temporary))
+        }
+        None => create(path, contents).map(|()| Outcome::Created),
+    }
 }
 
 /// Compares `dir` with `generated` without writing anything.
@@ -195,10 +367,16 @@ fn create(path: &Path, contents: &str) -> io::Result<()> {
 
 /// Replaces a file through a temporary sibling and a rename, so a reader never sees half a file.
 fn replace(path: &Path, contents: &str) -> io::Result<()> {
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".bao-tmp");
+    let temporary = temporary_of(path);
     fs::write(&temporary, contents)?;
     fs::rename(&temporary, path)
+}
+
+/// The temporary sibling that new contents of `path` are written to.
+fn temporary_of(path: &Path) -> PathBuf {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".bao-tmp");
+    PathBuf::from(temporary)
 }
 
 /// `.rs` files in `dir` that start with bao's marker and that `generated` does not hold,

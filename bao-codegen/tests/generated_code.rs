@@ -140,6 +140,70 @@ fn a_template_rendering_invalid_rust_is_located_and_writes_nothing() {
     assert!(!out.exists(), "nothing is written when a template fails");
 }
 
+/// Modules are written as they render; a template that fails on a model half way through
+/// leaves the output directory exactly as it was (no new file, no temporary, no file
+/// replaced), and a directory the run made is removed again.
+#[test]
+fn a_template_failing_half_way_leaves_the_directory_as_it_was() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let schema = dir.path().join("models.yaml");
+    let models = |count: usize, field: &str| {
+        let mut text = String::from("models:\n");
+        for i in 0..count {
+            text.push_str(&format!(
+                "  Model{i:02}:\n    modelPrefix: m{i}\n    fields:\n      \
+                 itemId: {{type: UlidField, autoAssign: true}}\n{field}    \
+                 primaryKey: {{partitionKey: itemId}}\n"
+            ));
+        }
+        text
+    };
+    std::fs::write(&schema, models(40, "")).expect("writes the schema");
+    let out = dir.path().join("out");
+    let first = bao_codegen::Builder::new(&schema)
+        .write_to(&out)
+        .expect("writes");
+    assert_eq!(first.files, 41);
+    let before = contents_of(&out);
+
+    // Every module changes, a model is added, and the template fails on the 20th model.
+    let field = "      title: {type: StringField}\n";
+    std::fs::write(&schema, models(41, field)).expect("writes the schema");
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).expect("creates the templates directory");
+    std::fs::write(
+        templates.join("model.rs.jinja"),
+        "{% if model.name == \"Model19\" %}{{ no_such_function() }}{% endif %}\
+         /// The model.\npub struct {{ model.name }};\n",
+    )
+    .expect("writes the template");
+    let failing = || {
+        bao_codegen::Builder::new(&schema)
+            .templates_dir(&templates)
+            .write_to(&out)
+            .expect_err("the template fails on one model")
+    };
+    let error = failing();
+    assert!(matches!(error, bao_codegen::Error::Emit(_)), "{error}");
+    assert_eq!(contents_of(&out), before, "the directory is as it was");
+
+    std::fs::remove_dir_all(&out).expect("removes the output");
+    failing();
+    assert!(!out.exists(), "a directory the run made is removed again");
+}
+
+/// Every file of `dir` and its text.
+fn contents_of(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .expect("lists the directory")
+        .map(|entry| {
+            let path = entry.expect("an entry").path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&path).expect("reads a file"))
+        })
+        .collect()
+}
+
 /// The root schema and the `ok` fixtures.
 fn schemas() -> Vec<std::path::PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models.yaml");

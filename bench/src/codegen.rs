@@ -218,9 +218,13 @@ impl CodegenFigures {
 const PROFILE: &str = "\nThe templates print final code, laid out as prettyplease would lay it \
 out, so the default path neither parses nor formats what it emits (before, `syn` and prettyplease \
 were nine tenths of the instructions; the tests now prove the layout instead, on every fixture \
-and on random schemas). What remains is loading and validating the YAML, rendering the \
-templates (on every core; the output bytes do not depend on the thread count) and writing the \
-files. A module whose names are too long for the built-in layout rules goes through prettyplease; \
+and on random schemas). What remains is loading and validating the YAML (the previous \
+`bao.lock` is read beside the serial YAML parse, and the models of a large schema are validated \
+on two threads), rendering the templates (on every core; the output bytes do not depend on the \
+thread count) and writing the files. Each module is written by the thread that rendered it, as \
+soon as it is rendered, so the `emit` column includes those writes; `write` is what is left \
+once everything rendered (`mod.rs`, changed files moved into place, stale files, the lock). A \
+failure half way removes what the run wrote. A module whose names are too long for the built-in layout rules goes through prettyplease; \
 none of the synthetic models does.\n";
 
 /// ✓ or ✗.

@@ -205,12 +205,17 @@ pub(crate) struct Options<'a> {
     pub(crate) cache: Option<&'a RenderCache>,
 }
 
-/// Renders every file for `schema`: relative path -> contents.
+/// Receives each model's file, by name, as soon as it is rendered, on the rendering threads.
+pub(crate) type FileSink<'a> = &'a (dyn Fn(&str, &str) + Sync);
+
+/// Renders every file for `schema`: relative path -> contents. With [`Layout::Files`], `sink`
+/// (when given) receives each model's file as soon as it is rendered.
 pub(crate) fn render(
     schema: &Schema,
     schema_name: &str,
     options: Options<'_>,
     layout: Layout,
+    sink: Option<FileSink<'_>>,
 ) -> Result<BTreeMap<String, String>, EmitError> {
     let env = environment(options.templates_dir)?;
     let finish = Finish {
@@ -249,7 +254,7 @@ pub(crate) fn render(
             let cache = options
                 .cache
                 .filter(|_| options.templates_dir.is_none() && !options.format);
-            files(&env, finish, schema, cache, &header, index)?
+            files(&env, finish, schema, cache, &header, index, sink)?
         }
         Layout::Single => {
             // Building a view is a third of emitting a module, so it runs on every core too.
@@ -328,29 +333,35 @@ fn files(
     cache: Option<&RenderCache>,
     header: &str,
     index: impl FnOnce(&[&view::IndexEntry]) -> Result<String, EmitError>,
+    sink: Option<FileSink<'_>>,
 ) -> Result<BTreeMap<String, String>, EmitError> {
+    let name = |module: &ModelModule| format!("{}.rs", module.entry.module);
     let modules = on_every_core(&schema.models, |model| {
-        if let Some(cached) = cache.and_then(|cache| cache.take(schema, model, header)) {
-            return Ok(ModelModule {
+        let module = match cache.and_then(|cache| cache.take(schema, model, header)) {
+            Some(cached) => ModelModule {
                 entry: cached.entry,
                 file: cached.file,
                 inputs: Some(cached.inputs),
-            });
+            },
+            None => {
+                let view = view::model_view(schema, model);
+                let code = finish.apply("model.rs.jinja", render_model(env, &view)?)?;
+                ModelModule {
+                    entry: view.index_entry(model),
+                    // A copy of exactly the file's size: the rendered text grew by doubling,
+                    // and keeping it would hold up to twice the text of every module.
+                    file: [header, &code].concat(),
+                    inputs: None,
+                }
+            }
+        };
+        if let Some(sink) = sink {
+            sink(&name(&module), &module.file);
         }
-        let view = view::model_view(schema, model);
-        let code = finish.apply("model.rs.jinja", render_model(env, &view)?)?;
-        // A copy of exactly the file's size: the rendered text grew by doubling, and keeping
-        // it would hold up to twice the text of every module until the files are written.
-        let file = [header, &code].concat();
-        Ok(ModelModule {
-            entry: view.index_entry(model),
-            file,
-            inputs: None,
-        })
+        Ok(module)
     })?;
     let entries: Vec<_> = modules.iter().map(|module| &module.entry).collect();
     let index = finish.apply("mod.rs.jinja", index(&entries)?)?;
-    let name = |module: &ModelModule| format!("{}.rs", module.entry.module);
     let mut files: BTreeMap<String, String> = match cache {
         // The cache keeps the files for the next run: the output gets copies.
         Some(cache) => {
@@ -518,7 +529,7 @@ mod tests {
             cache: Some(cache),
             ..Options::default()
         };
-        render(schema, "models.yaml", options, Layout::Files).expect("renders")
+        render(schema, "models.yaml", options, Layout::Files, None).expect("renders")
     }
 
     fn parse(text: &str) -> Schema {
@@ -534,7 +545,7 @@ mod tests {
 
     /// What a run without a cache renders for a schema file named `schema_name`.
     fn fresh_named(schema: &Schema, schema_name: &str) -> BTreeMap<String, String> {
-        render(schema, schema_name, Options::default(), Layout::Files).expect("renders")
+        render(schema, schema_name, Options::default(), Layout::Files, None).expect("renders")
     }
 
     #[test]
@@ -566,7 +577,8 @@ mod tests {
             cache: Some(&cache),
             ..Options::default()
         };
-        let renamed = render(&schema, "schema.yaml", options, Layout::Files).expect("renders");
+        let renamed =
+            render(&schema, "schema.yaml", options, Layout::Files, None).expect("renders");
         assert!(renamed["note.rs"].starts_with(&header("schema.yaml")));
         assert_eq!(
             renamed["note.rs"],
