@@ -273,24 +273,31 @@ impl Builder {
             format: self.format,
             cache: self.render_cache.as_deref(),
         };
-        let mut warnings = loaded.warnings.clone();
-        if let Some(previous) = previous_lock.transpose()?.flatten() {
-            self.compare_lock(&previous, &loaded, &mut warnings)?;
-        }
-        // The new lock is rendered beside the modules rather than before them.
+        let previous_lock = previous_lock.transpose()?.flatten();
+        // The lock is compared and rendered beside the modules rather than before them. A
+        // breaking change is reported once they are rendered; `write_to` then removes what it
+        // wrote of them.
         let (files, lock) = std::thread::scope(|scope| {
-            let lock = (self.lock_file.as_ref()).map(|path| {
-                scope.spawn(|| LockFile {
-                    path: path.clone(),
-                    text: Lock::of(&loaded.schema).render(),
-                })
-            });
+            let lock = (self.lock_file.as_ref())
+                .map(|path| scope.spawn(|| self.lock(path, previous_lock.as_ref(), &loaded)));
             let stage = staging
                 .map(|staging| move |name: &str, contents: &str| staging.stage(name, contents));
             let sink = stage.as_ref().map(|stage| stage as emit::FileSink<'_>);
             let files = emit::render(&loaded.schema, &schema_name, options, layout, sink);
             (files, lock.map(join))
         });
+        let mut warnings = loaded.warnings.clone();
+        let lock = match lock.transpose() {
+            Ok(lock) => lock.map(|(file, changes)| {
+                warnings.extend(changes);
+                file
+            }),
+            Err(LockRefused(changes)) => {
+                let mut all = changes;
+                all.extend(warnings);
+                return Err(Error::Invalid(Diagnostics::new(all)));
+            }
+        };
         let timings = Timings {
             load_and_validate: validated - started,
             emit: validated.elapsed(),
@@ -306,24 +313,31 @@ impl Builder {
         })
     }
 
-    /// Compares the validated schema with the `previous` lock: changes that affect stored
-    /// items are errors (warnings when accepted).
-    fn compare_lock(
+    /// The lock of the validated schema for `path`, and the changes from the `previous` lock:
+    /// changes that affect stored items are errors (warnings when accepted).
+    fn lock(
         &self,
-        previous: &Lock,
+        path: &Path,
+        previous: Option<&Lock>,
         validated: &validate::Validated,
-        warnings: &mut Vec<Diagnostic>,
-    ) -> Result<(), Error> {
-        let changes = lock::compare(previous, validated, self.accept_breaking);
+    ) -> Result<(LockFile, Vec<Diagnostic>), LockRefused> {
+        let now = Lock::of(&validated.schema);
+        let changes = previous.map_or_else(Vec::new, |previous| {
+            lock::compare_with(previous, &now, validated, self.accept_breaking)
+        });
         if changes.iter().any(Diagnostic::is_error) {
-            let mut all = changes;
-            all.extend(warnings.iter().cloned());
-            return Err(Error::Invalid(Diagnostics::new(all)));
+            return Err(LockRefused(changes));
         }
-        warnings.extend(changes);
-        Ok(())
+        let file = LockFile {
+            path: path.to_owned(),
+            text: now.render(),
+        };
+        Ok((file, changes))
     }
 }
+
+/// Changes from the lock that affect stored items and were not accepted.
+struct LockRefused(Vec<Diagnostic>);
 
 /// The lock at `path`, or `None` when there is none yet.
 fn read_lock(path: &Path) -> Result<Option<Lock>, Error> {

@@ -183,6 +183,14 @@ fn the_builder_refuses_breaking_changes_until_accepted() {
     }
     assert_eq!(std::fs::read_to_string(&lock_path).unwrap(), first);
     assert_eq!(std::fs::read_to_string(out.join("note.rs")).unwrap(), note);
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|name| name.ends_with(".rs")),
+        "no temporary is left: {names:?}"
+    );
 
     let summary = builder(true).write_to(&out).unwrap();
     let accepted: Vec<&str> = summary.warnings.iter().map(|d| d.code().as_str()).collect();

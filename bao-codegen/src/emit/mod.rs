@@ -17,6 +17,7 @@ use crate::ir::{self, Schema};
 use minijinja::{Environment, UndefinedBehavior, value::Serde};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 /// The default templates, embedded at build time.
@@ -430,7 +431,11 @@ fn render_model(env: &Environment<'_>, model: &view::ModelView) -> Result<String
 }
 
 /// Maps `render` over `models` on every available core. The results come back in model order,
-/// so the output does not depend on the number of threads.
+/// so the output does not depend on the number of threads; on failure, the error of the first
+/// model that failed is returned.
+///
+/// Threads take the models a few at a time rather than a fixed share each: models differ in
+/// size, and other work (the lock) shares the cores, so fixed shares finish apart.
 fn on_every_core<M: Sync, T: Send>(
     models: &[M],
     render: impl Fn(&M) -> Result<T, EmitError> + Sync,
@@ -441,28 +446,58 @@ fn on_every_core<M: Sync, T: Send>(
     if threads <= 1 {
         return models.iter().map(render).collect();
     }
-    let render = &render;
-    let render_chunk = move |chunk: &[M]| chunk.iter().map(render).collect::<Result<Vec<_>, _>>();
-    let mut chunks = models.chunks(models.len().div_ceil(threads));
-    // The calling thread renders the first chunk itself: the memory it freed while loading
-    // the schema is reused, where a new thread would take fresh pages from the system.
-    let first = chunks.next().unwrap_or_default();
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = chunks
-            .map(|chunk| scope.spawn(move || render_chunk(chunk)))
-            .collect();
-        let mut results = render_chunk(first)?;
-        results.reserve(models.len() - results.len());
+    let next = AtomicUsize::new(0);
+    let take_turns = || {
+        let mut rendered = Vec::new();
+        loop {
+            let start = next.fetch_add(MODELS_PER_TURN, Ordering::Relaxed);
+            let Some(turn) = models.get(start..) else {
+                return (rendered, None);
+            };
+            for (offset, model) in turn.iter().take(MODELS_PER_TURN).enumerate() {
+                match render(model) {
+                    Ok(result) => rendered.push((start + offset, result)),
+                    Err(error) => {
+                        // The other threads stop at their next turn.
+                        next.store(models.len(), Ordering::Relaxed);
+                        return (rendered, Some((start + offset, error)));
+                    }
+                }
+            }
+        }
+    };
+    // The calling thread takes turns too: the memory it freed while loading the schema is
+    // reused, where a new thread would take fresh pages from the system.
+    let turns = std::thread::scope(|scope| {
+        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(take_turns)).collect();
+        let mut turns = vec![take_turns()];
         for worker in workers {
-            let rendered = worker.join().map_err(|_| EmitError::Template {
+            turns.push(worker.join().map_err(|_| EmitError::Template {
                 template: "model.rs.jinja".to_owned(),
                 message: "a rendering thread panicked".to_owned(),
-            })?;
-            results.extend(rendered?);
+            })?);
         }
-        Ok(results)
-    })
+        Ok::<_, EmitError>(turns)
+    })?;
+    let mut results = Vec::with_capacity(models.len());
+    let mut first_error: Option<(usize, EmitError)> = None;
+    for (rendered, error) in turns {
+        results.extend(rendered);
+        if let Some((index, error)) = error
+            && first_error.as_ref().is_none_or(|(first, _)| index < *first)
+        {
+            first_error = Some((index, error));
+        }
+    }
+    if let Some((_, error)) = first_error {
+        return Err(error);
+    }
+    results.sort_unstable_by_key(|(index, _)| *index);
+    Ok(results.into_iter().map(|(_, result)| result).collect())
 }
+
+/// How many models a rendering thread takes at a time.
+const MODELS_PER_TURN: usize = 8;
 
 /// The first line of every generated file. It names the minor version only, so a patch release
 /// does not churn every file.
@@ -521,6 +556,33 @@ fn template_error(name: &str, error: &minijinja::Error) -> EmitError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Threads take models in turns, yet the results come back in model order, and a failure
+    /// is the first failing model's whatever thread met it first.
+    #[test]
+    fn every_core_keeps_model_order_and_reports_the_first_failure() {
+        // Each model takes a while, so that the threads' turns interleave.
+        let slowly = |model: usize| {
+            std::thread::sleep(std::time::Duration::from_micros(200));
+            model
+        };
+        let models: Vec<usize> = (0..100).collect();
+        let doubled = on_every_core(&models, |&model| Ok(slowly(model) * 2)).expect("renders");
+        assert_eq!(doubled, (0..100).map(|model| model * 2).collect::<Vec<_>>());
+        for _ in 0..5 {
+            let failed = on_every_core(&models, |&model| match slowly(model) {
+                37 | 41 | 90 => Err(EmitError::Template {
+                    template: model.to_string(),
+                    message: "fails".to_owned(),
+                }),
+                _ => Ok(model),
+            });
+            match failed {
+                Err(EmitError::Template { template, .. }) => assert_eq!(template, "37"),
+                other => panic!("not the first failure: {other:?}"),
+            }
+        }
+    }
 
     const SCHEMA: &str = "models:\n  Note:\n    modelPrefix: n\n    fields:\n      noteId: {type: UlidField, autoAssign: true}\n    primaryKey: {partitionKey: noteId}\n";
 

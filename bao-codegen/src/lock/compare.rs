@@ -36,7 +36,16 @@ const ACCEPT: &str = "then run `bao codegen --accept-breaking` to record the cha
 /// Every change from `lock` to the validated schema that affects stored items. They are errors,
 /// or warnings when `accepted` (`bao codegen --accept-breaking`).
 pub fn compare(lock: &Lock, validated: &Validated, accepted: bool) -> Vec<Diagnostic> {
-    let now = Lock::of(&validated.schema);
+    compare_with(lock, &Lock::of(&validated.schema), validated, accepted)
+}
+
+/// [`compare`] with the lock of the validated schema, `now`, already made.
+pub(crate) fn compare_with(
+    lock: &Lock,
+    now: &Lock,
+    validated: &Validated,
+    accepted: bool,
+) -> Vec<Diagnostic> {
     let mut checker = Checker {
         reporter: Reporter::with_sources(validated.sources.clone()),
         severity: if accepted {

@@ -15,6 +15,7 @@
 mod compare;
 
 pub use compare::compare;
+pub(crate) use compare::compare_with;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

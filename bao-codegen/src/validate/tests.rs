@@ -491,7 +491,11 @@ fn a_large_schema_resolves_in_halves_as_in_order() {
     for model in &schema.models {
         let index: usize = model.name["Model".len()..].parse().unwrap();
         let keys: Vec<&str> = model.extensions.iter().map(|e| e.key.as_str()).collect();
-        let expected: &[&str] = if index.is_multiple_of(2) { &["min"] } else { &[] };
+        let expected: &[&str] = if index.is_multiple_of(2) {
+            &["min"]
+        } else {
+            &[]
+        };
         assert_eq!(keys, expected, "{}", model.name);
     }
 }
