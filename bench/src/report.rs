@@ -228,9 +228,9 @@ fn markdown(figures: &Figures, keys: &[(String, String)]) -> String {
          shows what the machine gives when nothing else runs on it (this machine is shared, and \
          the same binary's median moves by a third from one hour to the next). \
          The last four columns split that time as the process reports it with `--timings` \
-         (medians): loading and validating; emitting (rendering the templates, on every core); \
-         writing the files; and the rest of the wall time, what a process adds (starting, \
-         exiting).\n\n{codegen}\n\
+         (medians): loading and validating; emitting (rendering the templates on every core, each \
+         module written as soon as it renders); writing what is left once everything rendered; \
+         and the rest of the wall time, what a process adds (starting, exiting).\n\n{codegen}\n\
          ## 2. `bao watch` latency\n\n\
          `bao watch` runs on a synthetic schema; the schema file is rewritten with one model's \
          comment changed, and the time until that model's generated module holds the new comment \
