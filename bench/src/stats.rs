@@ -19,7 +19,15 @@ pub fn median(values: &[f64]) -> f64 {
 /// a ratio of two measurements taken one after the other cancels that drift, where the ratio
 /// of each side's median keeps it (the two medians can come from turns run at different
 /// speeds). 0 for none.
+///
+/// # Panics
+/// If the two sides do not have one measurement per turn each.
 pub fn paired_ratio(numerators: &[f64], denominators: &[f64]) -> f64 {
+    assert_eq!(
+        numerators.len(),
+        denominators.len(),
+        "a paired ratio needs one measurement of each side per turn"
+    );
     let ratios: Vec<f64> = numerators
         .iter()
         .zip(denominators)
@@ -89,6 +97,8 @@ mod tests {
         assert!((paired_ratio(&disturbed, &slow_base) - 1.05).abs() < 1e-9);
         assert!(median(&disturbed) / median(&slow_base) > 1.1);
         assert_eq!(paired_ratio(&[], &[]), 0.0);
+        let unpaired = std::panic::catch_unwind(|| paired_ratio(&[1.0, 2.0], &[1.0]));
+        assert!(unpaired.is_err(), "turns without a counterpart are refused");
     }
 
     #[test]
