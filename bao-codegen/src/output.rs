@@ -169,11 +169,11 @@ impl Staging {
         if self.lock().error.is_some() {
             return;
         }
-        let path = self.dir.join(name);
-        let outcome = match self.before() {
-            Ok(before) => write_staged(&path, before.names.contains(name), contents),
-            Err(error) => Err(error),
+        let Some(before) = self.before() else {
+            return;
         };
+        let path = self.dir.join(name);
+        let outcome = write_staged(&path, before.names.contains(name), contents);
         let mut staged = self.lock();
         staged.names.insert(name.to_owned());
         match outcome {
@@ -255,8 +255,9 @@ impl Staging {
         }
     }
 
-    /// The directory as this run found it, made (and listed) on first use.
-    fn before(&self) -> io::Result<&Before> {
+    /// The directory as this run found it, made (and listed) on first use; `None` when that
+    /// failed, the error kept for [`Staging::commit`].
+    fn before(&self) -> Option<&Before> {
         let before = self.before.get_or_init(|| match list_or_make(&self.dir) {
             Ok(before) => Some(before),
             Err(error) => {
@@ -264,9 +265,7 @@ impl Staging {
                 None
             }
         });
-        before
-            .as_ref()
-            .ok_or_else(|| io::Error::other("the output directory could not be opened"))
+        before.as_ref()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Staged> {

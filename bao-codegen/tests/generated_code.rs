@@ -192,6 +192,26 @@ fn a_template_failing_half_way_leaves_the_directory_as_it_was() {
     assert!(!out.exists(), "a directory the run made is removed again");
 }
 
+/// An output directory that cannot be made is an I/O error naming it, not a silent success.
+#[test]
+fn an_output_directory_that_cannot_be_made_is_an_error() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a directory").expect("writes the file");
+    let out = file.join("models");
+    let error = bao_codegen::Builder::new(fixtures().remove(0))
+        .write_to(&out)
+        .expect_err("the directory cannot be made");
+    match error {
+        bao_codegen::Error::Io { path, .. } => assert_eq!(path, out),
+        other => panic!("not an I/O error: {other}"),
+    }
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("reads the file"),
+        "not a directory"
+    );
+}
+
 /// Every file of `dir` and its text.
 fn contents_of(dir: &Path) -> std::collections::BTreeMap<String, String> {
     std::fs::read_dir(dir)
