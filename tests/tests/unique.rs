@@ -226,6 +226,25 @@ async fn deleting_the_user_releases_the_email() {
     );
 }
 
+/// A loaded user whose email was changed but not saved still holds the email it was read
+/// with: deleting it releases that one, and the new one was never claimed.
+#[tokio::test(flavor = "current_thread")]
+async fn deleting_a_user_with_an_unsaved_email_releases_the_stored_one() {
+    let test = start().await;
+    let db = test.db();
+    let ada = User::create(db, NewUser::new("Ada", "ada@example.com"))
+        .await
+        .unwrap();
+    let mut loaded = User::find(db, &ada.user_id).await.unwrap().expect("stored");
+    loaded.email = "lovelace@example.com".into();
+    loaded.delete_loaded(db).await.unwrap();
+    assert!(
+        unique_items(db).await.is_empty(),
+        "the stored email is released"
+    );
+    assert!(User::find(db, &ada.user_id).await.unwrap().is_none());
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn a_constraint_owned_by_someone_else_is_not_released_on_delete() {
     let test = start().await;
