@@ -122,6 +122,10 @@ where
     fn key_string(&self, kind: FieldKind) -> String {
         self.to_base().key_string(kind)
     }
+
+    fn with_key_str<R>(&self, kind: FieldKind, f: impl FnOnce(&str) -> R) -> R {
+        self.to_base().with_key_str(kind, f)
+    }
 }
 
 /// What `models.yaml` says about a field of a declared or custom type: the type's name, the

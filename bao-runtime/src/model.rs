@@ -286,8 +286,9 @@ impl<K: KeyNewtype> ModelKey for K {
         &self,
         tenant: Option<&crate::tenant::Tenant>,
     ) -> crate::Result<keys::PrimaryKey> {
-        let encoded = keys::KeyValue::key_string(self.value(), K::FIELD.kind);
-        keys::primary_key_of_field(K::Model::SCHEMA, tenant, K::FIELD, encoded)
+        keys::KeyValue::with_key_str(self.value(), K::FIELD.kind, |encoded| {
+            keys::primary_key_of_field(K::Model::SCHEMA, tenant, K::FIELD, encoded)
+        })
     }
 }
 

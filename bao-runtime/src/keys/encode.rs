@@ -35,17 +35,32 @@ pub fn encode_key_value(kind: FieldKind, attr: &AttributeValue) -> Result<String
 pub trait KeyValue: FieldValue {
     /// The key encoding of this value for a field of the given kind.
     fn key_string(&self, kind: FieldKind) -> String;
+
+    /// Calls `f` with [`key_string`](Self::key_string), without allocating it where the type
+    /// can: a string is its own encoding, a ULID is encoded on the stack.
+    fn with_key_str<R>(&self, kind: FieldKind, f: impl FnOnce(&str) -> R) -> R {
+        f(&self.key_string(kind))
+    }
 }
 
 impl KeyValue for String {
     fn key_string(&self, _kind: FieldKind) -> String {
         self.clone()
     }
+
+    fn with_key_str<R>(&self, _kind: FieldKind, f: impl FnOnce(&str) -> R) -> R {
+        f(self)
+    }
 }
 
 impl KeyValue for Ulid {
     fn key_string(&self, _kind: FieldKind) -> String {
         self.to_string()
+    }
+
+    fn with_key_str<R>(&self, _kind: FieldKind, f: impl FnOnce(&str) -> R) -> R {
+        let mut text = [0; ulid::ULID_LEN];
+        f(self.array_to_str(&mut text))
     }
 }
 
