@@ -7,8 +7,7 @@ use crate::codec::Item;
 use crate::keys::{PK_ATTR, PrimaryKey, SK_ATTR};
 use crate::{Db, Error, Result, call, retry};
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnConsumedCapacity};
-use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use tracing::Instrument;
 
 /// BatchGetItem's limit on keys per call.
@@ -162,10 +161,13 @@ pub(crate) async fn get_item_of(
 /// What a set of batch reads found.
 #[derive(Debug, Default)]
 pub(crate) struct BatchResult {
-    /// Items found, by key.
-    pub(crate) found: KeyMap<Item>,
     /// The key of every item asked for, in the order asked, duplicates included.
     pub(crate) keys: Vec<CacheKey>,
+    /// For each of `keys`, the position in `keys` where it was first asked: where its item is
+    /// kept in `found`.
+    first: Vec<usize>,
+    /// The items found, at the position of their key's first asking.
+    found: Vec<Option<Item>>,
     /// Keys DynamoDB left unprocessed after every retry.
     pub(crate) unprocessed: Vec<Item>,
     /// Keys of chunks DynamoDB throttled on every attempt.
@@ -190,27 +192,26 @@ impl BatchResult {
 
     /// The items found, moved out in the order their keys were asked for; a key asked twice
     /// gives its item once.
-    pub(crate) fn into_found(mut self) -> impl Iterator<Item = Item> {
-        let asked = std::mem::take(&mut self.keys);
-        asked
-            .into_iter()
-            .filter_map(move |key| self.found.remove(&key))
+    pub(crate) fn into_found(self) -> impl Iterator<Item = Item> {
+        self.found.into_iter().flatten()
     }
 
-    /// Like [`outcome`](Self::outcome), moving the item out instead of copying it.
-    pub(crate) fn take(&mut self, key: &CacheKey, share: Capacity) -> Result<Loaded> {
-        match self.found.remove(key) {
+    /// Like [`outcome`](Self::outcome), moving the item out instead of copying it: for a key
+    /// asked once.
+    pub(crate) fn take(&mut self, at: usize, share: Capacity) -> Result<Loaded> {
+        match self.found[self.first[at]].take() {
             Some(item) => Ok((Some(item), share)),
-            None => self.outcome(key, share),
+            None => self.outcome(at, share),
         }
     }
 
-    /// The outcome for one key: found, proven absent, or left unread (throttled or
-    /// unprocessed), which is an error naming that key alone.
-    pub(crate) fn outcome(&self, key: &CacheKey, share: Capacity) -> Result<Loaded> {
-        if let Some(item) = self.found.get(key) {
+    /// The outcome for the key asked at position `at`: found, proven absent, or left unread
+    /// (throttled or unprocessed), which is an error naming that key alone.
+    pub(crate) fn outcome(&self, at: usize, share: Capacity) -> Result<Loaded> {
+        if let Some(item) = &self.found[self.first[at]] {
             return Ok((Some(item.clone()), share));
         }
+        let key = &self.keys[at];
         let unread = |keys: &[Item]| -> Vec<Item> {
             keys.iter()
                 .filter(|candidate| key.matches(candidate))
@@ -273,16 +274,19 @@ pub(crate) async fn batch_get_primary(db: &Db, keys: Vec<PrimaryKey>) -> Result<
 
 /// [`batch_get`] of `keys` whose [`CacheKey`]s are `names`, in the same order.
 async fn batch_get_named(db: &Db, keys: Vec<Item>, names: Vec<CacheKey>) -> Result<BatchResult> {
-    let mut seen: HashSet<_, foldhash::fast::RandomState> =
-        HashSet::with_capacity_and_hasher(names.len(), Default::default());
+    let mut seen: HashMap<&CacheKey, usize, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(names.len(), Default::default());
+    let mut first = Vec::with_capacity(names.len());
     let mut chunks = Vec::with_capacity(names.len().div_ceil(MAX_BATCH_GET_KEYS));
     let mut chunk = (Vec::new(), Vec::new());
-    for (key, name) in keys.into_iter().zip(&names) {
-        if !seen.insert(name) {
+    for (at, (key, name)) in keys.into_iter().zip(&names).enumerate() {
+        let asked = *seen.entry(name).or_insert(at);
+        first.push(asked);
+        if asked != at {
             continue;
         }
         chunk.0.push(key);
-        chunk.1.push(name);
+        chunk.1.push(at);
         if chunk.0.len() == MAX_BATCH_GET_KEYS {
             chunks.push(std::mem::take(&mut chunk));
         }
@@ -294,16 +298,16 @@ async fn batch_get_named(db: &Db, keys: Vec<Item>, names: Vec<CacheKey>) -> Resu
     drop(seen);
     let calls = chunks
         .into_iter()
-        .map(|(keys, names)| batch_get_chunk(db, keys, names));
+        .map(|(keys, positions)| batch_get_chunk(db, keys, positions, &names));
     let mut total = BatchResult {
+        found: (0..names.len()).map(|_| None).collect(),
+        first,
         requested,
         ..BatchResult::default()
     };
     for chunk in futures::future::try_join_all(calls).await? {
-        if total.found.is_empty() {
-            total.found = chunk.found;
-        } else {
-            total.found.extend(chunk.found);
+        for (at, item) in chunk.found {
+            total.found[at] = Some(item);
         }
         total.unprocessed.extend(chunk.unprocessed);
         total.throttled.extend(chunk.throttled);
@@ -314,19 +318,42 @@ async fn batch_get_named(db: &Db, keys: Vec<Item>, names: Vec<CacheKey>) -> Resu
     Ok(total)
 }
 
+/// What the calls for one chunk found.
+#[derive(Default)]
+struct ChunkResult {
+    /// Each item found, with the position of its key in the names.
+    found: Vec<(usize, Item)>,
+    unprocessed: Vec<Item>,
+    throttled: Vec<Item>,
+    attempts: u32,
+    capacity: Capacity,
+}
+
 /// Reads one chunk, retrying unprocessed keys and throttled calls alike with the handle's
-/// policy: every call counts as an attempt. `names` are the keys' [`CacheKey`]s: a call
-/// consumes the keys it sends, and a throttled call's keys are rebuilt from their names.
+/// policy: every call counts as an attempt. `positions` are where the keys' [`CacheKey`]s are
+/// in `names`: a call consumes the keys it sends, a throttled call's keys are rebuilt from
+/// their names, and an item read finds its key's position by its `_pk` and `_sk`, without a
+/// key of its own.
 async fn batch_get_chunk(
     db: &Db,
     mut keys: Vec<Item>,
-    names: Vec<&CacheKey>,
-) -> Result<BatchResult> {
-    let mut result = BatchResult {
-        found: KeyMap::with_capacity_and_hasher(keys.len(), Default::default()),
-        ..BatchResult::default()
+    positions: Vec<usize>,
+    names: &[CacheKey],
+) -> Result<ChunkResult> {
+    let position_of: HashMap<(&str, &str), usize, foldhash::fast::RandomState> = positions
+        .iter()
+        .map(|&at| ((names[at].pk(), names[at].sk()), at))
+        .collect();
+    let find = |item: &Item| {
+        position_of
+            .get(&(key_text(item, PK_ATTR), key_text(item, SK_ATTR)))
+            .copied()
     };
-    let mut sending: Vec<Cow<'_, CacheKey>> = names.into_iter().map(Cow::Borrowed).collect();
+    let mut result = ChunkResult {
+        found: Vec::with_capacity(keys.len()),
+        ..ChunkResult::default()
+    };
+    let mut sending = positions;
     let policy = *db.retry();
     loop {
         result.attempts += 1;
@@ -346,7 +373,7 @@ async fn batch_get_chunk(
         let output = match sent {
             Ok(output) => output,
             Err(error) if retry::is_throttling(&error) => {
-                keys = sending.iter().map(|name| name.key_item()).collect();
+                keys = sending.iter().map(|&at| names[at].key_item()).collect();
                 if result.attempts >= policy.max_attempts {
                     result.throttled = keys;
                     return Ok(result);
@@ -369,7 +396,10 @@ async fn batch_get_chunk(
             .unwrap_or_default();
         call::record(&span, items.len(), capacity);
         for item in items {
-            result.found.insert(CacheKey::of(db, &item), item);
+            // An item of no key asked for cannot come back; were it to, it is left out.
+            if let Some(at) = find(&item) {
+                result.found.push((at, item));
+            }
         }
         keys = output
             .unprocessed_keys
@@ -383,10 +413,7 @@ async fn batch_get_chunk(
             result.unprocessed = keys;
             return Ok(result);
         }
-        sending = keys
-            .iter()
-            .map(|key| Cow::Owned(CacheKey::of(db, key)))
-            .collect();
+        sending = keys.iter().filter_map(find).collect();
         tokio::time::sleep(policy.delay(result.attempts)).await;
     }
 }

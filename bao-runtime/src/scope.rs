@@ -175,8 +175,11 @@ async fn send(state: &ScopeState, batch: Batch) {
         Ok(result) => {
             *lock(&state.capacity) += result.capacity;
             let share = result.share();
-            for (key, senders) in waiters {
-                let outcome = result.outcome(&key, share);
+            for (at, key) in result.keys.iter().enumerate() {
+                let Some((key, senders)) = waiters.remove_entry(key) else {
+                    continue;
+                };
+                let outcome = result.outcome(at, share);
                 if let Ok((item, _)) = &outcome {
                     lock(&state.cache).insert(key, item.clone());
                 }

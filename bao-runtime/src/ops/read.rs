@@ -78,14 +78,14 @@ pub async fn find_many<M: Model>(db: &Db, keys: &[M::Key]) -> Result<Vec<Option<
         return Err(error);
     }
     let share = result.share();
-    let wanted = std::mem::take(&mut result.keys);
+    let asked = result.keys.len();
     // With no key asked twice, each item goes to one place and is moved there, not copied.
-    let distinct = result.requested == wanted.len();
-    let mut models = Vec::with_capacity(wanted.len());
-    for key in &wanted {
+    let distinct = result.requested == asked;
+    let mut models = Vec::with_capacity(asked);
+    for at in 0..asked {
         let (item, capacity) = match distinct {
-            true => result.take(key, share)?,
-            false => result.outcome(key, share)?,
+            true => result.take(at, share)?,
+            false => result.outcome(at, share)?,
         };
         let item = item.filter(|item| !M::SCHEMA.is_soft_deleted(item));
         models.push(item.map(|item| model::load(item, capacity)).transpose()?);
