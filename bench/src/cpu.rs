@@ -479,9 +479,9 @@ const NOTES: &str = "\nOn both sides most of the client's CPU is the SDK itself 
 parsing the response); bao's own functions are a small share of the samples. Counted with \
 callgrind over the client's loop (`cargo run --release -p bench -- --repeat OP bao|sdk \
 COUNT` under `valgrind --tool=callgrind --toggle-collect='bench::cpu::run_ops*'`), bao adds \
-about 4 600 instructions to a GetItem of some 436 000 (1.1%), 9 900 to an UpdateItem (2.0%), \
-17 000 to 22 000 to a PutItem or a TransactWriteItems (3.8 to 4.4%), 13 000 to a Query page \
-(1.4%) and 2 400 per item to a BatchGetItem (5.0%): validating, decoding into the model and \
+about 4 600 instructions to a GetItem of some 436 000 (1.1%), 10 900 to an UpdateItem (2.2%), \
+18 000 to 22 500 to a PutItem or a TransactWriteItems (4.1 to 4.5%), 13 000 to a Query page \
+(1.5%) and 1 800 per item to a BatchGetItem (3.7%): validating, decoding into the model and \
 the stored-field snapshot `save` compares the model with (a create builds the fields, then \
 the stored item from them), the key, index and iteration attributes, the expressions, and \
 for a Query the copy of the request kept for a throttled retry. Decoding, validating and \
@@ -490,17 +490,22 @@ before, each field was looked up by name, hashing its name with SipHash (then 5 
 21 000 to 26 000, 22 000, and 3 600 per item). A save compares each field with the snapshot \
 in place and builds only the changed fields' attributes (before, it built every field's \
 attribute to compare them: 19 500 instructions more than the SDK code). The CPU ratios \
-measured here run 2 to 5 points above the instruction ratios: run with the SDK code on both \
-sides, this section reads about 1.02 for GetItem, and bao's code runs cold between the SDK's \
-(cachegrind: a find misses the first-level instruction cache about 3% more often than the \
-SDK code, and the data cache about 7% more often). Until bao boxed the SDK's send future (5 \
-to 6 KB), every async layer above it copied it whole: a find wrote some 30 KB more memory \
-than the SDK code, and measured 1.07 to 1.11. `find_many` is where bao does the most per \
-item: it builds each key through the model's key type, looks each returned item up by its \
-table, `_pk` and `_sk`, decodes the model from the borrowed item (copying its strings) and \
-keeps the stored fields as the snapshot `save` diffs against, so that `save` writes only \
-what changed. The hand-written code moves the strings out of each item and drops the rest. \
-Batch reads used to cost more: before they stopped copying their keys, made one allocation \
-per cache key instead of three and hashed each key fewer times, repeated runs of this \
-section measured `find_many` at 1.19 to 1.29. Single ratios vary by several percent between \
-runs on this shared two-core machine, the single-request operations as much as `find_many`.\n";
+measured here run 2 to 5 points above the instruction ratios, and vary by a few points \
+between runs of the same code: bao's code runs cold between the SDK's, and for `find_many` \
+callgrind's cache simulation counts a third more first-level data-cache read misses than \
+the SDK code's (placing the attributes reads the name of every attribute of the item, and \
+the stored fields kept for `save` are freed with the model, no longer in the cache). Until \
+bao boxed the SDK's send future (5 to 6 KB), every async layer above it copied it whole: a \
+find wrote some 30 KB more memory than the SDK code, and measured 1.07 to 1.11. \
+`find_many` is where bao does the most per item: it builds each key through the model's key \
+type, finds the position of each returned item's key by its `_pk` and `_sk`, decodes the \
+model from the borrowed item (copying its strings) and keeps the stored fields as the \
+snapshot `save` diffs against, so that `save` writes only what changed. The hand-written \
+code moves the strings out of each item and drops the rest. A snapshot of per-field \
+fingerprints instead of the stored fields, which lets the strings move, was built and \
+measured: 6% more instructions for `find_many`, since hashing each field and checking its \
+stored form cost more than the copies it saves. Batch reads used to cost more: before they \
+stopped copying their keys, made one allocation per cache key instead of three and hashed \
+each key fewer times, repeated runs of this section measured `find_many` at 1.19 to 1.29; \
+before a key was encoded on the stack and each returned item found its key by position \
+rather than by a key of its own, 5.0% more instructions than the SDK code.\n";
