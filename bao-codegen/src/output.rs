@@ -113,7 +113,8 @@ impl CheckReport {
 /// is created in place; a file whose bytes changed is written beside itself and moved over it
 /// by [`Staging::commit`]; an unchanged file is left alone, keeping its mtime so cargo does not
 /// rebuild for nothing. [`Staging::abandon`] removes what was staged, leaving the directory as
-/// it was: a generation that fails half way writes nothing.
+/// it was: a generation that fails half way writes nothing. A commit that fails half way puts
+/// back what it had replaced or removed, from the bytes it read first.
 ///
 /// Nothing touches the disk before the first file: the directory is made and listed then, so
 /// a schema that does not validate leaves no trace.
@@ -141,15 +142,24 @@ struct Staged {
     /// Files this run created.
     created: Vec<PathBuf>,
     /// Temporary siblings with new contents, each with the file it replaces.
-    replacements: Vec<(PathBuf, PathBuf)>,
+    replacements: Vec<Replacement>,
     /// The first error; nothing more is staged after it.
     error: Option<io::Error>,
+}
+
+/// New contents of a file, written beside it until the commit moves them over it.
+struct Replacement {
+    temporary: PathBuf,
+    path: PathBuf,
+    /// The file's bytes before: what a commit that fails puts back.
+    old: Vec<u8>,
 }
 
 /// What staging one file did.
 enum Outcome {
     Created,
-    Replacing(PathBuf),
+    /// The temporary sibling written, and the file's bytes before.
+    Replacing(PathBuf, Vec<u8>),
     Unchanged,
 }
 
@@ -178,7 +188,11 @@ impl Staging {
         staged.names.insert(name.to_owned());
         match outcome {
             Ok(Outcome::Created) => staged.created.push(path),
-            Ok(Outcome::Replacing(temporary)) => staged.replacements.push((temporary, path)),
+            Ok(Outcome::Replacing(temporary, old)) => staged.replacements.push(Replacement {
+                temporary,
+                path,
+                old,
+            }),
             Ok(Outcome::Unchanged) => {}
             Err(error) => {
                 staged.error.get_or_insert(error);
@@ -188,7 +202,8 @@ impl Staging {
 
     /// Stages the files of `generated` that were not staged yet, moves each replacement over
     /// its file, removes the bao files the schema no longer generates and, last, writes the
-    /// lock. An error before the first replacement abandons the staging.
+    /// lock. An error abandons the staging: before the first replacement, by removing what was
+    /// staged; after it, by also putting back every file replaced or removed.
     pub(crate) fn commit(&self, generated: &GeneratedFiles) -> io::Result<WriteSummary> {
         let started = Instant::now();
         for (name, contents) in &generated.files {
@@ -202,38 +217,55 @@ impl Staging {
             return Err(error);
         }
         let changed = staged.created.len() + staged.replacements.len();
-        let mut replacements = staged.replacements.into_iter();
-        for (temporary, path) in replacements.by_ref() {
-            if let Err(error) = fs::rename(&temporary, &path) {
-                // The files already moved stay; the other temporaries go.
-                let _ = fs::remove_file(&temporary);
-                for (temporary, _) in replacements {
-                    let _ = fs::remove_file(&temporary);
-                }
-                return Err(error);
+        let mut done = Done::default();
+        match self.apply(generated, &mut staged, &mut done) {
+            Ok((removed, lock_updated)) => Ok(WriteSummary {
+                models: generated.models,
+                files: generated.files.len(),
+                changed,
+                removed,
+                lock_updated,
+                warnings: generated.warnings.clone(),
+                timings: Timings {
+                    write: started.elapsed(),
+                    ..generated.timings
+                },
+            }),
+            Err(error) => {
+                done.undo();
+                self.abandon_staged(staged);
+                Err(error)
             }
         }
+    }
+
+    /// The moves and removals of [`commit`](Self::commit), each recorded in `done` as it
+    /// happens; returns how many stale files went and whether the lock changed.
+    fn apply(
+        &self,
+        generated: &GeneratedFiles,
+        staged: &mut Staged,
+        done: &mut Done,
+    ) -> io::Result<(usize, bool)> {
+        while let Some(replacement) = staged.replacements.pop() {
+            if let Err(error) = fs::rename(&replacement.temporary, &replacement.path) {
+                staged.replacements.push(replacement);
+                return Err(error);
+            }
+            done.replaced.push(replacement);
+        }
         let stale = stale_files(&self.dir, generated)?;
-        for path in &stale {
-            fs::remove_file(path)?;
+        for path in stale {
+            let old = fs::read(&path)?;
+            fs::remove_file(&path)?;
+            done.removed.push((path, old));
         }
         // Last: the lock records the schema only once its code is written.
         let lock_updated = match &generated.lock {
             Some(lock) => write_if_changed(&lock.path, &lock.text)?,
             None => false,
         };
-        Ok(WriteSummary {
-            models: generated.models,
-            files: generated.files.len(),
-            changed,
-            removed: stale.len(),
-            lock_updated,
-            warnings: generated.warnings.clone(),
-            timings: Timings {
-                write: started.elapsed(),
-                ..generated.timings
-            },
-        })
+        Ok((done.removed.len(), lock_updated))
     }
 
     /// Removes every file this run created or staged, and the directory if this run made it.
@@ -244,8 +276,8 @@ impl Staging {
 
     fn abandon_staged(&self, staged: Staged) {
         // Tidying up after an error: the error is the one to report, not a failed removal.
-        let made_files = staged.created.iter();
-        for path in made_files.chain(staged.replacements.iter().map(|(temporary, _)| temporary)) {
+        let temporaries = staged.replacements.iter().map(|r| &r.temporary);
+        for path in staged.created.iter().chain(temporaries) {
             let _ = fs::remove_file(path);
         }
         if let Some(Some(before)) = self.before.get()
@@ -271,6 +303,26 @@ impl Staging {
     fn lock(&self) -> std::sync::MutexGuard<'_, Staged> {
         // A panic while the lock was held leaves lists that are still true.
         self.staged.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// What a commit has moved or removed so far: undone when a later step fails.
+#[derive(Default)]
+struct Done {
+    /// Files replaced, with their bytes before.
+    replaced: Vec<Replacement>,
+    /// Stale files removed, with their bytes.
+    removed: Vec<(PathBuf, Vec<u8>)>,
+}
+
+impl Done {
+    /// Puts back every file replaced or removed. Tidying up after an error: the error is the
+    /// one to report, not a failed restore.
+    fn undo(self) {
+        let replaced = self.replaced.into_iter().map(|r| (r.path, r.old));
+        for (path, old) in replaced.chain(self.removed) {
+            let _ = replace(&path, &old);
+        }
     }
 }
 
@@ -304,12 +356,12 @@ fn write_staged(path: &Path, listed: bool, contents: &str) -> io::Result<Outcome
     };
     match current {
         Some(bytes) if bytes == contents.as_bytes() => Ok(Outcome::Unchanged),
-        Some(_) => {
+        Some(old) => {
             let temporary = temporary_of(path);
             fs::write(&temporary, contents).inspect_err(|_| {
                 let _ = fs::remove_file(&temporary);
             })?;
-            Ok(Outcome::Replacing(temporary))
+            Ok(Outcome::Replacing(temporary, old))
         }
         None => create(path, contents).map(|()| Outcome::Created),
     }
@@ -365,10 +417,14 @@ fn create(path: &Path, contents: &str) -> io::Result<()> {
 }
 
 /// Replaces a file through a temporary sibling and a rename, so a reader never sees half a file.
-fn replace(path: &Path, contents: &str) -> io::Result<()> {
+fn replace(path: &Path, contents: impl AsRef<[u8]>) -> io::Result<()> {
     let temporary = temporary_of(path);
-    fs::write(&temporary, contents)?;
-    fs::rename(&temporary, path)
+    fs::write(&temporary, contents)
+        .and_then(|()| fs::rename(&temporary, path))
+        .inspect_err(|_| {
+            // The write or move error is the one to report; the removal only tidies up.
+            let _ = fs::remove_file(&temporary);
+        })
 }
 
 /// The temporary sibling that new contents of `path` are written to.
@@ -407,4 +463,90 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generated(files: &[(&str, &str)]) -> GeneratedFiles {
+        GeneratedFiles {
+            files: files
+                .iter()
+                .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
+                .collect(),
+            inputs: Vec::new(),
+            models: files.len(),
+            warnings: Diagnostics::default(),
+            lock: None,
+            timings: Timings::default(),
+        }
+    }
+
+    /// Every file of `dir`, with its bytes (a directory as `None`).
+    fn contents(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| {
+                let path = entry.unwrap().path();
+                (file_name(&path), fs::read(&path).ok())
+            })
+            .collect()
+    }
+
+    fn old(name: &str) -> String {
+        format!("{MARKER} old {name}")
+    }
+
+    /// A move that fails after another succeeded: the commit puts back the file it replaced
+    /// and removes the file it created and every temporary.
+    #[test]
+    fn a_commit_failing_half_way_puts_back_what_it_moved() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        for name in ["a.rs", "b.rs"] {
+            fs::write(path(name), old(name)).unwrap();
+        }
+        let files = generated(&[("a.rs", "new a"), ("b.rs", "new b"), ("c.rs", "new c")]);
+        let staging = Staging::new(dir.path());
+        // Staged in this order, so `b.rs` is moved first and `a.rs` second.
+        for name in ["a.rs", "b.rs", "c.rs"] {
+            staging.stage(name, &files.files[name]);
+        }
+        // `a.rs` turns into a directory that holds a file: moving a file over it fails.
+        fs::remove_file(path("a.rs")).unwrap();
+        fs::create_dir(path("a.rs")).unwrap();
+        fs::write(path("a.rs").join("inside"), "").unwrap();
+
+        staging.commit(&files).unwrap_err();
+        let expected = BTreeMap::from([
+            ("a.rs".to_owned(), None),
+            ("b.rs".to_owned(), Some(old("b.rs").into_bytes())),
+        ]);
+        assert_eq!(contents(dir.path()), expected);
+    }
+
+    /// A lock that cannot be written, after the modules moved and a stale one was removed:
+    /// the commit puts back both.
+    #[test]
+    fn a_lock_that_cannot_be_written_puts_back_the_modules() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        for name in ["a.rs", "gone.rs"] {
+            fs::write(path(name), old(name)).unwrap();
+        }
+        let before = contents(dir.path());
+        let mut files = generated(&[("a.rs", "new a"), ("c.rs", "new c")]);
+        files.lock = Some(LockFile {
+            path: dir.path().join("missing").join("bao.lock"),
+            text: "lock".to_owned(),
+        });
+        let staging = Staging::new(dir.path());
+        staging.commit(&files).unwrap_err();
+        assert_eq!(
+            contents(dir.path()),
+            before,
+            "a.rs and gone.rs back, c.rs removed"
+        );
+    }
 }
