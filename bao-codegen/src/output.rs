@@ -498,15 +498,21 @@ mod tests {
         format!("{MARKER} old {name}")
     }
 
+    /// A directory of bao files, each holding [`old`] of its name.
+    fn directory_of(names: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for name in names {
+            fs::write(dir.path().join(name), old(name)).unwrap();
+        }
+        dir
+    }
+
     /// A move that fails after another succeeded: the commit puts back the file it replaced
     /// and removes the file it created and every temporary.
     #[test]
     fn a_commit_failing_half_way_puts_back_what_it_moved() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = directory_of(&["a.rs", "b.rs"]);
         let path = |name: &str| dir.path().join(name);
-        for name in ["a.rs", "b.rs"] {
-            fs::write(path(name), old(name)).unwrap();
-        }
         let files = generated(&[("a.rs", "new a"), ("b.rs", "new b"), ("c.rs", "new c")]);
         let staging = Staging::new(dir.path());
         // Staged in this order, so `b.rs` is moved first and `a.rs` second.
@@ -530,11 +536,7 @@ mod tests {
     /// the commit puts back both.
     #[test]
     fn a_lock_that_cannot_be_written_puts_back_the_modules() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = |name: &str| dir.path().join(name);
-        for name in ["a.rs", "gone.rs"] {
-            fs::write(path(name), old(name)).unwrap();
-        }
+        let dir = directory_of(&["a.rs", "gone.rs"]);
         let before = contents(dir.path());
         let mut files = generated(&[("a.rs", "new a"), ("c.rs", "new c")]);
         files.lock = Some(LockFile {
