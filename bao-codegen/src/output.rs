@@ -357,11 +357,7 @@ fn write_staged(path: &Path, listed: bool, contents: &str) -> io::Result<Outcome
     match current {
         Some(bytes) if bytes == contents.as_bytes() => Ok(Outcome::Unchanged),
         Some(old) => {
-            let temporary = temporary_of(path);
-            fs::write(&temporary, contents).inspect_err(|_| {
-                let _ = fs::remove_file(&temporary);
-            })?;
-            Ok(Outcome::Replacing(temporary, old))
+            write_beside(path, contents).map(|temporary| Outcome::Replacing(temporary, old))
         }
         None => create(path, contents).map(|()| Outcome::Created),
     }
@@ -418,20 +414,24 @@ fn create(path: &Path, contents: &str) -> io::Result<()> {
 
 /// Replaces a file through a temporary sibling and a rename, so a reader never sees half a file.
 fn replace(path: &Path, contents: impl AsRef<[u8]>) -> io::Result<()> {
-    let temporary = temporary_of(path);
-    fs::write(&temporary, contents)
-        .and_then(|()| fs::rename(&temporary, path))
-        .inspect_err(|_| {
-            // The write or move error is the one to report; the removal only tidies up.
-            let _ = fs::remove_file(&temporary);
-        })
+    let temporary = write_beside(path, contents)?;
+    fs::rename(&temporary, path).inspect_err(|_| {
+        // The move error is the one to report; the removal only tidies up.
+        let _ = fs::remove_file(&temporary);
+    })
 }
 
-/// The temporary sibling that new contents of `path` are written to.
-fn temporary_of(path: &Path) -> PathBuf {
+/// Writes new contents of `path` to its temporary sibling, which it returns; a failed write
+/// removes the part written.
+fn write_beside(path: &Path, contents: impl AsRef<[u8]>) -> io::Result<PathBuf> {
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".bao-tmp");
-    PathBuf::from(temporary)
+    let temporary = PathBuf::from(temporary);
+    fs::write(&temporary, contents).inspect_err(|_| {
+        // The write error is the one to report; the removal only tidies up.
+        let _ = fs::remove_file(&temporary);
+    })?;
+    Ok(temporary)
 }
 
 /// `.rs` files in `dir` that start with bao's marker and that `generated` does not hold,
