@@ -224,8 +224,8 @@ on two threads), rendering the templates (on every core; the output bytes do not
 thread count) and writing the files. Each module is written by the thread that rendered it, as \
 soon as it is rendered, so the `emit` column includes those writes; `write` is what is left \
 once everything rendered (`mod.rs`, changed files moved into place, stale files, the lock). A \
-failure half way removes what the run wrote. A module whose names are too long for the built-in layout rules goes through prettyplease; \
-none of the synthetic models does.\n";
+failure half way removes what the run wrote. A module whose names are too long for the \
+built-in layout rules goes through prettyplease; none of the synthetic models does.\n";
 
 /// ✓ or ✗.
 pub fn verdict(met: bool) -> &'static str {
